@@ -1,0 +1,116 @@
+// The engine's own action type (plain data, cheap to copy), its validation
+// against the wire format, and conversions to and from `mf::Action`.
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+#include "game.pb.h"
+
+namespace mf::rules {
+
+// Actors besides the seats (which are 0..N-1).
+constexpr int kFacilitator = -1;
+constexpr int kClock = -2;
+// Viewers besides the seats.
+constexpr int kFacilitatorView = -1;
+constexpr int kSpectatorView = -2;
+
+enum class ActionType : uint8_t {
+  kReady,
+  kEndorse,
+  kPrioritise,
+  kStatement,
+  kTableDraft,
+  kAmend,
+  kAcceptAmendment,
+  kRejectAmendment,
+  kWithdrawAmendment,
+  kWithdrawDraft,
+  kVote,
+  kRatify,
+  kImplement,
+  kEnforce,
+  kProposeDeal,
+  kAcceptDeal,
+  kRejectDeal,
+  kWithdrawDeal,
+  kHonourDeal,
+  kAdvance,
+  kPause,
+  kResume,
+  kExtend,
+  kInjectEvent,
+  kSetBot,
+  kTimeout,
+};
+constexpr int kNumActionTypes = static_cast<int>(ActionType::kTimeout) + 1;
+
+const char* ActionTypeName(ActionType t);
+bool IsFacilitatorAction(ActionType t);
+
+// Commitment kinds as a bit set (bit k = mf::CommitmentKind k).
+using CommitmentSet = uint32_t;
+constexpr CommitmentSet Bit(mf::CommitmentKind k) {
+  return CommitmentSet{1} << static_cast<int>(k);
+}
+constexpr CommitmentSet kAllCommitments = 0x7E;  // Bits 1..6.
+
+struct Terms {
+  int capital = 0;
+  int aid = 0;
+  int visas = 0;
+  bool readmission = false;
+  int stance_text = 0;
+  mf::VoteChoice stance = mf::VOTE_UNSPECIFIED;
+  bool Empty() const {
+    return capital == 0 && aid == 0 && visas == 0 && !readmission && stance_text == 0;
+  }
+  bool operator==(const Terms& o) const {
+    return capital == o.capital && aid == o.aid && visas == o.visas &&
+           readmission == o.readmission && stance_text == o.stance_text && stance == o.stance;
+  }
+};
+
+// One action. Which fields matter depends on `type` (see game.proto).
+struct Action {
+  ActionType type = ActionType::kReady;
+  int id = 0;         // Recommendation, amendment, deal or text id; timeout phase serial.
+  int seat = -1;      // Deal counterpart, SetBot seat, event target seat.
+  int position = -1;  // Statement / draft / amendment position (-1 unchanged).
+  int level = 0;      // Implement / enforcement level, extension seconds.
+  int theme = -1;     // Prioritise: theme index.
+  int corridor = -1;  // Anti-smuggling corridor index.
+  bool flag = false;  // Ratify yes, keep a deal, seat to bot.
+  mf::Form form = mf::FORM_UNSPECIFIED;
+  mf::VoteChoice vote = mf::VOTE_UNSPECIFIED;
+  mf::EventKind event = mf::EVENT_UNSPECIFIED;
+  CommitmentSet add = 0;     // TableDraft: the commitments; Amend: added ones.
+  CommitmentSet remove = 0;  // Amend: removed ones.
+  Terms give, ask;
+  std::string text;  // Statement text.
+
+  static Action Make(ActionType t) {
+    Action a;
+    a.type = t;
+    return a;
+  }
+  bool operator==(const Action& o) const;
+};
+
+class Scenario;
+
+// Converts a wire action. Structural problems (no kind set, unknown enum,
+// unknown theme or corridor id, text too long or not UTF-8) return false and
+// set `error`; the engine checks everything that depends on the game state.
+bool ActionFromProto(const mf::Action& in, const Scenario& scenario, Action* out,
+                     std::string* error);
+void ActionToProto(const Action& in, const Scenario& scenario, mf::Action* out);
+
+// A short readable description, e.g. "vote support" or "propose deal to 3".
+std::string DescribeAction(const Action& a, const Scenario& scenario);
+
+// True when `s` is valid UTF-8 without control characters other than newline.
+bool IsCleanUtf8(const std::string& s);
+
+}  // namespace mf::rules

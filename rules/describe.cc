@@ -1,0 +1,227 @@
+// Readable names and sentences for phases, forms, events and texts.
+#include <string>
+
+#include "rules/state.h"
+
+namespace mf::rules {
+
+const char* FormName(mf::Form f) {
+  switch (f) {
+    case mf::CHAIRS_SUMMARY:
+      return "Chair's summary";
+    case mf::GUIDING_PRINCIPLES:
+      return "Guiding principles";
+    case mf::BINDING_CONVENTION:
+      return "Binding convention";
+    default:
+      return "No form";
+  }
+}
+
+const char* PhaseName(mf::Phase p) {
+  switch (p) {
+    case mf::CIVIL_SOCIETY:
+      return "Civil Society Days";
+    case mf::STATEMENTS:
+      return "Statements";
+    case mf::DRAFTING:
+      return "Drafting";
+    case mf::DECISION:
+      return "Decision";
+    case mf::RATIFICATION:
+      return "Ratification";
+    case mf::IMPLEMENTATION:
+      return "Implementation";
+    case mf::GAME_OVER:
+      return "Game over";
+    default:
+      return "Unknown phase";
+  }
+}
+
+const char* EventKindName(mf::EventKind k) {
+  switch (k) {
+    case mf::ECONOMIC_INTEGRATION:
+      return "Economic integration";
+    case mf::SECURITY_SCARE:
+      return "Security scare";
+    case mf::TRANSNATIONALISM:
+      return "Transnationalism";
+    case mf::TECHNOLOGY:
+      return "Technological change";
+    case mf::CLIMATE_CHANGE:
+      return "Climate disaster";
+    case mf::FINANCIAL_CRISIS:
+      return "Financial crisis";
+    case mf::TRAGEDY_AT_SEA:
+      return "Tragedy at sea";
+    case mf::ELECTION_SWING:
+      return "Election swing";
+    default:
+      return "No event";
+  }
+}
+
+const char* CommitmentName(mf::CommitmentKind k) {
+  switch (k) {
+    case mf::LABOUR_VISAS:
+      return "labour visas";
+    case mf::READMISSION:
+      return "readmission cooperation";
+    case mf::REMITTANCE_COST_CUT:
+      return "remittance cost cut";
+    case mf::ANTI_SMUGGLING:
+      return "anti-smuggling cooperation";
+    case mf::RIGHTS_PROTECTION:
+      return "rights protections";
+    case mf::CLIMATE_DISPLACEMENT:
+      return "climate displacement measures";
+    default:
+      return "no commitment";
+  }
+}
+
+const char* RoleName(mf::Role r) {
+  switch (r) {
+    case mf::SOURCE:
+      return "source";
+    case mf::TRANSIT:
+      return "transit";
+    case mf::DESTINATION:
+      return "destination";
+    default:
+      return "unknown";
+  }
+}
+
+std::string TextLabel(const Scenario& sc, const Text& t) {
+  const std::string theme =
+      t.theme >= 0 && t.theme < sc.num_themes() ? sc.themes()[t.theme].name : "?";
+  return std::string(FormName(t.form)) + " on " + theme + " at " + std::to_string(t.position);
+}
+
+namespace {
+
+std::string EventText(mf::EventKind k) {
+  switch (k) {
+    case mf::ECONOMIC_INTEGRATION:
+      return "Labour shortages in information technology and seasonal farming: destinations want "
+             "more workers.";
+    case mf::SECURITY_SCARE:
+      return "A security scare: publics in destination states grow wary of irregular arrivals.";
+    case mf::TRANSNATIONALISM:
+      return "Diasporas strengthen their ties home: remittances rise.";
+    case mf::TECHNOLOGY:
+      return "Cheaper travel and transfers: people move and send money more easily.";
+    case mf::CLIMATE_CHANGE:
+      return "Drought and storms push people out of their homes";
+    case mf::FINANCIAL_CRISIS:
+      return "A financial crisis: jobs for migrants and remittances fall everywhere.";
+    case mf::TRAGEDY_AT_SEA:
+      return "A boat sinks with migrants aboard; rights move up every agenda";
+    case mf::ELECTION_SWING:
+      return "An election brings a government promising tighter borders";
+    default:
+      return "A quiet year.";
+  }
+}
+
+}  // namespace
+
+std::string DescribeEvent(const State& st, const EventRec& e) {
+  const Scenario& sc = st.scenario();
+  auto seat = [&](int i) {
+    return i >= 0 && i < sc.num_seats() ? sc.seats()[i].name : std::string("the facilitator");
+  };
+  auto text = [&](int id) {
+    const Text* t = st.FindText(id);
+    return t ? TextLabel(sc, *t) : "text #" + std::to_string(id);
+  };
+  auto theme = [&](int i) {
+    return i >= 0 && i < sc.num_themes() ? sc.themes()[i].name : std::string("?");
+  };
+  switch (e.type) {
+    case EventType::kCycleStart:
+      return "Forum cycle " + std::to_string(e.a) + " opens, hosted by " + seat(e.b) + ".";
+    case EventType::kWorldEvent: {
+      std::string s = std::string(EventKindName(static_cast<mf::EventKind>(e.a))) + ": " +
+                      EventText(static_cast<mf::EventKind>(e.a));
+      if (e.a == mf::CLIMATE_CHANGE || e.a == mf::ELECTION_SWING)
+        s += " in " + seat(e.b) + ".";
+      else if (e.a == mf::TRAGEDY_AT_SEA && e.c >= 0 && e.c < sc.num_corridors())
+        s += " (corridor " + sc.corridors()[e.c].id + ").";
+      return s;
+    }
+    case EventType::kPhaseStart:
+      return std::string(PhaseName(static_cast<mf::Phase>(e.a))) + " begins.";
+    case EventType::kRecommendation:
+      return "Civil society recommends " + theme(e.b) + " at " + std::to_string(e.c) + ".";
+    case EventType::kEndorsed:
+      return seat(e.a) + " endorses civil society recommendation #" + std::to_string(e.b) + ".";
+    case EventType::kPrioritised:
+      return seat(e.a) + " puts " + theme(e.b) + " first on the agenda.";
+    case EventType::kStatement:
+      return seat(e.a) + " states a position at " + std::to_string(e.b) + ".";
+    case EventType::kDraftTabled:
+      return seat(e.a) + " tables the draft: " + text(e.b) + ".";
+    case EventType::kAmendmentProposed:
+      return seat(e.a) + " proposes amendment #" + std::to_string(e.b) + ".";
+    case EventType::kAmendmentAccepted:
+      return seat(e.a) + " accepts amendment #" + std::to_string(e.b) + ".";
+    case EventType::kAmendmentRejected:
+      return seat(e.a) + " rejects amendment #" + std::to_string(e.b) + ".";
+    case EventType::kAmendmentWithdrawn:
+      return seat(e.a) + " withdraws amendment #" + std::to_string(e.b) + ".";
+    case EventType::kDraftWithdrawn:
+      return seat(e.a) + " withdraws the draft; no agreement on this item.";
+    case EventType::kWorkingPaper:
+      return "The co-chairs' working paper goes to decision: " + text(e.b) + ".";
+    case EventType::kAdopted:
+      return "Adopted with " + std::to_string(e.c) + " in support: " + text(e.b) + ".";
+    case EventType::kRejected:
+      return "Not adopted (" + std::to_string(e.c) + " objections): " + text(e.b) + ".";
+    case EventType::kRatified:
+      return seat(e.a) + " ratifies " + text(e.b) + ".";
+    case EventType::kDeclined:
+      return seat(e.a) + " does not ratify " + text(e.b) + ".";
+    case EventType::kInForce:
+      return text(e.b) + " enters into force with " + std::to_string(e.c) + " ratifications.";
+    case EventType::kNotInForce:
+      return text(e.b) + " fails to enter into force (" + std::to_string(e.c) + " ratifications).";
+    case EventType::kDealOffered:
+      return seat(e.a) + " offers deal #" + std::to_string(e.b) + " to " + seat(e.c) + ".";
+    case EventType::kDealAccepted:
+      return seat(e.a) + " accepts deal #" + std::to_string(e.b) + ".";
+    case EventType::kDealRejected:
+      return seat(e.a) + " rejects deal #" + std::to_string(e.b) + ".";
+    case EventType::kDealWithdrawn:
+      return seat(e.a) + " withdraws deal #" + std::to_string(e.b) + ".";
+    case EventType::kDealKept:
+      return seat(e.a) + " delivers on deal #" + std::to_string(e.b) + ".";
+    case EventType::kBreachVisible:
+      return seat(e.a) + " broke its word to " + seat(e.c) + " (deal #" + std::to_string(e.b) +
+             "). Trust in " + seat(e.a) + " falls.";
+    case EventType::kPaused:
+      return "The facilitator pauses the session.";
+    case EventType::kResumed:
+      return "The facilitator resumes the session.";
+    case EventType::kExtended:
+      return "The facilitator gives this phase " + std::to_string(e.a) + " more seconds.";
+    case EventType::kSeatToBot:
+      return seat(e.a) + " is now played by a bot.";
+    case EventType::kSeatToHuman:
+      return seat(e.a) + " is played by a person again.";
+    case EventType::kAdvanced:
+      return "The facilitator ends " + std::string(PhaseName(static_cast<mf::Phase>(e.a))) + ".";
+    case EventType::kTimedOut:
+      return "Time is up for " + std::string(PhaseName(static_cast<mf::Phase>(e.a))) + ".";
+    case EventType::kWorldUpdate:
+      return "A year passes: flows, remittances and approval move (cycle " + std::to_string(e.a) +
+             ").";
+    case EventType::kGameOver:
+      return "The forum closes. " + seat(e.a) + " ranks first.";
+  }
+  return "";
+}
+
+}  // namespace mf::rules

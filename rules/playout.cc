@@ -1,0 +1,88 @@
+#include "rules/playout.h"
+
+namespace mf::rules {
+
+int RandomPlayout(State* state, uint64_t player_seed, std::vector<LoggedAction>* log,
+                  int max_steps) {
+  Rng rng(player_seed ^ 0x5eedf00dULL);
+  std::vector<Action> legal;
+  legal.reserve(64);
+  int pending[kMaxSeats];
+  int steps = 0;
+  while (!state->IsTerminal() && steps < max_steps) {
+    int count = 0;
+    for (int s = 0; s < state->num_seats(); ++s)
+      if (!state->seat(s).ready) pending[count++] = s;
+    if (count == 0) break;  // Cannot happen: a phase ends when all are ready.
+    const int seat = pending[rng.Below(static_cast<uint32_t>(count))];
+    state->LegalActions(seat, &legal);
+    if (legal.empty()) break;
+    const Action& a = legal[rng.Below(static_cast<uint32_t>(legal.size()))];
+    if (!state->Apply(seat, a).ok()) break;  // A legal action is always accepted.
+    if (log) log->push_back({seat, a});
+    ++steps;
+  }
+  return steps;
+}
+
+void ToGameLog(const State& state, const std::vector<LoggedAction>& log, mf::GameLog* out) {
+  out->Clear();
+  out->set_scenario(state.scenario().id());
+  out->set_seed(state.seed());
+  out->set_scenario_text(state.scenario().text());
+  for (const LoggedAction& e : log) {
+    auto* entry = out->add_entries();
+    if (e.actor >= 0)
+      entry->mutable_actor()->set_seat(e.actor);
+    else if (e.actor == kFacilitator)
+      entry->mutable_actor()->set_facilitator(true);
+    else
+      entry->mutable_actor()->set_clock(true);
+    ActionToProto(e.action, state.scenario(), entry->mutable_action());
+  }
+}
+
+bool FromGameLog(const mf::GameLog& in, const Scenario& scenario, std::vector<LoggedAction>* out,
+                 std::string* error) {
+  out->clear();
+  out->reserve(static_cast<size_t>(in.entries_size()));
+  for (int i = 0; i < in.entries_size(); ++i) {
+    const mf::LogEntry& e = in.entries(i);
+    LoggedAction la;
+    switch (e.actor().who_case()) {
+      case mf::Actor::kSeat:
+        la.actor = e.actor().seat();
+        break;
+      case mf::Actor::kFacilitator:
+        la.actor = kFacilitator;
+        break;
+      case mf::Actor::kClock:
+        la.actor = kClock;
+        break;
+      default:
+        *error = "entry " + std::to_string(i) + ": no actor";
+        return false;
+    }
+    std::string why;
+    if (!ActionFromProto(e.action(), scenario, &la.action, &why)) {
+      *error = "entry " + std::to_string(i) + ": " + why;
+      return false;
+    }
+    out->push_back(std::move(la));
+  }
+  return true;
+}
+
+bool Replay(State* state, const std::vector<LoggedAction>& log, std::string* error) {
+  for (size_t i = 0; i < log.size(); ++i) {
+    Result r = state->Apply(log[i].actor, log[i].action);
+    if (!r.ok()) {
+      *error = "entry " + std::to_string(i) + " (" +
+               DescribeAction(log[i].action, state->scenario()) + ") was rejected: " + r.message;
+      return false;
+    }
+  }
+  return true;
+}
+
+}  // namespace mf::rules

@@ -1,0 +1,461 @@
+// Scenario parsing and validation. Errors name the file, the line and the field.
+#include "rules/scenario.h"
+
+#include <google/protobuf/io/tokenizer.h>
+#include <google/protobuf/text_format.h>
+
+#include <algorithm>
+#include <cmath>
+#include <map>
+#include <set>
+
+namespace mf::rules {
+
+using google::protobuf::Message;
+using google::protobuf::TextFormat;
+
+namespace {
+
+constexpr int kNumEventKinds = 8;
+
+class Collector : public google::protobuf::io::ErrorCollector {
+ public:
+  Collector(std::string file, std::vector<std::string>* errors)
+      : file_(std::move(file)), errors_(errors) {}
+  void AddError(int line, int column, const std::string& message) override {
+    errors_->push_back(file_ + ":" + std::to_string(line + 1) + ":" + std::to_string(column + 1) +
+                       ": " + message);
+  }
+  void AddWarning(int, int, const std::string&) override {}
+
+ private:
+  std::string file_;
+  std::vector<std::string>* errors_;
+};
+
+// Reports semantic errors at the line of the field they concern.
+class Reporter {
+ public:
+  Reporter(std::string file, const TextFormat::ParseInfoTree* tree, std::vector<std::string>* out)
+      : file_(std::move(file)), tree_(tree), out_(out) {}
+
+  // `path` is a list of (field name, index) from the top message; index -1 for
+  // a singular field.
+  void Error(const Message& root, std::initializer_list<std::pair<const char*, int>> path,
+             const std::string& message) {
+    int line = -1;
+    std::string where;
+    const TextFormat::ParseInfoTree* tree = tree_;
+    const Message* msg = &root;
+    for (auto it = path.begin(); it != path.end(); ++it) {
+      const auto* field = msg->GetDescriptor()->FindFieldByName(it->first);
+      if (!field) break;
+      if (!where.empty()) where += ".";
+      where += it->first;
+      if (it->second >= 0) where += "[" + std::to_string(it->second) + "]";
+      if (tree) {
+        auto loc = tree->GetLocation(field, it->second);
+        if (loc.line >= 0) line = loc.line;
+      }
+      if (std::next(it) != path.end() &&
+          field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
+        const auto* refl = msg->GetReflection();
+        if (it->second >= 0) {
+          if (it->second >= refl->FieldSize(*msg, field)) break;
+          msg = &refl->GetRepeatedMessage(*msg, field, it->second);
+        } else {
+          msg = &refl->GetMessage(*msg, field);
+        }
+        tree = tree ? tree->GetTreeForNested(field, it->second) : nullptr;
+      }
+    }
+    std::string prefix = file_;
+    if (line >= 0) prefix += ":" + std::to_string(line + 1);
+    out_->push_back(prefix + ": " + (where.empty() ? "" : where + ": ") + message);
+  }
+
+ private:
+  std::string file_;
+  const TextFormat::ParseInfoTree* tree_;
+  std::vector<std::string>* out_;
+};
+
+bool IsId(const std::string& s) {
+  if (s.empty() || s.size() > 40) return false;
+  for (char c : s)
+    if (!((c >= 'a' && c <= 'z') || (c >= '0' && c <= '9') || c == '_' || c == '-')) return false;
+  return true;
+}
+
+bool Finite(double x) {
+  return std::isfinite(x);
+}
+
+}  // namespace
+
+struct ScenarioLoader {
+  static LoadResult Build(const mf::Scenario& p, const std::string& text, const std::string& file,
+                          const TextFormat::ParseInfoTree* tree) {
+    LoadResult result;
+    Reporter rep(file, tree, &result.errors);
+    auto sc = std::make_shared<Scenario>();
+    sc->proto_ = p;
+    sc->text_ = text;
+
+    if (!IsId(p.id())) rep.Error(p, {{"id", -1}}, "id must be 1-40 characters of a-z 0-9 _ -");
+    if (p.title().empty()) rep.Error(p, {{"title", -1}}, "a scenario needs a title");
+    if (p.cycles() < 1 || p.cycles() > kMaxCycles)
+      rep.Error(p, {{"cycles", -1}}, "cycles must be 1.." + std::to_string(kMaxCycles));
+    if (p.decision_rule() == mf::DECISION_RULE_UNSPECIFIED)
+      sc->proto_.set_decision_rule(mf::CONSENSUS);
+
+    // Themes.
+    std::map<std::string, int> theme_index;
+    if (p.themes_size() < 1 || p.themes_size() > kMaxThemes)
+      rep.Error(p, {{"themes", -1}},
+                "a scenario needs 1.." + std::to_string(kMaxThemes) + " themes");
+    for (int i = 0; i < p.themes_size(); ++i) {
+      const mf::Theme& t = p.themes(i);
+      if (!IsId(t.id())) rep.Error(p, {{"themes", i}, {"id", -1}}, "bad theme id '" + t.id() + "'");
+      if (!theme_index.emplace(t.id(), i).second)
+        rep.Error(p, {{"themes", i}, {"id", -1}}, "duplicate theme id '" + t.id() + "'");
+      if (t.name().empty()) rep.Error(p, {{"themes", i}, {"name", -1}}, "a theme needs a name");
+      if (t.status_quo() < 0 || t.status_quo() > 100)
+        rep.Error(p, {{"themes", i}, {"status_quo", -1}}, "status_quo must be 0..100");
+      if (t.civil_society_position() < 0 || t.civil_society_position() > 100)
+        rep.Error(p, {{"themes", i}, {"civil_society_position", -1}}, "must be 0..100");
+      ThemeData d;
+      d.id = t.id();
+      d.name = t.name();
+      d.low_label = t.low_label();
+      d.high_label = t.high_label();
+      d.description = t.description();
+      d.status_quo = t.status_quo();
+      d.civil_society_position = t.civil_society_position();
+      d.natural_commitment = t.natural_commitment();
+      sc->themes_.push_back(d);
+    }
+
+    // Seats.
+    std::map<std::string, int> seat_index;
+    if (p.seats_size() < 2 || p.seats_size() > kMaxSeats)
+      rep.Error(p, {{"seats", -1}}, "a scenario needs 2.." + std::to_string(kMaxSeats) + " seats");
+    bool any_developed = false, any_developing = false;
+    for (int i = 0; i < p.seats_size(); ++i) {
+      const mf::SeatDef& s = p.seats(i);
+      if (!IsId(s.id())) rep.Error(p, {{"seats", i}, {"id", -1}}, "bad seat id '" + s.id() + "'");
+      if (!seat_index.emplace(s.id(), i).second)
+        rep.Error(p, {{"seats", i}, {"id", -1}}, "duplicate seat id '" + s.id() + "'");
+      if (s.name().empty()) rep.Error(p, {{"seats", i}, {"name", -1}}, "a seat needs a name");
+      if (s.role() == mf::ROLE_UNSPECIFIED)
+        rep.Error(p, {{"seats", i}, {"role", -1}}, "role must be SOURCE, TRANSIT or DESTINATION");
+      if (s.bloc() == mf::BLOC_UNSPECIFIED)
+        rep.Error(p, {{"seats", i}, {"bloc", -1}}, "bloc must be DEVELOPED or DEVELOPING");
+      any_developed |= s.bloc() == mf::DEVELOPED;
+      any_developing |= s.bloc() == mf::DEVELOPING;
+      if (!Finite(s.influence()) || s.influence() <= 0 || s.influence() > 10)
+        rep.Error(p, {{"seats", i}, {"influence", -1}}, "influence must be in (0, 10]");
+      if (!Finite(s.approval()) || s.approval() < 0 || s.approval() > 1)
+        rep.Error(p, {{"seats", i}, {"approval", -1}}, "approval must be 0..1");
+      if (s.political_capital() < 0 || s.political_capital() > 30)
+        rep.Error(p, {{"seats", i}, {"political_capital", -1}}, "political_capital must be 0..30");
+      if (!Finite(s.sovereignty_sensitivity()) || s.sovereignty_sensitivity() < 0 ||
+          s.sovereignty_sensitivity() > 1)
+        rep.Error(p, {{"seats", i}, {"sovereignty_sensitivity", -1}}, "must be 0..1");
+      if (!Finite(s.economy()) || s.economy() <= 0 || s.economy() > 100)
+        rep.Error(p, {{"seats", i}, {"economy", -1}}, "economy must be in (0, 100]");
+      SeatData d;
+      d.id = s.id();
+      d.name = s.name();
+      d.region = s.region();
+      d.colour = s.flag_colour();
+      d.briefing = s.brief().briefing();
+      d.role = s.role();
+      d.bloc = s.bloc();
+      d.influence = s.influence();
+      d.approval = s.approval();
+      d.sovereignty = s.sovereignty_sensitivity();
+      d.economy = s.economy();
+      d.capital = s.political_capital();
+      d.ideal.assign(p.themes_size(), -1);
+      d.priority.assign(p.themes_size(), 0);
+      for (int k = 0; k < s.brief().stances_size(); ++k) {
+        const mf::Stance& st = s.brief().stances(k);
+        auto it = theme_index.find(st.theme());
+        if (it == theme_index.end()) {
+          rep.Error(p, {{"seats", i}, {"brief", -1}, {"stances", k}, {"theme", -1}},
+                    "unknown theme '" + st.theme() + "'");
+          continue;
+        }
+        if (d.ideal[it->second] >= 0)
+          rep.Error(p, {{"seats", i}, {"brief", -1}, {"stances", k}, {"theme", -1}},
+                    "two stances on theme '" + st.theme() + "'");
+        if (st.ideal() < 0 || st.ideal() > 100)
+          rep.Error(p, {{"seats", i}, {"brief", -1}, {"stances", k}, {"ideal", -1}},
+                    "ideal must be 0..100");
+        if (!Finite(st.priority()) || st.priority() <= 0 || st.priority() > 10)
+          rep.Error(p, {{"seats", i}, {"brief", -1}, {"stances", k}, {"priority", -1}},
+                    "priority must be in (0, 10]");
+        d.ideal[it->second] = st.ideal();
+        d.priority[it->second] = st.priority();
+      }
+      for (int t = 0; t < p.themes_size(); ++t) {
+        if (d.ideal[t] < 0) {
+          rep.Error(p, {{"seats", i}, {"brief", -1}},
+                    "no stance on theme '" + p.themes(t).id() + "'");
+          d.ideal[t] = 50;
+        }
+      }
+      for (int k = 0; k < s.brief().red_lines_size(); ++k) {
+        const mf::RedLine& r = s.brief().red_lines(k);
+        auto it = theme_index.find(r.theme());
+        if (it == theme_index.end()) {
+          rep.Error(p, {{"seats", i}, {"brief", -1}, {"red_lines", k}, {"theme", -1}},
+                    "unknown theme '" + r.theme() + "'");
+          continue;
+        }
+        RedLineData rl;
+        rl.theme = it->second;
+        rl.max_form = r.max_form();
+        // Zero means "no limit" for max_position (an upper bound of 0 is never meant).
+        rl.max_position = r.max_position() == 0 ? 100 : r.max_position();
+        rl.min_position = r.min_position();
+        rl.reason = r.reason();
+        if (rl.max_position < 0 || rl.max_position > 100 || rl.min_position < 0 ||
+            rl.min_position > 100 || rl.min_position > rl.max_position)
+          rep.Error(p, {{"seats", i}, {"brief", -1}, {"red_lines", k}},
+                    "positions must satisfy 0 <= min_position <= max_position <= 100");
+        d.red_lines.push_back(rl);
+      }
+      sc->seats_.push_back(std::move(d));
+    }
+    if (p.seats_size() >= 2 && (!any_developed || !any_developing))
+      rep.Error(p, {{"seats", -1}},
+                "co-chairs pair a developed and a developing state: both blocs must be seated");
+
+    auto seat_ref = [&](const std::string& id,
+                        std::initializer_list<std::pair<const char*, int>> path, const char* what) {
+      auto it = seat_index.find(id);
+      if (it == seat_index.end()) {
+        rep.Error(p, path, std::string("unknown seat '") + id + "' in " + what);
+        return -1;
+      }
+      return it->second;
+    };
+
+    // Corridors.
+    std::set<std::string> corridor_ids;
+    if (p.corridors_size() > kMaxCorridors)
+      rep.Error(p, {{"corridors", -1}}, "at most " + std::to_string(kMaxCorridors) + " corridors");
+    for (int i = 0; i < p.corridors_size(); ++i) {
+      const mf::CorridorDef& c = p.corridors(i);
+      if (!IsId(c.id())) rep.Error(p, {{"corridors", i}, {"id", -1}}, "bad corridor id");
+      if (!corridor_ids.insert(c.id()).second)
+        rep.Error(p, {{"corridors", i}, {"id", -1}}, "duplicate corridor id '" + c.id() + "'");
+      CorridorData d;
+      d.id = c.id();
+      d.origin = seat_ref(c.origin(), {{"corridors", i}, {"origin", -1}}, "corridor origin");
+      d.destination = seat_ref(c.destination(), {{"corridors", i}, {"destination", -1}},
+                               "corridor destination");
+      d.transit = c.transit().empty() ? -1
+                                      : seat_ref(c.transit(), {{"corridors", i}, {"transit", -1}},
+                                                 "corridor transit");
+      if (d.origin >= 0 && p.seats(d.origin).role() == mf::DESTINATION)
+        rep.Error(p, {{"corridors", i}, {"origin", -1}},
+                  "a corridor's origin cannot be a destination state");
+      if (d.destination >= 0 && p.seats(d.destination).role() != mf::DESTINATION)
+        rep.Error(p, {{"corridors", i}, {"destination", -1}},
+                  "a corridor must end in a destination state");
+      if (d.transit >= 0 && p.seats(d.transit).role() != mf::TRANSIT)
+        rep.Error(p, {{"corridors", i}, {"transit", -1}},
+                  "a corridor's transit must be a transit state");
+      if (!Finite(c.legal_flow()) || c.legal_flow() < 0 || c.legal_flow() > 1e6)
+        rep.Error(p, {{"corridors", i}, {"legal_flow", -1}}, "legal_flow must be 0..1e6");
+      if (!Finite(c.pressure()) || c.pressure() < 0 || c.pressure() > 1e6)
+        rep.Error(p, {{"corridors", i}, {"pressure", -1}}, "pressure must be 0..1e6");
+      d.legal = c.legal_flow();
+      d.pressure = c.pressure();
+      sc->corridors_.push_back(d);
+    }
+
+    // Agenda.
+    if (p.agenda_size() < 1) rep.Error(p, {{"agenda", -1}}, "an agenda needs at least one cycle");
+    std::vector<std::vector<int>> agenda;
+    for (int i = 0; i < p.agenda_size(); ++i) {
+      std::vector<int> items;
+      if (p.agenda(i).themes_size() < 1 || p.agenda(i).themes_size() > 4)
+        rep.Error(p, {{"agenda", i}}, "each cycle takes 1..4 themes");
+      for (int k = 0; k < p.agenda(i).themes_size(); ++k) {
+        auto it = theme_index.find(p.agenda(i).themes(k));
+        if (it == theme_index.end()) {
+          rep.Error(p, {{"agenda", i}, {"themes", k}},
+                    "unknown theme '" + p.agenda(i).themes(k) + "'");
+          continue;
+        }
+        if (std::find(items.begin(), items.end(), it->second) != items.end())
+          rep.Error(p, {{"agenda", i}, {"themes", k}}, "a theme appears twice in one cycle");
+        items.push_back(it->second);
+      }
+      if (items.empty()) items.push_back(0);
+      agenda.push_back(items);
+    }
+    for (int c = 0; c < std::max(1, p.cycles()) && !agenda.empty(); ++c)
+      sc->agenda_.push_back(agenda[static_cast<size_t>(c) % agenda.size()]);
+
+    // Hosts, steering group, caucuses.
+    if (p.host_order_size() < 1) rep.Error(p, {{"host_order", -1}}, "name at least one host");
+    for (int i = 0; i < p.host_order_size(); ++i) {
+      int s = seat_ref(p.host_order(i), {{"host_order", i}}, "host_order");
+      if (s >= 0) sc->host_order_.push_back(s);
+    }
+    if (sc->host_order_.empty()) sc->host_order_.push_back(0);
+    for (int i = 0; i < p.steering_group_size(); ++i) {
+      int s = seat_ref(p.steering_group(i), {{"steering_group", i}}, "steering_group");
+      if (s >= 0) sc->steering_.push_back(s);
+    }
+    std::set<std::string> caucus_ids;
+    for (int i = 0; i < p.caucuses_size(); ++i) {
+      const mf::Caucus& c = p.caucuses(i);
+      if (!IsId(c.id())) rep.Error(p, {{"caucuses", i}, {"id", -1}}, "bad caucus id");
+      if (!caucus_ids.insert(c.id()).second)
+        rep.Error(p, {{"caucuses", i}, {"id", -1}}, "duplicate caucus id '" + c.id() + "'");
+      uint64_t mask = 0;
+      for (int k = 0; k < c.members_size(); ++k) {
+        int s = seat_ref(c.members(k), {{"caucuses", i}, {"members", k}}, "caucus members");
+        if (s >= 0) mask |= uint64_t{1} << s;
+      }
+      sc->caucus_masks_.push_back(mask);
+    }
+    for (int i = 0; i < p.observers_size(); ++i)
+      if (p.observers(i).name().empty())
+        rep.Error(p, {{"observers", i}, {"name", -1}}, "an observer needs a name");
+
+    // Events.
+    if (p.event_kinds_size() != p.event_weights_size())
+      rep.Error(p, {{"event_weights", -1}},
+                "event_kinds and event_weights must be the same length");
+    if (p.event_kinds_size() == 0) {
+      for (int k = 1; k <= kNumEventKinds; ++k) {
+        sc->event_kinds_.push_back(static_cast<mf::EventKind>(k));
+        sc->event_weights_.push_back(1.0);
+      }
+    } else {
+      double total = 0;
+      for (int i = 0; i < p.event_kinds_size() && i < p.event_weights_size(); ++i) {
+        if (p.event_kinds(i) == mf::EVENT_UNSPECIFIED)
+          rep.Error(p, {{"event_kinds", i}}, "unspecified event kind");
+        const double w = p.event_weights(i);
+        if (!Finite(w) || w < 0 || w > 1e6)
+          rep.Error(p, {{"event_weights", i}}, "weights are >= 0");
+        total += w;
+        sc->event_kinds_.push_back(p.event_kinds(i));
+        sc->event_weights_.push_back(w);
+      }
+      if (!(total > 0)) rep.Error(p, {{"event_weights", -1}}, "event weights must not all be zero");
+    }
+
+    // Parameters: zero means "engine default".
+    const mf::Parameters& q = p.params();
+    Params& P = sc->params_;
+    auto set = [&](double v, double* field, const char* name, double lo, double hi) {
+      if (v == 0) return;
+      if (!Finite(v) || v < lo || v > hi) {
+        rep.Error(p, {{"params", -1}, {name, -1}},
+                  std::string(name) + " must be in [" + std::to_string(lo) + ", " +
+                      std::to_string(hi) + "]");
+        return;
+      }
+      *field = v;
+    };
+    set(q.ratification_threshold(), &P.ratification_threshold, "ratification_threshold", 0, 1);
+    set(q.consensus_min_support(), &P.consensus_min_support, "consensus_min_support", 0, 1);
+    set(q.weighted_threshold(), &P.weighted_threshold, "weighted_threshold", 0, 1);
+    set(q.w_interest(), &P.w_interest, "w_interest", 0, 10);
+    set(q.w_economy(), &P.w_economy, "w_economy", 0, 10);
+    set(q.w_approval(), &P.w_approval, "w_approval", 0, 10);
+    set(q.w_reputation(), &P.w_reputation, "w_reputation", 0, 10);
+    set(q.w_shared(), &P.w_shared, "w_shared", 0, 10);
+    set(q.sovereignty_cost(), &P.sovereignty_cost, "sovereignty_cost", 0, 100);
+    set(q.pull_summary(), &P.pull_summary, "pull_summary", 0, 1);
+    set(q.pull_principles(), &P.pull_principles, "pull_principles", 0, 1);
+    set(q.pull_convention(), &P.pull_convention, "pull_convention", 0, 1);
+    set(q.breach_trust_victim(), &P.breach_trust_victim, "breach_trust_victim", 0, 1);
+    set(q.breach_trust_others(), &P.breach_trust_others, "breach_trust_others", 0, 1);
+    set(q.diversion(), &P.diversion, "diversion", 0, 1);
+    set(q.role_scale_source(), &P.role_scale[mf::SOURCE], "role_scale_source", 0, 10);
+    set(q.role_scale_transit(), &P.role_scale[mf::TRANSIT], "role_scale_transit", 0, 10);
+    set(q.role_scale_destination(), &P.role_scale[mf::DESTINATION], "role_scale_destination", 0,
+        10);
+    set(q.role_offset_source(), &P.role_offset[mf::SOURCE], "role_offset_source", -100, 100);
+    set(q.role_offset_transit(), &P.role_offset[mf::TRANSIT], "role_offset_transit", -100, 100);
+    set(q.role_offset_destination(), &P.role_offset[mf::DESTINATION], "role_offset_destination",
+        -100, 100);
+    set(q.capital_income(), &P.capital_income, "capital_income", 0, 30);
+    if (q.max_actions_per_phase() != 0) {
+      if (q.max_actions_per_phase() < 1 || q.max_actions_per_phase() > 100)
+        rep.Error(p, {{"params", -1}, {"max_actions_per_phase", -1}}, "must be 1..100");
+      else
+        P.max_actions_per_phase = q.max_actions_per_phase();
+    }
+    if (P.w_interest + P.w_economy + P.w_approval + P.w_reputation + P.w_shared <= 0)
+      rep.Error(p, {{"params", -1}}, "score weights must not all be zero");
+
+    if (!result.errors.empty()) return result;
+    result.scenario = std::move(sc);
+    return result;
+  }
+};
+
+int Scenario::ThemeIndex(const std::string& id) const {
+  for (size_t i = 0; i < themes_.size(); ++i)
+    if (themes_[i].id == id) return static_cast<int>(i);
+  return -1;
+}
+int Scenario::SeatIndex(const std::string& id) const {
+  for (size_t i = 0; i < seats_.size(); ++i)
+    if (seats_[i].id == id) return static_cast<int>(i);
+  return -1;
+}
+int Scenario::CorridorIndex(const std::string& id) const {
+  for (size_t i = 0; i < corridors_.size(); ++i)
+    if (corridors_[i].id == id) return static_cast<int>(i);
+  return -1;
+}
+
+LoadResult LoadScenario(const std::string& text, const std::string& filename) {
+  LoadResult result;
+  if (text.size() > (8u << 20)) {
+    result.errors.push_back(filename + ": scenario file is larger than 8 MiB");
+    return result;
+  }
+  mf::Scenario proto;
+  TextFormat::Parser parser;
+  Collector collector(filename, &result.errors);
+  TextFormat::ParseInfoTree tree;
+  parser.RecordErrorsTo(&collector);
+  parser.WriteLocationsTo(&tree);
+  parser.SetRecursionLimit(32);
+  if (!parser.ParseFromString(text, &proto)) {
+    if (result.errors.empty()) result.errors.push_back(filename + ": could not parse");
+    return result;
+  }
+  return ScenarioLoader::Build(proto, text, filename, &tree);
+}
+
+LoadResult LoadScenarioMessage(const mf::Scenario& scenario, const std::string& label) {
+  std::string text;
+  TextFormat::PrintToString(scenario, &text);
+  return ScenarioLoader::Build(scenario, text, label, nullptr);
+}
+
+LoadResult LoadEmbeddedScenario(const std::string& name) {
+  for (const EmbeddedScenario& e : EmbeddedScenarios())
+    if (name == e.name) return LoadScenario(e.text, name + ".textproto");
+  LoadResult r;
+  std::string names;
+  for (const EmbeddedScenario& e : EmbeddedScenarios()) names += std::string(" ") + e.name;
+  r.errors.push_back("no scenario named '" + name + "' (built in:" + names + ")");
+  return r;
+}
+
+}  // namespace mf::rules

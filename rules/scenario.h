@@ -1,0 +1,138 @@
+// Scenario loading and validation: text format -> validated, indexed data.
+//
+// A scenario is immutable once loaded. Every cross-reference by string id in
+// the file becomes an index here, so the engine never looks anything up by
+// name on its hot path.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "game.pb.h"
+
+namespace mf::rules {
+
+constexpr int kMaxSeats = 64;  // Seat sets are 64-bit masks.
+constexpr int kMaxThemes = 16;
+constexpr int kMaxCorridors = 64;
+constexpr int kMaxCycles = 20;
+
+struct RedLineData {
+  int theme = 0;
+  mf::Form max_form = mf::FORM_UNSPECIFIED;  // Unspecified: no limit.
+  int max_position = 100;
+  int min_position = 0;
+  std::string reason;
+};
+
+struct ThemeData {
+  std::string id, name, low_label, high_label, description;
+  int status_quo = 50;
+  int civil_society_position = 80;
+  mf::CommitmentKind natural_commitment = mf::COMMITMENT_UNSPECIFIED;
+};
+
+struct SeatData {
+  std::string id, name, region, colour, briefing;
+  mf::Role role = mf::SOURCE;
+  mf::Bloc bloc = mf::DEVELOPING;
+  double influence = 1, approval = 0.5, sovereignty = 0.5, economy = 1;
+  int capital = 5;
+  std::vector<double> ideal;     // Per theme, 0..100.
+  std::vector<double> priority;  // Per theme, > 0.
+  std::vector<RedLineData> red_lines;
+};
+
+struct CorridorData {
+  std::string id;
+  int origin = 0, transit = -1, destination = 0;
+  double legal = 0, pressure = 0;
+};
+
+// Engine parameters with every default filled in.
+struct Params {
+  double ratification_threshold = 0.3;
+  double consensus_min_support = 0.34;
+  double weighted_threshold = 0.5;
+  double w_interest = 0.35, w_economy = 0.2, w_approval = 0.15, w_reputation = 0.1, w_shared = 0.2;
+  double sovereignty_cost = 6;
+  double pull_summary = 0.25, pull_principles = 0.5, pull_convention = 1.0;
+  double breach_trust_victim = 0.25, breach_trust_others = 0.05;
+  double diversion = 0.75;
+  double role_scale[4] = {1, 1, 1, 1};   // Indexed by mf::Role.
+  double role_offset[4] = {0, 0, 0, 0};  // Indexed by mf::Role.
+  double capital_income = 2;
+  int max_actions_per_phase = 6;
+};
+
+// A loaded, validated scenario.
+class Scenario {
+ public:
+  const mf::Scenario& proto() const { return proto_; }
+  const std::string& id() const { return proto_.id(); }
+  int num_seats() const { return static_cast<int>(seats_.size()); }
+  int num_themes() const { return static_cast<int>(themes_.size()); }
+  int num_corridors() const { return static_cast<int>(corridors_.size()); }
+  int cycles() const { return proto_.cycles(); }
+  mf::DecisionRule decision_rule() const { return proto_.decision_rule(); }
+  const std::vector<SeatData>& seats() const { return seats_; }
+  const std::vector<ThemeData>& themes() const { return themes_; }
+  const std::vector<CorridorData>& corridors() const { return corridors_; }
+  // Theme indices per cycle (already repeated to `cycles` entries).
+  const std::vector<std::vector<int>>& agenda() const { return agenda_; }
+  const std::vector<int>& host_order() const { return host_order_; }
+  const std::vector<int>& steering() const { return steering_; }
+  // Seat masks of each caucus.
+  const std::vector<uint64_t>& caucus_masks() const { return caucus_masks_; }
+  const std::vector<mf::EventKind>& event_kinds() const { return event_kinds_; }
+  const std::vector<double>& event_weights() const { return event_weights_; }
+  const Params& params() const { return params_; }
+  // The scenario's text as it was loaded (for self-contained logs).
+  const std::string& text() const { return text_; }
+
+  int ThemeIndex(const std::string& id) const;
+  int SeatIndex(const std::string& id) const;
+  int CorridorIndex(const std::string& id) const;
+
+ private:
+  friend struct ScenarioLoader;
+  mf::Scenario proto_;
+  std::string text_;
+  std::vector<SeatData> seats_;
+  std::vector<ThemeData> themes_;
+  std::vector<CorridorData> corridors_;
+  std::vector<std::vector<int>> agenda_;
+  std::vector<int> host_order_, steering_;
+  std::vector<uint64_t> caucus_masks_;
+  std::vector<mf::EventKind> event_kinds_;
+  std::vector<double> event_weights_;
+  Params params_;
+};
+
+// The result of loading: a scenario, or errors of the form "FILE:LINE: message".
+struct LoadResult {
+  std::shared_ptr<const Scenario> scenario;
+  std::vector<std::string> errors;
+  bool ok() const { return scenario != nullptr; }
+};
+
+// Parses and validates scenario text. `filename` only labels the errors.
+LoadResult LoadScenario(const std::string& text, const std::string& filename);
+
+// Validates an already-built message (e.g. from an RPC or a sweep that edited
+// a parameter). Errors carry `label` in place of a file name and no line.
+LoadResult LoadScenarioMessage(const mf::Scenario& scenario, const std::string& label);
+
+// The scenarios compiled into the binary (rules/scenarios/*.textproto).
+struct EmbeddedScenario {
+  const char* name;  // File stem, e.g. "classroom-8".
+  const char* text;
+};
+const std::vector<EmbeddedScenario>& EmbeddedScenarios();
+
+// Loads an embedded scenario by name; errors when there is none by that name.
+LoadResult LoadEmbeddedScenario(const std::string& name);
+
+}  // namespace mf::rules

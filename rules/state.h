@@ -1,0 +1,333 @@
+// The game state and the one entry that changes it.
+//
+// `State` is a plain copyable value: (scenario, seed, ordered actions) always
+// produce the same state and the same `Hash()`. `Apply` validates an action
+// completely before it changes anything, so a rejected action leaves the
+// state (and its hash) untouched. Nothing here reads a clock, a file or the
+// network: the server injects timeouts as actions of the clock.
+#pragma once
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/action.h"
+#include "rules/rng.h"
+#include "rules/scenario.h"
+
+namespace mf::rules {
+
+// The outcome of `Apply`: ok, or a typed error with a reason a person can read.
+struct Result {
+  mf::RuleError code = mf::RULE_ERROR_UNSPECIFIED;
+  std::string message;
+  bool ok() const { return code == mf::RULE_ERROR_UNSPECIFIED; }
+  static Result Ok() { return {}; }
+  static Result Error(mf::RuleError c, std::string m) { return {c, std::move(m)}; }
+};
+
+// Structured event record; its sentence is made on demand (DescribeEvent).
+enum class EventType : uint8_t {
+  kCycleStart,          // a = cycle, b = host seat
+  kWorldEvent,          // a = EventKind, b = seat or -1, c = corridor or -1
+  kPhaseStart,          // a = Phase
+  kRecommendation,      // a = recommendation id
+  kEndorsed,            // a = seat, b = recommendation id
+  kPrioritised,         // a = seat, b = theme
+  kStatement,           // a = seat, b = position
+  kDraftTabled,         // a = seat, b = text id
+  kAmendmentProposed,   // a = seat, b = amendment id
+  kAmendmentAccepted,   // a = seat, b = amendment id
+  kAmendmentRejected,   // a = seat, b = amendment id
+  kAmendmentWithdrawn,  // a = seat, b = amendment id
+  kDraftWithdrawn,      // a = seat, b = text id
+  kWorkingPaper,        // b = text id (tabled by the engine when the co-chairs did not)
+  kAdopted,             // b = text id, c = supporters
+  kRejected,            // b = text id, c = objectors
+  kRatified,            // a = seat, b = text id
+  kDeclined,            // a = seat, b = text id
+  kInForce,             // b = text id, c = ratifications
+  kNotInForce,          // b = text id, c = ratifications
+  kDealOffered,         // private: a = from, b = deal id, c = to
+  kDealAccepted,        // private
+  kDealRejected,        // private
+  kDealWithdrawn,       // private
+  kDealKept,            // private: a = seat who kept, b = deal
+  kBreachVisible,       // public: a = breaching seat, b = deal, c = victim
+  kPaused,
+  kResumed,
+  kExtended,     // a = seconds
+  kSeatToBot,    // a = seat
+  kSeatToHuman,  // a = seat
+  kAdvanced,     // a = Phase that was ended
+  kTimedOut,     // a = Phase that ended
+  kWorldUpdate,  // a = cycle
+  kGameOver,     // a = winning seat
+};
+
+struct EventRec {
+  EventType type = EventType::kCycleStart;
+  int16_t cycle = 0;
+  mf::Phase phase = mf::PHASE_UNSPECIFIED;
+  int a = 0, b = 0, c = 0;
+  uint64_t private_to = 0;  // 0: public; else a mask of the seats that may see it.
+};
+
+enum class AmendStatus : uint8_t { kPending, kAccepted, kRejected, kWithdrawn, kLapsed };
+enum class DealStatus : uint8_t { kOffered, kAccepted, kRejected, kWithdrawn, kExpired };
+
+struct Amendment {
+  int id = 0;
+  int proposer = 0;
+  int position = -1;
+  mf::Form form = mf::FORM_UNSPECIFIED;
+  CommitmentSet add = 0, remove = 0;
+  int corridor = -1;
+  AmendStatus status = AmendStatus::kPending;
+};
+
+struct Text {
+  int id = 0;
+  int theme = 0;
+  int position = 50;
+  mf::Form form = mf::CHAIRS_SUMMARY;
+  CommitmentSet commitments = 0;
+  int corridor = -1;
+  int cycle = 0;
+  bool tabled = false;  // A draft exists (tabled by co-chairs or the engine).
+  bool withdrawn = false;
+  bool decided = false;
+  bool adopted = false;
+  bool in_force = false;  // Non-binding texts are in force once adopted.
+  uint64_t supporters = 0, objectors = 0, ratified = 0, declined = 0;
+};
+
+struct Deal {
+  int id = 0;
+  int from = 0, to = 0;
+  Terms give, ask;
+  DealStatus status = DealStatus::kOffered;
+  int cycle = 0;
+  // Delivery of each side: -1 pending, 0 broken, 1 kept.
+  int8_t from_kept = -1, to_kept = -1;
+  bool breach_visible = false;
+  bool stance_checked = false;
+};
+
+struct Recommendation {
+  int id = 0;
+  int theme = 0;
+  int position = 0;
+  uint64_t endorsed = 0;
+};
+
+struct SeatState {
+  double approval = 0.5;
+  int capital = 0;
+  bool ready = false;
+  bool bot = false;
+  int actions = 0;     // Non-ready actions taken in this phase.
+  int statement = -1;  // Position stated on the current item.
+  std::string statement_text;
+  mf::VoteChoice vote = mf::VOTE_UNSPECIFIED;
+  int implement = 100;   // Implementation level chosen (0..100).
+  int enforcement = 30;  // Unilateral enforcement level (0..100).
+  // Programmes built up by commitments, 0..1.
+  double visas = 0, readmission = 0, remit_cut = 0, rights = 0, climate = 0;
+  double deal_visas = 0;  // Visas promised in deals this cycle (delivered).
+  double aid_received = 0, aid_given = 0;
+  // Flows of the last world update, and their sums over the cycles played.
+  double remittances = 0, labour = 0, transit_flow = 0, irregular_in = 0;
+  double cum_remittances = 0, cum_labour = 0, cum_transit = 0, cum_irregular = 0;
+  // The same flows in the scenario's starting world (for normalisation).
+  double base_remittances = 1, base_labour = 1, base_transit = 1, base_irregular = 1;
+  double sovereignty_cost = 0;
+  std::vector<double> policy;  // Effective policy per theme.
+};
+
+struct CorridorState {
+  double legal = 0, irregular = 0, cooperation = 0;
+  double origin_coop = 0, transit_coop = 0;  // Anti-smuggling cooperation, 0..1.
+};
+
+// Per-cycle shared indicators (kept for charts and the balance report).
+struct CycleStat {
+  double mean_trust = 0, norms = 0, rules = 0, procedures = 0, regime = 0, welfare = 0;
+  double irregular = 0, legal = 0, remittances = 0;
+  std::vector<double> approval;
+};
+
+struct ScoreBreakdown {
+  double interest = 0, economy = 0, approval = 0, reputation = 0, shared = 0;
+  double sovereignty = 0, raw = 0, total = 0;
+  int rank = 0;
+};
+
+// World modifiers set by events, reset each cycle.
+struct Modifiers {
+  double demand = 1, remittance = 1, mobility = 1, security = 1;
+  std::vector<double> push;  // Per seat.
+  double welfare_shock = 0;
+};
+
+class State {
+ public:
+  State(std::shared_ptr<const Scenario> scenario, uint64_t seed);
+
+  // The single entry for change: validates, then applies. `actor` is a seat
+  // index, kFacilitator or kClock.
+  Result Apply(int actor, const Action& action);
+  // Validation only; never changes the state.
+  Result Check(int actor, const Action& action) const;
+
+  // The actions a seat may take now (a finite, representative set: positions
+  // and amounts are sampled on a grid). Every listed action is accepted by Apply.
+  void LegalActions(int seat, std::vector<Action>* out) const;
+
+  uint64_t Hash() const;
+  bool IsTerminal() const { return phase_ == mf::GAME_OVER; }
+
+  const Scenario& scenario() const { return *scenario_; }
+  std::shared_ptr<const Scenario> scenario_ptr() const { return scenario_; }
+  uint64_t seed() const { return seed_; }
+  uint64_t version() const { return version_; }
+  int num_seats() const { return n_; }
+  int cycle() const { return cycle_; }
+  mf::Phase phase() const { return phase_; }
+  int phase_serial() const { return phase_serial_; }
+  bool paused() const { return paused_; }
+  int extension_seconds() const { return extension_; }
+  int host() const { return host_; }
+  uint64_t troika() const { return troika_; }
+  int co_chair(int k) const { return co_chairs_[k]; }
+  bool IsCoChair(int seat) const { return seat == co_chairs_[0] || seat == co_chairs_[1]; }
+  const std::vector<int>& agenda() const { return agenda_; }
+  int agenda_index() const { return agenda_index_; }
+  int current_theme() const;
+  // The text of the current agenda item (nullptr outside roundtable phases).
+  const Text* draft() const;
+  const std::vector<Text>& texts() const { return texts_; }
+  const Text* FindText(int id) const;
+  const std::vector<Amendment>& amendments() const { return amendments_; }
+  const std::vector<Recommendation>& recommendations() const { return recs_; }
+  const std::vector<Deal>& deals() const { return deals_; }
+  const std::vector<SeatState>& seats() const { return seats_; }
+  const SeatState& seat(int i) const { return seats_[i]; }
+  const std::vector<CorridorState>& corridors() const { return corridors_; }
+  double trust(int i, int j) const { return trust_[i * n_ + j]; }
+  const std::vector<double>& trust_matrix() const { return trust_; }
+  double reputation(int i) const;
+  double mean_trust() const;
+  double norms() const { return norms_; }
+  double rules_strength() const { return rules_; }
+  double procedures() const { return procedures_; }
+  double regime() const { return (norms_ + rules_ + procedures_) / 3.0; }
+  double welfare() const { return welfare_; }
+  const std::vector<CycleStat>& history() const { return history_; }
+  const std::vector<EventRec>& events() const { return events_; }
+  mf::EventKind current_event() const { return current_event_; }
+  int current_event_seat() const { return current_event_seat_; }
+  // Running or final scores (final once IsTerminal()).
+  std::vector<ScoreBreakdown> Scores() const;
+  const std::vector<ScoreBreakdown>& final_scores() const { return final_scores_; }
+  int winner() const { return winner_; }
+  // Number of binding texts adopted this cycle that `seat` has not decided on.
+  int PendingRatifications(int seat) const;
+  // True when `seat` would cross one of its red lines by accepting `text`.
+  bool CrossesRedLine(int seat, const Text& text) const;
+
+ private:
+  // Validation and application, one pair per action kind (engine.cc).
+  Result Dispatch(int actor, const Action& a, bool apply);
+  Result DoReady(int s, bool apply);
+  Result DoEndorse(int s, const Action& a, bool apply);
+  Result DoPrioritise(int s, const Action& a, bool apply);
+  Result DoStatement(int s, const Action& a, bool apply);
+  Result DoTableDraft(int s, const Action& a, bool apply);
+  Result DoAmend(int s, const Action& a, bool apply);
+  Result DoAmendmentDecision(int s, const Action& a, bool apply);
+  Result DoWithdrawDraft(int s, bool apply);
+  Result DoVote(int s, const Action& a, bool apply);
+  Result DoRatify(int s, const Action& a, bool apply);
+  Result DoImplement(int s, const Action& a, bool apply);
+  Result DoProposeDeal(int s, const Action& a, bool apply);
+  Result DoAnswerDeal(int s, const Action& a, bool apply);
+  Result DoHonourDeal(int s, const Action& a, bool apply);
+  Result DoFacilitator(const Action& a, bool apply);
+  Result CheckTerms(int giver, const Terms& t, const char* side) const;
+
+  // Phase machine (engine.cc): the one place phases change.
+  void EnterPhase(mf::Phase p);
+  void EndPhase();
+  void BeginCycle();
+  void BeginItem();
+  void NextItem();
+  void ResolveDecision();
+  void ResolveRatification();
+  void ResolveImplementation();
+  void MaybeEndPhase();
+  bool AllReady() const;
+  void Log(EventType t, int a = 0, int b = 0, int c = 0, uint64_t private_to = 0);
+
+  // World model and scoring (world.cc).
+  void DrawWorldEvent();
+  void ApplyWorldEvent(mf::EventKind kind, int seat);
+  void WorldUpdate();
+  // Runs the migration model for one year: fills corridor flows and per-seat
+  // flows (remittances, labour, transit, irregular arrivals).
+  void ComputeFlows();
+  void RecordCycleStats();
+  void ApplyTextEffects(const Text& t);
+  void ChangeTrust(int from, int to, double delta);
+  void RevealBreach(int breacher, int deal_index);
+  void FinishGame();
+  double FormPull(mf::Form f) const;
+
+  std::shared_ptr<const Scenario> scenario_;
+  const Params* params_ = nullptr;
+  uint64_t seed_ = 0;
+  Rng rng_;
+  int n_ = 0;
+  uint64_t version_ = 0;
+  int cycle_ = 1;
+  mf::Phase phase_ = mf::CIVIL_SOCIETY;
+  int phase_serial_ = 0;
+  bool paused_ = false;
+  int extension_ = 0;
+  int host_ = 0;
+  uint64_t troika_ = 0;
+  int co_chairs_[2] = {-1, -1};
+  std::vector<int> agenda_;
+  int agenda_index_ = 0;
+  int current_text_ = 0;  // Id of the current item's text (0 when none).
+  int next_id_ = 1;       // Ids for texts, amendments, deals, recommendations.
+  std::vector<Text> texts_;
+  std::vector<Amendment> amendments_;  // Of the current item.
+  std::vector<Recommendation> recs_;   // Of the current cycle.
+  std::vector<Deal> deals_;
+  std::vector<SeatState> seats_;
+  std::vector<CorridorState> corridors_;
+  std::vector<double> trust_;
+  double norms_ = 0, rules_ = 0, procedures_ = 0, welfare_ = 0.4;
+  int adoptions_ = 0, ratifications_ = 0, endorsements_ = 0, meetings_ = 0, kept_deals_ = 0;
+  Modifiers mods_;
+  mf::EventKind current_event_ = mf::EVENT_UNSPECIFIED;
+  int current_event_seat_ = -1;
+  std::vector<CycleStat> history_;
+  std::vector<EventRec> events_;
+  std::vector<ScoreBreakdown> final_scores_;
+  int winner_ = -1;
+};
+
+// A readable sentence for an event record.
+std::string DescribeEvent(const State& state, const EventRec& e);
+// A readable label for a text, e.g. "Guiding principles on Labour mobility at 62".
+std::string TextLabel(const Scenario& scenario, const Text& t);
+const char* FormName(mf::Form f);
+const char* PhaseName(mf::Phase p);
+const char* EventKindName(mf::EventKind k);
+const char* CommitmentName(mf::CommitmentKind k);
+const char* RoleName(mf::Role r);
+
+}  // namespace mf::rules

@@ -1,0 +1,129 @@
+// What a seat, the facilitator or a spectator may see.
+//
+// `SeatView` is the one place that decides visibility: it holds the state
+// privately and answers only what its viewer is allowed to know. Bots read
+// the game through it (cheaply, with no copying), and `MakeView` turns it
+// into the wire `mf::View` that clients render. Nothing else exposes a
+// seat's brief or private deals.
+#pragma once
+
+#include <vector>
+
+#include "game.pb.h"
+#include "rules/state.h"
+
+namespace mf::rules {
+
+class SeatView {
+ public:
+  // viewer: a seat index, kFacilitatorView or kSpectatorView.
+  SeatView(const State& state, int viewer) : s_(&state), viewer_(viewer) {}
+
+  int viewer() const { return viewer_; }
+  bool is_seat() const { return viewer_ >= 0; }
+  bool is_facilitator() const { return viewer_ == kFacilitatorView; }
+
+  // Public facts about the game.
+  const std::string& scenario_id() const { return s_->scenario().id(); }
+  int num_seats() const { return s_->num_seats(); }
+  int num_themes() const { return s_->scenario().num_themes(); }
+  int num_corridors() const { return s_->scenario().num_corridors(); }
+  const ThemeData& theme(int t) const { return s_->scenario().themes()[t]; }
+  const CorridorData& corridor_def(int c) const { return s_->scenario().corridors()[c]; }
+  mf::DecisionRule decision_rule() const { return s_->scenario().decision_rule(); }
+  const Params& params() const { return s_->scenario().params(); }
+  int cycles() const { return s_->scenario().cycles(); }
+  uint64_t caucus_mask(int k) const { return s_->scenario().caucus_masks()[k]; }
+  int num_caucuses() const { return static_cast<int>(s_->scenario().caucus_masks().size()); }
+  uint64_t version() const { return s_->version(); }
+  int cycle() const { return s_->cycle(); }
+  mf::Phase phase() const { return s_->phase(); }
+  int phase_serial() const { return s_->phase_serial(); }
+  bool paused() const { return s_->paused(); }
+  bool terminal() const { return s_->IsTerminal(); }
+  int host() const { return s_->host(); }
+  bool in_troika(int seat) const { return (s_->troika() >> seat) & 1; }
+  bool is_co_chair(int seat) const { return s_->IsCoChair(seat); }
+  const std::vector<int>& agenda() const { return s_->agenda(); }
+  int agenda_index() const { return s_->agenda_index(); }
+  int current_theme() const { return s_->current_theme(); }
+  const Text* draft() const { return s_->draft(); }
+  const std::vector<Text>& texts() const { return s_->texts(); }
+  const Text* FindText(int id) const { return s_->FindText(id); }
+  const std::vector<Amendment>& amendments() const { return s_->amendments(); }
+  const std::vector<Recommendation>& recommendations() const { return s_->recommendations(); }
+  const std::vector<CorridorState>& corridors() const { return s_->corridors(); }
+  double trust(int i, int j) const { return s_->trust(i, j); }
+  double reputation(int i) const { return s_->reputation(i); }
+  double mean_trust() const { return s_->mean_trust(); }
+  double regime() const { return s_->regime(); }
+  double norms() const { return s_->norms(); }
+  double rules_strength() const { return s_->rules_strength(); }
+  double procedures() const { return s_->procedures(); }
+  double welfare() const { return s_->welfare(); }
+  const std::vector<CycleStat>& history() const { return s_->history(); }
+  mf::EventKind current_event() const { return s_->current_event(); }
+  int extension_seconds() const { return s_->extension_seconds(); }
+
+  // Public facts about a seat.
+  const std::string& seat_name(int i) const { return s_->scenario().seats()[i].name; }
+  const std::string& seat_id(int i) const { return s_->scenario().seats()[i].id; }
+  mf::Role role(int i) const { return s_->scenario().seats()[i].role; }
+  mf::Bloc bloc(int i) const { return s_->scenario().seats()[i].bloc; }
+  double influence(int i) const { return s_->scenario().seats()[i].influence; }
+  double economy(int i) const { return s_->scenario().seats()[i].economy; }
+  double sovereignty_sensitivity(int i) const { return s_->scenario().seats()[i].sovereignty; }
+  double approval(int i) const { return s_->seat(i).approval; }
+  int capital(int i) const { return s_->seat(i).capital; }
+  bool ready(int i) const { return s_->seat(i).ready; }
+  bool bot(int i) const { return s_->seat(i).bot; }
+  int statement(int i) const { return s_->seat(i).statement; }
+  const std::string& statement_text(int i) const { return s_->seat(i).statement_text; }
+  mf::VoteChoice vote(int i) const { return s_->seat(i).vote; }
+  int enforcement(int i) const { return s_->seat(i).enforcement; }
+
+  // Private to the viewer (a seat sees its own; the facilitator sees all).
+  bool CanSeeBrief(int seat) const { return is_facilitator() || seat == viewer_; }
+  // nullptr when the viewer may not see that seat's brief.
+  const SeatData* brief(int seat) const {
+    return CanSeeBrief(seat) ? &s_->scenario().seats()[seat] : nullptr;
+  }
+  // The viewer's own state: implementation level, effective policy.
+  const SeatState* own() const { return is_seat() ? &s_->seat(viewer_) : nullptr; }
+  bool CanSeeDeal(const Deal& d) const {
+    return is_facilitator() || d.from == viewer_ || d.to == viewer_;
+  }
+  // Appends the deals the viewer may see.
+  void VisibleDeals(std::vector<const Deal*>* out) const;
+  bool CanSeeEvent(const EventRec& e) const {
+    return is_facilitator() || e.private_to == 0 ||
+           (viewer_ >= 0 && ((e.private_to >> viewer_) & 1));
+  }
+  const std::vector<EventRec>& all_events() const { return s_->events(); }
+  // The viewer's legal actions (empty for spectators and the facilitator).
+  void LegalActions(std::vector<Action>* out) const;
+  // Scores the viewer may see: everyone's at the end, else only its own.
+  std::vector<ScoreBreakdown> VisibleScores(std::vector<int>* seats) const;
+  int winner() const { return s_->winner(); }
+  uint64_t state_hash_for_facilitator() const { return is_facilitator() ? s_->Hash() : 0; }
+  std::string Describe(const EventRec& e) const { return DescribeEvent(*s_, e); }
+  std::string Label(const Text& t) const { return TextLabel(s_->scenario(), t); }
+  const std::string& title() const { return s_->scenario().proto().title(); }
+  const std::string& description() const { return s_->scenario().proto().description(); }
+  const google::protobuf::RepeatedPtrField<mf::Caucus>& caucuses() const {
+    return s_->scenario().proto().caucuses();
+  }
+  const google::protobuf::RepeatedPtrField<mf::Observer>& observers() const {
+    return s_->scenario().proto().observers();
+  }
+  const State* state_for_facilitator() const { return is_facilitator() ? s_ : nullptr; }
+
+ private:
+  const State* s_;
+  int viewer_;
+};
+
+// Builds the wire view. `max_events` bounds the recent events included.
+void MakeView(const SeatView& v, mf::View* out, int max_events = 50);
+
+}  // namespace mf::rules

@@ -1,0 +1,8 @@
+// The subcommands of forumctl.
+#pragma once
+
+namespace mf::tools {
+int CmdValidate(int argc, char** argv);
+int CmdSimulate(int argc, char** argv);
+int CmdReplay(int argc, char** argv);
+}  // namespace mf::tools

@@ -1,0 +1,35 @@
+// forumctl: the headless command line of Migration Forum.
+#include <cstring>
+#include <iostream>
+
+#include "tools/commands.h"
+
+namespace {
+
+const char* kUsage =
+    "usage: forumctl COMMAND [OPTIONS]\n"
+    "\n"
+    "commands:\n"
+    "  validate FILE...                                 check scenario files\n"
+    "  simulate --scenario NAME|FILE --seed N [--log F] play one game with random players\n"
+    "  replay --log FILE                                replay a game log\n"
+    "  scenarios                                        list the built-in scenarios\n";
+
+}  // namespace
+
+int ListScenarios(int, char**);
+
+int main(int argc, char** argv) {
+  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
+      !std::strcmp(argv[1], "help")) {
+    std::cout << kUsage;
+    return argc < 2 ? 2 : 0;
+  }
+  const std::string cmd = argv[1];
+  if (cmd == "validate") return mf::tools::CmdValidate(argc, argv);
+  if (cmd == "simulate") return mf::tools::CmdSimulate(argc, argv);
+  if (cmd == "replay") return mf::tools::CmdReplay(argc, argv);
+  if (cmd == "scenarios") return ListScenarios(argc, argv);
+  std::cerr << "forumctl: unknown command '" << cmd << "'\n" << kUsage;
+  return 2;
+}
