@@ -75,6 +75,9 @@ State::State(std::shared_ptr<const Scenario> scenario, uint64_t seed)
     s.base_transit = std::max(s.transit_flow, 1e-3);
     s.base_irregular = std::max(s.irregular_in, 1e-3);
   }
+  // Scores are measured against the starting world: a seat's total says how
+  // far it improved its position, so every role starts level.
+  for (const ScoreBreakdown& b : Scores()) baseline_raw_.push_back(b.raw);
   BeginCycle();
 }
 
@@ -834,11 +837,18 @@ void State::ResolveDecision() {
   bool adopted = false;
   switch (scenario_->decision_rule()) {
     case mf::MAJORITY:
-      adopted = PopCount(sup) > PopCount(obj);
+      // A treaty text needs two thirds of the votes cast; other texts a simple majority.
+      adopted = t.form == mf::BINDING_CONVENTION
+                    ? PopCount(sup) > 0 && 3 * PopCount(sup) >= 2 * (PopCount(sup) + PopCount(obj))
+                    : PopCount(sup) > PopCount(obj);
       break;
-    case mf::WEIGHTED_MAJORITY:
-      adopted = sup != 0 && wsup > params_->weighted_threshold * (wsup + wobj);
+    case mf::WEIGHTED_MAJORITY: {
+      const double threshold = t.form == mf::BINDING_CONVENTION
+                                   ? std::max(params_->weighted_threshold, 2.0 / 3.0)
+                                   : params_->weighted_threshold;
+      adopted = sup != 0 && wsup > threshold * (wsup + wobj);
       break;
+    }
     default: {
       const int needed = static_cast<int>(std::ceil(params_->consensus_min_support * n_ - 1e-9));
       adopted = obj == 0 && PopCount(sup) >= std::max(1, needed);

@@ -157,6 +157,7 @@ uint64_t State::Hash() const {
     h.D(b.total);
     h.I(b.rank);
   }
+  for (double b : baseline_raw_) h.D(b);
   h.I(winner_);
   return h.value();
 }

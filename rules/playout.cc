@@ -15,6 +15,15 @@ int RandomPlayout(State* state, uint64_t player_seed, std::vector<LoggedAction>*
       if (!state->seat(s).ready) pending[count++] = s;
     if (count == 0) break;  // Cannot happen: a phase ends when all are ready.
     const int seat = pending[rng.Below(static_cast<uint32_t>(count))];
+    // Half the time the player is simply done with the phase; otherwise it
+    // draws uniformly from all its legal actions (Ready among them).
+    if (rng.Below(2) == 0) {
+      const Action ready = Action::Make(ActionType::kReady);
+      if (!state->Apply(seat, ready).ok()) break;
+      if (log) log->push_back({seat, ready});
+      ++steps;
+      continue;
+    }
     state->LegalActions(seat, &legal);
     if (legal.empty()) break;
     const Action& a = legal[rng.Below(static_cast<uint32_t>(legal.size()))];

@@ -17,9 +17,9 @@ struct LoggedAction {
 };
 
 // Plays the game to its end (or `max_steps` actions) with random legal
-// players: each step picks a seat that is not ready, then one of its legal
-// actions, uniformly. Appends every accepted action to `log` when given.
-// Returns the number of actions applied.
+// players: each step picks a seat that is not ready; that seat says it is
+// ready with probability 1/2, else plays one of its legal actions uniformly. Appends every accepted
+// action to `log` when given. Returns the number of actions applied.
 int RandomPlayout(State* state, uint64_t player_seed, std::vector<LoggedAction>* log,
                   int max_steps = 100000);
 

@@ -53,10 +53,17 @@ class Reporter {
       if (!where.empty()) where += ".";
       where += it->first;
       if (it->second >= 0) where += "[" + std::to_string(it->second) + "]";
-      if (tree) {
-        auto loc = tree->GetLocation(field, it->second);
+      // ParseInfoTree aborts on index -1 for a repeated field (and on an
+      // index for a singular one): a whole repeated field is located at its
+      // first element, if it has one.
+      const bool repeated = field->is_repeated();
+      int index = repeated ? it->second : -1;
+      if (repeated && index < 0) index = msg->GetReflection()->FieldSize(*msg, field) > 0 ? 0 : -1;
+      if (tree && (!repeated || index >= 0)) {
+        auto loc = tree->GetLocation(field, index);
         if (loc.line >= 0) line = loc.line;
       }
+      if (repeated != (it->second >= 0)) break;
       if (std::next(it) != path.end() &&
           field->cpp_type() == google::protobuf::FieldDescriptor::CPPTYPE_MESSAGE) {
         const auto* refl = msg->GetReflection();

@@ -61,7 +61,7 @@ struct Params {
   double pull_summary = 0.25, pull_principles = 0.5, pull_convention = 1.0;
   double breach_trust_victim = 0.25, breach_trust_others = 0.05;
   double diversion = 0.75;
-  double role_scale[4] = {1, 1, 1, 1};   // Indexed by mf::Role.
+  double role_scale[4] = {2, 2, 2, 2};   // Indexed by mf::Role.
   double role_offset[4] = {0, 0, 0, 0};  // Indexed by mf::Role.
   double capital_income = 2;
   int max_actions_per_phase = 6;

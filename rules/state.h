@@ -160,7 +160,10 @@ struct CycleStat {
 
 struct ScoreBreakdown {
   double interest = 0, economy = 0, approval = 0, reputation = 0, shared = 0;
-  double sovereignty = 0, raw = 0, total = 0;
+  double sovereignty = 0;
+  double raw = 0;    // 0..100: the weighted components minus the sovereignty cost.
+  double gain = 0;   // raw minus the seat's raw score in the starting world.
+  double total = 0;  // 0..100: 50 + role scale x gain + role offset.
   int rank = 0;
 };
 
@@ -317,6 +320,7 @@ class State {
   std::vector<CycleStat> history_;
   std::vector<EventRec> events_;
   std::vector<ScoreBreakdown> final_scores_;
+  std::vector<double> baseline_raw_;  // Each seat's raw score in the starting world.
   int winner_ = -1;
 };
 

@@ -295,6 +295,7 @@ void MakeView(const SeatView& v, mf::View* out, int max_events) {
     x->set_shared(b.shared);
     x->set_sovereignty(b.sovereignty);
     x->set_raw(b.raw);
+    x->set_gain(b.gain);
     x->set_total(b.total);
     x->set_rank(b.rank);
   }

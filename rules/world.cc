@@ -361,7 +361,8 @@ std::vector<ScoreBreakdown> State::Scores() const {
                             p.w_approval * b.approval + p.w_reputation * b.reputation +
                             p.w_shared * b.shared;
     b.raw = Clamp(100.0 * weighted / wsum - b.sovereignty, 0.0, 100.0);
-    b.total = Clamp(p.role_offset[d.role] + p.role_scale[d.role] * b.raw, 0.0, 100.0);
+    b.gain = baseline_raw_.empty() ? 0.0 : b.raw - baseline_raw_[s];
+    b.total = Clamp(50.0 + p.role_offset[d.role] + p.role_scale[d.role] * b.gain, 0.0, 100.0);
   }
   for (int s = 0; s < n_; ++s) {
     int rank = 1;
