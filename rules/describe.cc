@@ -95,9 +95,13 @@ const char* RoleName(mf::Role r) {
 }
 
 std::string TextLabel(const Scenario& sc, const Text& t) {
-  const std::string theme =
-      t.theme >= 0 && t.theme < sc.num_themes() ? sc.themes()[t.theme].name : "?";
-  return std::string(FormName(t.form)) + " on " + theme + " at " + std::to_string(t.position);
+  if (t.theme < 0 || t.theme >= sc.num_themes()) return FormName(t.form);
+  const ThemeData& theme = sc.themes()[t.theme];
+  std::string label =
+      std::string(FormName(t.form)) + " on " + theme.name + " at " + std::to_string(t.position);
+  const std::string& band = theme.BandLabel(t.position);
+  if (!band.empty()) label += " (" + band + ")";
+  return label;
 }
 
 namespace {
@@ -179,7 +183,8 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
     case EventType::kAdopted:
       return "Adopted with " + std::to_string(e.c) + " in support: " + text(e.b) + ".";
     case EventType::kRejected:
-      return "Not adopted (" + std::to_string(e.c) + " objections): " + text(e.b) + ".";
+      return "Not adopted (" + std::to_string(e.c) + (e.c == 1 ? " objection" : " objections") +
+             "): " + text(e.b) + ".";
     case EventType::kRatified:
       return seat(e.a) + " ratifies " + text(e.b) + ".";
     case EventType::kDeclined:

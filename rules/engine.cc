@@ -837,10 +837,10 @@ void State::ResolveDecision() {
   bool adopted = false;
   switch (scenario_->decision_rule()) {
     case mf::MAJORITY:
-      // A treaty text needs two thirds of the votes cast; other texts a simple majority.
-      adopted = t.form == mf::BINDING_CONVENTION
-                    ? PopCount(sup) > 0 && 3 * PopCount(sup) >= 2 * (PopCount(sup) + PopCount(obj))
-                    : PopCount(sup) > PopCount(obj);
+      // A treaty text needs the support of two thirds of all seats; other
+      // texts a simple majority of the votes cast.
+      adopted = t.form == mf::BINDING_CONVENTION ? 3 * PopCount(sup) >= 2 * n_
+                                                 : PopCount(sup) > PopCount(obj);
       break;
     case mf::WEIGHTED_MAJORITY: {
       const double threshold = t.form == mf::BINDING_CONVENTION

@@ -1,4 +1,4 @@
-// The state hash: FNV-1a over every field of the state, in a fixed order.
+// The state hash: an FNV-style hash over every field of the state, in a fixed order.
 // Doubles are hashed by their bit patterns, so two states hash alike only
 // when they are identical.
 #include <cstring>
@@ -17,7 +17,12 @@ class Hasher {
       h_ *= 0x100000001b3ULL;
     }
   }
-  void U64(uint64_t v) { Bytes(&v, sizeof v); }
+  // Whole words are mixed in one step (FNV-style multiply plus a fold).
+  void U64(uint64_t v) {
+    h_ ^= v;
+    h_ *= 0x100000001b3ULL;
+    h_ ^= h_ >> 29;
+  }
   void I(int64_t v) { U64(static_cast<uint64_t>(v)); }
   void D(double v) {
     uint64_t bits;

@@ -140,6 +140,13 @@ struct ScenarioLoader {
       d.status_quo = t.status_quo();
       d.civil_society_position = t.civil_society_position();
       d.natural_commitment = t.natural_commitment();
+      for (int b = 0; b < t.bands_size(); ++b) {
+        const mf::AxisBand& band = t.bands(b);
+        if (band.low() < 0 || band.high() > 100 || band.low() > band.high() || band.label().empty())
+          rep.Error(p, {{"themes", i}, {"bands", b}},
+                    "a band needs 0 <= low <= high <= 100 and a label");
+        d.bands.push_back({band.low(), band.high(), band.label()});
+      }
       sc->themes_.push_back(d);
     }
 
@@ -412,6 +419,13 @@ struct ScenarioLoader {
     return result;
   }
 };
+
+const std::string& ThemeData::BandLabel(int position) const {
+  static const std::string kNone;
+  for (const Band& b : bands)
+    if (position >= b.low && position <= b.high) return b.label;
+  return kNone;
+}
 
 int Scenario::ThemeIndex(const std::string& id) const {
   for (size_t i = 0; i < themes_.size(); ++i)

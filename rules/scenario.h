@@ -32,6 +32,13 @@ struct ThemeData {
   int status_quo = 50;
   int civil_society_position = 80;
   mf::CommitmentKind natural_commitment = mf::COMMITMENT_UNSPECIFIED;
+  struct Band {
+    int low = 0, high = 100;
+    std::string label;
+  };
+  std::vector<Band> bands;
+  // The label of the band holding `position`, or empty.
+  const std::string& BandLabel(int position) const;
 };
 
 struct SeatData {

@@ -5,4 +5,5 @@ namespace mf::tools {
 int CmdValidate(int argc, char** argv);
 int CmdSimulate(int argc, char** argv);
 int CmdReplay(int argc, char** argv);
+int CmdPlay(int argc, char** argv);
 }  // namespace mf::tools

@@ -13,6 +13,7 @@ const char* kUsage =
     "  validate FILE...                                 check scenario files\n"
     "  simulate --scenario NAME|FILE --seed N [--log F] play one game with random players\n"
     "  replay --log FILE                                replay a game log\n"
+    "  play [--scenario NAME] [--seed N] [--bots NAME]  a local session played by bots\n"
     "  scenarios                                        list the built-in scenarios\n";
 
 }  // namespace
@@ -29,6 +30,7 @@ int main(int argc, char** argv) {
   if (cmd == "validate") return mf::tools::CmdValidate(argc, argv);
   if (cmd == "simulate") return mf::tools::CmdSimulate(argc, argv);
   if (cmd == "replay") return mf::tools::CmdReplay(argc, argv);
+  if (cmd == "play") return mf::tools::CmdPlay(argc, argv);
   if (cmd == "scenarios") return ListScenarios(argc, argv);
   std::cerr << "forumctl: unknown command '" << cmd << "'\n" << kUsage;
   return 2;
