@@ -14,6 +14,11 @@ const char* kUsage =
     "  simulate --scenario NAME|FILE --seed N [--log F] play one game with random players\n"
     "  replay --log FILE                                replay a game log\n"
     "  play [--scenario NAME] [--seed N] [--bots NAME]  a local session played by bots\n"
+    "  balance --scenario NAME|FILE --games N --seed S [--threads T] [--bots MIX]\n"
+    "          --out report.json [--csv games.csv] [--chart report.png]\n"
+    "                                                   bot-vs-bot balance report\n"
+    "  sweep --scenario NAME|FILE --param FIELD --values a,b,c --games N [--seed S]\n"
+    "        [--threads T] [--bots MIX] [--json]        balance per parameter value\n"
     "  scenarios                                        list the built-in scenarios\n";
 
 }  // namespace
@@ -31,6 +36,8 @@ int main(int argc, char** argv) {
   if (cmd == "simulate") return mf::tools::CmdSimulate(argc, argv);
   if (cmd == "replay") return mf::tools::CmdReplay(argc, argv);
   if (cmd == "play") return mf::tools::CmdPlay(argc, argv);
+  if (cmd == "balance") return mf::tools::CmdBalance(argc, argv);
+  if (cmd == "sweep") return mf::tools::CmdSweep(argc, argv);
   if (cmd == "scenarios") return ListScenarios(argc, argv);
   std::cerr << "forumctl: unknown command '" << cmd << "'\n" << kUsage;
   return 2;

@@ -1,0 +1,928 @@
+#include "tools/balance.h"
+
+#include <google/protobuf/descriptor.h>
+#include <google/protobuf/message.h>
+
+#include <algorithm>
+#include <atomic>
+#include <cctype>
+#include <chrono>
+#include <cmath>
+#include <condition_variable>
+#include <cstdio>
+#include <cstdlib>
+#include <limits>
+#include <map>
+#include <mutex>
+#include <thread>
+#include <utility>
+
+#include "bots/bot.h"
+#include "tools/json.h"
+
+namespace mf::tools {
+
+const char* const kDefaultMix = "hardliner:1,cooperator:2,reciprocator:2,dealmaker:1";
+
+namespace {
+
+constexpr mf::Role kRoles[] = {mf::SOURCE, mf::TRANSIT, mf::DESTINATION};
+constexpr mf::Form kForms[] = {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION};
+
+std::string Trim(const std::string& s) {
+  size_t a = 0, b = s.size();
+  while (a < b && std::isspace(static_cast<unsigned char>(s[a]))) ++a;
+  while (b > a && std::isspace(static_cast<unsigned char>(s[b - 1]))) --b;
+  return s.substr(a, b - a);
+}
+
+std::vector<std::string> Split(const std::string& s, char sep) {
+  std::vector<std::string> out;
+  size_t start = 0;
+  for (;;) {
+    const size_t at = s.find(sep, start);
+    out.push_back(s.substr(start, at == std::string::npos ? std::string::npos : at - start));
+    if (at == std::string::npos) break;
+    start = at + 1;
+  }
+  return out;
+}
+
+std::string Join(const std::vector<std::string>& v, const char* sep) {
+  std::string out;
+  for (size_t i = 0; i < v.size(); ++i) {
+    if (i) out += sep;
+    out += v[i];
+  }
+  return out;
+}
+
+std::string Fmt(const char* format, double v) {
+  char buf[64];
+  std::snprintf(buf, sizeof buf, format, v);
+  return buf;
+}
+
+std::string Percent(double v) {
+  return Fmt("%.1f", 100.0 * v);
+}
+
+// splitmix64's finaliser: a good 64-bit mixing function.
+uint64_t Mix64(uint64_t z) {
+  z += 0x9e3779b97f4a7c15ULL;
+  z = (z ^ (z >> 30)) * 0xbf58476d1ce4e5b9ULL;
+  z = (z ^ (z >> 27)) * 0x94d049bb133111ebULL;
+  return z ^ (z >> 31);
+}
+
+// Running mean and variance (Welford), fed in game order.
+struct Moments {
+  long long n = 0;
+  double mean = 0, m2 = 0;
+  void Add(double x) {
+    ++n;
+    const double d = x - mean;
+    mean += d / static_cast<double>(n);
+    m2 += d * (x - mean);
+  }
+  double Sd() const { return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : 0.0; }
+};
+
+void FinishStat(WinStat* w, const Moments& m) {
+  w->win_rate = w->games > 0 ? static_cast<double>(w->wins) / static_cast<double>(w->games) : 0;
+  w->ci95 = Wilson(w->wins, w->games);
+  w->mean_score = m.mean;
+  w->sd_score = m.Sd();
+}
+
+bool Excludes(const WinStat& w) {
+  return w.games > 0 && (w.fair_share < w.ci95.low || w.fair_share > w.ci95.high);
+}
+
+Imbalance MakeImbalance(const std::string& kind, const std::string& who, const WinStat& w) {
+  Imbalance im;
+  im.kind = kind;
+  im.name = w.name;
+  im.win_rate = w.win_rate;
+  im.fair_share = w.fair_share;
+  im.ci95 = w.ci95;
+  im.favoured = w.win_rate > w.fair_share;
+  im.message = who + " wins " + Percent(w.win_rate) + "% of games (95% CI " + Percent(w.ci95.low) +
+               "-" + Percent(w.ci95.high) + "%) against a fair share of " + Percent(w.fair_share) +
+               "%: " + (im.favoured ? "favoured" : "disfavoured");
+  return im;
+}
+
+void StatJson(const WinStat& w, Json* j, bool seat, bool strategy) {
+  j->BeginObject();
+  if (seat) j->Key("role").Str(w.role);
+  if (!seat && !strategy) j->Key("seats").Int(w.seats);
+  if (strategy) j->Key("seat_games").Int(w.seat_games);
+  j->Key("wins").Int(w.wins);
+  j->Key("win_rate").Num(w.win_rate);
+  j->Key("fair_share").Num(w.fair_share);
+  j->Key("ci95").BeginArray().Num(w.ci95.low).Num(w.ci95.high).EndArray();
+  if (strategy)
+    j->Key("wins_per_seat_game")
+        .Num(w.seat_games > 0 ? static_cast<double>(w.wins) / static_cast<double>(w.seat_games)
+                              : 0.0);
+  j->Key("mean_score").Num(w.mean_score);
+  j->Key("sd_score").Num(w.sd_score);
+  j->EndObject();
+}
+
+std::string CsvField(const std::string& s) {
+  if (s.find_first_of(",\"\n") == std::string::npos) return s;
+  std::string out = "\"";
+  for (char c : s) {
+    if (c == '"') out += '"';
+    out += c;
+  }
+  return out + "\"";
+}
+
+}  // namespace
+
+// ---- Mixes -----------------------------------------------------------------------
+
+bool ParseMix(const std::string& text, Mix* out, std::string* error) {
+  out->clear();
+  const std::vector<std::string>& known = bots::StrategyNames();
+  const std::string known_list = Join(known, ", ");
+  for (const std::string& raw : Split(text, ',')) {
+    const std::string part = Trim(raw);
+    if (part.empty()) {
+      *error = "--bots: empty entry in '" + text + "' (expected NAME or NAME:WEIGHT, ...)";
+      return false;
+    }
+    MixEntry e;
+    const size_t colon = part.find(':');
+    e.strategy = Trim(part.substr(0, colon));
+    if (colon != std::string::npos) {
+      const std::string w = Trim(part.substr(colon + 1));
+      char* end = nullptr;
+      e.weight = std::strtod(w.c_str(), &end);
+      if (w.empty() || end != w.c_str() + w.size() || !std::isfinite(e.weight) || !(e.weight > 0)) {
+        *error = "--bots: weight '" + w + "' of '" + e.strategy + "' is not a positive number";
+        return false;
+      }
+    }
+    if (std::find(known.begin(), known.end(), e.strategy) == known.end()) {
+      *error = "--bots: unknown strategy '" + e.strategy + "'; known strategies: " + known_list;
+      return false;
+    }
+    for (const MixEntry& other : *out) {
+      if (other.strategy == e.strategy) {
+        *error = "--bots: strategy '" + e.strategy + "' is listed twice";
+        return false;
+      }
+    }
+    out->push_back(e);
+  }
+  return true;
+}
+
+std::string MixText(const Mix& mix) {
+  std::string out;
+  for (size_t i = 0; i < mix.size(); ++i) {
+    if (i) out += ',';
+    out += mix[i].strategy + ":" + Fmt("%g", mix[i].weight);
+  }
+  return out;
+}
+
+GameSetup SetupGame(const Mix& mix, int num_seats, uint64_t seed, int game) {
+  rules::Rng rng(Mix64(seed) ^ Mix64(static_cast<uint64_t>(game) ^ 0x6a09e667f3bcc909ULL));
+  GameSetup g;
+  g.game_seed = rng.Next();
+  g.bot_seed = rng.Next();
+  double total = 0;
+  for (const MixEntry& e : mix) total += e.weight;
+  g.strategy.resize(static_cast<size_t>(num_seats), 0);
+  for (int s = 0; s < num_seats; ++s) {
+    const double u = rng.Uniform() * total;
+    double acc = 0;
+    int pick = static_cast<int>(mix.size()) - 1;
+    for (size_t k = 0; k < mix.size(); ++k) {
+      acc += mix[k].weight;
+      if (u < acc) {
+        pick = static_cast<int>(k);
+        break;
+      }
+    }
+    g.strategy[s] = pick;
+  }
+  return g;
+}
+
+// ---- One game ----------------------------------------------------------------------
+
+GameRecord RecordGame(const rules::State& st, int game, const std::vector<int>& strategy,
+                      int actions, int rejected) {
+  const rules::Scenario& sc = st.scenario();
+  GameRecord r;
+  r.game = game;
+  r.seed = st.seed();
+  r.finished = st.IsTerminal();
+  r.actions = actions;
+  r.rejected = rejected;
+  r.strategy = strategy;
+  const std::vector<rules::ScoreBreakdown> scores =
+      st.IsTerminal() && !st.final_scores().empty() ? st.final_scores() : st.Scores();
+  for (int s = 0; s < st.num_seats(); ++s) {
+    r.score.push_back(scores[s].total);
+    if (scores[s].rank == 1 && r.winner < 0) r.winner = s;
+  }
+  for (const rules::Text& t : st.texts()) {
+    const int form = static_cast<int>(t.form);
+    if (form < 0 || form > 3) continue;
+    if (t.tabled && t.decided && !t.withdrawn) {
+      ++r.tabled[form];
+      if (t.adopted) ++r.adopted[form];
+    }
+    if (!t.adopted) continue;
+    ++r.adopted_total;
+    rules::Text bucket = t;
+    bucket.position = std::clamp((t.position + 5) / 10 * 10, 0, 100);
+    r.outcomes.push_back({t.cycle, t.theme, rules::TextLabel(sc, bucket)});
+    if (t.form == mf::BINDING_CONVENTION) {
+      for (int s = 0; s < st.num_seats(); ++s) {
+        const int role = static_cast<int>(sc.seats()[s].role);
+        if (role < 0 || role > 3) continue;
+        ++r.ratify_open[role];
+        if ((t.ratified >> s) & 1) ++r.ratified[role];
+      }
+    }
+  }
+  for (const rules::CycleStat& c : st.history()) {
+    CycleRecord cr;
+    cr.mean_trust = c.mean_trust;
+    cr.regime = c.regime;
+    cr.norms = c.norms;
+    cr.rules = c.rules;
+    cr.procedures = c.procedures;
+    cr.welfare = c.welfare;
+    cr.irregular = c.irregular;
+    cr.legal = c.legal;
+    r.cycles.push_back(cr);
+  }
+  for (const rules::CorridorState& c : st.corridors()) {
+    r.corridor_legal.push_back(c.legal);
+    r.corridor_irregular.push_back(c.irregular);
+  }
+  r.regime = st.regime();
+  r.mean_trust = st.mean_trust();
+  return r;
+}
+
+GameRecord PlayGame(std::shared_ptr<const rules::Scenario> scenario, const Mix& mix, uint64_t seed,
+                    int game) {
+  const int n = scenario->num_seats();
+  const GameSetup setup = SetupGame(mix, n, seed, game);
+  std::vector<std::unique_ptr<bots::Bot>> owned;
+  std::vector<bots::Bot*> seats;
+  for (int s = 0; s < n; ++s) {
+    owned.push_back(bots::MakeBot(mix[setup.strategy[s]].strategy));
+    seats.push_back(owned.back().get());
+  }
+  rules::State st(scenario, setup.game_seed);
+  bots::MatchOptions options;
+  options.seed = setup.game_seed;
+  options.bot_seed = setup.bot_seed;
+  const bots::MatchResult m = bots::RunMatch(&st, seats, options);
+  GameRecord r = RecordGame(st, game, setup.strategy, m.actions, m.rejected);
+  r.bot_seed = setup.bot_seed;
+  return r;
+}
+
+// ---- The report ---------------------------------------------------------------------
+
+Interval Wilson(long long successes, long long trials, double z) {
+  if (trials <= 0) return {0, 1};
+  const double n = static_cast<double>(trials);
+  const double p = static_cast<double>(successes) / n;
+  const double z2 = z * z;
+  const double denom = 1 + z2 / n;
+  const double centre = (p + z2 / (2 * n)) / denom;
+  const double half = z / denom * std::sqrt(p * (1 - p) / n + z2 / (4 * n * n));
+  return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
+}
+
+Report Aggregate(const rules::Scenario& sc, const Mix& mix, uint64_t seed,
+                 const std::vector<GameRecord>& records) {
+  Report rep;
+  const int ns = sc.num_seats();
+  const long long games = static_cast<long long>(records.size());
+  rep.scenario = sc.id();
+  rep.games = games;
+  rep.seed = seed;
+  rep.bots = MixText(mix);
+  rep.num_seats = ns;
+  rep.cycles = sc.cycles();
+
+  // Win statistics.
+  std::vector<Moments> role_m(4), seat_m(ns), strat_m(mix.size());
+  std::vector<WinStat> roles(4), seats(ns), strats(mix.size());
+  for (mf::Role r : kRoles) {
+    WinStat& w = roles[r];
+    w.name = rules::RoleName(r);
+    for (const rules::SeatData& s : sc.seats()) w.seats += s.role == r ? 1 : 0;
+    w.fair_share = ns > 0 ? static_cast<double>(w.seats) / ns : 0;
+    w.games = games;
+  }
+  for (int s = 0; s < ns; ++s) {
+    seats[s].name = sc.seats()[s].name;
+    for (int o = 0; o < s; ++o)  // Report keys must be unique.
+      if (sc.seats()[o].name == seats[s].name) seats[s].name += " (" + sc.seats()[s].id + ")";
+    seats[s].role = rules::RoleName(sc.seats()[s].role);
+    seats[s].seats = 1;
+    seats[s].fair_share = ns > 0 ? 1.0 / ns : 0;
+    seats[s].games = games;
+  }
+  for (size_t k = 0; k < mix.size(); ++k) {
+    strats[k].name = mix[k].strategy;
+    strats[k].games = games;
+  }
+
+  // Agenda items, in agenda order; outcomes per item.
+  std::vector<std::pair<int, int>> item_keys;  // (cycle, theme)
+  for (int c = 0; c < static_cast<int>(sc.agenda().size()); ++c)
+    for (int t : sc.agenda()[c]) item_keys.emplace_back(c + 1, t);
+  std::map<std::pair<int, int>, std::map<std::string, long long>> item_counts;
+  std::map<std::pair<int, int>, long long> item_agreed;  // Games with an adoption.
+
+  long long tabled[4] = {0, 0, 0, 0}, adopted[4] = {0, 0, 0, 0};
+  long long open[4] = {0, 0, 0, 0}, ratified[4] = {0, 0, 0, 0};
+  std::vector<CycleMean> cyc;
+  std::vector<long long> corr_n(sc.num_corridors(), 0);
+  std::vector<double> corr_legal(sc.num_corridors(), 0), corr_irr(sc.num_corridors(), 0);
+
+  for (const GameRecord& g : records) {
+    rep.unfinished += g.finished ? 0 : 1;
+    rep.actions += g.actions;
+    rep.rejected += g.rejected;
+    for (int s = 0; s < ns && s < static_cast<int>(g.score.size()); ++s) {
+      const int role = static_cast<int>(sc.seats()[s].role);
+      const int k = s < static_cast<int>(g.strategy.size()) ? g.strategy[s] : -1;
+      role_m[role].Add(g.score[s]);
+      seat_m[s].Add(g.score[s]);
+      if (k >= 0 && k < static_cast<int>(mix.size())) {
+        strat_m[k].Add(g.score[s]);
+        ++strats[k].seat_games;
+      }
+      ++roles[role].seat_games;
+      ++seats[s].seat_games;
+    }
+    if (g.winner >= 0 && g.winner < ns) {
+      ++roles[sc.seats()[g.winner].role].wins;
+      ++seats[g.winner].wins;
+      if (g.winner < static_cast<int>(g.strategy.size())) {
+        const int k = g.strategy[g.winner];
+        if (k >= 0 && k < static_cast<int>(mix.size())) ++strats[k].wins;
+      }
+    }
+    for (int f = 0; f < 4; ++f) {
+      tabled[f] += g.tabled[f];
+      adopted[f] += g.adopted[f];
+      open[f] += g.ratify_open[f];
+      ratified[f] += g.ratified[f];
+    }
+    std::map<std::pair<int, int>, bool> agreed;
+    for (const AdoptedRecord& a : g.outcomes) {
+      const std::pair<int, int> key(a.cycle, a.theme);
+      ++item_counts[key][a.label];
+      agreed[key] = true;
+    }
+    for (const auto& kv : agreed) ++item_agreed[kv.first];
+    for (size_t c = 0; c < g.cycles.size(); ++c) {
+      if (cyc.size() <= c) {
+        cyc.emplace_back();
+        cyc.back().cycle = static_cast<int>(c) + 1;
+      }
+      CycleMean& m = cyc[c];
+      const CycleRecord& x = g.cycles[c];
+      ++m.games;
+      // Sums here, divided below.
+      m.mean.mean_trust += x.mean_trust;
+      m.mean.regime += x.regime;
+      m.mean.norms += x.norms;
+      m.mean.rules += x.rules;
+      m.mean.procedures += x.procedures;
+      m.mean.welfare += x.welfare;
+      m.mean.irregular += x.irregular;
+      m.mean.legal += x.legal;
+    }
+    for (size_t c = 0; c < corr_n.size() && c < g.corridor_legal.size(); ++c) {
+      ++corr_n[c];
+      corr_legal[c] += g.corridor_legal[c];
+      corr_irr[c] += g.corridor_irregular[c];
+    }
+  }
+
+  for (mf::Role r : kRoles) {
+    FinishStat(&roles[r], role_m[r]);
+    rep.roles.push_back(roles[r]);
+  }
+  for (int s = 0; s < ns; ++s) {
+    FinishStat(&seats[s], seat_m[s]);
+    rep.seats.push_back(seats[s]);
+  }
+  for (size_t k = 0; k < mix.size(); ++k) {
+    strats[k].fair_share =
+        games * ns > 0 ? static_cast<double>(strats[k].seat_games) / static_cast<double>(games * ns)
+                       : 0;
+    FinishStat(&strats[k], strat_m[k]);
+    rep.strategies.push_back(strats[k]);
+  }
+
+  for (mf::Form f : kForms) {
+    FormStat fs;
+    fs.form = rules::FormName(f);
+    fs.tabled = tabled[f];
+    fs.adopted = adopted[f];
+    fs.rate = fs.tabled > 0 ? static_cast<double>(fs.adopted) / static_cast<double>(fs.tabled) : 0;
+    rep.forms.push_back(fs);
+  }
+  for (mf::Role r : kRoles) {
+    RatificationStat rs;
+    rs.role = rules::RoleName(r);
+    rs.open = open[r];
+    rs.ratified = ratified[r];
+    rs.rate = rs.open > 0 ? static_cast<double>(rs.ratified) / static_cast<double>(rs.open) : 0;
+    rep.ratification.push_back(rs);
+  }
+
+  // Items adopted on though not on the scenario's agenda (should not happen) come last.
+  for (const auto& kv : item_counts)
+    if (std::find(item_keys.begin(), item_keys.end(), kv.first) == item_keys.end())
+      item_keys.push_back(kv.first);
+  for (const auto& key : item_keys) {
+    ItemStat it;
+    const std::string theme = key.second >= 0 && key.second < sc.num_themes()
+                                  ? sc.themes()[key.second].id
+                                  : std::to_string(key.second);
+    it.key = "cycle " + std::to_string(key.first) + ": " + theme;
+    if (std::any_of(rep.items.begin(), rep.items.end(),
+                    [&](const ItemStat& o) { return o.key == it.key; }))
+      continue;  // A theme listed twice in one cycle: one entry.
+    for (const auto& kv : item_counts[key])
+      it.outcomes.push_back(
+          {kv.first, kv.second,
+           games > 0 ? static_cast<double>(kv.second) / static_cast<double>(games) : 0});
+    const long long none = games - item_agreed[key];
+    // Without agreement the status quo stays; name its band when the theme has one.
+    std::string no_agreement = "no agreement";
+    if (key.second >= 0 && key.second < sc.num_themes()) {
+      const rules::ThemeData& td = sc.themes()[key.second];
+      const std::string& band = td.BandLabel(td.status_quo);
+      if (!band.empty()) no_agreement += " (status quo stays: " + band + ")";
+    }
+    it.outcomes.push_back({no_agreement, none,
+                           games > 0 ? static_cast<double>(none) / static_cast<double>(games) : 0});
+    std::stable_sort(it.outcomes.begin(), it.outcomes.end(),
+                     [](const OutcomeFrequency& a, const OutcomeFrequency& b) {
+                       return a.count != b.count ? a.count > b.count : a.label < b.label;
+                     });
+    rep.items.push_back(std::move(it));
+  }
+
+  for (CycleMean& m : cyc) {
+    const double n = static_cast<double>(m.games);
+    m.mean.mean_trust /= n;
+    m.mean.regime /= n;
+    m.mean.norms /= n;
+    m.mean.rules /= n;
+    m.mean.procedures /= n;
+    m.mean.welfare /= n;
+    m.mean.irregular /= n;
+    m.mean.legal /= n;
+  }
+  rep.cycle_means = std::move(cyc);
+
+  for (int c = 0; c < sc.num_corridors(); ++c) {
+    CorridorMean cm;
+    cm.id = sc.corridors()[c].id;
+    if (corr_n[c] > 0) {
+      cm.legal = corr_legal[c] / static_cast<double>(corr_n[c]);
+      cm.irregular = corr_irr[c] / static_cast<double>(corr_n[c]);
+    }
+    rep.corridors.push_back(cm);
+  }
+
+  for (const WinStat& w : rep.roles)
+    if (w.seats > 0 && Excludes(w)) rep.imbalances.push_back(MakeImbalance("role", w.name, w));
+  for (const WinStat& w : rep.seats)
+    if (Excludes(w))
+      rep.imbalances.push_back(MakeImbalance("seat", w.name + " (" + w.role + ")", w));
+  return rep;
+}
+
+std::string ReportJson(const Report& r, bool timing) {
+  Json j;
+  j.BeginObject();
+  j.Key("scenario").Str(r.scenario);
+  j.Key("games").Int(r.games);
+  j.Key("seed").UInt(r.seed);
+  j.Key("bots").Str(r.bots);
+  j.Key("num_seats").Int(r.num_seats);
+  j.Key("cycles").Int(r.cycles);
+  if (timing) {
+    j.Key("games_per_second").Num(r.games_per_second, 5);
+    j.Key("seconds").Num(r.seconds, 5);
+  }
+  j.Key("unfinished_games").Int(r.unfinished);
+  j.Key("actions").Int(r.actions);
+  j.Key("rejected_bot_actions").Int(r.rejected);
+
+  j.Key("roles").BeginObject();
+  for (const WinStat& w : r.roles) {
+    j.Key(w.name);
+    StatJson(w, &j, false, false);
+  }
+  j.EndObject();
+  j.Key("seats").BeginObject();
+  for (const WinStat& w : r.seats) {
+    j.Key(w.name);
+    StatJson(w, &j, true, false);
+  }
+  j.EndObject();
+  j.Key("strategies").BeginObject();
+  for (const WinStat& w : r.strategies) {
+    j.Key(w.name);
+    StatJson(w, &j, false, true);
+  }
+  j.EndObject();
+
+  j.Key("adoption_by_form").BeginObject();
+  for (const FormStat& f : r.forms) {
+    j.Key(f.form).BeginObject();
+    j.Key("tabled").Int(f.tabled);
+    j.Key("adopted").Int(f.adopted);
+    j.Key("rate").Num(f.rate);
+    j.EndObject();
+  }
+  j.EndObject();
+  j.Key("ratification_by_role").BeginObject();
+  for (const RatificationStat& x : r.ratification) {
+    j.Key(x.role).BeginObject();
+    j.Key("open").Int(x.open);
+    j.Key("ratified").Int(x.ratified);
+    j.Key("rate").Num(x.rate);
+    j.EndObject();
+  }
+  j.EndObject();
+
+  j.Key("outcomes_by_item").BeginObject();
+  for (const ItemStat& it : r.items) {
+    j.Key(it.key).BeginArray();
+    for (const OutcomeFrequency& o : it.outcomes) {
+      j.BeginObject();
+      j.Key("label").Str(o.label);
+      j.Key("count").Int(o.count);
+      j.Key("frequency").Num(o.frequency);
+      j.EndObject();
+    }
+    j.EndArray();
+  }
+  j.EndObject();
+
+  j.Key("per_cycle").BeginArray();
+  for (const CycleMean& c : r.cycle_means) {
+    j.BeginObject();
+    j.Key("cycle").Int(c.cycle);
+    j.Key("games").Int(c.games);
+    j.Key("mean_trust").Num(c.mean.mean_trust);
+    j.Key("regime").BeginObject();
+    j.Key("total").Num(c.mean.regime);
+    j.Key("norms").Num(c.mean.norms);
+    j.Key("decision_rules").Num(c.mean.rules);
+    j.Key("procedures").Num(c.mean.procedures);
+    j.EndObject();
+    j.Key("migrant_welfare").Num(c.mean.welfare);
+    j.Key("irregular_total").Num(c.mean.irregular);
+    j.Key("legal_total").Num(c.mean.legal);
+    j.EndObject();
+  }
+  j.EndArray();
+
+  j.Key("corridors").BeginObject();
+  for (const CorridorMean& c : r.corridors) {
+    j.Key(c.id).BeginObject();
+    j.Key("legal").Num(c.legal);
+    j.Key("irregular").Num(c.irregular);
+    j.EndObject();
+  }
+  j.EndObject();
+
+  j.Key("imbalances").BeginArray();
+  for (const Imbalance& im : r.imbalances) {
+    j.BeginObject();
+    j.Key("kind").Str(im.kind);
+    j.Key("name").Str(im.name);
+    j.Key("win_rate").Num(im.win_rate);
+    j.Key("fair_share").Num(im.fair_share);
+    j.Key("ci95").BeginArray().Num(im.ci95.low).Num(im.ci95.high).EndArray();
+    j.Key("favoured").Bool(im.favoured);
+    j.Key("message").Str(im.message);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.EndObject();
+  return j.str();
+}
+
+std::string GamesCsv(const rules::Scenario& sc, const Mix& mix,
+                     const std::vector<GameRecord>& records) {
+  std::string out =
+      "game,seed,winner,winner_role,winner_strategy,actions,adopted_texts,final_regime,mean_trust";
+  for (const rules::SeatData& s : sc.seats())
+    out += "," + CsvField("strategy_" + s.id) + "," + CsvField("score_" + s.id);
+  out += '\n';
+  auto strategy = [&](const GameRecord& g, int s) -> std::string {
+    if (s < 0 || s >= static_cast<int>(g.strategy.size())) return "";
+    const int k = g.strategy[s];
+    return k >= 0 && k < static_cast<int>(mix.size()) ? mix[k].strategy : "";
+  };
+  for (const GameRecord& g : records) {
+    const bool w = g.winner >= 0 && g.winner < sc.num_seats();
+    out += std::to_string(g.game) + "," + std::to_string(g.seed) + ",";
+    out += (w ? CsvField(sc.seats()[g.winner].name) : "") + ",";
+    out += (w ? rules::RoleName(sc.seats()[g.winner].role) : "") + std::string(",");
+    out += strategy(g, g.winner) + "," + std::to_string(g.actions) + "," +
+           std::to_string(g.adopted_total) + "," + Fmt("%.6g", g.regime) + "," +
+           Fmt("%.6g", g.mean_trust);
+    for (int s = 0; s < sc.num_seats(); ++s) {
+      out += "," + strategy(g, s) + ",";
+      if (s < static_cast<int>(g.score.size())) out += Fmt("%.6g", g.score[s]);
+    }
+    out += '\n';
+  }
+  return out;
+}
+
+// ---- Running -------------------------------------------------------------------------
+
+std::vector<GameRecord> RunGames(std::shared_ptr<const rules::Scenario> scenario,
+                                 const BalanceOptions& options, const ProgressFn& progress,
+                                 double* seconds) {
+  const int n = std::max(0, options.games);
+  std::vector<GameRecord> records(static_cast<size_t>(n));
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = std::max(1, std::min(threads, std::max(1, n)));
+  bots::StrategyNames();  // Registers the strategies before the threads start.
+
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  std::atomic<int> next{0}, done{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  auto worker = [&] {
+    for (;;) {
+      const int g = next.fetch_add(1);
+      if (g >= n) break;
+      records[static_cast<size_t>(g)] = PlayGame(scenario, options.mix, options.seed, g);
+      if (done.fetch_add(1) + 1 == n) {
+        std::lock_guard<std::mutex> lock(mu);
+        cv.notify_all();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    while (done.load() < n) {
+      cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done.load() >= n; });
+      if (progress && done.load() < n) {
+        lock.unlock();
+        progress(done.load(), n, elapsed());
+        lock.lock();
+      }
+    }
+  }
+  for (std::thread& t : pool) t.join();
+  const double secs = elapsed();
+  if (progress) progress(n, n, secs);
+  if (seconds) *seconds = secs;
+  return records;
+}
+
+Report RunBalance(std::shared_ptr<const rules::Scenario> scenario, const BalanceOptions& options,
+                  const ProgressFn& progress, std::vector<GameRecord>* records) {
+  double seconds = 0;
+  std::vector<GameRecord> recs = RunGames(scenario, options, progress, &seconds);
+  Report rep = Aggregate(*scenario, options.mix, options.seed, recs);
+  rep.seconds = seconds;
+  rep.games_per_second = seconds > 0 ? static_cast<double>(recs.size()) / seconds : 0;
+  if (records) *records = std::move(recs);
+  return rep;
+}
+
+// ---- Sweeps ------------------------------------------------------------------------------
+
+std::vector<std::string> ParameterFields() {
+  std::vector<std::string> out;
+  const google::protobuf::Descriptor* d = mf::Parameters::descriptor();
+  for (int i = 0; i < d->field_count(); ++i) out.push_back(std::string(d->field(i)->name()));
+  return out;
+}
+
+std::string ParameterValue(const rules::Scenario& sc, const std::string& field) {
+  using google::protobuf::FieldDescriptor;
+  const mf::Parameters& p = sc.proto().params();
+  const FieldDescriptor* f = p.GetDescriptor()->FindFieldByName(field);
+  if (f == nullptr || f->is_repeated()) return "";
+  const google::protobuf::Reflection* refl = p.GetReflection();
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+      return Fmt("%g", refl->GetDouble(p, f));
+    case FieldDescriptor::CPPTYPE_FLOAT:
+      return Fmt("%g", static_cast<double>(refl->GetFloat(p, f)));
+    case FieldDescriptor::CPPTYPE_INT32:
+      return std::to_string(refl->GetInt32(p, f));
+    case FieldDescriptor::CPPTYPE_INT64:
+      return std::to_string(refl->GetInt64(p, f));
+    default:
+      return "";
+  }
+}
+
+bool ScenarioWithParam(const rules::Scenario& base, const std::string& field,
+                       const std::string& value, std::shared_ptr<const rules::Scenario>* out,
+                       std::string* error) {
+  using google::protobuf::FieldDescriptor;
+  mf::Scenario copy = base.proto();
+  mf::Parameters* p = copy.mutable_params();
+  const FieldDescriptor* f = p->GetDescriptor()->FindFieldByName(field);
+  if (f == nullptr || f->is_repeated()) {
+    *error = "--param: mf.Parameters has no field '" + field +
+             "'; fields: " + Join(ParameterFields(), ", ");
+    return false;
+  }
+  const google::protobuf::Reflection* refl = p->GetReflection();
+  const std::string v = Trim(value);
+  char* end = nullptr;
+  switch (f->cpp_type()) {
+    case FieldDescriptor::CPPTYPE_DOUBLE:
+    case FieldDescriptor::CPPTYPE_FLOAT: {
+      const double d = std::strtod(v.c_str(), &end);
+      if (v.empty() || end != v.c_str() + v.size() || !std::isfinite(d)) {
+        *error = "--values: '" + value + "' is not a number (" + field + " is a real number)";
+        return false;
+      }
+      if (f->cpp_type() == FieldDescriptor::CPPTYPE_DOUBLE)
+        refl->SetDouble(p, f, d);
+      else
+        refl->SetFloat(p, f, static_cast<float>(d));
+      break;
+    }
+    case FieldDescriptor::CPPTYPE_INT32:
+    case FieldDescriptor::CPPTYPE_INT64: {
+      const long long i = std::strtoll(v.c_str(), &end, 10);
+      const bool is32 = f->cpp_type() == FieldDescriptor::CPPTYPE_INT32;
+      if (v.empty() || end != v.c_str() + v.size() ||
+          (is32 &&
+           (i < std::numeric_limits<int32_t>::min() || i > std::numeric_limits<int32_t>::max()))) {
+        *error = "--values: '" + value + "' is not an integer (" + field + " is an integer)";
+        return false;
+      }
+      if (is32)
+        refl->SetInt32(p, f, static_cast<int32_t>(i));
+      else
+        refl->SetInt64(p, f, static_cast<int64_t>(i));
+      break;
+    }
+    default:
+      *error = "--param: field '" + field + "' is not a number";
+      return false;
+  }
+  rules::LoadResult r = rules::LoadScenarioMessage(copy, base.id() + " with " + field + "=" + v);
+  if (!r.ok()) {
+    *error = Join(r.errors, "\n");
+    if (error->empty()) *error = "the edited scenario is not valid";
+    return false;
+  }
+  *out = r.scenario;
+  return true;
+}
+
+bool Balanced(const Report& report, double tolerance) {
+  for (const WinStat& w : report.roles)
+    if (w.seats > 0 && std::fabs(w.win_rate - w.fair_share) > tolerance) return false;
+  return true;
+}
+
+bool RunSweep(const rules::Scenario& base, const std::string& field,
+              const std::vector<std::string>& values, const BalanceOptions& options,
+              std::vector<SweepRow>* rows, std::string* error,
+              const std::function<void(const std::string& value, int done, int total,
+                                       double seconds)>& progress) {
+  rows->clear();
+  // Validate every value before playing any game.
+  std::vector<std::shared_ptr<const rules::Scenario>> scenarios;
+  for (const std::string& v : values) {
+    std::shared_ptr<const rules::Scenario> sc;
+    if (!ScenarioWithParam(base, field, v, &sc, error)) return false;
+    scenarios.push_back(sc);
+  }
+  for (size_t i = 0; i < values.size(); ++i) {
+    ProgressFn fn;
+    if (progress) fn = [&](int done, int total, double s) { progress(values[i], done, total, s); };
+    SweepRow row;
+    row.value = Trim(values[i]);
+    row.report = RunBalance(scenarios[i], options, fn);
+    row.balanced = Balanced(row.report);
+    rows->push_back(std::move(row));
+  }
+  return true;
+}
+
+std::string SweepTable(const std::string& field, const std::vector<SweepRow>& rows) {
+  std::vector<std::string> head = {field};
+  std::vector<std::vector<std::string>> cells;
+  std::vector<int> roles;  // Indices into report.roles of the roles with seats.
+  if (!rows.empty())
+    for (size_t k = 0; k < rows[0].report.roles.size(); ++k)
+      if (rows[0].report.roles[k].seats > 0) roles.push_back(static_cast<int>(k));
+  if (!rows.empty())
+    for (int k : roles) head.push_back(rows[0].report.roles[k].name + " win (fair)");
+  head.push_back("balanced");
+  for (const SweepRow& row : rows) {
+    std::vector<std::string> line = {row.value};
+    for (int k : roles) {
+      const WinStat& w = row.report.roles[k];
+      const double half = (w.ci95.high - w.ci95.low) / 2;
+      line.push_back(Percent(w.win_rate) + "% ± " + Percent(half) + " (" + Percent(w.fair_share) +
+                     "%)");
+    }
+    line.push_back(row.balanced ? "yes" : "no");
+    cells.push_back(line);
+  }
+  // Column widths, counting "±" as one character.
+  auto width = [](const std::string& s) {
+    size_t n = 0;
+    for (unsigned char c : s) n += (c & 0xC0) != 0x80 ? 1 : 0;
+    return n;
+  };
+  std::vector<size_t> w(head.size(), 0);
+  for (size_t c = 0; c < head.size(); ++c) {
+    w[c] = width(head[c]);
+    for (const auto& line : cells) w[c] = std::max(w[c], width(line[c]));
+  }
+  auto emit = [&](const std::vector<std::string>& line) {
+    std::string out;
+    for (size_t c = 0; c < line.size(); ++c) {
+      out += line[c];
+      if (c + 1 < line.size()) out += std::string(w[c] - width(line[c]) + 2, ' ');
+    }
+    return out + "\n";
+  };
+  std::string out = emit(head);
+  for (const auto& line : cells) out += emit(line);
+  return out;
+}
+
+std::string SweepJson(const std::string& scenario, const std::string& field,
+                      const std::vector<SweepRow>& rows) {
+  Json j;
+  j.BeginObject();
+  j.Key("scenario").Str(scenario);
+  j.Key("param").Str(field);
+  if (!rows.empty()) {
+    j.Key("games").Int(rows[0].report.games);
+    j.Key("seed").UInt(rows[0].report.seed);
+    j.Key("bots").Str(rows[0].report.bots);
+  }
+  j.Key("rows").BeginArray();
+  for (const SweepRow& row : rows) {
+    j.BeginObject();
+    j.Key("value").Str(row.value);
+    j.Key("roles").BeginObject();
+    for (const WinStat& w : row.report.roles) {
+      if (w.seats == 0) continue;
+      j.Key(w.name).BeginObject();
+      j.Key("win_rate").Num(w.win_rate);
+      j.Key("ci_half_width").Num((w.ci95.high - w.ci95.low) / 2);
+      j.Key("ci95").BeginArray().Num(w.ci95.low).Num(w.ci95.high).EndArray();
+      j.Key("fair_share").Num(w.fair_share);
+      j.Key("mean_score").Num(w.mean_score);
+      j.EndObject();
+    }
+    j.EndObject();
+    j.Key("balanced").Bool(row.balanced);
+    j.Key("imbalances").BeginArray();
+    for (const Imbalance& im : row.report.imbalances) j.Str(im.message);
+    j.EndArray();
+    j.Key("rejected_bot_actions").Int(row.report.rejected);
+    j.Key("games_per_second").Num(row.report.games_per_second, 5);
+    j.EndObject();
+  }
+  j.EndArray();
+  j.EndObject();
+  return j.str();
+}
+
+}  // namespace mf::tools

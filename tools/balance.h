@@ -1,0 +1,261 @@
+// The balance lab: many bot-vs-bot games of one scenario, and what they say
+// about whether a role, a seat or a strategy dominates.
+//
+// The pieces are separate so each can be tested on its own:
+//   ParseMix / SetupGame   which strategies sit where in game g (from (seed, g) only);
+//   PlayGame               one game -> a compact GameRecord;
+//   RunGames               the thread pool (records are stored by game index);
+//   Aggregate              records -> Report: a pure function of the records in
+//                          game order, so the report does not depend on threads;
+//   ReportJson / GamesCsv  the outputs;
+//   ScenarioWithParam / RunSweep   the parameter sweep.
+#pragma once
+
+#include <cstdint>
+#include <functional>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "rules/scenario.h"
+#include "rules/state.h"
+
+namespace mf::tools {
+
+// ---- Strategy mixes --------------------------------------------------------
+
+struct MixEntry {
+  std::string strategy;
+  double weight = 1;
+};
+using Mix = std::vector<MixEntry>;
+
+// The mix used when --bots is not given.
+extern const char* const kDefaultMix;
+
+// Parses "name" or "name:weight,name:weight,...". Unknown strategy names,
+// repeated names and weights that are not positive numbers are errors; the
+// message lists the registered strategies.
+bool ParseMix(const std::string& text, Mix* out, std::string* error);
+// "hardliner:1,cooperator:2" (weights printed with %g).
+std::string MixText(const Mix& mix);
+
+// Everything about game `game` of a run with seed `seed`, derived from
+// (seed, game) alone.
+struct GameSetup {
+  uint64_t game_seed = 0;
+  uint64_t bot_seed = 0;
+  std::vector<int> strategy;  // Per seat: an index into the mix.
+};
+GameSetup SetupGame(const Mix& mix, int num_seats, uint64_t seed, int game);
+
+// ---- One game ----------------------------------------------------------------
+
+struct CycleRecord {
+  double mean_trust = 0, regime = 0, norms = 0, rules = 0, procedures = 0, welfare = 0;
+  double irregular = 0, legal = 0;
+};
+
+// An adopted text on an agenda item, with its position bucketed to tens.
+struct AdoptedRecord {
+  int cycle = 0;
+  int theme = 0;
+  std::string label;  // e.g. "Guiding principles on Labour mobility at 50".
+};
+
+// What the report needs from one finished game (a few hundred bytes).
+struct GameRecord {
+  int game = 0;
+  uint64_t seed = 0, bot_seed = 0;
+  bool finished = false;
+  int actions = 0;
+  int rejected = 0;           // Bot actions the engine refused.
+  int winner = -1;            // The seat ranked 1 by the final scores.
+  std::vector<int> strategy;  // Per seat: an index into the mix.
+  std::vector<double> score;  // Per seat: final normalised total.
+  // Decided texts (tabled, not withdrawn) and adopted ones, indexed by mf::Form.
+  int tabled[4] = {0, 0, 0, 0};
+  int adopted[4] = {0, 0, 0, 0};
+  // Ratification of adopted binding texts, indexed by mf::Role: the
+  // (text, seat of that role) pairs that were open, and those ratified.
+  int ratify_open[4] = {0, 0, 0, 0};
+  int ratified[4] = {0, 0, 0, 0};
+  std::vector<AdoptedRecord> outcomes;
+  std::vector<CycleRecord> cycles;                         // From State::history().
+  std::vector<double> corridor_legal, corridor_irregular;  // At the end.
+  double regime = 0, mean_trust = 0;                       // At the end.
+  int adopted_total = 0;
+};
+
+// Records a played game (`state` should be terminal; if it is not, the
+// running scores stand in for the final ones and `finished` is false).
+GameRecord RecordGame(const rules::State& state, int game, const std::vector<int>& strategy,
+                      int actions, int rejected);
+
+// Plays game `game` of a run: seats get bots as SetupGame says.
+GameRecord PlayGame(std::shared_ptr<const rules::Scenario> scenario, const Mix& mix, uint64_t seed,
+                    int game);
+
+// ---- The report --------------------------------------------------------------
+
+struct Interval {
+  double low = 0, high = 0;
+};
+// Wilson score interval of a binomial proportion (z = 1.96 for 95%).
+Interval Wilson(long long successes, long long trials, double z = 1.959963984540054);
+
+// Win statistics of a role, a seat or a strategy.
+struct WinStat {
+  std::string name;
+  std::string role;          // The seat's role (seats only).
+  int seats = 0;             // Seats of the role (roles), 1 (seats).
+  long long seat_games = 0;  // Seat-games played (by the role's seats / the strategy).
+  long long wins = 0;        // Games won by one of them.
+  long long games = 0;
+  double win_rate = 0;  // wins / games.
+  double fair_share = 0;
+  Interval ci95;
+  double mean_score = 0, sd_score = 0;  // Over the seat-games.
+};
+
+struct FormStat {
+  std::string form;
+  long long tabled = 0, adopted = 0;
+  double rate = 0;
+};
+
+struct RatificationStat {
+  std::string role;
+  long long open = 0, ratified = 0;
+  double rate = 0;
+};
+
+struct OutcomeFrequency {
+  std::string label;  // "no agreement" when nothing was adopted.
+  long long count = 0;
+  double frequency = 0;  // count / games.
+};
+
+struct ItemStat {
+  std::string key;                         // "cycle 2: labour_mobility"
+  std::vector<OutcomeFrequency> outcomes;  // Most frequent first.
+};
+
+struct CycleMean {
+  int cycle = 0;
+  long long games = 0;  // Games that reached this cycle.
+  CycleRecord mean;
+};
+
+struct CorridorMean {
+  std::string id;
+  double legal = 0, irregular = 0;
+};
+
+struct Imbalance {
+  std::string kind;  // "role" or "seat"
+  std::string name;
+  double win_rate = 0, fair_share = 0;
+  Interval ci95;
+  bool favoured = false;
+  std::string message;
+};
+
+struct Report {
+  std::string scenario;
+  long long games = 0;
+  uint64_t seed = 0;
+  std::string bots;
+  int num_seats = 0;
+  int cycles = 0;
+  // Timing: the only fields that depend on the machine and the thread count.
+  double seconds = 0, games_per_second = 0;
+  long long unfinished = 0;
+  long long actions = 0;
+  long long rejected = 0;
+  std::vector<WinStat> roles;       // source, transit, destination.
+  std::vector<WinStat> seats;       // In seat order.
+  std::vector<WinStat> strategies;  // In mix order.
+  std::vector<FormStat> forms;      // chair's summary, guiding principles, binding convention.
+  std::vector<RatificationStat> ratification;  // By role.
+  std::vector<ItemStat> items;
+  std::vector<CycleMean> cycle_means;
+  std::vector<CorridorMean> corridors;
+  std::vector<Imbalance> imbalances;
+};
+
+// The pure aggregation: records (in game order) -> report. Timing is left 0.
+Report Aggregate(const rules::Scenario& scenario, const Mix& mix, uint64_t seed,
+                 const std::vector<GameRecord>& records);
+
+// The report as JSON; without `timing`, `seconds` and `games_per_second`
+// are left out (for comparing reports of different runs).
+std::string ReportJson(const Report& report, bool timing = true);
+
+// One CSV row per game (with a header line).
+std::string GamesCsv(const rules::Scenario& scenario, const Mix& mix,
+                     const std::vector<GameRecord>& records);
+
+// ---- Running -------------------------------------------------------------------
+
+struct BalanceOptions {
+  int games = 1000;
+  uint64_t seed = 1;
+  int threads = 0;  // 0: std::thread::hardware_concurrency().
+  Mix mix;
+};
+
+// Called on the calling thread about ten times a second while games run,
+// and once at the end: games done, games in all, seconds since the start.
+using ProgressFn = std::function<void(int done, int total, double seconds)>;
+
+// Plays options.games games on options.threads threads; the records are
+// indexed by game. `seconds` (optional) gets the wall time.
+std::vector<GameRecord> RunGames(std::shared_ptr<const rules::Scenario> scenario,
+                                 const BalanceOptions& options, const ProgressFn& progress,
+                                 double* seconds);
+
+// RunGames + Aggregate, with the timing fields filled. `records` (optional)
+// receives the per-game records.
+Report RunBalance(std::shared_ptr<const rules::Scenario> scenario, const BalanceOptions& options,
+                  const ProgressFn& progress = nullptr, std::vector<GameRecord>* records = nullptr);
+
+// ---- Sweeps ------------------------------------------------------------------------
+
+// A copy of `base` with mf.Parameters field `field` set to `value` (parsed
+// by the field's type), re-validated by rules::LoadScenarioMessage. On
+// failure `error` names the unknown field, the bad value or the validation
+// errors.
+bool ScenarioWithParam(const rules::Scenario& base, const std::string& field,
+                       const std::string& value, std::shared_ptr<const rules::Scenario>* out,
+                       std::string* error);
+
+// The names of the numeric fields of mf.Parameters.
+std::vector<std::string> ParameterFields();
+// The value of mf.Parameters field `field` as written in the scenario ("0":
+// the engine default); empty for an unknown field.
+std::string ParameterValue(const rules::Scenario& scenario, const std::string& field);
+
+// True when every role's win rate is within fair share ± tolerance.
+bool Balanced(const Report& report, double tolerance = 0.05);
+
+struct SweepRow {
+  std::string value;
+  Report report;
+  bool balanced = false;
+};
+
+// For each value: set the parameter, run the balance. Stops at the first
+// value that does not make a valid scenario (false, with `error`).
+bool RunSweep(const rules::Scenario& base, const std::string& field,
+              const std::vector<std::string>& values, const BalanceOptions& options,
+              std::vector<SweepRow>* rows, std::string* error,
+              const std::function<void(const std::string& value, int done, int total,
+                                       double seconds)>& progress = nullptr);
+
+// The sweep as a text table and as JSON.
+std::string SweepTable(const std::string& field, const std::vector<SweepRow>& rows);
+std::string SweepJson(const std::string& scenario, const std::string& field,
+                      const std::vector<SweepRow>& rows);
+
+}  // namespace mf::tools
