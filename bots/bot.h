@@ -35,7 +35,12 @@ const std::vector<std::string>& StrategyNames();
 // Registers a strategy (done once, at start-up, by each strategy's file).
 void RegisterStrategy(const std::string& name, std::function<std::unique_ptr<Bot>()> factory);
 
-// Teachers pick a difficulty; it maps to a strategy.
+// The search bot with an explicit budget: `beliefs` sampled worlds per
+// decision, each candidate action played out once per world (0: default 6).
+std::unique_ptr<Bot> MakePlanner(int beliefs);
+
+// Teachers pick a difficulty; it maps to a strategy: easy = cooperator,
+// normal = reciprocator, hard = planner.
 enum class Difficulty { kEasy, kNormal, kHard };
 bool ParseDifficulty(const std::string& s, Difficulty* out);
 std::string StrategyForDifficulty(Difficulty d);

@@ -497,6 +497,7 @@ void RegisterBuiltinStrategies() {
       Personality p = make();
       RegisterStrategy(p.name, [p] { return std::make_unique<HeuristicBot>(p); });
     }
+    RegisterStrategy("planner", [] { return MakePlanner(0); });
   });
 }
 

@@ -30,9 +30,14 @@ void RegisterBuiltinStrategies();  // heuristics.cc
 std::unique_ptr<Bot> MakeBot(const std::string& strategy) {
   RegisterBuiltinStrategies();
   Registry& r = Get();
-  std::lock_guard<std::mutex> lock(r.mu);
-  auto it = r.factories.find(strategy);
-  return it == r.factories.end() ? nullptr : it->second();
+  std::function<std::unique_ptr<Bot>()> factory;
+  {
+    std::lock_guard<std::mutex> lock(r.mu);
+    auto it = r.factories.find(strategy);
+    if (it == r.factories.end()) return nullptr;
+    factory = it->second;
+  }
+  return factory();  // Outside the lock: a factory may make other bots.
 }
 
 const std::vector<std::string>& StrategyNames() {

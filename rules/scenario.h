@@ -105,6 +105,7 @@ class Scenario {
 
  private:
   friend struct ScenarioLoader;
+  friend class SeatView;
   mf::Scenario proto_;
   std::string text_;
   std::vector<SeatData> seats_;

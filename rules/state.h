@@ -176,6 +176,7 @@ struct Modifiers {
 
 class State {
  public:
+  friend class SeatView;
   State(std::shared_ptr<const Scenario> scenario, uint64_t seed);
 
   // The single entry for change: validates, then applies. `actor` is a seat

@@ -94,6 +94,42 @@ const char* DealStatusName(const Deal& d) {
 
 }  // namespace
 
+State SeatView::Determinize(const std::vector<BriefGuess>& guesses, uint64_t seed) const {
+  auto belief = std::make_shared<Scenario>(s_->scenario());
+  const int n = num_seats();
+  for (int j = 0; j < n; ++j) {
+    // The message form of the briefs is blanked for every seat but the viewer.
+    if (j != viewer_) belief->proto_.mutable_seats(j)->clear_brief();
+    if (j == viewer_) continue;
+    SeatData& d = belief->seats_[static_cast<size_t>(j)];
+    d.briefing.clear();
+    d.red_lines.clear();
+    const bool have = static_cast<size_t>(j) < guesses.size() &&
+                      guesses[static_cast<size_t>(j)].ideal.size() == d.ideal.size() &&
+                      guesses[static_cast<size_t>(j)].priority.size() == d.priority.size();
+    for (size_t t = 0; t < d.ideal.size(); ++t) {
+      d.ideal[t] = have ? guesses[static_cast<size_t>(j)].ideal[t] : 50.0;
+      d.priority[t] = have ? guesses[static_cast<size_t>(j)].priority[t] : 1.0;
+    }
+  }
+  belief->text_.clear();
+  State out = *s_;
+  out.scenario_ = belief;
+  out.params_ = &belief->params();
+  out.rng_.Seed(seed);
+  // Scores are measured from the starting world, which depends on the briefs.
+  out.baseline_raw_ = State(belief, seed).baseline_raw_;
+  std::vector<Deal> mine;
+  for (const Deal& d : out.deals_)
+    if (d.from == viewer_ || d.to == viewer_) mine.push_back(d);
+  out.deals_ = std::move(mine);
+  std::vector<EventRec> events;
+  for (const EventRec& e : out.events_)
+    if (CanSeeEvent(e)) events.push_back(e);
+  out.events_ = std::move(events);
+  return out;
+}
+
 void SeatView::VisibleDeals(std::vector<const Deal*>* out) const {
   for (const Deal& d : s_->deals())
     if (CanSeeDeal(d)) out->push_back(&d);

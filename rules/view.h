@@ -118,6 +118,18 @@ class SeatView {
   }
   const State* state_for_facilitator() const { return is_facilitator() ? s_ : nullptr; }
 
+  // A guess at one seat's secret brief (ideal and priority per theme).
+  struct BriefGuess {
+    std::vector<double> ideal, priority;
+  };
+  // For search bots: a complete game state consistent with this seat's
+  // view, where everything the seat cannot see is replaced: the other seats'
+  // briefs by `guesses` (indexed by seat; the viewer's own entry is ignored;
+  // red lines of others are dropped), deals and private events of others
+  // removed, and the world's random generator reseeded with `seed` (future
+  // events are unknown). The result holds nothing the seat may not know.
+  State Determinize(const std::vector<BriefGuess>& guesses, uint64_t seed) const;
+
  private:
   const State* s_;
   int viewer_;

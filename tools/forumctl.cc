@@ -14,6 +14,8 @@ const char* kUsage =
     "  simulate --scenario NAME|FILE --seed N [--log F] play one game with random players\n"
     "  replay --log FILE                                replay a game log\n"
     "  play [--scenario NAME] [--seed N] [--bots NAME]  a local session played by bots\n"
+    "  duel --scenario S --challenger A --baseline B [--games N] [--budget B]\n"
+    "                                                   paired test: A vs B in the same seat\n"
     "  balance --scenario NAME|FILE --games N --seed S [--threads T] [--bots MIX]\n"
     "          --out report.json [--csv games.csv] [--chart report.png]\n"
     "                                                   bot-vs-bot balance report\n"
@@ -36,6 +38,7 @@ int main(int argc, char** argv) {
   if (cmd == "simulate") return mf::tools::CmdSimulate(argc, argv);
   if (cmd == "replay") return mf::tools::CmdReplay(argc, argv);
   if (cmd == "play") return mf::tools::CmdPlay(argc, argv);
+  if (cmd == "duel") return mf::tools::CmdDuel(argc, argv);
   if (cmd == "balance") return mf::tools::CmdBalance(argc, argv);
   if (cmd == "sweep") return mf::tools::CmdSweep(argc, argv);
   if (cmd == "scenarios") return ListScenarios(argc, argv);
