@@ -10,6 +10,7 @@ PACKAGES=(
   libboost-dev libsfml-dev libsqlite3-dev
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   xvfb xauth fonts-dejavu-core
+  clang libclang-rt-14-dev
 )
 
 missing=()
