@@ -2,6 +2,7 @@
 // cost of one applied action (legal-action generation + validation + apply).
 #include <benchmark/benchmark.h>
 
+#include "bots/bot.h"
 #include "rules/playout.h"
 #include "rules/view.h"
 
@@ -73,6 +74,32 @@ void BM_Hash(benchmark::State& bs, const std::string& name) {
   for (auto _ : bs) benchmark::DoNotOptimize(st.Hash());
 }
 
+// One whole game with heuristic bots in every seat (the default balance mix),
+// or with one planner seat.
+void BM_BotGame(benchmark::State& bs, const std::string& name, bool planner) {
+  auto sc = Load(name);
+  const std::vector<std::string> mix = {"hardliner",    "cooperator",   "cooperator",
+                                        "reciprocator", "reciprocator", "dealmaker"};
+  uint64_t seed = 1;
+  for (auto _ : bs) {
+    std::vector<std::unique_ptr<mf::bots::Bot>> owned;
+    std::vector<mf::bots::Bot*> seats;
+    for (int s = 0; s < sc->num_seats(); ++s) {
+      owned.push_back(planner && s == 0
+                          ? mf::bots::MakeBot("planner")
+                          : mf::bots::MakeBot(mix[(seed + static_cast<uint64_t>(s)) % 6]));
+      seats.push_back(owned.back().get());
+    }
+    State st(sc, seed);
+    mf::bots::MatchOptions o;
+    o.seed = seed;
+    o.bot_seed = seed;
+    mf::bots::RunMatch(&st, seats, o);
+    benchmark::DoNotOptimize(st.final_scores().data());
+    ++seed;
+  }
+}
+
 void Register() {
   for (const auto& e : mf::rules::EmbeddedScenarios()) {
     const std::string name = e.name;
@@ -84,6 +111,10 @@ void Register() {
         ->Unit(benchmark::kMicrosecond);
     benchmark::RegisterBenchmark(("Hash/" + name).c_str(), BM_Hash, name)
         ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("HeuristicBotGame/" + name).c_str(), BM_BotGame, name, false)
+        ->Unit(benchmark::kMicrosecond);
+    benchmark::RegisterBenchmark(("OnePlannerSeatGame/" + name).c_str(), BM_BotGame, name, true)
+        ->Unit(benchmark::kMillisecond);
   }
 }
 
