@@ -209,7 +209,10 @@ int RandomId(const State& st, Rng* rng) {
   for (const Deal& d : st.deals()) ids.push_back(d.id);
   for (const Amendment& m : st.amendments()) ids.push_back(m.id);
   for (const Recommendation& r : st.recommendations()) ids.push_back(r.id);
-  return ids[rng->Below(static_cast<uint32_t>(ids.size()))] + Pick(rng, {0, 0, 0, 1, -1});
+  // Near-miss ids (one off an existing one), without overflowing the extremes.
+  const long long id = static_cast<long long>(ids[rng->Below(static_cast<uint32_t>(ids.size()))]) +
+                       Pick(rng, {0, 0, 0, 1, -1});
+  return static_cast<int>(std::clamp<long long>(id, INT_MIN, INT_MAX));
 }
 
 Terms RandomTerms(const State& st, Rng* rng) {

@@ -9,4 +9,12 @@ int CmdPlay(int argc, char** argv);
 int CmdDuel(int argc, char** argv);
 int CmdBalance(int argc, char** argv);
 int CmdSweep(int argc, char** argv);
+// Network clients of forumd (cmd_session.cc, cmd_bot.cc, cmd_load.cc).
+int CmdSession(int argc, char** argv);
+int CmdRecord(int argc, char** argv);
+int CmdBot(int argc, char** argv);
+int CmdLoad(int argc, char** argv);
+// The debrief (cmd_report.cc, cmd_fork.cc).
+int CmdReport(int argc, char** argv);
+int CmdFork(int argc, char** argv);
 }  // namespace mf::tools

@@ -21,7 +21,21 @@ const char* kUsage =
     "                                                   bot-vs-bot balance report\n"
     "  sweep --scenario NAME|FILE --param FIELD --values a,b,c --games N [--seed S]\n"
     "        [--threads T] [--bots MIX] [--json]        balance per parameter value\n"
-    "  scenarios                                        list the built-in scenarios\n";
+    "  scenarios                                        list the built-in scenarios\n"
+    "\n"
+    "debrief (RECORD: --log FILE, --data DIR --session ID, or --server ADDR --session ID\n"
+    "         --token T):\n"
+    "  report RECORD --out DIR [--facilitator]          HTML page with charts + CSV files\n"
+    "  fork RECORD --at N --bots MIX --games G [--seed S] [--set WHO=STRATEGY] [--out F.json]\n"
+    "                                                   what if: continue the record with bots\n"
+    "\n"
+    "network (a running forumd; each takes --ca FILE for TLS):\n"
+    "  session create --server ADDR --scenario NAME [--bots SPEC] [--timers fast|classroom]\n"
+    "                 [--seed N] [--pace MS] [--idle S] [--paused]   start a session (JSON)\n"
+    "  session join|list|roster ...                     take a seat, list sessions, who is on\n"
+    "  bot --server ADDR --join CODE [--seat N] [--name NAME]   play a seat over the network\n"
+    "  record --server ADDR --session ID --token T      a session's record as JSON\n"
+    "  load --server ADDR --sessions N --seats M --rate R --duration S   load test (JSON)\n";
 
 }  // namespace
 
@@ -42,6 +56,12 @@ int main(int argc, char** argv) {
   if (cmd == "balance") return mf::tools::CmdBalance(argc, argv);
   if (cmd == "sweep") return mf::tools::CmdSweep(argc, argv);
   if (cmd == "scenarios") return ListScenarios(argc, argv);
+  if (cmd == "session") return mf::tools::CmdSession(argc, argv);
+  if (cmd == "record") return mf::tools::CmdRecord(argc, argv);
+  if (cmd == "bot") return mf::tools::CmdBot(argc, argv);
+  if (cmd == "load") return mf::tools::CmdLoad(argc, argv);
+  if (cmd == "report") return mf::tools::CmdReport(argc, argv);
+  if (cmd == "fork") return mf::tools::CmdFork(argc, argv);
   std::cerr << "forumctl: unknown command '" << cmd << "'\n" << kUsage;
   return 2;
 }

@@ -7,10 +7,12 @@ cd "$(dirname "$0")/.."
 PACKAGES=(
   cmake ninja-build g++ ccache pkg-config
   libgrpc++-dev protobuf-compiler-grpc libprotobuf-dev protobuf-compiler
-  libboost-dev libsfml-dev libsqlite3-dev
+  libboost-dev libsfml-dev libsqlite3-dev libssl-dev
+  python3-grpcio python3-grpc-tools
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   xvfb xauth fonts-dejavu-core
   clang libclang-rt-14-dev
+  chromium  # the debrief test renders the HTML report headless
 )
 
 missing=()

@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""A Migration Forum bot in Python: joins a session with its code and plays one
+seat over gRPC until the game ends.
+
+It needs only Debian's python3-grpcio and python3-grpc-tools: the Python code
+for the service is generated at start from the project's .proto files into a
+temporary folder.
+
+    /usr/bin/python3 examples/python_bot/bot.py --server 127.0.0.1:50051 --join ABC-DEF
+
+Policy (the same light policy as `forumctl bot`, from the seat's view alone):
+endorse civil-society recommendations near its ideal, state its ideal on each
+item, support drafts near its ideal (stand aside a bit further, object far
+away or across a red line), ratify conventions near its ideal, and say it is
+ready otherwise.
+"""
+import argparse
+import json
+import os
+import sys
+import tempfile
+import time
+
+
+def load_modules(proto_dir):
+    """Generates forum_pb2 / forum_pb2_grpc / game_pb2 and imports them."""
+    from grpc_tools import protoc
+    out = tempfile.mkdtemp(prefix="mf_python_bot_")
+    args = ["protoc", "-I" + proto_dir, "--python_out=" + out, "--grpc_python_out=" + out,
+            os.path.join(proto_dir, "game.proto"), os.path.join(proto_dir, "forum.proto")]
+    if protoc.main(args) != 0:
+        sys.exit("bot.py: protoc failed on " + proto_dir)
+    sys.path.insert(0, out)
+    import forum_pb2  # noqa: E402
+    import forum_pb2_grpc  # noqa: E402
+    import game_pb2  # noqa: E402
+    return forum_pb2, forum_pb2_grpc, game_pb2
+
+
+# Fields of a View that forumd sends in the first view of a stream only
+# (ServerEvent.static_omitted on the later ones).
+STATIC_FIELDS = ("scenario", "title", "description", "cycles", "decision_rule", "themes",
+                 "brief", "all_briefs", "caucuses", "observers")
+
+
+def complete_view(first, event):
+    """The event's view with the static fields filled in from the first view."""
+    view = type(event.view)()
+    view.CopyFrom(event.view)
+    if event.static_omitted and first is not None:
+        for name in STATIC_FIELDS:
+            field = view.DESCRIPTOR.fields_by_name[name]
+            if field.label == field.LABEL_REPEATED:
+                getattr(view, name).extend(getattr(first, name))
+            elif field.message_type is not None:
+                getattr(view, name).CopyFrom(getattr(first, name))
+            else:
+                setattr(view, name, getattr(first, name))
+    return view
+
+
+def ideal(view, theme):
+    for s in view.brief.stances:
+        if s.theme == theme:
+            return s.ideal
+    return 50
+
+
+def crosses_red_line(view, theme, position, form):
+    for r in view.brief.red_lines:
+        if r.theme != theme:
+            continue
+        if r.max_form and form > r.max_form:
+            return True
+        if 0 < r.max_position < 100 and position > r.max_position:
+            return True
+        if r.min_position > 0 and position < r.min_position:
+            return True
+    return False
+
+
+def decide(view, game):
+    """The action to take on this view, or None when there is nothing to do."""
+    me = view.viewer
+    if me < 0 or me >= len(view.seats) or view.paused or view.phase == game.GAME_OVER:
+        return None
+    seat = view.seats[me]
+    if seat.ready or seat.bot:
+        return None
+    a = game.Action()
+    if view.phase == game.CIVIL_SOCIETY:
+        for r in view.recommendations:
+            if me not in r.endorsed_by and abs(r.position - ideal(view, r.theme)) <= 15:
+                a.endorse.recommendation = r.id
+                return a
+    elif view.phase == game.STATEMENTS:
+        if seat.statement_position < 0 and view.current_theme:
+            a.statement.position = ideal(view, view.current_theme)
+            a.statement.text = "Python speaks for %s." % seat.name
+            return a
+    elif view.phase == game.DECISION and view.draft.id:
+        d = view.draft
+        dist = abs(d.position - ideal(view, d.theme))
+        if dist <= 20 and not crosses_red_line(view, d.theme, d.position, d.form):
+            choice = game.SUPPORT
+        elif dist <= 35:
+            choice = game.STAND_ASIDE
+        else:
+            choice = game.OBJECT
+        if seat.vote != choice:
+            a.vote.choice = choice
+            return a
+    elif view.phase == game.RATIFICATION:
+        for t in view.texts:
+            if (t.cycle == view.cycle and t.form == game.BINDING_CONVENTION and t.adopted
+                    and me not in t.ratified_by and me not in t.declined_by):
+                a.ratify.text = t.id
+                a.ratify.ratify = (abs(t.position - ideal(view, t.theme)) <= 20 and
+                                   not crosses_red_line(view, t.theme, t.position, t.form))
+                return a
+    a.ready.SetInParent()
+    return a
+
+
+def main():
+    here = os.path.dirname(os.path.abspath(__file__))
+    p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    p.add_argument("--server", required=True, help="forumd address, host:port")
+    p.add_argument("--join", required=True, help="the session's join code")
+    p.add_argument("--seat", type=int, default=-1, help="the seat wanted (default: any free)")
+    p.add_argument("--name", default="python-bot")
+    p.add_argument("--proto-dir", default=os.path.join(here, "..", "..", "proto"))
+    args = p.parse_args()
+
+    import grpc
+    forum, forum_grpc, game = load_modules(os.path.abspath(args.proto_dir))
+    stub = forum_grpc.ForumStub(grpc.insecure_channel(args.server))
+    join = forum.JoinSessionRequest(join_code=args.join, display_name=args.name)
+    if args.seat >= 0:
+        join.seat = args.seat
+    seat = stub.JoinSession(join)
+    meta = (("authorization", "Bearer " + seat.seat_token),)
+    result = {"session": seat.session, "seat": seat.seat, "seat_name": seat.seat_name,
+              "actions": 0, "refused": 0, "stale": 0, "finished": False}
+    last = first = None
+    try:
+        for event in stub.Subscribe(forum.SubscribeRequest(session=seat.session), metadata=meta):
+            if not event.HasField("view"):
+                continue
+            if not event.static_omitted:
+                first = event.view
+            last = complete_view(first, event)
+            if last.phase == game.GAME_OVER:
+                result["finished"] = True
+                continue
+            action = decide(last, game)
+            while action is not None:
+                req = forum.ActRequest(session=seat.session, action=action,
+                                       based_on_version=last.version)
+                try:
+                    stub.Act(req, metadata=meta)
+                    result["actions"] += 1
+                    break
+                except grpc.RpcError as e:
+                    code, text = e.code(), e.details() or ""
+                    if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
+                        time.sleep(0.1)  # Rate limit: try again shortly.
+                        continue
+                    if code == grpc.StatusCode.FAILED_PRECONDITION and "out of date" in text:
+                        result["stale"] += 1  # A newer view is on its way.
+                        break
+                    result["refused"] += 1
+                    if action.HasField("ready"):
+                        break
+                    action = game.Action()
+                    action.ready.SetInParent()
+    except grpc.RpcError as e:
+        if not result["finished"]:
+            result["error"] = "%s: %s" % (e.code().name, e.details())
+    if last is not None:
+        for s in last.scores:
+            if s.seat == seat.seat:
+                result["score"] = round(s.total, 2)
+                result["rank"] = s.rank
+    print(json.dumps(result))
+    return 0 if result["finished"] else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,192 @@
+#include "server/forumd.h"
+
+#include <grpcpp/ext/proto_server_reflection_plugin.h>
+#include <grpcpp/grpcpp.h>
+#include <grpcpp/health_check_service_interface.h>
+#include <grpcpp/impl/codegen/service_type.h>
+
+#include <boost/asio/executor_work_guard.hpp>
+#include <boost/asio/io_context.hpp>
+
+#include <condition_variable>
+#include <fstream>
+#include <future>
+#include <mutex>
+#include <sstream>
+#include <thread>
+#include <vector>
+
+#include "server/registry.h"
+#include "server/service.h"
+#include "server/store.h"
+
+namespace mf::server {
+
+namespace {
+
+const char* kServiceName = "mf.Forum";
+
+bool ReadAll(const std::string& path, std::string* out) {
+  std::ifstream in(path, std::ios::binary);
+  if (!in) return false;
+  std::stringstream ss;
+  ss << in.rdbuf();
+  *out = ss.str();
+  return true;
+}
+
+}  // namespace
+
+struct Forumd::Impl {
+  ServerOptions options;
+  boost::asio::io_context io;
+  std::unique_ptr<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>> work;
+  std::vector<std::thread> threads;
+  std::unique_ptr<Store> store;
+  std::unique_ptr<Registry> registry;
+  std::unique_ptr<grpc::Service> service;
+  std::unique_ptr<grpc::Server> server;
+  std::string address;
+  std::mutex mu;
+  std::condition_variable cv;
+  bool stopping = false, stopped = false;
+
+  void StopThreads() {
+    work.reset();
+    io.stop();
+    for (std::thread& t : threads)
+      if (t.joinable()) t.join();
+    threads.clear();
+  }
+};
+
+Forumd::Forumd() : impl_(std::make_unique<Impl>()) {}
+
+Forumd::~Forumd() {
+  Shutdown();
+  // Sessions hold timers of the io_context: drop them before it goes.
+  impl_->server.reset();
+  impl_->service.reset();
+  impl_->registry.reset();
+  impl_->store.reset();
+}
+
+std::unique_ptr<Forumd> Forumd::Start(const ServerOptions& options, std::string* error) {
+  std::unique_ptr<Forumd> f(new Forumd());
+  Impl& d = *f->impl_;
+  d.options = options;
+  if (d.options.data_dir.empty()) {
+    *error = "--data DIR is required (the folder of the session database)";
+    return nullptr;
+  }
+  if (d.options.tls_cert.empty() != d.options.tls_key.empty()) {
+    *error = "--tls-cert and --tls-key go together";
+    return nullptr;
+  }
+  d.store = Store::Open(d.options.data_dir, d.options.sync_full, error);
+  if (!d.store) return nullptr;
+  d.work =
+      std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
+          d.io.get_executor());
+  for (int i = 0; i < std::max(1, d.options.threads); ++i)
+    d.threads.emplace_back([&d] { d.io.run(); });
+  d.registry = std::make_unique<Registry>(d.io, d.store.get(), d.options);
+  if (!d.registry->Init(error)) {
+    d.StopThreads();
+    return nullptr;
+  }
+
+  std::shared_ptr<grpc::ServerCredentials> creds;
+  if (!d.options.tls_cert.empty()) {
+    grpc::SslServerCredentialsOptions ssl;
+    grpc::SslServerCredentialsOptions::PemKeyCertPair pair;
+    if (!ReadAll(d.options.tls_key, &pair.private_key) ||
+        !ReadAll(d.options.tls_cert, &pair.cert_chain)) {
+      *error = "cannot read the TLS key or certificate";
+      d.StopThreads();
+      return nullptr;
+    }
+    ssl.pem_key_cert_pairs.push_back(pair);
+    creds = grpc::SslServerCredentials(ssl);
+  } else {
+    creds = grpc::InsecureServerCredentials();
+  }
+
+  grpc::EnableDefaultHealthCheckService(true);
+  grpc::reflection::InitProtoReflectionServerBuilderPlugin();
+  d.service = MakeForumService(d.registry.get(), d.options);
+  grpc::ServerBuilder builder;
+  int port = 0;
+  builder.AddListeningPort(d.options.listen, creds, &port);
+  builder.RegisterService(d.service.get());
+  builder.SetMaxReceiveMessageSize(d.options.max_message_bytes);
+  // A stale server on the same port must not silently share connections.
+  builder.AddChannelArgument(GRPC_ARG_ALLOW_REUSEPORT, 0);
+  // Notice dead peers (a laptop that went to sleep) within a minute.
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIME_MS, 30000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_TIMEOUT_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_HTTP2_MIN_RECV_PING_INTERVAL_WITHOUT_DATA_MS, 10000);
+  builder.AddChannelArgument(GRPC_ARG_KEEPALIVE_PERMIT_WITHOUT_CALLS, 1);
+  d.server = builder.BuildAndStart();
+  if (!d.server || port == 0) {
+    *error = "cannot listen on " + d.options.listen + " (in use, or not a valid ADDR:PORT)";
+    d.server.reset();
+    d.StopThreads();
+    return nullptr;
+  }
+  const std::string& listen = d.options.listen;
+  const size_t colon = listen.rfind(':');
+  d.address =
+      (colon == std::string::npos ? listen : listen.substr(0, colon)) + ":" + std::to_string(port);
+  if (auto* health = d.server->GetHealthCheckService()) {
+    health->SetServingStatus(kServiceName, true);
+    health->SetServingStatus("", true);
+  }
+  return f;
+}
+
+const std::string& Forumd::address() const {
+  return impl_->address;
+}
+
+Store* Forumd::store_for_testing() {
+  return impl_->store.get();
+}
+
+void Forumd::Shutdown() {
+  Impl& d = *impl_;
+  {
+    std::lock_guard<std::mutex> lock(d.mu);
+    if (d.stopping) return;
+    d.stopping = true;
+  }
+  if (d.server) {
+    if (auto* health = d.server->GetHealthCheckService()) {
+      health->SetServingStatus(kServiceName, false);
+      health->SetServingStatus("", false);
+    }
+    // Sessions finish their queued actions, tell their streams and close them.
+    auto all = std::make_shared<std::promise<void>>();
+    auto future = all->get_future();
+    d.registry->Shutdown([all] { all->set_value(); });
+    future.wait_for(std::chrono::milliseconds(d.options.shutdown_grace_ms));
+    // No new calls. The sessions have answered what they had queued, so the
+    // calls still open are only being finished: a short deadline, after
+    // which gRPC cancels them (it may otherwise wait on idle connections).
+    d.server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
+  }
+  if (d.store) d.store->Close();  // Completions post to the strands: threads still run.
+  d.StopThreads();
+  {
+    std::lock_guard<std::mutex> lock(d.mu);
+    d.stopped = true;
+  }
+  d.cv.notify_all();
+}
+
+void Forumd::Wait() {
+  std::unique_lock<std::mutex> lock(impl_->mu);
+  impl_->cv.wait(lock, [this] { return impl_->stopped; });
+}
+
+}  // namespace mf::server

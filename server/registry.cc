@@ -1,0 +1,362 @@
+#include "server/registry.h"
+
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <filesystem>
+#include <fstream>
+#include <sstream>
+
+#include "rules/playout.h"
+#include "server/tokens.h"
+
+namespace mf::server {
+
+using grpc::StatusCode;
+
+namespace {
+
+int64_t NowMs() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(
+             std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+}  // namespace
+
+Registry::Registry(boost::asio::io_context& io, Store* store, const ServerOptions& options)
+    : io_(io), store_(store), options_(options) {}
+
+bool Registry::Init(std::string* error) {
+  for (const rules::EmbeddedScenario& e : rules::EmbeddedScenarios()) {
+    rules::LoadResult r = rules::LoadEmbeddedScenario(e.name);
+    if (r.ok()) scenarios_[e.name] = r.scenario;
+  }
+  if (!options_.scenarios_dir.empty()) {
+    namespace fs = std::filesystem;
+    std::error_code ec;
+    for (const auto& entry : fs::directory_iterator(options_.scenarios_dir, ec)) {
+      if (entry.path().extension() != ".textproto") continue;
+      std::ifstream in(entry.path());
+      std::stringstream text;
+      text << in.rdbuf();
+      rules::LoadResult r = rules::LoadScenario(text.str(), entry.path().string());
+      if (!r.ok()) {
+        *error = r.errors.empty() ? entry.path().string() + ": invalid" : r.errors.front();
+        return false;
+      }
+      scenarios_[entry.path().stem().string()] = r.scenario;
+    }
+    if (ec) {
+      *error = "cannot read " + options_.scenarios_dir + ": " + ec.message();
+      return false;
+    }
+  }
+
+  std::vector<StoredSession> stored;
+  if (!store_->LoadAll(&stored, error)) return false;
+  for (StoredSession& s : stored) {
+    if (s.finished_ms != 0) {
+      auto a = std::make_unique<ArchivedSession>();
+      mf::CreateSessionRequest options;
+      options.ParseFromString(s.options);
+      a->summary.set_session(s.id);
+      a->summary.set_scenario(s.scenario);
+      a->summary.set_title(options.title());
+      a->summary.set_created_unix_ms(s.created_ms);
+      a->summary.set_finished(true);
+      a->summary.set_finished_unix_ms(s.finished_ms);
+      a->summary.set_phase(mf::GAME_OVER);
+      a->summary.set_actions(s.action_count);
+      a->facilitator_hash = s.facilitator_hash;
+      for (const StoredSeat& seat : s.seats) {
+        if (seat.seat >= static_cast<int>(a->seat_hashes.size()))
+          a->seat_hashes.resize(static_cast<size_t>(seat.seat) + 1);
+        a->seat_hashes[static_cast<size_t>(seat.seat)] = seat.token_hash;
+        if (!seat.player.empty()) a->summary.set_humans(a->summary.humans() + 1);
+      }
+      archived_[s.id] = std::move(a);
+      continue;
+    }
+    rules::LoadResult sc = rules::LoadScenario(s.scenario_text, s.scenario);
+    if (!sc.ok()) {
+      *error = "session " + s.id + ": its scenario no longer loads";
+      return false;
+    }
+    Session::Init init;
+    init.id = s.id;
+    init.join_code = s.join_code;
+    init.scenario = sc.scenario;
+    init.seed = s.seed;
+    init.options.ParseFromString(s.options);
+    init.facilitator_hash = s.facilitator_hash;
+    init.created_ms = s.created_ms;
+    auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
+    if (!session->Restore(s, error)) return false;
+    by_code_[NormaliseJoinCode(s.join_code)] = s.id;
+    sessions_[s.id] = session;
+    session->Start();
+  }
+  return true;
+}
+
+void Registry::Create(const mf::CreateSessionRequest& request,
+                      std::function<void(Outcome, const mf::CreateSessionResponse&)> done) {
+  auto fail = [&](StatusCode c, const std::string& m) { done(Outcome::Error(c, m), {}); };
+  auto it = scenarios_.find(request.scenario());
+  if (it == scenarios_.end()) {
+    std::string names;
+    for (const auto& [name, sc] : scenarios_) names += (names.empty() ? "" : ", ") + name;
+    return fail(StatusCode::NOT_FOUND,
+                "no scenario '" + request.scenario() + "'; this server has: " + names);
+  }
+  const auto& scenario = it->second;
+  PhaseClock clock;
+  std::string why;
+  if (!ResolveTimers(request, &clock, &why)) return fail(StatusCode::INVALID_ARGUMENT, why);
+  for (const mf::BotSeat& b : request.bots()) {
+    if (b.seat() < 0 || b.seat() >= scenario->num_seats())
+      return fail(StatusCode::INVALID_ARGUMENT,
+                  "no seat " + std::to_string(b.seat()) + " for a bot: " + request.scenario() +
+                      " has seats 0.." + std::to_string(scenario->num_seats() - 1));
+    std::string strategy;
+    if (!ResolveStrategy(b.strategy(), &strategy))
+      return fail(StatusCode::INVALID_ARGUMENT, "unknown bot strategy '" + b.strategy() +
+                                                    "': use easy, normal, hard or a strategy name");
+  }
+  if (request.bot_pace_ms() < 0 || request.bot_pace_ms() > 600000)
+    return fail(StatusCode::INVALID_ARGUMENT, "bot_pace_ms is 0..600000");
+  if (request.idle_handover_seconds() < 0)
+    return fail(StatusCode::INVALID_ARGUMENT, "idle_handover_seconds must not be negative");
+  if (request.title().size() > 200)
+    return fail(StatusCode::INVALID_ARGUMENT, "the title is 200 bytes at most");
+  auto decided = scenario;
+  if (request.decision_rule() != mf::DECISION_RULE_UNSPECIFIED &&
+      request.decision_rule() != scenario->decision_rule()) {
+    mf::Scenario copy = scenario->proto();
+    copy.set_decision_rule(request.decision_rule());
+    rules::LoadResult r = rules::LoadScenarioMessage(copy, request.scenario());
+    if (!r.ok())
+      return fail(StatusCode::INVALID_ARGUMENT,
+                  "that decision rule does not fit the scenario: " +
+                      (r.errors.empty() ? std::string("invalid") : r.errors.front()));
+    decided = r.scenario;
+  }
+
+  Session::Init init;
+  init.scenario = decided;
+  init.seed = request.seed();
+  if (init.seed == 0) {
+    const std::string h = RandomHex(6);
+    init.seed = std::stoull(h, nullptr, 16);
+  }
+  init.options = request;
+  init.options.set_seed(init.seed);
+  init.created_ms = NowMs();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    do {
+      init.id = NewSessionId();
+    } while (sessions_.count(init.id) || archived_.count(init.id));
+    do {
+      init.join_code = NewJoinCode();
+    } while (by_code_.count(NormaliseJoinCode(init.join_code)));
+    by_code_[NormaliseJoinCode(init.join_code)] = "";  // Reserved until stored.
+  }
+  const std::string token = NewToken(init.id, kFacilitatorSlot);
+  init.facilitator_hash = TokenHash(token);
+  mf::CreateSessionResponse resp;
+  resp.set_session(init.id);
+  resp.set_join_code(init.join_code);
+  resp.set_facilitator_token(token);
+  resp.set_seats(decided->num_seats());
+  auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
+  session->Create([this, session, resp, done](Outcome o) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!o.ok()) {
+        by_code_.erase(NormaliseJoinCode(resp.join_code()));
+      } else {
+        by_code_[NormaliseJoinCode(resp.join_code())] = resp.session();
+        sessions_[resp.session()] = session;
+      }
+    }
+    if (o.ok()) session->Start();
+    done(o, o.ok() ? resp : mf::CreateSessionResponse());
+  });
+}
+
+std::shared_ptr<Session> Registry::FindByCode(const std::string& code) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto it = by_code_.find(NormaliseJoinCode(code));
+  if (it == by_code_.end()) return nullptr;
+  auto s = sessions_.find(it->second);
+  return s == sessions_.end() ? nullptr : s->second;
+}
+
+std::shared_ptr<Session> Registry::Find(const std::string& id) const {
+  std::lock_guard<std::mutex> lock(mu_);
+  auto s = sessions_.find(id);
+  return s == sessions_.end() ? nullptr : s->second;
+}
+
+size_t Registry::live_sessions() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  return sessions_.size();
+}
+
+Outcome Registry::Authorize(const std::string& bearer, const std::string& session_id,
+                            Caller* out) const {
+  if (bearer.empty())
+    return Outcome::Error(StatusCode::UNAUTHENTICATED,
+                          "no token: send 'authorization: Bearer <token>' (the token from "
+                          "CreateSession or JoinSession)");
+  TokenParts parts;
+  if (!ParseToken(bearer, &parts))
+    return Outcome::Error(StatusCode::UNAUTHENTICATED,
+                          "that is not a forum token; use the token from CreateSession or "
+                          "JoinSession");
+  if (!session_id.empty() && session_id != parts.session)
+    return Outcome::Error(StatusCode::PERMISSION_DENIED,
+                          "this token belongs to another session (" + parts.session + ")");
+  out->session_id = parts.session;
+  out->slot = parts.slot;
+  std::shared_ptr<Session> session;
+  const ArchivedSession* archived = nullptr;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(parts.session);
+    if (it != sessions_.end()) {
+      session = it->second;
+    } else {
+      auto a = archived_.find(parts.session);
+      if (a != archived_.end()) archived = a->second.get();
+    }
+  }
+  if (session) {
+    if (parts.slot != kFacilitator && parts.slot >= session->num_seats())
+      return Outcome::Error(StatusCode::UNAUTHENTICATED,
+                            "this token names no seat of session " + parts.session);
+    Outcome o = session->Authenticate(parts.slot, bearer);
+    if (!o.ok()) return o;
+    out->session = session;
+    return o;
+  }
+  if (archived) {
+    const std::string hash = TokenHash(bearer);
+    bool match = false;
+    if (parts.slot == kFacilitator)
+      match = SecureEquals(hash, archived->facilitator_hash);
+    else if (parts.slot >= 0 && parts.slot < static_cast<int>(archived->seat_hashes.size()))
+      match = SecureEquals(hash, archived->seat_hashes[static_cast<size_t>(parts.slot)]);
+    if (!match)
+      return Outcome::Error(StatusCode::UNAUTHENTICATED,
+                            "this token is not valid for session " + parts.session);
+    out->archived = archived;
+    return Outcome::Ok();
+  }
+  return Outcome::Error(StatusCode::NOT_FOUND,
+                        "no session " + parts.session + " on this server (was it created here?)");
+}
+
+void Registry::ListSessions(const Caller& caller, bool include_finished,
+                            std::function<void(const mf::ListSessionsResponse&)> done) const {
+  std::vector<std::shared_ptr<Session>> live;
+  auto resp = std::make_shared<mf::ListSessionsResponse>();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, s] : sessions_) live.push_back(s);
+    if (include_finished)
+      for (const auto& [id, a] : archived_) *resp->add_sessions() = a->summary;
+  }
+  if (live.empty()) {
+    done(*resp);
+    return;
+  }
+  // Each live session answers on its strand; the last one answers the call.
+  struct Gather {
+    std::mutex mu;
+    std::vector<mf::SessionSummary> got;
+    size_t left;
+  };
+  auto g = std::make_shared<Gather>();
+  g->left = live.size();
+  for (const auto& s : live) {
+    const bool own = caller.slot == kFacilitator && s->id() == caller.session_id;
+    s->Summary(own, [g, resp, include_finished, done](mf::SessionSummary sum) {
+      std::lock_guard<std::mutex> lock(g->mu);
+      if (include_finished || !sum.finished()) g->got.push_back(std::move(sum));
+      if (--g->left > 0) return;
+      std::sort(g->got.begin(), g->got.end(),
+                [](const mf::SessionSummary& a, const mf::SessionSummary& b) {
+                  return a.created_unix_ms() < b.created_unix_ms();
+                });
+      for (auto& x : g->got) *resp->add_sessions() = std::move(x);
+      done(*resp);
+    });
+  }
+}
+
+void Registry::ArchivedRecord(
+    const std::string& id,
+    std::function<void(Outcome, std::shared_ptr<mf::GetRecordResponse>)> done) {
+  store_->LoadSession(id, [done](std::unique_ptr<StoredSession> s, const std::string& e) {
+    if (!e.empty() || !s) {
+      done(Outcome::Error(StatusCode::UNAVAILABLE, "could not read the record: " + e), nullptr);
+      return;
+    }
+    auto r = std::make_shared<mf::GetRecordResponse>();
+    mf::GameLog* log = r->mutable_log();
+    log->set_scenario(s->scenario);
+    log->set_seed(s->seed);
+    log->set_scenario_text(s->scenario_text);
+    for (const StoredAction& a : s->actions) {
+      mf::RecordEntry* entry = r->add_entries();
+      entry->set_seq(a.seq);
+      entry->set_at_unix_ms(a.at_ms);
+      mf::Actor* actor = entry->mutable_entry()->mutable_actor();
+      if (a.actor >= 0)
+        actor->set_seat(a.actor);
+      else if (a.actor == kFacilitator)
+        actor->set_facilitator(true);
+      else
+        actor->set_clock(true);
+      entry->mutable_entry()->mutable_action()->ParseFromString(a.action);
+      *log->add_entries() = entry->entry();
+    }
+    for (const StoredMessage& m : s->messages) r->add_chat()->ParseFromString(m.message);
+    r->set_finished(s->finished_ms != 0);
+    r->set_state_hash(s->final_hash);
+    rules::LoadResult sc = rules::LoadScenario(s->scenario_text, s->scenario);
+    if (sc.ok()) {
+      std::vector<rules::LoggedAction> actions;
+      std::string why;
+      rules::State st(sc.scenario, s->seed);
+      if (rules::FromGameLog(*log, *sc.scenario, &actions, &why) &&
+          rules::Replay(&st, actions, &why)) {
+        r->set_state_hash(st.Hash());
+        r->set_version(st.version());
+      }
+    }
+    done(Outcome::Ok(), r);
+  });
+}
+
+void Registry::Shutdown(std::function<void()> done) {
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, s] : sessions_) live.push_back(s);
+  }
+  if (live.empty()) {
+    done();
+    return;
+  }
+  auto left = std::make_shared<std::atomic<size_t>>(live.size());
+  for (const auto& s : live)
+    s->BeginShutdown([left, done] {
+      if (--*left == 0) done();
+    });
+}
+
+}  // namespace mf::server

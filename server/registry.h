@@ -1,0 +1,80 @@
+// The sessions of one forumd: creation, lookup by id, join code and token,
+// recovery from the store at start-up, and shutdown.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <string>
+#include <vector>
+
+#include "forum.pb.h"
+#include "server/options.h"
+#include "server/session.h"
+#include "server/status.h"
+#include "server/store.h"
+
+namespace mf::server {
+
+// A finished session from an earlier run: its record stays in the store.
+struct ArchivedSession {
+  mf::SessionSummary summary;
+  std::string facilitator_hash;
+  std::vector<std::string> seat_hashes;
+};
+
+// Who is calling, once the bearer token checked out.
+struct Caller {
+  std::shared_ptr<Session> session;           // A live (or finished this run) session...
+  const ArchivedSession* archived = nullptr;  // ...or an archived one.
+  std::string session_id;
+  int slot = kSpectator;  // A seat index or kFacilitator.
+};
+
+class Registry {
+ public:
+  Registry(boost::asio::io_context& io, Store* store, const ServerOptions& options);
+
+  // Loads the scenarios (built-in, then --scenarios DIR) and rebuilds every
+  // session from the store; unfinished ones resume. False with a message when
+  // a scenario file or a record is broken.
+  bool Init(std::string* error);
+  const std::map<std::string, std::shared_ptr<const rules::Scenario>>& scenarios() const {
+    return scenarios_;
+  }
+
+  void Create(const mf::CreateSessionRequest& request,
+              std::function<void(Outcome, const mf::CreateSessionResponse&)> done);
+  std::shared_ptr<Session> FindByCode(const std::string& code) const;
+  std::shared_ptr<Session> Find(const std::string& id) const;
+
+  // Checks `bearer` (the token from the metadata) for `session_id` (empty:
+  // the token's session). UNAUTHENTICATED, PERMISSION_DENIED or NOT_FOUND
+  // with a message on failure; RESOURCE_EXHAUSTED past the rate limit.
+  Outcome Authorize(const std::string& bearer, const std::string& session_id, Caller* out) const;
+
+  void ListSessions(const Caller& caller, bool include_finished,
+                    std::function<void(const mf::ListSessionsResponse&)> done) const;
+  // The record of an archived session, read from the store and replayed.
+  void ArchivedRecord(const std::string& id,
+                      std::function<void(Outcome, std::shared_ptr<mf::GetRecordResponse>)> done);
+
+  // Tells every session to shut down; `done` runs when all have.
+  void Shutdown(std::function<void()> done);
+  size_t live_sessions() const;
+
+ private:
+  boost::asio::io_context& io_;
+  Store* store_;
+  const ServerOptions& options_;
+  std::map<std::string, std::shared_ptr<const rules::Scenario>> scenarios_;
+  mutable std::mutex mu_;
+  std::map<std::string, std::shared_ptr<Session>> sessions_;
+  std::map<std::string, std::string> by_code_;  // Normalised code -> id.
+  std::map<std::string, std::unique_ptr<ArchivedSession>> archived_;
+};
+
+}  // namespace mf::server

@@ -1,0 +1,430 @@
+#include "server/service.h"
+
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <deque>
+#include <mutex>
+
+#include "forum.grpc.pb.h"
+#include "rules/action.h"
+#include "server/tokens.h"
+#include "server/view_static.h"
+
+namespace mf::server {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+grpc::Status ToStatus(const Outcome& o) {
+  return o.ok() ? grpc::Status::OK : grpc::Status(o.code, o.message);
+}
+
+// The token from "authorization: Bearer <token>" (empty when absent).
+std::string BearerToken(const grpc::CallbackServerContext* ctx) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find("authorization");
+  if (it == md.end()) return "";
+  std::string v(it->second.data(), it->second.size());
+  const std::string prefix = "Bearer ";
+  if (v.size() <= prefix.size() || v.compare(0, prefix.size(), prefix) != 0) return "";
+  return v.substr(prefix.size());
+}
+
+class StreamReactor;
+
+// The session's view of a stream: a bounded mailbox in front of the reactor.
+// Views and the roster coalesce (only the latest is sent); chat and notices
+// queue up to a bound. One write is in flight at a time; gRPC is called
+// outside the lock.
+class StreamSink final : public Sink {
+ public:
+  explicit StreamSink(const ServerOptions& options) : options_(options) {}
+  void Attach(StreamReactor* r) {
+    std::lock_guard<std::mutex> lock(mu_);
+    reactor_ = r;
+  }
+  void PushLatest(int slot, std::shared_ptr<const mf::ServerEvent> event) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (closing_ || TooSlow(lock)) return;
+    auto& pending = latest_[slot];
+    if (slot == 0 && pending && !pending->static_omitted() && event->static_omitted()) {
+      // The complete first view was not written yet: the newer one replaces
+      // it but must stay complete.
+      auto merged = std::make_shared<mf::ServerEvent>(*event);
+      CopyStaticFields(pending->view(), merged->mutable_view());
+      merged->set_static_omitted(false);
+      event = std::move(merged);
+    }
+    pending = std::move(event);
+    Pump(lock);
+  }
+  void PushQueued(std::shared_ptr<const mf::ServerEvent> event) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (closing_ || TooSlow(lock)) return;
+    if (static_cast<int>(queue_.size()) >= options_.stream_queue) {
+      CloseLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                               "client too slow: the stream fell behind; subscribe again"),
+                  true);
+      Pump(lock);
+      return;
+    }
+    queue_.push_back(std::move(event));
+    Pump(lock);
+  }
+  void Close(grpc::StatusCode code, const std::string& message) override {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (closing_) return;
+    CloseLocked(grpc::Status(code, message), false);
+    Pump(lock);
+  }
+  void OnWriteDone(bool ok) {
+    std::unique_lock<std::mutex> lock(mu_);
+    writing_ = false;
+    in_flight_.reset();
+    if (!ok && !closing_)
+      CloseLocked(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away"), true);
+    Pump(lock);
+  }
+  void OnCancel() {
+    std::unique_lock<std::mutex> lock(mu_);
+    if (!closing_)
+      CloseLocked(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away"), true);
+    Pump(lock);
+  }
+  void Detach() {
+    std::lock_guard<std::mutex> lock(mu_);
+    reactor_ = nullptr;
+  }
+
+ private:
+  void CloseLocked(grpc::Status status, bool drop_pending) {
+    closing_ = true;
+    status_ = std::move(status);
+    if (drop_pending) {
+      latest_[0].reset();
+      latest_[1].reset();
+      queue_.clear();
+    }
+  }
+  // A write pending for too long: the client is not reading. Close it.
+  bool TooSlow(std::unique_lock<std::mutex>& lock) {
+    if (!writing_ ||
+        Clock::now() - write_started_ < std::chrono::seconds(options_.slow_stream_seconds))
+      return false;
+    CloseLocked(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                             "client too slow: no message was read for " +
+                                 std::to_string(options_.slow_stream_seconds) + " s"),
+                true);
+    // Nothing more is queued; the status goes out once the pending write
+    // completes (or the connection dies).
+    Pump(lock);
+    return true;
+  }
+  void Pump(std::unique_lock<std::mutex>& lock);
+
+  const ServerOptions& options_;
+  std::mutex mu_;
+  StreamReactor* reactor_ = nullptr;
+  std::shared_ptr<const mf::ServerEvent> latest_[2];
+  std::deque<std::shared_ptr<const mf::ServerEvent>> queue_;
+  std::shared_ptr<const mf::ServerEvent> in_flight_;
+  Clock::time_point write_started_;
+  bool writing_ = false, closing_ = false, finished_ = false, last_was_latest_ = false;
+  grpc::Status status_;
+};
+
+class StreamReactor final : public grpc::ServerWriteReactor<mf::ServerEvent> {
+ public:
+  // A stream refused before it started.
+  explicit StreamReactor(const grpc::Status& refusal) { Finish(refusal); }
+  StreamReactor(std::shared_ptr<Session> session, int viewer, int backlog,
+                const ServerOptions& options)
+      : session_(std::move(session)), sink_(std::make_shared<StreamSink>(options)) {
+    sink_->Attach(this);
+    sub_id_ = session_->Subscribe(viewer, sink_, backlog);
+  }
+  void OnWriteDone(bool ok) override { sink_->OnWriteDone(ok); }
+  void OnCancel() override {
+    if (sink_) sink_->OnCancel();
+  }
+  void OnDone() override {
+    if (sink_) {
+      sink_->Detach();
+      session_->Unsubscribe(sub_id_);
+    }
+    delete this;
+  }
+
+ private:
+  std::shared_ptr<Session> session_;
+  std::shared_ptr<StreamSink> sink_;
+  uint64_t sub_id_ = 0;
+};
+
+void StreamSink::Pump(std::unique_lock<std::mutex>& lock) {
+  if (!reactor_ || writing_ || finished_) return;
+  std::shared_ptr<const mf::ServerEvent> next;
+  // Alternate views and queued messages so neither starves; when closing, the
+  // latest view goes before the final notice.
+  const bool queue_first = last_was_latest_ && !queue_.empty() && !closing_;
+  if (!queue_first) {
+    for (auto& slot : latest_)
+      if (!next && slot) next = std::move(slot);
+  }
+  if (next) {
+    last_was_latest_ = true;
+  } else if (!queue_.empty()) {
+    next = std::move(queue_.front());
+    queue_.pop_front();
+    last_was_latest_ = false;
+  } else {
+    for (auto& slot : latest_)
+      if (!next && slot) next = std::move(slot);
+    last_was_latest_ = next != nullptr;
+  }
+  StreamReactor* r = reactor_;
+  if (next) {
+    writing_ = true;
+    in_flight_ = next;
+    write_started_ = Clock::now();
+    lock.unlock();
+    r->StartWrite(next.get());
+    return;
+  }
+  if (closing_) {
+    finished_ = true;
+    const grpc::Status st = status_;
+    lock.unlock();
+    r->Finish(st);
+  }
+}
+
+bool IsFacilitatorKind(const mf::Action& a) {
+  switch (a.kind_case()) {
+    case mf::Action::kAdvance:
+    case mf::Action::kPause:
+    case mf::Action::kResume:
+    case mf::Action::kExtend:
+    case mf::Action::kInjectEvent:
+    case mf::Action::kSetBot:
+      return true;
+    default:
+      return false;
+  }
+}
+
+class ForumService final : public mf::Forum::CallbackService {
+ public:
+  ForumService(Registry* registry, const ServerOptions& options)
+      : registry_(registry), options_(options) {}
+
+  grpc::ServerUnaryReactor* ListScenarios(grpc::CallbackServerContext* ctx,
+                                          const mf::ListScenariosRequest*,
+                                          mf::ListScenariosResponse* resp) override {
+    for (const auto& [name, sc] : registry_->scenarios()) {
+      mf::ScenarioInfo* info = resp->add_scenarios();
+      info->set_name(name);
+      info->set_title(sc->proto().title());
+      info->set_description(sc->proto().description());
+      info->set_seats(sc->num_seats());
+      info->set_cycles(sc->cycles());
+      info->set_decision_rule(sc->decision_rule());
+    }
+    return Done(ctx, Outcome::Ok());
+  }
+
+  grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* ctx,
+                                          const mf::CreateSessionRequest* req,
+                                          mf::CreateSessionResponse* resp) override {
+    auto* reactor = ctx->DefaultReactor();
+    registry_->Create(*req, [reactor, resp](Outcome o, const mf::CreateSessionResponse& r) {
+      if (o.ok()) *resp = r;
+      reactor->Finish(ToStatus(o));
+    });
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* JoinSession(grpc::CallbackServerContext* ctx,
+                                        const mf::JoinSessionRequest* req,
+                                        mf::JoinSessionResponse* resp) override {
+    const std::string& name = req->display_name();
+    if (name.empty() || name.size() > 40 || !rules::IsCleanUtf8(name) ||
+        name.find('\n') != std::string::npos)
+      return Done(ctx, Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                      "give a display name of 1 to 40 characters"));
+    auto session = registry_->FindByCode(req->join_code());
+    if (!session)
+      return Done(ctx, Outcome::Error(grpc::StatusCode::NOT_FOUND,
+                                      "no running session has the join code '" + req->join_code() +
+                                          "'; check it with your facilitator"));
+    std::optional<int> seat;
+    if (req->has_seat()) seat = req->seat();
+    auto* reactor = ctx->DefaultReactor();
+    session->Join(name, seat, [reactor, resp](Outcome o, const mf::JoinSessionResponse& r) {
+      if (o.ok()) *resp = r;
+      reactor->Finish(ToStatus(o));
+    });
+    return reactor;
+  }
+
+  grpc::ServerWriteReactor<mf::ServerEvent>* Subscribe(grpc::CallbackServerContext* ctx,
+                                                       const mf::SubscribeRequest* req) override {
+    if (!req->spectator_code().empty()) {
+      auto session = registry_->Find(req->session());
+      if (!session || !session->MatchesCode(NormaliseJoinCode(req->spectator_code())))
+        return new StreamReactor(
+            grpc::Status(grpc::StatusCode::NOT_FOUND,
+                         "no running session " + req->session() + " with that join code"));
+      return new StreamReactor(session, kSpectator, req->chat_backlog(), options_);
+    }
+    Caller caller;
+    const Outcome o = registry_->Authorize(BearerToken(ctx), req->session(), &caller);
+    if (!o.ok()) return new StreamReactor(ToStatus(o));
+    if (!caller.session)
+      return new StreamReactor(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
+                                            "that game is over; read it with GetRecord"));
+    return new StreamReactor(caller.session, caller.slot, req->chat_backlog(), options_);
+  }
+
+  grpc::ServerUnaryReactor* Act(grpc::CallbackServerContext* ctx, const mf::ActRequest* req,
+                                mf::ActResponse* resp) override {
+    Caller caller;
+    Outcome o = Live(ctx, req->session(), &caller);
+    if (!o.ok()) return Done(ctx, o);
+    if (caller.slot < 0)
+      return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                                      "the facilitator has no seat: use Facilitate"));
+    if (req->action().kind_case() == mf::Action::KIND_NOT_SET)
+      return Done(ctx, Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                      "no action: set one of the fields of Action"));
+    std::optional<uint64_t> based_on;
+    if (req->has_based_on_version()) based_on = req->based_on_version();
+    return Submit(ctx, caller, req->action(), based_on, "", resp);
+  }
+
+  grpc::ServerUnaryReactor* Facilitate(grpc::CallbackServerContext* ctx,
+                                       const mf::FacilitateRequest* req,
+                                       mf::ActResponse* resp) override {
+    Caller caller;
+    Outcome o = Live(ctx, req->session(), &caller);
+    if (!o.ok()) return Done(ctx, o);
+    if (caller.slot != kFacilitator)
+      return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                                      "only the facilitator's token may facilitate"));
+    if (!IsFacilitatorKind(req->action()))
+      return Done(ctx, Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                      "Facilitate takes advance, pause, resume, extend, "
+                                      "inject_event or set_bot; seats act with Act"));
+    std::optional<uint64_t> based_on;
+    if (req->has_based_on_version()) based_on = req->based_on_version();
+    return Submit(ctx, caller, req->action(), based_on, req->bot_strategy(), resp);
+  }
+
+  grpc::ServerUnaryReactor* SendMessage(grpc::CallbackServerContext* ctx,
+                                        const mf::SendMessageRequest* req,
+                                        mf::SendMessageResponse* resp) override {
+    Caller caller;
+    Outcome o = Live(ctx, req->session(), &caller);
+    if (!o.ok()) return Done(ctx, o);
+    auto* reactor = ctx->DefaultReactor();
+    caller.session->Chat(caller.slot, req->channel(), req->text(),
+                         [reactor, resp](Outcome out, uint64_t serial) {
+                           resp->set_serial(serial);
+                           reactor->Finish(ToStatus(out));
+                         });
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* ctx,
+                                         const mf::ListSessionsRequest* req,
+                                         mf::ListSessionsResponse* resp) override {
+    Caller caller;
+    Outcome o = registry_->Authorize(BearerToken(ctx), "", &caller);
+    if (!o.ok()) return Done(ctx, o);
+    if (caller.slot != kFacilitator)
+      return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                                      "listing sessions needs a facilitator token"));
+    auto* reactor = ctx->DefaultReactor();
+    registry_->ListSessions(caller, req->include_finished(),
+                            [reactor, resp](const mf::ListSessionsResponse& r) {
+                              *resp = r;
+                              reactor->Finish(grpc::Status::OK);
+                            });
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* GetRecord(grpc::CallbackServerContext* ctx,
+                                      const mf::GetRecordRequest* req,
+                                      mf::GetRecordResponse* resp) override {
+    Caller caller;
+    Outcome o = registry_->Authorize(BearerToken(ctx), req->session(), &caller);
+    if (!o.ok()) return Done(ctx, o);
+    auto* reactor = ctx->DefaultReactor();
+    auto answer = [reactor, resp](Outcome out, std::shared_ptr<mf::GetRecordResponse> r) {
+      if (out.ok() && r) resp->Swap(r.get());
+      reactor->Finish(ToStatus(out));
+    };
+    if (caller.archived)
+      registry_->ArchivedRecord(caller.session_id, answer);
+    else
+      caller.session->Record(caller.slot, answer);
+    return reactor;
+  }
+
+  grpc::ServerUnaryReactor* GetRoster(grpc::CallbackServerContext* ctx,
+                                      const mf::GetRosterRequest* req, mf::Roster* resp) override {
+    Caller caller;
+    Outcome o = Live(ctx, req->session(), &caller);
+    if (!o.ok()) return Done(ctx, o);
+    if (caller.slot != kFacilitator)
+      return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                                      "the roster is for the facilitator"));
+    auto* reactor = ctx->DefaultReactor();
+    caller.session->Roster([reactor, resp](std::shared_ptr<mf::Roster> r) {
+      resp->Swap(r.get());
+      reactor->Finish(grpc::Status::OK);
+    });
+    return reactor;
+  }
+
+ private:
+  grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* ctx, const Outcome& o) {
+    auto* reactor = ctx->DefaultReactor();
+    reactor->Finish(ToStatus(o));
+    return reactor;
+  }
+
+  // Authorizes a call on a session still held in memory.
+  Outcome Live(grpc::CallbackServerContext* ctx, const std::string& session, Caller* caller) {
+    Outcome o = registry_->Authorize(BearerToken(ctx), session, caller);
+    if (o.ok() && !caller->session)
+      return Outcome::Error(grpc::StatusCode::FAILED_PRECONDITION,
+                            "that game is over; read it with GetRecord");
+    return o;
+  }
+
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* ctx, const Caller& caller,
+                                   const mf::Action& action, std::optional<uint64_t> based_on,
+                                   const std::string& strategy, mf::ActResponse* resp) {
+    auto* reactor = ctx->DefaultReactor();
+    caller.session->Act(caller.slot, action, based_on, strategy,
+                        [reactor, resp](Outcome o, uint64_t version, mf::Phase phase) {
+                          resp->set_version(version);
+                          resp->set_phase(phase);
+                          reactor->Finish(ToStatus(o));
+                        });
+    return reactor;
+  }
+
+  Registry* registry_;
+  const ServerOptions& options_;
+};
+
+}  // namespace
+
+std::unique_ptr<grpc::Service> MakeForumService(Registry* registry, const ServerOptions& options) {
+  return std::make_unique<ForumService>(registry, options);
+}
+
+}  // namespace mf::server

@@ -1,0 +1,20 @@
+// The gRPC face of forumd: the Forum service on gRPC's callback API.
+// Each handler authenticates, hands the request to the session and answers
+// from the session's completion; streams are small reactors that keep one
+// write in flight and never block.
+#pragma once
+
+#include <memory>
+
+#include "server/options.h"
+#include "server/registry.h"
+
+namespace grpc {
+class Service;
+}
+
+namespace mf::server {
+
+std::unique_ptr<grpc::Service> MakeForumService(Registry* registry, const ServerOptions& options);
+
+}  // namespace mf::server

@@ -1,0 +1,223 @@
+// One running session: the single writer of its game state.
+//
+// Everything that touches the state runs on the session's strand. Requests
+// (actions, joins, chat, handovers, the clock's timeouts, the bots' moves)
+// go through one pipeline, one at a time: validate with the rules engine,
+// persist (the store commits it), then apply, push the new views and answer.
+// A request the store cannot persist is refused and changes nothing.
+//
+// No gRPC here beyond the status-code enum: streams are `Sink`s implemented
+// by the service.
+#pragma once
+
+#include <boost/asio/io_context.hpp>
+#include <boost/asio/steady_timer.hpp>
+#include <boost/asio/strand.hpp>
+
+#include <atomic>
+#include <chrono>
+#include <cstdint>
+#include <deque>
+#include <functional>
+#include <map>
+#include <memory>
+#include <mutex>
+#include <optional>
+#include <string>
+#include <vector>
+
+#include "bots/bot.h"
+#include "forum.pb.h"
+#include "rules/state.h"
+#include "server/options.h"
+#include "server/status.h"
+#include "server/store.h"
+
+namespace mf::server {
+
+// Viewers and callers besides the seats (the same numbers as the rules'
+// kFacilitatorView / kSpectatorView).
+constexpr int kFacilitator = -1;
+constexpr int kSpectator = -2;
+
+// A subscriber's stream, as the session sees it. Called on the strand only;
+// implementations never block.
+class Sink {
+ public:
+  virtual ~Sink() = default;
+  // Replaces the pending item of a coalescing slot (0: the view, 1: the
+  // roster): only the latest needs sending.
+  virtual void PushLatest(int slot, std::shared_ptr<const mf::ServerEvent> event) = 0;
+  // Queues a chat message or notice (bounded: overflowing closes the stream
+  // with RESOURCE_EXHAUSTED "client too slow").
+  virtual void PushQueued(std::shared_ptr<const mf::ServerEvent> event) = 0;
+  // Ends the stream with this status once what is pending has been written.
+  virtual void Close(grpc::StatusCode code, const std::string& message) = 0;
+};
+
+// A token bucket for one caller.
+class RateLimiter {
+ public:
+  bool Take(double rate, double burst);
+
+ private:
+  double tokens_ = -1;  // < 0: full on first use.
+  std::chrono::steady_clock::time_point last_;
+};
+
+// The phase clocks of a session, in seconds per phase (0: no clock).
+struct PhaseClock {
+  int seconds[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // Indexed by mf::Phase.
+};
+// Resolves CreateSessionRequest's preset and explicit timers; false with a
+// message for an unknown preset.
+bool ResolveTimers(const mf::CreateSessionRequest& request, PhaseClock* out, std::string* error);
+// A bot strategy from a name or a difficulty ("" = normal); false if unknown.
+bool ResolveStrategy(const std::string& name, std::string* strategy);
+
+class Session : public std::enable_shared_from_this<Session> {
+ public:
+  struct Init {
+    std::string id, join_code;
+    std::shared_ptr<const rules::Scenario> scenario;
+    uint64_t seed = 0;
+    mf::CreateSessionRequest options;
+    std::string facilitator_hash;
+    int64_t created_ms = 0;
+  };
+
+  Session(boost::asio::io_context& io, Store* store, const ServerOptions& options, Init init);
+  ~Session();
+
+  // A new session: persists it with its first facilitator actions (bots in
+  // their seats, the pause) and applies them. `done` runs on the strand.
+  void Create(std::function<void(Outcome)> done);
+  // A session rebuilt from the store: checks the hash chain and replays the
+  // log. Call before Start(), from one thread.
+  bool Restore(const StoredSession& stored, std::string* error);
+  // Arms the clock and the bots.
+  void Start();
+
+  const std::string& id() const { return id_; }
+  const std::string& join_code() const { return join_code_; }
+  const std::string& scenario_name() const { return scenario_->id(); }
+  int num_seats() const { return scenario_->num_seats(); }
+  bool finished() const { return finished_flag_.load(); }
+
+  // Any thread: checks `token` against the hash of `slot` (a seat or
+  // kFacilitator) in constant time, then the slot's rate limit.
+  Outcome Authenticate(int slot, const std::string& token);
+  // True when `code` is this session's join code (normalised).
+  bool MatchesCode(const std::string& normalised_code) const;
+
+  using ActDone = std::function<void(Outcome, uint64_t version, mf::Phase phase)>;
+  void Join(const std::string& name, std::optional<int> seat,
+            std::function<void(Outcome, const mf::JoinSessionResponse&)> done);
+  // A seat's action (slot >= 0) or the facilitator's (slot == kFacilitator).
+  void Act(int slot, const mf::Action& action, std::optional<uint64_t> based_on,
+           const std::string& bot_strategy, ActDone done);
+  void Chat(int slot, const mf::Channel& channel, const std::string& text,
+            std::function<void(Outcome, uint64_t serial)> done);
+  // Adds a stream for `viewer` (a seat, kFacilitator or kSpectator); it gets
+  // the full view, then the chat backlog, then every change. Returns an id
+  // for Unsubscribe.
+  uint64_t Subscribe(int viewer, std::shared_ptr<Sink> sink, int backlog);
+  void Unsubscribe(uint64_t id);
+  void Record(int slot, std::function<void(Outcome, std::shared_ptr<mf::GetRecordResponse>)> done);
+  void Roster(std::function<void(std::shared_ptr<mf::Roster>)> done);
+  void Summary(bool with_code, std::function<void(mf::SessionSummary)> done);
+  // SIGTERM: refuses new requests, finishes the queued ones, tells every
+  // stream and closes it with UNAVAILABLE. `done` runs once, on the strand.
+  void BeginShutdown(std::function<void()> done);
+
+ private:
+  struct Seat {
+    // Guarded by auth_mu_ (read by Authenticate on any thread).
+    std::string token_hash;  // Empty: nobody joined.
+    RateLimiter limiter;
+    // Strand only.
+    std::string player;
+    std::string strategy;   // The bot's strategy when a bot plays the seat.
+    bool auto_bot = false;  // Handed over by the idle timeout.
+    int streams = 0;
+    int64_t last_seen_ms = 0;
+    std::unique_ptr<bots::Bot> bot;
+    rules::Rng rng;
+    bool bot_pending = false;
+    std::unique_ptr<boost::asio::steady_timer> bot_timer, idle_timer;
+  };
+  struct Op {
+    std::function<void()> run;            // Must call OpDone() when finished.
+    std::function<void(Outcome)> refuse;  // When the session is closing.
+  };
+  struct Subscription {
+    int viewer = kSpectator;
+    std::shared_ptr<Sink> sink;
+  };
+
+  void Enqueue(Op op);
+  void RunNext();
+  void OpDone();
+  // Persists (actor, action), then applies it and pushes the change. `then`
+  // gets "" or the store's error (then nothing changed).
+  void CommitApply(int actor, const rules::Action& action,
+                   std::function<void(const std::string&)> then);
+  void AfterChange();
+  void PushViews();
+  void PushRoster();
+  void PushNotice(int viewer, mf::Notice::Kind kind, const std::string& text);
+  std::shared_ptr<mf::ServerEvent> MakeViewEvent(int viewer, bool full) const;
+  std::shared_ptr<mf::ServerEvent> MakeRosterEvent() const;
+  void FillRoster(mf::Roster* out) const;
+  bool CanSee(int viewer, const mf::ChatMessage& m) const;
+  int SecondsLeft() const;
+  void UpdateClock();
+  void OnClock(int serial);
+  void ScheduleBots();
+  void BotTurn(int seat);
+  void SetBotSeat(int seat, bool bot, const std::string& strategy, bool automatic,
+                  std::function<void(Outcome)> done);
+  void ArmIdle(int seat);
+  void FinishGame();
+  void FinishShutdown();
+  int64_t NowMs() const;
+
+  boost::asio::io_context& io_;
+  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  Store* store_;
+  const ServerOptions& options_;
+  const std::string id_, join_code_, code_normalised_;
+  const std::shared_ptr<const rules::Scenario> scenario_;
+  const uint64_t seed_;
+  const mf::CreateSessionRequest config_;
+  const std::string facilitator_hash_;
+  const int64_t created_ms_;
+  PhaseClock clock_;
+
+  mutable std::mutex auth_mu_;
+  RateLimiter facilitator_limiter_;  // Guarded by auth_mu_.
+
+  // Strand only from here on.
+  rules::State state_;
+  std::vector<Seat> seats_;
+  std::vector<mf::RecordEntry> record_;
+  std::string chain_;  // Hash chain over the record.
+  std::vector<mf::ChatMessage> chat_;
+  std::map<uint64_t, Subscription> subs_;
+  std::atomic<uint64_t> next_sub_{1};
+  std::deque<Op> ops_;
+  bool busy_ = false;
+  bool closing_ = false;
+  bool finished_ = false;
+  std::atomic<bool> finished_flag_{false};
+  std::function<void()> shutdown_done_;
+  // The phase clock.
+  boost::asio::steady_timer clock_timer_;
+  int clock_serial_ = -1;
+  int clock_ext_ = 0;
+  bool clock_enabled_ = false, clock_paused_ = false;
+  std::chrono::steady_clock::time_point deadline_, armed_;
+  std::chrono::steady_clock::duration remaining_{};
+};
+
+}  // namespace mf::server

@@ -1,0 +1,109 @@
+#include "server/tokens.h"
+
+#include <openssl/crypto.h>
+#include <openssl/sha.h>
+#include <sys/random.h>
+
+#include <cctype>
+#include <cerrno>
+#include <stdexcept>
+#include <vector>
+
+namespace mf::server {
+namespace {
+
+void FillRandom(unsigned char* out, size_t n) {
+  size_t got = 0;
+  while (got < n) {
+    const ssize_t r = getrandom(out + got, n - got, 0);
+    if (r < 0) {
+      if (errno == EINTR) continue;
+      throw std::runtime_error("getrandom failed");
+    }
+    got += static_cast<size_t>(r);
+  }
+}
+
+}  // namespace
+
+std::string RandomHex(int bytes) {
+  std::vector<unsigned char> buf(static_cast<size_t>(bytes));
+  FillRandom(buf.data(), buf.size());
+  static const char* kDigits = "0123456789abcdef";
+  std::string out;
+  out.reserve(buf.size() * 2);
+  for (unsigned char c : buf) {
+    out += kDigits[c >> 4];
+    out += kDigits[c & 15];
+  }
+  return out;
+}
+
+std::string NewToken(const std::string& session, int slot) {
+  return session + "." + (slot == kFacilitatorSlot ? std::string("f") : std::to_string(slot)) +
+         "." + RandomHex(24);
+}
+
+bool ParseToken(const std::string& token, TokenParts* out) {
+  if (token.size() > 200) return false;
+  const size_t a = token.find('.');
+  if (a == std::string::npos || a == 0) return false;
+  const size_t b = token.find('.', a + 1);
+  if (b == std::string::npos || b == a + 1 || b + 1 >= token.size()) return false;
+  const std::string slot = token.substr(a + 1, b - a - 1);
+  if (slot == "f") {
+    out->slot = kFacilitatorSlot;
+  } else {
+    if (slot.size() > 3) return false;
+    int v = 0;
+    for (char c : slot) {
+      if (!std::isdigit(static_cast<unsigned char>(c))) return false;
+      v = v * 10 + (c - '0');
+    }
+    out->slot = v;
+  }
+  out->session = token.substr(0, a);
+  out->secret = token.substr(b + 1);
+  return true;
+}
+
+std::string Sha256(const std::string& data) {
+  unsigned char md[SHA256_DIGEST_LENGTH];
+  SHA256(reinterpret_cast<const unsigned char*>(data.data()), data.size(), md);
+  return std::string(reinterpret_cast<const char*>(md), sizeof md);
+}
+
+bool SecureEquals(const std::string& a, const std::string& b) {
+  if (a.size() != b.size() || a.empty()) return false;
+  return CRYPTO_memcmp(a.data(), b.data(), a.size()) == 0;
+}
+
+std::string NewJoinCode() {
+  static const char kAlphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";  // 31 symbols.
+  constexpr unsigned kSymbols = sizeof kAlphabet - 1;
+  unsigned char buf[6];
+  std::string code;
+  while (code.size() < 6) {
+    FillRandom(buf, sizeof buf);
+    for (unsigned char c : buf) {
+      if (c >= 248) continue;  // 248 = 8 x 31: reject to keep the draw uniform.
+      if (code.size() < 6) code += kAlphabet[c % kSymbols];
+    }
+  }
+  return code.substr(0, 3) + "-" + code.substr(3);
+}
+
+std::string NormaliseJoinCode(const std::string& code) {
+  std::string out;
+  for (char c : code) {
+    if (c == '-' || c == ' ') continue;
+    out += static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
+  }
+  return out;
+}
+
+std::string NewSessionId() {
+  return RandomHex(8);
+}
+
+}  // namespace mf::server

@@ -1,0 +1,47 @@
+// Secrets of forumd: random tokens, their SHA-256 hashes, constant-time
+// comparison, join codes and session ids. Tokens are never stored; only their
+// hashes are (in memory and in the database).
+#pragma once
+
+#include <cstdint>
+#include <string>
+
+namespace mf::server {
+
+// A token names the session and the slot it opens ("f" for the facilitator, a
+// seat index otherwise) followed by 192 random bits in hex:
+//   "<session>.<slot>.<48 hex digits>"
+// The session and slot are not secret; they only tell the server where the
+// hash to compare with lives.
+struct TokenParts {
+  std::string session;
+  int slot = 0;  // kFacilitatorSlot or a seat index.
+  std::string secret;
+};
+constexpr int kFacilitatorSlot = -1;
+
+// `bytes` random bytes from the kernel (getrandom), as lowercase hex.
+std::string RandomHex(int bytes);
+// A fresh token for a slot of a session.
+std::string NewToken(const std::string& session, int slot);
+// Splits a token; false when it is not of that shape.
+bool ParseToken(const std::string& token, TokenParts* out);
+// SHA-256 of `data`, 32 raw bytes.
+std::string Sha256(const std::string& data);
+// The hash stored for a token.
+inline std::string TokenHash(const std::string& token) {
+  return Sha256(token);
+}
+// Constant-time equality of two equal-length byte strings (false when the
+// lengths differ).
+bool SecureEquals(const std::string& a, const std::string& b);
+
+// A short join code people can type: 6 characters from an alphabet without
+// look-alikes (no 0/O, 1/I/L), shown as "ABC-DEF".
+std::string NewJoinCode();
+// Upper-cases and strips dashes and spaces: "abc-def" -> "ABCDEF".
+std::string NormaliseJoinCode(const std::string& code);
+// A session id: 16 hex digits (64 random bits).
+std::string NewSessionId();
+
+}  // namespace mf::server

@@ -1,0 +1,208 @@
+// forumd as a real process: SIGKILL in the middle of a session and a restart
+// on the same data folder lose no acknowledged action and the game finishes
+// as its record replays; SIGTERM tells the streams and exits 0; the health
+// service answers for mf.Forum. The binary's path is compiled in.
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <google/protobuf/util/message_differencer.h>
+#include <grpcpp/generic/generic_stub.h>
+
+#include <cstdio>
+#include <future>
+
+#include "server_util.h"
+
+namespace mf::testing {
+namespace {
+
+// A forumd child process; the address is read from its first line.
+class ForumdProcess {
+ public:
+  explicit ForumdProcess(const std::string& data_dir, const char* sync = "normal") {
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      close(out[1]);
+      execl(MF_FORUMD, MF_FORUMD, "--listen", "127.0.0.1:0", "--data", data_dir.c_str(), "--rate",
+            "10000", "--burst", "10000", "--sync", sync, static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    FILE* f = fdopen(out[0], "r");
+    char line[256];
+    if (f && fgets(line, sizeof line, f)) {
+      const std::string s = line;
+      const std::string prefix = "forumd listening on ";
+      if (s.rfind(prefix, 0) == 0) address_ = s.substr(prefix.size(), s.find('\n') - prefix.size());
+    }
+    out_ = f;
+  }
+  ~ForumdProcess() {
+    if (pid_ > 0 && !reaped_) {
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+    }
+    if (out_) fclose(out_);
+  }
+  const std::string& address() const { return address_; }
+  // Sends `sig` and returns the exit code (-signal when killed by one).
+  int Stop(int sig) {
+    kill(pid_, sig);
+    int status = 0;
+    waitpid(pid_, &status, 0);
+    reaped_ = true;
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
+  }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+  bool reaped_ = false;
+  std::string address_;
+};
+
+struct Ack {
+  int seat;
+  mf::Action action;
+  uint64_t version;  // The game's version after it: its place in the record.
+};
+
+TEST(ServerProcessTest, SigkillMidSessionLosesNoAcknowledgedActionAndTheGameFinishes) {
+  ScratchDir dir;
+  std::vector<Ack> acks;
+  mf::CreateSessionResponse s;
+  std::vector<std::string> tokens;
+  {
+    ForumdProcess forumd(dir.path());
+    ASSERT_FALSE(forumd.address().empty());
+    Client c(forumd.address());
+    // Seats 0-3 are played by this test, 4-7 by the server's bots (paced so
+    // that they are still acting when the server dies).
+    s = c.Create("classroom-8", {4, 5, 6, 7}, 11,
+                 [](mf::CreateSessionRequest* r) { r->set_bot_pace_ms(3); });
+    std::vector<std::unique_ptr<Watcher>> watchers;
+    for (int seat = 0; seat < 4; ++seat) {
+      tokens.push_back(c.JoinOk(s.join_code(), seat));
+      watchers.push_back(std::make_unique<Watcher>(c.stub(), s.session(), tokens.back()));
+    }
+    for (int step = 0; step < 4000 && acks.size() < 40; ++step) {
+      const int seat = step % 4;
+      auto v = watchers[static_cast<size_t>(seat)]->Latest();
+      mf::Action a;
+      if (!v || !net::LightPolicy(*v, &a)) {
+        std::this_thread::sleep_for(std::chrono::milliseconds(1));
+        continue;
+      }
+      mf::ActResponse resp;
+      if (c.Act(s.session(), tokens[static_cast<size_t>(seat)], a, v->version(), &resp).ok())
+        acks.push_back({seat, a, resp.version()});
+    }
+    ASSERT_GE(acks.size(), 40u);
+    EXPECT_EQ(forumd.Stop(SIGKILL), -SIGKILL);
+  }
+
+  ForumdProcess again(dir.path());
+  ASSERT_FALSE(again.address().empty());
+  Client c(again.address());
+  const mf::GetRecordResponse rec = c.Record(s.session(), s.facilitator_token());
+  ASSERT_FALSE(rec.finished());
+  for (const Ack& a : acks) {
+    ASSERT_LE(a.version, static_cast<uint64_t>(rec.entries_size())) << "acknowledged action lost";
+    const mf::RecordEntry& e = rec.entries(static_cast<int>(a.version - 1));
+    EXPECT_EQ(e.seq(), a.version);
+    EXPECT_EQ(e.entry().actor().seat(), a.seat);
+    EXPECT_TRUE(
+        google::protobuf::util::MessageDifferencer::Equivalent(e.entry().action(), a.action))
+        << e.entry().action().ShortDebugString() << " vs " << a.action.ShortDebugString();
+  }
+  // The record replays to the state the server rebuilt.
+  EXPECT_EQ(ReplayHash(rec), rec.state_hash());
+  // The players come back with their tokens: their views are there.
+  Watcher back(c.stub(), s.session(), tokens[0]);
+  auto v = back.WaitView([](const mf::View&) { return true; });
+  ASSERT_TRUE(v);
+  EXPECT_GE(v->version(), rec.version());
+  // Hand the people's seats to bots; the game runs to its end.
+  Watcher fac(c.stub(), s.session(), s.facilitator_token());
+  for (int seat = 0; seat < 4; ++seat) {
+    mf::Action to_bot;
+    to_bot.mutable_set_bot()->set_seat(seat);
+    to_bot.mutable_set_bot()->set_bot(true);
+    ASSERT_TRUE(c.Facilitate(s.session(), s.facilitator_token(), to_bot).ok());
+  }
+  ASSERT_TRUE(fac.WaitView([](const mf::View& x) { return x.phase() == mf::GAME_OVER; }));
+  const mf::GetRecordResponse end = c.Record(s.session(), s.facilitator_token());
+  EXPECT_TRUE(end.finished());
+  for (int i = 0; i < rec.entries_size(); ++i)  // The old record is a prefix of the new one.
+    EXPECT_TRUE(google::protobuf::util::MessageDifferencer::Equals(rec.entries(i), end.entries(i)));
+  bool terminal = false;
+  EXPECT_EQ(ReplayHash(end, &terminal), end.state_hash());
+  EXPECT_TRUE(terminal);
+  EXPECT_EQ(again.Stop(SIGTERM), 0);
+
+  // A finished session stays queryable after another restart.
+  ForumdProcess third(dir.path());
+  ASSERT_FALSE(third.address().empty());
+  Client c3(third.address());
+  const mf::GetRecordResponse archived = c3.Record(s.session(), s.facilitator_token());
+  EXPECT_TRUE(archived.finished());
+  EXPECT_EQ(archived.entries_size(), end.entries_size());
+  EXPECT_EQ(archived.state_hash(), end.state_hash());
+  EXPECT_EQ(c3.Record(s.session(), tokens[2]).state_hash(), end.state_hash());  // The debrief.
+  grpc::ClientContext ctx;
+  net::Authorize(&ctx, s.facilitator_token());
+  mf::ListSessionsRequest list;
+  list.set_include_finished(true);
+  mf::ListSessionsResponse sessions;
+  ASSERT_TRUE(c3.stub()->ListSessions(&ctx, list, &sessions).ok());
+  ASSERT_EQ(sessions.sessions_size(), 1);
+  EXPECT_TRUE(sessions.sessions(0).finished());
+  EXPECT_EQ(third.Stop(SIGTERM), 0);
+}
+
+TEST(ServerProcessTest, SigtermTellsTheStreamsAndExitsZero) {
+  ScratchDir dir;
+  ForumdProcess forumd(dir.path(), "full");
+  ASSERT_FALSE(forumd.address().empty());
+  Client c(forumd.address());
+
+  // gRPC health checking answers SERVING for the service name.
+  {
+    grpc::GenericStub generic(net::Connect(forumd.address()));
+    const std::string name = "mf.Forum";
+    const std::string request = std::string("\x0a", 1) + static_cast<char>(name.size()) + name;
+    grpc::Slice slice(request);
+    grpc::ByteBuffer req(&slice, 1), resp;
+    grpc::ClientContext ctx;
+    std::promise<grpc::Status> done;
+    generic.UnaryCall(&ctx, "/grpc.health.v1.Health/Check", grpc::StubOptions(), &req, &resp,
+                      [&done](grpc::Status st) { done.set_value(st); });
+    ASSERT_TRUE(done.get_future().get().ok());
+    std::vector<grpc::Slice> slices;
+    ASSERT_TRUE(resp.Dump(&slices).ok());
+    std::string bytes;
+    for (const auto& sl : slices)
+      bytes.append(reinterpret_cast<const char*>(sl.begin()), sl.size());
+    EXPECT_EQ(bytes, std::string("\x08\x01", 2));  // status: SERVING
+  }
+
+  auto s = c.Create("classroom-8");
+  const std::string t0 = c.JoinOk(s.join_code(), 0);
+  Watcher w(c.stub(), s.session(), t0);
+  ASSERT_TRUE(w.WaitView([](const mf::View&) { return true; }));
+  EXPECT_EQ(forumd.Stop(SIGTERM), 0);
+  EXPECT_TRUE(w.WaitFor([](const mf::ServerEvent& e) {
+    return e.has_notice() && e.notice().kind() == mf::Notice::SHUTTING_DOWN;
+  }));
+  const grpc::Status st = w.WaitEnd();
+  EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE);
+  EXPECT_EQ(st.error_message(), "server shutting down");
+}
+
+}  // namespace
+}  // namespace mf::testing

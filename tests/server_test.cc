@@ -1,0 +1,341 @@
+// forumd over real loopback gRPC, the server running in-process: a whole
+// session, reconnection, handover, chat visibility, the clock, and every
+// refusal with its status code (each leaving the record unchanged).
+#include <atomic>
+#include <future>
+
+#include "server/store.h"
+#include "server_util.h"
+
+namespace mf::testing {
+namespace {
+
+using grpc::StatusCode;
+
+class ServerTest : public ::testing::Test {
+ protected:
+  void SetUp() override {
+    server_ = StartServer(TestOptions(dir_.path()));
+    ASSERT_TRUE(server_);
+    client_ = std::make_unique<Client>(server_->address());
+  }
+  // Seats are human unless listed in `bots`.
+  mf::CreateSessionResponse NewSession(std::vector<int> bots = {}) {
+    return client_->Create("classroom-8", std::move(bots));
+  }
+  uint64_t RecordSize(const mf::CreateSessionResponse& s) {
+    return static_cast<uint64_t>(
+        client_->Record(s.session(), s.facilitator_token()).entries_size());
+  }
+
+  ScratchDir dir_;
+  std::unique_ptr<server::Forumd> server_;
+  std::unique_ptr<Client> client_;
+};
+
+TEST_F(ServerTest, ListsTheBuiltInScenarios) {
+  grpc::ClientContext ctx;
+  mf::ListScenariosResponse resp;
+  ASSERT_TRUE(client_->stub()->ListScenarios(&ctx, {}, &resp).ok());
+  bool classroom = false;
+  for (const auto& s : resp.scenarios())
+    classroom = classroom || (s.name() == "classroom-8" && s.seats() == 8);
+  EXPECT_TRUE(classroom);
+}
+
+TEST_F(ServerTest, WholeSessionByNetworkClientsAndBotsReachesFinalScores) {
+  auto s = NewSession({2, 3, 4, 5, 6, 7});
+  std::vector<std::future<net::PlayResult>> players;
+  std::vector<std::string> tokens;
+  for (int seat : {0, 1}) {
+    tokens.push_back(client_->JoinOk(s.join_code(), seat));
+    players.push_back(std::async(std::launch::async, [this, s, token = tokens.back()] {
+      return net::PlaySeat(client_->stub(), s.session(), token, {});
+    }));
+  }
+  for (auto& p : players) {
+    const net::PlayResult r = p.get();
+    EXPECT_TRUE(r.finished) << r.error;
+    EXPECT_GT(r.actions, 0);
+    EXPECT_EQ(r.last_view.phase(), mf::GAME_OVER);
+    EXPECT_EQ(r.last_view.scores_size(), 8);  // Everyone's final score.
+    EXPECT_FALSE(r.last_view.winners().empty());
+  }
+  const mf::GetRecordResponse rec = client_->Record(s.session(), s.facilitator_token());
+  EXPECT_TRUE(rec.finished());
+  bool terminal = false;
+  EXPECT_EQ(ReplayHash(rec, &terminal), rec.state_hash());
+  EXPECT_TRUE(terminal);
+  // After the end: a player may read the record (the debrief), nobody joins
+  // and nobody acts.
+  EXPECT_EQ(client_->Record(s.session(), tokens[0]).state_hash(), rec.state_hash());
+  mf::JoinSessionResponse j;
+  EXPECT_EQ(client_->Join(s.join_code(), -1, &j).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(client_->Act(s.session(), tokens[1], Ready()).error_code(),
+            StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(client_->Record(s.session(), s.facilitator_token()).entries_size(), rec.entries_size());
+}
+
+TEST_F(ServerTest, ReconnectionMidPhaseGetsTheFullCurrentView) {
+  auto s = NewSession();
+  const std::string t0 = client_->JoinOk(s.join_code(), 0);
+  const std::string t1 = client_->JoinOk(s.join_code(), 1);
+  Watcher facilitator(client_->stub(), s.session(), s.facilitator_token());
+  uint64_t version = 0;
+  {
+    Watcher first(client_->stub(), s.session(), t0);
+    auto v = first.WaitView([](const mf::View&) { return true; });
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->viewer(), 0);
+    EXPECT_FALSE(v->brief().stances().empty());  // Its own brief...
+    EXPECT_TRUE(v->all_briefs().empty());        // ...and nobody else's.
+    ASSERT_TRUE(facilitator.WaitFor([](const mf::ServerEvent& e) {
+      return e.has_roster() && e.roster().seats(0).connected();
+    }));
+    ASSERT_TRUE(client_->Act(s.session(), t1, Ready()).ok());
+    mf::ActResponse resp;
+    ASSERT_TRUE(client_->Act(s.session(), t0, Ready(), v->version() + 1, &resp).ok());
+    version = resp.version();
+    ASSERT_TRUE(first.WaitView([&](const mf::View& x) { return x.version() == version; }));
+  }
+  // The facilitator sees the seat go.
+  ASSERT_TRUE(facilitator.WaitFor([](const mf::ServerEvent& e) {
+    return e.has_roster() && !e.roster().seats(0).connected() && e.roster().seats(0).claimed();
+  }));
+  // Someone else acts while seat 0 is away.
+  const std::string t2 = client_->JoinOk(s.join_code(), 2);
+  ASSERT_TRUE(client_->Act(s.session(), t2, Ready()).ok());
+  Watcher again(client_->stub(), s.session(), t0);
+  auto ev = again.WaitFor([](const mf::ServerEvent&) { return true; });
+  ASSERT_TRUE(ev && ev->has_view());  // The first thing is the full view.
+  EXPECT_EQ(ev->view().version(), version + 1);
+  EXPECT_EQ(ev->view().phase(), mf::CIVIL_SOCIETY);
+  EXPECT_TRUE(ev->view().seats(0).ready());
+  EXPECT_TRUE(ev->view().seats(2).ready());
+  EXPECT_FALSE(ev->view().brief().stances().empty());
+  ASSERT_TRUE(facilitator.WaitFor(
+      [](const mf::ServerEvent& e) { return e.has_roster() && e.roster().seats(0).connected(); }));
+}
+
+TEST_F(ServerTest, SeatHandedToABotAndBack) {
+  auto s = NewSession();
+  const std::string t1 = client_->JoinOk(s.join_code(), 1);
+  Watcher w(client_->stub(), s.session(), t1);
+  mf::Action to_bot;
+  to_bot.mutable_set_bot()->set_seat(1);
+  to_bot.mutable_set_bot()->set_bot(true);
+  ASSERT_TRUE(client_->Facilitate(s.session(), s.facilitator_token(), to_bot, "easy").ok());
+  ASSERT_TRUE(w.WaitFor([](const mf::ServerEvent& e) {
+    return e.has_notice() && e.notice().kind() == mf::Notice::SEAT_TO_BOT;
+  }));
+  // The bot plays the seat until it is ready; the person may not act meanwhile.
+  ASSERT_TRUE(w.WaitView([](const mf::View& v) { return v.seats(1).ready(); }));
+  const uint64_t before = RecordSize(s);
+  EXPECT_EQ(client_->Act(s.session(), t1, Ready()).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(RecordSize(s), before);
+  mf::Action back = to_bot;
+  back.mutable_set_bot()->set_bot(false);
+  ASSERT_TRUE(client_->Facilitate(s.session(), s.facilitator_token(), back).ok());
+  ASSERT_TRUE(w.WaitFor([](const mf::ServerEvent& e) {
+    return e.has_notice() && e.notice().kind() == mf::Notice::SEAT_TO_HUMAN;
+  }));
+  mf::Action endorse;
+  endorse.mutable_statement()->set_position(40);
+  // Back in human hands: the person's own refusals are the rules' again.
+  EXPECT_EQ(client_->Act(s.session(), t1, endorse).error_code(), StatusCode::FAILED_PRECONDITION);
+}
+
+TEST_F(ServerTest, IdleSeatGoesToABotAndComesBackOnReconnect) {
+  auto s = client_->Create("classroom-8", {}, 7,
+                           [](mf::CreateSessionRequest* r) { r->set_idle_handover_seconds(1); });
+  const std::string t0 = client_->JoinOk(s.join_code(), 0);
+  Watcher facilitator(client_->stub(), s.session(), s.facilitator_token());
+  {
+    Watcher w(client_->stub(), s.session(), t0);
+    ASSERT_TRUE(w.WaitView([](const mf::View&) { return true; }));
+  }
+  ASSERT_TRUE(facilitator.WaitFor([](const mf::ServerEvent& e) {
+    return e.has_roster() && e.roster().seats(0).bot() && e.roster().seats(0).auto_handover();
+  }));
+  Watcher back(client_->stub(), s.session(), t0);
+  ASSERT_TRUE(back.WaitFor([](const mf::ServerEvent& e) {
+    return e.has_notice() && e.notice().kind() == mf::Notice::SEAT_TO_HUMAN;
+  }));
+  ASSERT_TRUE(facilitator.WaitFor([](const mf::ServerEvent& e) {
+    return e.has_roster() && !e.roster().seats(0).bot() && e.roster().seats(0).connected();
+  }));
+}
+
+TEST_F(ServerTest, ASubscriberThatNeverReadsDoesNotStallTheSession) {
+  auto s = client_->Create("classroom-8", {0, 1, 2, 3, 4, 5, 6, 7}, 7,
+                           [](mf::CreateSessionRequest* r) { r->set_start_paused(true); });
+  // A stream that is opened and never read...
+  grpc::ClientContext idle_ctx;
+  net::Authorize(&idle_ctx, s.facilitator_token());
+  mf::SubscribeRequest req;
+  req.set_session(s.session());
+  auto idle = client_->stub()->Subscribe(&idle_ctx, req);
+  Watcher w(client_->stub(), s.session(), s.facilitator_token());
+  ASSERT_TRUE(w.WaitView([](const mf::View& v) { return v.paused(); }));
+  mf::Action resume;
+  resume.mutable_resume();
+  ASSERT_TRUE(client_->Facilitate(s.session(), s.facilitator_token(), resume).ok());
+  // ...while the bots play the whole game.
+  ASSERT_TRUE(w.WaitView([](const mf::View& v) { return v.phase() == mf::GAME_OVER; }));
+  EXPECT_TRUE(client_->Record(s.session(), s.facilitator_token()).finished());
+  idle_ctx.TryCancel();
+}
+
+TEST_F(ServerTest, ChatReachesOnlyThoseWhoMaySeeIt) {
+  auto s = NewSession();
+  const std::string t0 = client_->JoinOk(s.join_code(), 0);  // Kalmara: not in narrow_sea.
+  const std::string t1 = client_->JoinOk(s.join_code(), 1);  // Tamboro: in narrow_sea.
+  const std::string t3 = client_->JoinOk(s.join_code(), 3);  // Marenza: in narrow_sea.
+  Watcher w0(client_->stub(), s.session(), t0);
+  Watcher w3(client_->stub(), s.session(), t3);
+  Watcher wf(client_->stub(), s.session(), s.facilitator_token());
+  for (Watcher* w : {&w0, &w3, &wf}) ASSERT_TRUE(w->WaitView([](const mf::View&) { return true; }));
+  mf::Channel everyone, bilateral, caucus;
+  everyone.set_everyone(true);
+  bilateral.set_seat(1);
+  caucus.set_caucus("narrow_sea");
+  ASSERT_TRUE(client_->Chat(s.session(), t0, everyone, "hello all").ok());
+  ASSERT_TRUE(client_->Chat(s.session(), t0, bilateral, "just us").ok());
+  ASSERT_TRUE(client_->Chat(s.session(), t1, caucus, "route states only").ok());
+  EXPECT_EQ(client_->Chat(s.session(), t0, caucus, "let me in").error_code(),
+            StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(client_->Chat(s.session(), t0, everyone, std::string(501, 'x')).error_code(),
+            StatusCode::INVALID_ARGUMENT);
+  ASSERT_TRUE(client_->Chat(s.session(), s.facilitator_token(), everyone, "the end marker").ok());
+  auto texts = [](Watcher& w) {
+    EXPECT_TRUE(w.WaitFor([](const mf::ServerEvent& e) {
+      return e.has_chat() && e.chat().text() == "the end marker";
+    }));
+    std::vector<std::string> out;
+    for (const auto& e : w.events())
+      if (e.has_chat()) out.push_back(e.chat().text());
+    return out;
+  };
+  using V = std::vector<std::string>;
+  EXPECT_EQ(texts(w0), (V{"hello all", "just us", "the end marker"}));
+  EXPECT_EQ(texts(w3), (V{"hello all", "route states only", "the end marker"}));
+  EXPECT_EQ(texts(wf), (V{"hello all", "just us", "route states only", "the end marker"}));
+  EXPECT_EQ(client_->Record(s.session(), s.facilitator_token()).chat_size(), 4);
+}
+
+TEST_F(ServerTest, ThePhaseClockEndsAPhaseAndHonoursPause) {
+  auto s = client_->Create("classroom-8", {}, 7, [](mf::CreateSessionRequest* r) {
+    r->mutable_timers()->set_civil_society(1);
+    r->mutable_timers()->set_statements(3600);
+  });
+  Watcher w(client_->stub(), s.session(), s.facilitator_token());
+  auto v = w.WaitView([](const mf::View& x) { return x.phase() == mf::STATEMENTS; });
+  ASSERT_TRUE(v);  // Nobody was ready: the clock ended civil society.
+  const auto rec = client_->Record(s.session(), s.facilitator_token());
+  ASSERT_GT(rec.entries_size(), 0);
+  EXPECT_TRUE(rec.entries(rec.entries_size() - 1).entry().actor().clock());
+  EXPECT_GT(v->seats_size(), 0);
+  mf::Action pause;
+  pause.mutable_pause();
+  ASSERT_TRUE(client_->Facilitate(s.session(), s.facilitator_token(), pause).ok());
+  auto paused =
+      w.WaitFor([](const mf::ServerEvent& e) { return e.has_view() && e.view().paused(); });
+  ASSERT_TRUE(paused);
+  EXPECT_EQ(paused->phase_seconds_left(), 0);  // The clock stands still while paused.
+}
+
+TEST_F(ServerTest, RefusalsCarryTheirStatusAndChangeNothing) {
+  auto a = NewSession();
+  auto b = NewSession();
+  const std::string t0 = client_->JoinOk(a.join_code(), 0);
+  const std::string t1 = client_->JoinOk(a.join_code(), 1);
+  const std::string other = client_->JoinOk(b.join_code(), 0);
+  const uint64_t before = RecordSize(a);
+  const auto version = client_->Record(a.session(), a.facilitator_token()).version();
+  auto code = [&](const grpc::Status& st) { return st.error_code(); };
+
+  // Tokens.
+  EXPECT_EQ(code(client_->Act(a.session(), "", Ready())), StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(client_->Act(a.session(), "not-a-token", Ready())), StatusCode::UNAUTHENTICATED);
+  std::string forged = t0;
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  EXPECT_EQ(code(client_->Act(a.session(), forged, Ready())), StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(client_->Act("feedfacefeedface", "feedfacefeedface.0.00", Ready())),
+            StatusCode::NOT_FOUND);
+  mf::JoinSessionResponse j;
+  EXPECT_EQ(code(client_->Join("ZZZ-ZZZ", -1, &j)), StatusCode::NOT_FOUND);
+  EXPECT_EQ(code(client_->Join(a.join_code(), 0, &j)), StatusCode::FAILED_PRECONDITION);  // Taken.
+
+  // Other seats, other sessions, the facilitator's calls.
+  EXPECT_EQ(code(client_->Act(a.session(), other, Ready())), StatusCode::PERMISSION_DENIED);
+  mf::Action advance;
+  advance.mutable_advance();
+  EXPECT_EQ(code(client_->Facilitate(a.session(), t0, advance)), StatusCode::PERMISSION_DENIED);
+  {
+    // Only the host orders the agenda: a guest asking is not its turn.
+    Watcher w(client_->stub(), a.session(), t0);
+    auto v = w.WaitView([](const mf::View&) { return true; });
+    ASSERT_TRUE(v);
+    ASSERT_GE(v->agenda_size(), 2);
+    mf::Action prioritise;
+    prioritise.mutable_prioritise()->set_theme(v->agenda(1));
+    const std::string& guest = v->seats(0).host() ? t1 : t0;
+    EXPECT_EQ(code(client_->Act(a.session(), guest, prioritise)), StatusCode::PERMISSION_DENIED);
+  }
+  EXPECT_EQ(code(client_->Facilitate(a.session(), a.facilitator_token(), Ready())),
+            StatusCode::INVALID_ARGUMENT);
+  EXPECT_EQ(code(client_->Act(a.session(), a.facilitator_token(), Ready())),
+            StatusCode::PERMISSION_DENIED);
+
+  // Stale view, wrong phase, malformed, oversized.
+  EXPECT_EQ(code(client_->Act(a.session(), t0, Ready(), version + 5)),
+            StatusCode::FAILED_PRECONDITION);
+  mf::Action vote;
+  vote.mutable_vote()->set_choice(mf::SUPPORT);
+  EXPECT_EQ(code(client_->Act(a.session(), t0, vote)), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(code(client_->Act(a.session(), t0, mf::Action())), StatusCode::INVALID_ARGUMENT);
+  mf::Action statement;
+  statement.mutable_statement()->set_position(50);
+  statement.mutable_statement()->set_text(std::string(300, 'a'));
+  EXPECT_EQ(code(client_->Act(a.session(), t0, statement)), StatusCode::INVALID_ARGUMENT);
+  statement.mutable_statement()->set_text(std::string(100 * 1024, 'a'));
+  EXPECT_EQ(code(client_->Act(a.session(), t0, statement)), StatusCode::RESOURCE_EXHAUSTED);
+
+  // The store refuses writes: the action is not applied.
+  server_->store_for_testing()->FailWritesForTesting(true);
+  EXPECT_EQ(code(client_->Act(a.session(), t0, Ready())), StatusCode::UNAVAILABLE);
+  server_->store_for_testing()->FailWritesForTesting(false);
+
+  const auto after = client_->Record(a.session(), a.facilitator_token());
+  EXPECT_EQ(static_cast<uint64_t>(after.entries_size()), before);
+  EXPECT_EQ(after.version(), version);
+  // And the same action goes through once the disk is back.
+  EXPECT_TRUE(client_->Act(a.session(), t0, Ready(), version).ok());
+}
+
+TEST(ServerLimitsTest, FloodIsAnsweredWithResourceExhausted) {
+  ScratchDir dir;
+  server::ServerOptions o = TestOptions(dir.path());
+  o.rate_per_second = 5;
+  o.rate_burst = 10;
+  auto server = StartServer(o);
+  ASSERT_TRUE(server);
+  Client c(server->address());
+  auto s = c.Create("classroom-8");
+  const std::string t0 = c.JoinOk(s.join_code(), 0);
+  const auto version = c.Record(s.session(), s.facilitator_token()).version();
+  int exhausted = 0, stale = 0;
+  for (int i = 0; i < 40; ++i) {
+    const grpc::Status st = c.Act(s.session(), t0, Ready(), version + 1);  // Always stale.
+    if (st.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++exhausted;
+    if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) ++stale;
+  }
+  EXPECT_GT(exhausted, 0);
+  EXPECT_GT(stale, 0);
+  EXPECT_EQ(exhausted + stale, 40);
+  const auto rec = c.Record(s.session(), s.facilitator_token());
+  EXPECT_EQ(rec.version(), version);
+}
+
+}  // namespace
+}  // namespace mf::testing

@@ -1,0 +1,427 @@
+// forumctl load: a load generator for forumd.
+//
+// Creates N sessions, joins M seats in each with network clients (one stream
+// per seat on gRPC's callback API, spread over a few connections), and then
+// makes the seats act at a total rate R for S seconds: at every tick a random
+// seat with something to do (the light policy on its latest view) sends its
+// action with the view's version. The latency of an action runs from the Act
+// call to the moment the acting seat's stream delivers a view at or past the
+// version the server answered. Seats beyond M are played by the server's bots.
+#include <algorithm>
+#include <atomic>
+#include <chrono>
+#include <condition_variable>
+#include <fstream>
+#include <iostream>
+#include <map>
+#include <mutex>
+#include <random>
+#include <thread>
+#include <vector>
+
+#include "tools/commands.h"
+#include "tools/common.h"
+#include "tools/json.h"
+#include "tools/net.h"
+
+namespace mf::tools {
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+struct Stats {
+  std::mutex mu;
+  std::vector<double> latencies_ms;
+  std::map<std::string, int> errors;
+  long long sent = 0, ok = 0, stale = 0, stream_errors = 0;
+  void Error(const std::string& what) {
+    std::lock_guard<std::mutex> lock(mu);
+    ++errors[what];
+  }
+};
+
+class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
+ public:
+  SeatClient(mf::Forum::Stub* stub, std::string session, std::string token, Stats* stats)
+      : stub_(stub), session_(std::move(session)), token_(std::move(token)), stats_(stats) {}
+
+  void Start() {
+    net::Authorize(&ctx_, token_);
+    req_.set_session(session_);
+    stub_->async()->Subscribe(&ctx_, &req_, this);
+    StartRead(&ev_);
+    StartCall();
+  }
+  void Stop() {
+    stopping_ = true;
+    ctx_.TryCancel();
+  }
+  void WaitDone() {
+    std::unique_lock<std::mutex> lock(mu_);
+    cv_.wait(lock, [this] { return done_; });
+  }
+  bool has_view() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return version_seen_ > 0 || have_view_;
+  }
+  bool finished() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return game_over_;
+  }
+  const std::string& session() const { return session_; }
+  // Marks the start of the measured run; returns the versions seen since.
+  void MarkStart() {
+    std::lock_guard<std::mutex> lock(mu_);
+    start_version_ = version_seen_;
+  }
+  uint64_t VersionsSinceStart() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return version_seen_ - start_version_;
+  }
+
+  // Sends the pending action, if any; false when the seat has nothing to do.
+  bool TryAct() {
+    auto call = std::make_shared<Call>();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!has_action_ || in_flight_) return false;
+      has_action_ = false;
+      in_flight_ = true;
+      arrivals_.clear();
+      awaiting_ = 0;
+      call->req.set_session(session_);
+      call->req.set_based_on_version(version_seen_);
+      *call->req.mutable_action() = action_;
+      call->t0 = Clock::now();
+      t0_ = call->t0;
+    }
+    net::Authorize(&call->ctx, token_);
+    call->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
+    {
+      std::lock_guard<std::mutex> lock(stats_->mu);
+      ++stats_->sent;
+    }
+    stub_->async()->Act(&call->ctx, &call->req, &call->resp,
+                        [this, call](grpc::Status st) { OnActDone(call, st); });
+    return true;
+  }
+
+  void OnReadDone(bool ok) override {
+    if (!ok) return;  // OnDone follows.
+    if (ev_.has_view()) {
+      const auto now = Clock::now();
+      std::lock_guard<std::mutex> lock(mu_);
+      if (!ev_.static_omitted()) brief_ = ev_.view().brief();
+      const mf::View& v = ev_.view();
+      have_view_ = true;
+      version_seen_ = v.version();
+      if (v.phase() == mf::GAME_OVER) game_over_ = true;
+      if (in_flight_) arrivals_.emplace_back(v.version(), now);
+      if (awaiting_ > 0 && v.version() >= awaiting_) {
+        Record(now - t0_);
+        awaiting_ = 0;
+      }
+      has_action_ = !in_flight_ && net::LightPolicy(v, brief_, &action_);
+      if (in_flight_) last_view_.Swap(ev_.mutable_view());  // Decide once the answer is in.
+    }
+    StartRead(&ev_);
+  }
+  void OnDone(const grpc::Status& st) override {
+    if (!st.ok() && !stopping_ && st.error_code() != grpc::StatusCode::OK) {
+      {
+        std::lock_guard<std::mutex> lock(stats_->mu);
+        ++stats_->stream_errors;
+      }
+      stats_->Error("stream " + net::Describe(st));
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    done_ = true;
+    cv_.notify_all();
+  }
+
+ private:
+  struct Call {
+    grpc::ClientContext ctx;
+    mf::ActRequest req;
+    mf::ActResponse resp;
+    Clock::time_point t0;
+  };
+  void Record(Clock::duration d) {
+    std::lock_guard<std::mutex> lock(stats_->mu);
+    stats_->latencies_ms.push_back(std::chrono::duration<double, std::milli>(d).count());
+  }
+  void OnActDone(const std::shared_ptr<Call>& call, const grpc::Status& st) {
+    if (st.ok()) {
+      {
+        std::lock_guard<std::mutex> lock(stats_->mu);
+        ++stats_->ok;
+      }
+      std::lock_guard<std::mutex> lock(mu_);
+      const uint64_t v = call->resp.version();
+      bool seen = false;
+      for (const auto& [version, when] : arrivals_)
+        if (version >= v) {
+          Record(when - call->t0);
+          seen = true;
+          break;
+        }
+      if (!seen) awaiting_ = v;
+    } else if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION &&
+               st.error_message().find("out of date") != std::string::npos) {
+      std::lock_guard<std::mutex> lock(stats_->mu);
+      ++stats_->stale;
+    } else if (!stopping_) {
+      std::string msg = st.error_message();
+      stats_->Error(net::Describe(grpc::Status(st.error_code(), msg.substr(0, 60))));
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    in_flight_ = false;
+    if (last_view_.version() > 0 || last_view_.seats_size() > 0) {
+      has_action_ =
+          last_view_.version() >= version_seen_ && net::LightPolicy(last_view_, brief_, &action_);
+      last_view_.Clear();
+    }
+  }
+
+  mf::Forum::Stub* stub_;
+  std::string session_, token_;
+  Stats* stats_;
+  grpc::ClientContext ctx_;
+  mf::SubscribeRequest req_;
+  mf::ServerEvent ev_;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool done_ = false, have_view_ = false, game_over_ = false;
+  std::atomic<bool> stopping_{false};
+  uint64_t version_seen_ = 0, start_version_ = 0;
+  bool has_action_ = false, in_flight_ = false;
+  mf::Action action_;
+  mf::View last_view_;
+  mf::Brief brief_;  // From the stream's first (complete) view.
+  Clock::time_point t0_;
+  uint64_t awaiting_ = 0;
+  std::vector<std::pair<uint64_t, Clock::time_point>> arrivals_;
+};
+
+long RssKb(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/status");
+  std::string line;
+  while (std::getline(in, line))
+    if (line.rfind("VmRSS:", 0) == 0) return std::atol(line.c_str() + 6);
+  return -1;
+}
+
+double Percentile(std::vector<double>* v, double p) {
+  if (v->empty()) return 0;
+  std::sort(v->begin(), v->end());
+  const size_t i = std::min(v->size() - 1, static_cast<size_t>(p * static_cast<double>(v->size())));
+  return (*v)[i];
+}
+
+}  // namespace
+
+int CmdLoad(int argc, char** argv) {
+  const char* usage =
+      "forumctl load --server ADDR --sessions N --seats M --rate R --duration S\n"
+      "              [--scenario NAME] [--channels C] [--bot-pace MS] [--server-pid PID] [--ca "
+      "FILE]\n"
+      "  N sessions with M network seats each (the other seats are server bots), acting at\n"
+      "  R actions/s in total for S seconds; prints throughput, latency and errors as JSON.\n"
+      "  --bot-pace: pacing of the server's bots in the other seats (default 1000 ms).\n"
+      "  --server-pid: also report the server's memory per session (RSS delta / N).";
+  Args args(argc, argv, 2);
+  if (!args.Check({"server", "sessions", "seats", "rate", "duration", "scenario", "channels",
+                   "server-pid", "ca", "bot-pace"},
+                  usage))
+    return 2;
+  if (!args.Has("server")) {
+    std::cerr << "usage: " << usage << "\n";
+    return 2;
+  }
+  const int sessions = static_cast<int>(args.GetInt("sessions", 10));
+  const int seats = static_cast<int>(args.GetInt("seats", 8));
+  const double rate = static_cast<double>(args.GetInt("rate", 100));
+  const double duration = static_cast<double>(args.GetInt("duration", 10));
+  const int channels = static_cast<int>(args.GetInt("channels", 8));
+  const long pid = static_cast<long>(args.GetInt("server-pid", 0));
+  const std::string server = args.Get("server");
+  if (sessions < 1 || seats < 1 || rate <= 0 || duration <= 0 || channels < 1) {
+    std::cerr << "forumctl load: sessions, seats, rate, duration and channels must be positive\n";
+    return 2;
+  }
+
+  std::vector<std::unique_ptr<mf::Forum::Stub>> stubs;
+  for (int c = 0; c < channels; ++c)
+    stubs.push_back(mf::Forum::NewStub(net::Connect(server, args.Get("ca"), true)));
+
+  // The scenario: the named one, or the smallest with enough seats.
+  std::string scenario = args.Get("scenario");
+  int scenario_seats = 0;
+  {
+    grpc::ClientContext ctx;
+    mf::ListScenariosResponse list;
+    const grpc::Status st = stubs[0]->ListScenarios(&ctx, {}, &list);
+    if (!st.ok()) {
+      std::cerr << "forumctl load: " << net::Describe(st) << "\n";
+      return 1;
+    }
+    const std::string wanted = scenario;
+    for (const mf::ScenarioInfo& s : list.scenarios()) {
+      if (!wanted.empty()
+              ? s.name() == wanted
+              : s.seats() >= seats && (scenario_seats == 0 || s.seats() < scenario_seats)) {
+        scenario = s.name();
+        scenario_seats = s.seats();
+      }
+    }
+    if (scenario_seats < seats) {
+      std::cerr << "forumctl load: no scenario with " << seats << " seats\n";
+      return 1;
+    }
+  }
+
+  const long rss0 = pid > 0 ? RssKb(pid) : -1;
+  Stats stats;
+  std::vector<std::unique_ptr<SeatClient>> clients;
+  const auto setup0 = Clock::now();
+  for (int i = 0; i < sessions; ++i) {
+    mf::Forum::Stub* stub = stubs[static_cast<size_t>(i % channels)].get();
+    mf::CreateSessionRequest req;
+    req.set_scenario(scenario);
+    req.set_seed(static_cast<uint64_t>(i + 1));
+    req.set_title("load");
+    for (int s = seats; s < scenario_seats; ++s) req.add_bots()->set_seat(s);
+    req.set_bot_pace_ms(static_cast<int>(args.GetInt("bot-pace", 1000)));
+    grpc::ClientContext ctx;
+    mf::CreateSessionResponse created;
+    grpc::Status st = stub->CreateSession(&ctx, req, &created);
+    if (!st.ok()) {
+      std::cerr << "forumctl load: creating session " << i << ": " << net::Describe(st) << "\n";
+      return 1;
+    }
+    for (int s = 0; s < seats; ++s) {
+      mf::JoinSessionRequest join;
+      join.set_join_code(created.join_code());
+      join.set_display_name("load-" + std::to_string(s));
+      join.set_seat(s);
+      grpc::ClientContext jctx;
+      mf::JoinSessionResponse joined;
+      st = stub->JoinSession(&jctx, join, &joined);
+      if (!st.ok()) {
+        std::cerr << "forumctl load: joining: " << net::Describe(st) << "\n";
+        return 1;
+      }
+      mf::Forum::Stub* sstub = stubs[clients.size() % static_cast<size_t>(channels)].get();
+      clients.push_back(
+          std::make_unique<SeatClient>(sstub, created.session(), joined.seat_token(), &stats));
+      clients.back()->Start();
+    }
+  }
+  // Every stream has its first view before the clock starts.
+  for (auto& c : clients)
+    while (!c->has_view()) std::this_thread::sleep_for(std::chrono::milliseconds(5));
+  const double setup_s = std::chrono::duration<double>(Clock::now() - setup0).count();
+  const long rss1 = pid > 0 ? RssKb(pid) : -1;
+  for (auto& c : clients) c->MarkStart();
+
+  std::mt19937_64 rng(12345);
+  std::uniform_int_distribution<size_t> pick(0, clients.size() - 1);
+  long long issued = 0, missed = 0;
+  const auto t0 = Clock::now();
+  const auto end =
+      t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
+  while (Clock::now() < end) {
+    const double elapsed = std::chrono::duration<double>(Clock::now() - t0).count();
+    const long long due = static_cast<long long>(elapsed * rate);
+    while (issued < due) {
+      ++issued;
+      bool sent = false;
+      for (int tries = 0; tries < 16 && !sent; ++tries) sent = clients[pick(rng)]->TryAct();
+      if (!sent) ++missed;
+    }
+    std::this_thread::sleep_for(std::chrono::microseconds(500));
+  }
+  const double run_s = std::chrono::duration<double>(Clock::now() - t0).count();
+  // Answers still in flight come back before the streams close.
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const long rss2 = pid > 0 ? RssKb(pid) : -1;
+  // Every accepted action of a session (the clients', the bots', the clock's)
+  // bumps its version: the most any of its seats saw is the session's count.
+  std::map<std::string, uint64_t> applied;
+  for (auto& c : clients)
+    applied[c->session()] = std::max(applied[c->session()], c->VersionsSinceStart());
+  uint64_t server_actions = 0;
+  for (const auto& [id, n] : applied) server_actions += n;
+  int finished = 0;
+  for (auto& c : clients) {
+    finished += c->finished() ? 1 : 0;
+    c->Stop();
+  }
+  for (auto& c : clients) c->WaitDone();
+
+  std::lock_guard<std::mutex> lock(stats.mu);
+  long long errors = stats.stream_errors;
+  for (const auto& [what, n] : stats.errors) errors += what.rfind("stream", 0) == 0 ? 0 : n;
+  Json j;
+  j.BeginObject()
+      .Key("scenario")
+      .Str(scenario)
+      .Key("sessions")
+      .Int(sessions)
+      .Key("seats_per_session")
+      .Int(seats)
+      .Key("streams")
+      .Int(static_cast<long long>(clients.size()))
+      .Key("target_rate")
+      .Num(rate)
+      .Key("duration_s")
+      .Num(run_s, 4)
+      .Key("setup_s")
+      .Num(setup_s, 4)
+      .Key("actions_sent")
+      .Int(stats.sent)
+      .Key("actions_ok")
+      .Int(stats.ok)
+      .Key("throughput")
+      .Num(static_cast<double>(stats.ok) / run_s, 5)
+      .Key("server_actions_per_s")
+      .Num(static_cast<double>(server_actions) / run_s, 5)
+      .Key("stale")
+      .Int(stats.stale)
+      .Key("idle_ticks")
+      .Int(missed)
+      .Key("latency_ms")
+      .BeginObject()
+      .Key("samples")
+      .Int(static_cast<long long>(stats.latencies_ms.size()))
+      .Key("p50")
+      .Num(Percentile(&stats.latencies_ms, 0.50), 4)
+      .Key("p99")
+      .Num(Percentile(&stats.latencies_ms, 0.99), 4)
+      .Key("max")
+      .Num(stats.latencies_ms.empty() ? 0 : stats.latencies_ms.back(), 4)
+      .EndObject()
+      .Key("errors")
+      .Int(errors)
+      .Key("error_kinds")
+      .BeginObject();
+  for (const auto& [what, n] : stats.errors) j.Key(what).Int(n);
+  j.EndObject().Key("seats_at_game_over").Int(finished);
+  if (pid > 0)
+    j.Key("server_rss_kb")
+        .BeginObject()
+        .Key("before")
+        .Int(rss0)
+        .Key("after_setup")
+        .Int(rss1)
+        .Key("after_run")
+        .Int(rss2)
+        .Key("per_session")
+        .Num(static_cast<double>(rss2 - rss0) / sessions, 5)
+        .EndObject();
+  j.EndObject();
+  std::cout << j.str() << "\n";
+  return errors == 0 ? 0 : 1;
+}
+
+}  // namespace mf::tools
