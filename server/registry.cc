@@ -342,6 +342,115 @@ void Registry::ArchivedRecord(
   });
 }
 
+void Registry::Delete(const Caller& caller, std::function<void(Outcome)> done) {
+  if (caller.slot != kFacilitator)
+    return done(Outcome::Error(StatusCode::PERMISSION_DENIED,
+                               "deleting a session needs its facilitator token"));
+  if (caller.session && !caller.session->finished())
+    return done(Outcome::Error(StatusCode::FAILED_PRECONDITION,
+                               "session " + caller.session_id +
+                                   " is still running; advance it to the end, then delete it"));
+  const std::string id = caller.session_id;
+  store_->DeleteSession(id, [this, id, done](const std::string& e) {
+    if (!e.empty())
+      return done(Outcome::Error(StatusCode::UNAVAILABLE, "could not delete the record: " + e));
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(id);
+    if (it != sessions_.end()) {
+      by_code_.erase(NormaliseJoinCode(it->second->join_code()));
+      sessions_.erase(it);
+    }
+    archived_.erase(id);
+    done(Outcome::Ok());
+  });
+}
+
+void Registry::Import(const mf::GetRecordResponse& record, const std::string& title,
+                      std::function<void(Outcome, const mf::CreateSessionResponse&)> done) {
+  auto fail = [&](const std::string& m) {
+    done(Outcome::Error(StatusCode::INVALID_ARGUMENT, "this record cannot be imported: " + m), {});
+  };
+  if (title.size() > 200) return fail("the title is 200 bytes at most");
+  const mf::GameLog& log = record.log();
+  rules::LoadResult sc = rules::LoadScenario(log.scenario_text(), log.scenario() + " (imported)");
+  if (!sc.ok())
+    return fail("its scenario does not load (" +
+                (sc.errors.empty() ? std::string("empty") : sc.errors.front()) + ")");
+  std::vector<rules::LoggedAction> actions;
+  std::string why;
+  rules::State st(sc.scenario, log.seed());
+  if (!rules::FromGameLog(log, *sc.scenario, &actions, &why) || !rules::Replay(&st, actions, &why))
+    return fail(why);
+  if (record.state_hash() != 0 && record.state_hash() != st.Hash())
+    return fail("it does not replay to its own state hash (was it edited?)");
+
+  StoredSession s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    do {
+      s.id = NewSessionId();
+    } while (sessions_.count(s.id) || archived_.count(s.id));
+    do {
+      s.join_code = NewJoinCode();
+    } while (by_code_.count(NormaliseJoinCode(s.join_code)));
+  }
+  mf::CreateSessionRequest options;
+  options.set_scenario(log.scenario());
+  options.set_seed(log.seed());
+  options.set_title(title.empty() ? "imported " + log.scenario() : title);
+  s.scenario = log.scenario();
+  s.scenario_text = log.scenario_text();
+  s.seed = log.seed();
+  s.options = options.SerializeAsString();
+  const std::string token = NewToken(s.id, kFacilitatorSlot);
+  s.facilitator_hash = TokenHash(token);
+  s.created_ms = NowMs();
+  s.finished_ms = s.created_ms;
+  s.final_hash = st.Hash();
+  s.action_count = actions.size();
+  for (int seat = 0; seat < sc.scenario->num_seats(); ++seat)
+    s.seats.push_back({seat, "", "", "", false});
+  std::string chain;
+  for (int i = 0; i < log.entries_size(); ++i) {
+    const mf::LogEntry& e = log.entries(i);
+    const int actor = e.actor().who_case() == mf::Actor::kSeat          ? e.actor().seat()
+                      : e.actor().who_case() == mf::Actor::kFacilitator ? kFacilitator
+                                                                        : rules::kClock;
+    StoredAction a{static_cast<uint64_t>(i) + 1, actor, e.action().SerializeAsString(),
+                   i < record.entries_size() ? record.entries(i).at_unix_ms() : s.created_ms, ""};
+    a.chain = chain = ChainNext(chain, a.seq, a.actor, a.action);
+    s.actions.push_back(std::move(a));
+  }
+  for (int i = 0; i < record.chat_size(); ++i)
+    s.messages.push_back({static_cast<uint64_t>(i) + 1, record.chat(i).SerializeAsString()});
+
+  auto archived = std::make_shared<ArchivedSession>();
+  archived->summary.set_session(s.id);
+  archived->summary.set_scenario(s.scenario);
+  archived->summary.set_title(options.title());
+  archived->summary.set_created_unix_ms(s.created_ms);
+  archived->summary.set_finished(true);
+  archived->summary.set_finished_unix_ms(s.finished_ms);
+  archived->summary.set_phase(mf::GAME_OVER);
+  archived->summary.set_seats(sc.scenario->num_seats());
+  archived->summary.set_actions(s.action_count);
+  archived->facilitator_hash = s.facilitator_hash;
+  archived->seat_hashes.assign(static_cast<size_t>(sc.scenario->num_seats()), "");
+  mf::CreateSessionResponse resp;
+  resp.set_session(s.id);
+  resp.set_facilitator_token(token);
+  resp.set_seats(sc.scenario->num_seats());
+  store_->CreateSession(s, [this, archived, resp, done](const std::string& e) {
+    if (!e.empty())
+      return done(Outcome::Error(StatusCode::UNAVAILABLE, "could not store the record: " + e), {});
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      archived_[resp.session()] = std::make_unique<ArchivedSession>(*archived);
+    }
+    done(Outcome::Ok(), resp);
+  });
+}
+
 void Registry::Shutdown(std::function<void()> done) {
   std::vector<std::shared_ptr<Session>> live;
   {

@@ -62,6 +62,13 @@ class Registry {
   void ArchivedRecord(const std::string& id,
                       std::function<void(Outcome, std::shared_ptr<mf::GetRecordResponse>)> done);
 
+  // Removes a finished session (live or archived) and its record; the
+  // caller must hold its facilitator token.
+  void Delete(const Caller& caller, std::function<void(Outcome)> done);
+  // Stores an exported record as a finished, read-only session.
+  void Import(const mf::GetRecordResponse& record, const std::string& title,
+              std::function<void(Outcome, const mf::CreateSessionResponse&)> done);
+
   // Tells every session to shut down; `done` runs when all have.
   void Shutdown(std::function<void()> done);
   size_t live_sessions() const;

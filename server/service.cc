@@ -214,6 +214,47 @@ bool IsFacilitatorKind(const mf::Action& a) {
   }
 }
 
+// Receives an exported record in chunks, then hands it to the registry.
+class ImportReactor final : public grpc::ServerReadReactor<mf::ImportChunk> {
+ public:
+  static constexpr size_t kMaxChunk = 32 * 1024;
+  static constexpr size_t kMaxRecord = 8 * 1024 * 1024;
+  ImportReactor(Registry* registry, mf::CreateSessionResponse* resp)
+      : registry_(registry), resp_(resp) {
+    StartRead(&chunk_);
+  }
+  void OnReadDone(bool ok) override {
+    if (!ok) {  // The client has sent everything.
+      mf::GetRecordResponse record;
+      if (data_.empty() || !record.ParseFromString(data_)) {
+        Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                            "that is not an exported record (forumctl session export)"));
+        return;
+      }
+      registry_->Import(record, title_, [this](Outcome o, const mf::CreateSessionResponse& r) {
+        if (o.ok()) *resp_ = r;
+        Finish(ToStatus(o));
+      });
+      return;
+    }
+    if (chunk_.data().size() > kMaxChunk || data_.size() + chunk_.data().size() > kMaxRecord) {
+      Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                          "send a record in chunks of at most 32 KiB, 8 MiB in all"));
+      return;
+    }
+    if (title_.empty()) title_ = chunk_.title();
+    data_ += chunk_.data();
+    StartRead(&chunk_);
+  }
+  void OnDone() override { delete this; }
+
+ private:
+  Registry* registry_;
+  mf::CreateSessionResponse* resp_;
+  mf::ImportChunk chunk_;
+  std::string data_, title_;
+};
+
 class ForumService final : public mf::Forum::CallbackService {
  public:
   ForumService(Registry* registry, const ServerOptions& options)
@@ -386,6 +427,22 @@ class ForumService final : public mf::Forum::CallbackService {
       reactor->Finish(grpc::Status::OK);
     });
     return reactor;
+  }
+
+  grpc::ServerUnaryReactor* DeleteSession(grpc::CallbackServerContext* ctx,
+                                          const mf::DeleteSessionRequest* req,
+                                          mf::DeleteSessionResponse*) override {
+    Caller caller;
+    Outcome o = registry_->Authorize(BearerToken(ctx), req->session(), &caller);
+    if (!o.ok()) return Done(ctx, o);
+    auto* reactor = ctx->DefaultReactor();
+    registry_->Delete(caller, [reactor](Outcome out) { reactor->Finish(ToStatus(out)); });
+    return reactor;
+  }
+
+  grpc::ServerReadReactor<mf::ImportChunk>* ImportSession(
+      grpc::CallbackServerContext*, mf::CreateSessionResponse* resp) override {
+    return new ImportReactor(registry_, resp);
   }
 
  private:

@@ -83,15 +83,6 @@ bool ResolveStrategy(const std::string& name, std::string* strategy) {
 
 namespace {
 
-std::string ChainNext(const std::string& prev, uint64_t seq, int actor, const std::string& bytes) {
-  std::string buf = prev;
-  for (int i = 0; i < 8; ++i) buf += static_cast<char>((seq >> (8 * i)) & 0xff);
-  const uint32_t a = static_cast<uint32_t>(actor);
-  for (int i = 0; i < 4; ++i) buf += static_cast<char>((a >> (8 * i)) & 0xff);
-  buf += bytes;
-  return Sha256(buf);
-}
-
 void SetActor(int actor, mf::Actor* out) {
   if (actor >= 0)
     out->set_seat(actor);

@@ -199,7 +199,8 @@ void Store::CreateSession(const StoredSession& s, Done done) {
   Enqueue({[s](sqlite3* db) {
              Stmt st(db,
                      "INSERT INTO sessions (id, join_code, scenario, scenario_text, seed, "
-                     "options, facilitator_hash, created_ms) VALUES (?,?,?,?,?,?,?,?)");
+                     "options, facilitator_hash, created_ms, finished_ms, final_hash) "
+                     "VALUES (?,?,?,?,?,?,?,?,?,?)");
              std::string e = st.Text(1, s.id)
                                  .Text(2, s.join_code)
                                  .Text(3, s.scenario)
@@ -208,6 +209,8 @@ void Store::CreateSession(const StoredSession& s, Done done) {
                                  .Blob(6, s.options)
                                  .Blob(7, s.facilitator_hash)
                                  .Int(8, s.created_ms)
+                                 .Int(9, s.finished_ms)
+                                 .Int(10, static_cast<int64_t>(s.final_hash))
                                  .Exec();
              for (const StoredSeat& seat : s.seats) {
                if (!e.empty()) break;
@@ -234,6 +237,32 @@ void Store::CreateSession(const StoredSession& s, Done done) {
                        .Int(5, a.at_ms)
                        .Blob(6, a.chain)
                        .Exec();
+             }
+             for (const StoredMessage& m : s.messages) {
+               if (!e.empty()) break;
+               Stmt sm(db,
+                       "INSERT INTO messages (session, serial, message, at_ms) VALUES (?,?,?,?)");
+               e = sm.Text(1, s.id)
+                       .Int(2, static_cast<int64_t>(m.serial))
+                       .Blob(3, m.message)
+                       .Int(4, s.created_ms)
+                       .Exec();
+             }
+             return e;
+           },
+           std::move(done)});
+}
+
+void Store::DeleteSession(const std::string& id, Done done) {
+  Enqueue({[id](sqlite3* db) {
+             std::string e;
+             for (const char* sql :
+                  {"DELETE FROM messages WHERE session = ?",
+                   "DELETE FROM actions WHERE session = ?", "DELETE FROM seats WHERE session = ?",
+                   "DELETE FROM sessions WHERE id = ?"}) {
+               Stmt st(db, sql);
+               e = st.Text(1, id).Exec();
+               if (!e.empty()) break;
              }
              return e;
            },

@@ -71,7 +71,11 @@ class Store {
   Store(const Store&) = delete;
   Store& operator=(const Store&) = delete;
 
+  // Writes a session with its seats, actions and messages (an imported
+  // record arrives finished: finished_ms and final_hash set).
   void CreateSession(const StoredSession& s, Done done);
+  // Removes a session and everything recorded of it.
+  void DeleteSession(const std::string& id, Done done);
   void SaveSeat(const std::string& session, const StoredSeat& seat, Done done);
   void AppendAction(const std::string& session, const StoredAction& a, Done done);
   void AppendMessage(const std::string& session, const StoredMessage& m, int64_t at_ms, Done done);

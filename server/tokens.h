@@ -28,6 +28,9 @@ std::string NewToken(const std::string& session, int slot);
 bool ParseToken(const std::string& token, TokenParts* out);
 // SHA-256 of `data`, 32 raw bytes.
 std::string Sha256(const std::string& data);
+// The hash chain of a session's log: SHA-256 over the previous link and one
+// entry (sequence number, actor, serialized action).
+std::string ChainNext(const std::string& prev, uint64_t seq, int actor, const std::string& bytes);
 // The hash stored for a token.
 inline std::string TokenHash(const std::string& token) {
   return Sha256(token);

@@ -76,6 +76,9 @@ int CmdSession(int argc, char** argv) {
       "forumctl session join --server ADDR --join CODE --name NAME [--seat N]\n"
       "forumctl session list --server ADDR --token FACILITATOR_TOKEN [--all]\n"
       "forumctl session roster --server ADDR --session ID --token FACILITATOR_TOKEN\n"
+      "forumctl session export --server ADDR --session ID --token T --out FILE\n"
+      "forumctl session import --server ADDR --file FILE [--title T]\n"
+      "forumctl session delete --server ADDR --session ID --token FACILITATOR_TOKEN\n"
       "  (every form takes --ca FILE to connect with TLS)";
   if (argc < 3) {
     std::cerr << "usage: " << usage << "\n";
@@ -84,7 +87,7 @@ int CmdSession(int argc, char** argv) {
   const std::string sub = argv[2];
   Args args(argc, argv, 3);
   if (!args.Check({"server", "scenario", "bots", "timers", "seed", "pace", "idle", "paused",
-                   "title", "ca", "join", "name", "seat", "token", "all", "session"},
+                   "title", "ca", "join", "name", "seat", "token", "all", "session", "out", "file"},
                   usage))
     return 2;
   if (!args.Has("server")) {
@@ -174,6 +177,63 @@ int CmdSession(int argc, char** argv) {
     if (!st.ok()) return Fail("reading the roster", st);
     PrintJson(resp);
     std::cout << "\n";
+    return 0;
+  }
+  if (sub == "export") {
+    if (!args.Has("out")) {
+      std::cerr << "forumctl session export: --out FILE is required\n";
+      return 2;
+    }
+    mf::GetRecordRequest req;
+    req.set_session(args.Get("session"));
+    grpc::ClientContext ctx;
+    net::Authorize(&ctx, args.Get("token"));
+    mf::GetRecordResponse resp;
+    const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+    if (!st.ok()) return Fail("reading the record", st);
+    std::string error;
+    if (!WriteFile(args.Get("out"), resp.SerializeAsString(), &error)) {
+      std::cerr << error << "\n";
+      return 1;
+    }
+    std::cout << "{\"session\":\"" << args.Get("session")
+              << "\",\"actions\":" << resp.log().entries_size() << ",\"out\":\"" << args.Get("out")
+              << "\"}\n";
+    return 0;
+  }
+  if (sub == "import") {
+    std::string data, error;
+    if (!ReadFile(args.Get("file"), &data, &error)) {
+      std::cerr << error << "\n";
+      return 1;
+    }
+    grpc::ClientContext ctx;
+    mf::CreateSessionResponse resp;
+    auto writer = stub->ImportSession(&ctx, &resp);
+    constexpr size_t kChunk = 32 * 1024;
+    for (size_t at = 0; at < data.size() || at == 0; at += kChunk) {
+      mf::ImportChunk chunk;
+      chunk.set_data(data.substr(at, kChunk));
+      if (at == 0) chunk.set_title(args.Get("title"));
+      if (!writer->Write(chunk)) break;
+      if (data.empty()) break;
+    }
+    writer->WritesDone();
+    const grpc::Status st = writer->Finish();
+    if (!st.ok()) return Fail("importing the record", st);
+    PrintJson(resp);
+    std::cout << "\n";
+    return 0;
+  }
+  if (sub == "delete") {
+    mf::DeleteSessionRequest req;
+    req.set_session(args.Get("session"));
+    grpc::ClientContext ctx;
+    net::Authorize(&ctx, args.Get("token"));
+    mf::DeleteSessionResponse resp;
+    const grpc::Status st = stub->DeleteSession(&ctx, req, &resp);
+    if (!st.ok()) return Fail("deleting the session", st);
+    std::cout << "{\"deleted\":\"" << args.Get("session") << "\"}\n";
     return 0;
   }
   std::cerr << "forumctl session: unknown form '" << sub << "'\nusage: " << usage << "\n";

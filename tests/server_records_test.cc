@@ -1,0 +1,146 @@
+// Records in forumd: a finished session is exported as one file, imported
+// into another server as a read-only session that replays to the same hash,
+// and deleted by its facilitator; bad imports and early deletes are refused.
+#include "server_util.h"
+
+namespace mf::testing {
+namespace {
+
+// Plays a whole session with bots in every seat and waits for its end.
+mf::GetRecordResponse FinishedRecord(Client& c, mf::CreateSessionResponse* out) {
+  std::vector<int> all;
+  for (int s = 0; s < 8; ++s) all.push_back(s);
+  *out = c.Create("classroom-8", all, 11,
+                  [](mf::CreateSessionRequest* r) { r->set_timer_preset("fast"); });
+  mf::GetRecordResponse rec;
+  for (int i = 0; i < 400; ++i) {
+    rec = c.Record(out->session(), out->facilitator_token());
+    if (rec.finished()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  }
+  return rec;
+}
+
+grpc::Status Import(Client& c, const std::string& bytes, const std::string& title,
+                    mf::CreateSessionResponse* out, size_t chunk = 32 * 1024) {
+  grpc::ClientContext ctx;
+  auto writer = c.stub()->ImportSession(&ctx, out);
+  for (size_t at = 0; at < bytes.size(); at += chunk) {
+    mf::ImportChunk piece;
+    piece.set_data(bytes.substr(at, chunk));
+    if (at == 0) piece.set_title(title);
+    if (!writer->Write(piece)) break;
+  }
+  writer->WritesDone();
+  return writer->Finish();
+}
+
+grpc::Status Delete(Client& c, const std::string& session, const std::string& token) {
+  grpc::ClientContext ctx;
+  net::Authorize(&ctx, token);
+  mf::DeleteSessionRequest req;
+  req.set_session(session);
+  mf::DeleteSessionResponse resp;
+  return c.stub()->DeleteSession(&ctx, req, &resp);
+}
+
+TEST(ServerRecordsTest, ExportImportAndDelete) {
+  ScratchDir a_dir, b_dir;
+  auto a = StartServer(TestOptions(a_dir.path()));
+  auto b = StartServer(TestOptions(b_dir.path()));
+  ASSERT_TRUE(a && b);
+  Client ca(a->address()), cb(b->address());
+  mf::CreateSessionResponse s;
+  const mf::GetRecordResponse rec = FinishedRecord(ca, &s);
+  ASSERT_TRUE(rec.finished());
+  const std::string exported = rec.SerializeAsString();
+
+  // Import into the other server: a new session, same game.
+  mf::CreateSessionResponse imported;
+  const grpc::Status st = Import(cb, exported, "Class 3B", &imported);
+  ASSERT_TRUE(st.ok()) << net::Describe(st);
+  EXPECT_NE(imported.session(), "");
+  EXPECT_EQ(imported.seats(), 8);
+  const mf::GetRecordResponse copy = cb.Record(imported.session(), imported.facilitator_token());
+  EXPECT_TRUE(copy.finished());
+  EXPECT_EQ(copy.log().entries_size(), rec.log().entries_size());
+  EXPECT_EQ(copy.state_hash(), rec.state_hash());
+  EXPECT_EQ(ReplayHash(copy), rec.state_hash());
+  // It stays after a restart of the importing server.
+  b.reset();
+  b = StartServer(TestOptions(b_dir.path()));
+  ASSERT_TRUE(b);
+  Client cb2(b->address());
+  EXPECT_EQ(cb2.Record(imported.session(), imported.facilitator_token()).state_hash(),
+            rec.state_hash());
+
+  // Delete: a seat token may not, the facilitator may; then it is gone.
+  EXPECT_EQ(Delete(cb2, imported.session(), "junk").error_code(),
+            grpc::StatusCode::UNAUTHENTICATED);
+  ASSERT_TRUE(Delete(cb2, imported.session(), imported.facilitator_token()).ok());
+  grpc::ClientContext ctx;
+  net::Authorize(&ctx, imported.facilitator_token());
+  mf::GetRecordRequest req;
+  req.set_session(imported.session());
+  mf::GetRecordResponse gone;
+  EXPECT_EQ(cb2.stub()->GetRecord(&ctx, req, &gone).error_code(), grpc::StatusCode::NOT_FOUND);
+  // The original is untouched.
+  EXPECT_EQ(ca.Record(s.session(), s.facilitator_token()).state_hash(), rec.state_hash());
+}
+
+TEST(ServerRecordsTest, BadImportsAreRefusedAndChangeNothing) {
+  ScratchDir dir;
+  auto server = StartServer(TestOptions(dir.path()));
+  ASSERT_TRUE(server);
+  Client c(server->address());
+  mf::CreateSessionResponse s;
+  mf::GetRecordResponse rec = FinishedRecord(c, &s);
+  ASSERT_TRUE(rec.finished());
+  mf::CreateSessionResponse out;
+  // Not a record at all.
+  EXPECT_EQ(Import(c, "hello", "", &out).error_code(), grpc::StatusCode::INVALID_ARGUMENT);
+  // Truncated.
+  const std::string bytes = rec.SerializeAsString();
+  EXPECT_EQ(Import(c, bytes.substr(0, bytes.size() / 2), "", &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // Edited: one vote changed no longer replays to the recorded hash.
+  mf::GetRecordResponse edited = rec;
+  bool changed = false;
+  for (auto& e : *edited.mutable_log()->mutable_entries()) {
+    if (e.action().has_vote() && e.action().vote().choice() == mf::SUPPORT) {
+      e.mutable_action()->mutable_vote()->set_choice(mf::OBJECT);
+      changed = true;
+      break;
+    }
+  }
+  ASSERT_TRUE(changed);
+  EXPECT_EQ(Import(c, edited.SerializeAsString(), "", &out).error_code(),
+            grpc::StatusCode::INVALID_ARGUMENT);
+  // Chunks over 32 KiB are refused.
+  EXPECT_EQ(Import(c, std::string(40 * 1024, 'x'), "", &out, 40 * 1024).error_code(),
+            grpc::StatusCode::RESOURCE_EXHAUSTED);
+  // None of this created a session.
+  grpc::ClientContext ctx;
+  net::Authorize(&ctx, s.facilitator_token());
+  mf::ListSessionsRequest list;
+  list.set_include_finished(true);
+  mf::ListSessionsResponse sessions;
+  ASSERT_TRUE(c.stub()->ListSessions(&ctx, list, &sessions).ok());
+  EXPECT_EQ(sessions.sessions_size(), 1);
+}
+
+TEST(ServerRecordsTest, ARunningGameCannotBeDeleted) {
+  ScratchDir dir;
+  auto server = StartServer(TestOptions(dir.path()));
+  ASSERT_TRUE(server);
+  Client c(server->address());
+  auto s = c.Create("classroom-8");
+  const std::string seat = c.JoinOk(s.join_code(), 0);
+  EXPECT_EQ(Delete(c, s.session(), seat).error_code(), grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(Delete(c, s.session(), s.facilitator_token()).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+  EXPECT_FALSE(c.Record(s.session(), s.facilitator_token()).finished());
+}
+
+}  // namespace
+}  // namespace mf::testing
