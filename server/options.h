@@ -19,6 +19,16 @@ struct ServerOptions {
   int slow_stream_seconds = 30;        // A write pending this long closes the stream.
   bool sync_full = false;              // fsync every commit (see Store::Open).
   int shutdown_grace_ms = 3000;        // SIGTERM: time for the sessions to finish their queues.
+  // A finished session stays in memory this long (its late streams and joins
+  // are told "the game is over"), then only its record stays, in the store
+  // (GetRecord still answers). Checked whenever a session is created.
+  int archive_after_seconds = 600;
+  // The tokens of a finished session expire this long after the game ended
+  // (0: never): then every call with them is UNAUTHENTICATED "token expired".
+  long long token_expiry_seconds = 30LL * 24 * 3600;
+  // When set (SHA-256 of the organiser's secret): CreateSession and
+  // ImportSession need that secret as their bearer token.
+  std::string organiser_token_hash;
 };
 
 }  // namespace mf::server

@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cstdio>
 #include <filesystem>
 #include <fstream>
 #include <sstream>
@@ -56,6 +57,16 @@ bool Registry::Init(std::string* error) {
   std::vector<StoredSession> stored;
   if (!store_->LoadAll(&stored, error)) return false;
   for (StoredSession& s : stored) {
+    // A broken record stops only its own session.
+    auto broken = [&](const std::string& why) {
+      broken_[s.id] = "session " + s.id + " cannot be served: " + why +
+                      "; the server's other sessions are not affected";
+      std::fprintf(stderr, "forumd: %s\n", broken_[s.id].c_str());
+    };
+    if (!s.load_error.empty()) {
+      broken("its record cannot be read (" + s.load_error + ")");
+      continue;
+    }
     if (s.finished_ms != 0) {
       auto a = std::make_unique<ArchivedSession>();
       mf::CreateSessionRequest options;
@@ -80,8 +91,8 @@ bool Registry::Init(std::string* error) {
     }
     rules::LoadResult sc = rules::LoadScenario(s.scenario_text, s.scenario);
     if (!sc.ok()) {
-      *error = "session " + s.id + ": its scenario no longer loads";
-      return false;
+      broken("its scenario no longer loads");
+      continue;
     }
     Session::Init init;
     init.id = s.id;
@@ -92,7 +103,11 @@ bool Registry::Init(std::string* error) {
     init.facilitator_hash = s.facilitator_hash;
     init.created_ms = s.created_ms;
     auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
-    if (!session->Restore(s, error)) return false;
+    std::string why;
+    if (!session->Restore(s, &why)) {
+      broken(why.rfind("session " + s.id + ": ", 0) == 0 ? why.substr(s.id.size() + 10) : why);
+      continue;
+    }
     by_code_[NormaliseJoinCode(s.join_code)] = s.id;
     sessions_[s.id] = session;
     session->Start();
@@ -100,8 +115,38 @@ bool Registry::Init(std::string* error) {
   return true;
 }
 
+void Registry::ArchiveFinished() {
+  const int64_t cutoff = NowMs() - int64_t{options_.archive_after_seconds} * 1000;
+  std::vector<std::shared_ptr<Session>> old;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, s] : sessions_)
+      if (s->finished() && s->finished_at_ms() <= cutoff && archiving_.insert(id).second)
+        old.push_back(s);
+  }
+  for (const auto& s : old) {
+    // The summary is read on the session's strand; the record is in the store.
+    s->Summary(false, [this, s](mf::SessionSummary summary) {
+      auto a = std::make_unique<ArchivedSession>();
+      a->summary = std::move(summary);
+      a->summary.set_finished(true);
+      a->summary.set_finished_unix_ms(s->finished_at_ms());
+      a->facilitator_hash = s->facilitator_hash();
+      a->seat_hashes = s->SeatHashes();
+      std::lock_guard<std::mutex> lock(mu_);
+      archiving_.erase(s->id());
+      auto it = sessions_.find(s->id());
+      if (it == sessions_.end() || it->second != s) return;  // Deleted meanwhile.
+      by_code_.erase(NormaliseJoinCode(s->join_code()));
+      sessions_.erase(it);
+      archived_[s->id()] = std::move(a);
+    });
+  }
+}
+
 void Registry::Create(const mf::CreateSessionRequest& request,
                       std::function<void(Outcome, const mf::CreateSessionResponse&)> done) {
+  ArchiveFinished();
   auto fail = [&](StatusCode c, const std::string& m) { done(Outcome::Error(c, m), {}); };
   auto it = scenarios_.find(request.scenario());
   if (it == scenarios_.end()) {
@@ -221,16 +266,43 @@ Outcome Registry::Authorize(const std::string& bearer, const std::string& sessio
                           "this token belongs to another session (" + parts.session + ")");
   out->session_id = parts.session;
   out->slot = parts.slot;
+  // A finished session's tokens expire --token-expiry seconds after the end.
+  auto expired = [&](int64_t finished_ms) {
+    return options_.token_expiry_seconds > 0 && finished_ms > 0 &&
+           NowMs() - finished_ms >= options_.token_expiry_seconds * 1000;
+  };
+  const Outcome expiry_error = Outcome::Error(
+      StatusCode::UNAUTHENTICATED, "this token expired: the game of session " + parts.session +
+                                       " ended more than " +
+                                       std::to_string(options_.token_expiry_seconds) + " s ago");
   std::shared_ptr<Session> session;
-  const ArchivedSession* archived = nullptr;
   {
     std::lock_guard<std::mutex> lock(mu_);
     auto it = sessions_.find(parts.session);
     if (it != sessions_.end()) {
       session = it->second;
-    } else {
-      auto a = archived_.find(parts.session);
-      if (a != archived_.end()) archived = a->second.get();
+    } else if (auto a = archived_.find(parts.session); a != archived_.end()) {
+      // Checked under the lock: a concurrent DeleteSession may drop the entry.
+      const ArchivedSession& archived = *a->second;
+      const std::string hash = TokenHash(bearer);
+      bool match = false;
+      if (parts.slot == kFacilitator)
+        match = SecureEquals(hash, archived.facilitator_hash);
+      else if (parts.slot >= 0 && parts.slot < static_cast<int>(archived.seat_hashes.size()))
+        match = SecureEquals(hash, archived.seat_hashes[static_cast<size_t>(parts.slot)]);
+      if (!match)
+        return Outcome::Error(StatusCode::UNAUTHENTICATED,
+                              "this token is not valid for session " + parts.session);
+      if (expired(archived.summary.finished_unix_ms())) return expiry_error;
+      if (!a->second->limiter.Take(options_.rate_per_second, options_.rate_burst))
+        return Outcome::Error(StatusCode::RESOURCE_EXHAUSTED,
+                              "too many requests with this token; slow down (limit " +
+                                  std::to_string(static_cast<int>(options_.rate_per_second)) +
+                                  " per second)");
+      out->archived = true;
+      return Outcome::Ok();
+    } else if (auto b = broken_.find(parts.session); b != broken_.end()) {
+      return Outcome::Error(StatusCode::DATA_LOSS, b->second);
     }
   }
   if (session) {
@@ -239,21 +311,9 @@ Outcome Registry::Authorize(const std::string& bearer, const std::string& sessio
                             "this token names no seat of session " + parts.session);
     Outcome o = session->Authenticate(parts.slot, bearer);
     if (!o.ok()) return o;
+    if (expired(session->finished_at_ms())) return expiry_error;
     out->session = session;
     return o;
-  }
-  if (archived) {
-    const std::string hash = TokenHash(bearer);
-    bool match = false;
-    if (parts.slot == kFacilitator)
-      match = SecureEquals(hash, archived->facilitator_hash);
-    else if (parts.slot >= 0 && parts.slot < static_cast<int>(archived->seat_hashes.size()))
-      match = SecureEquals(hash, archived->seat_hashes[static_cast<size_t>(parts.slot)]);
-    if (!match)
-      return Outcome::Error(StatusCode::UNAUTHENTICATED,
-                            "this token is not valid for session " + parts.session);
-    out->archived = archived;
-    return Outcome::Ok();
   }
   return Outcome::Error(StatusCode::NOT_FOUND,
                         "no session " + parts.session + " on this server (was it created here?)");

@@ -8,6 +8,7 @@
 #include <map>
 #include <memory>
 #include <mutex>
+#include <set>
 #include <string>
 #include <vector>
 
@@ -24,12 +25,15 @@ struct ArchivedSession {
   mf::SessionSummary summary;
   std::string facilitator_hash;
   std::vector<std::string> seat_hashes;
+  // Its calls are rate-limited like a live session's (a GetRecord replays the
+  // whole game from the store). Guarded by Registry::mu_.
+  RateLimiter limiter;
 };
 
 // Who is calling, once the bearer token checked out.
 struct Caller {
-  std::shared_ptr<Session> session;           // A live (or finished this run) session...
-  const ArchivedSession* archived = nullptr;  // ...or an archived one.
+  std::shared_ptr<Session> session;  // A live (or finished this run) session...
+  bool archived = false;             // ...or an archived one.
   std::string session_id;
   int slot = kSpectator;  // A seat index or kFacilitator.
 };
@@ -40,7 +44,10 @@ class Registry {
 
   // Loads the scenarios (built-in, then --scenarios DIR) and rebuilds every
   // session from the store; unfinished ones resume. False with a message when
-  // a scenario file or a record is broken.
+  // a scenario file is broken or the store cannot be read. A session whose
+  // record is broken (unreadable, hash chain mismatch, does not replay) does
+  // not stop the others: it is reported on stderr and every call naming it is
+  // answered DATA_LOSS with the reason.
   bool Init(std::string* error);
   const std::map<std::string, std::shared_ptr<const rules::Scenario>>& scenarios() const {
     return scenarios_;
@@ -82,6 +89,11 @@ class Registry {
   std::map<std::string, std::shared_ptr<Session>> sessions_;
   std::map<std::string, std::string> by_code_;  // Normalised code -> id.
   std::map<std::string, std::unique_ptr<ArchivedSession>> archived_;
+  std::map<std::string, std::string> broken_;  // Session id -> why it cannot be served.
+  std::set<std::string> archiving_;            // Finished sessions being moved to archived_.
+
+  // Moves the sessions finished for --archive-after seconds out of memory.
+  void ArchiveFinished();
 };
 
 }  // namespace mf::server

@@ -219,8 +219,12 @@ class ImportReactor final : public grpc::ServerReadReactor<mf::ImportChunk> {
  public:
   static constexpr size_t kMaxChunk = 32 * 1024;
   static constexpr size_t kMaxRecord = 8 * 1024 * 1024;
-  ImportReactor(Registry* registry, mf::CreateSessionResponse* resp)
+  ImportReactor(Registry* registry, mf::CreateSessionResponse* resp, Outcome allowed)
       : registry_(registry), resp_(resp) {
+    if (!allowed.ok()) {
+      Finish(ToStatus(allowed));
+      return;
+    }
     StartRead(&chunk_);
   }
   void OnReadDone(bool ok) override {
@@ -278,6 +282,8 @@ class ForumService final : public mf::Forum::CallbackService {
   grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* ctx,
                                           const mf::CreateSessionRequest* req,
                                           mf::CreateSessionResponse* resp) override {
+    Outcome allowed = Organiser(ctx);
+    if (!allowed.ok()) return Done(ctx, allowed);
     auto* reactor = ctx->DefaultReactor();
     registry_->Create(*req, [reactor, resp](Outcome o, const mf::CreateSessionResponse& r) {
       if (o.ok()) *resp = r;
@@ -441,11 +447,26 @@ class ForumService final : public mf::Forum::CallbackService {
   }
 
   grpc::ServerReadReactor<mf::ImportChunk>* ImportSession(
-      grpc::CallbackServerContext*, mf::CreateSessionResponse* resp) override {
-    return new ImportReactor(registry_, resp);
+      grpc::CallbackServerContext* ctx, mf::CreateSessionResponse* resp) override {
+    return new ImportReactor(registry_, resp, Organiser(ctx));
   }
 
  private:
+  // Creating or importing a session: open to all unless forumd was given an
+  // organiser token, which the call must then present.
+  Outcome Organiser(grpc::CallbackServerContext* ctx) const {
+    if (options_.organiser_token_hash.empty()) return Outcome::Ok();
+    const std::string bearer = BearerToken(ctx);
+    if (bearer.empty())
+      return Outcome::Error(grpc::StatusCode::UNAUTHENTICATED,
+                            "this server lets only its organiser create sessions: send the "
+                            "organiser token (forumctl session create --token ...)");
+    if (!SecureEquals(TokenHash(bearer), options_.organiser_token_hash))
+      return Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                            "that is not this server's organiser token");
+    return Outcome::Ok();
+  }
+
   grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* ctx, const Outcome& o) {
     auto* reactor = ctx->DefaultReactor();
     reactor->Finish(ToStatus(o));

@@ -106,8 +106,7 @@ rules::Action SetBotAction(int seat, bool bot) {
 // ---------------------------------------------------------------------------
 
 Session::Session(asio::io_context& io, Store* store, const ServerOptions& options, Init init)
-    : io_(io),
-      strand_(asio::make_strand(io)),
+    : strand_(asio::make_strand(io)),
       store_(store),
       options_(options),
       id_(init.id),
@@ -205,8 +204,14 @@ bool Session::Restore(const StoredSession& stored, std::string* error) {
   }
   std::string chain;
   for (const StoredAction& a : stored.actions) {
+    if (a.seq != record_.size() + 1) {
+      *error = "session " + id_ + ": the record is broken: action " +
+               std::to_string(record_.size() + 1) + " is missing (the next stored is " +
+               std::to_string(a.seq) + ")";
+      return false;
+    }
     chain = ChainNext(chain, a.seq, a.actor, a.action);
-    if (chain != a.chain || a.seq != record_.size() + 1) {
+    if (chain != a.chain) {
       *error = "session " + id_ + ": the record is broken at action " + std::to_string(a.seq) +
                " (hash chain mismatch)";
       return false;
@@ -277,6 +282,13 @@ Outcome Session::Authenticate(int slot, const std::string& token) {
                               std::to_string(static_cast<int>(options_.rate_per_second)) +
                               " per second)");
   return Outcome::Ok();
+}
+
+std::vector<std::string> Session::SeatHashes() const {
+  std::lock_guard<std::mutex> lock(auth_mu_);
+  std::vector<std::string> out;
+  for (const Seat& seat : seats_) out.push_back(seat.token_hash);
+  return out;
 }
 
 bool Session::MatchesCode(const std::string& normalised_code) const {
@@ -376,24 +388,27 @@ void Session::Join(const std::string& name, std::optional<int> wanted,
       OpDone();
     };
     if (state_.IsTerminal()) return fail(StatusCode::FAILED_PRECONDITION, "the game is over");
-    auto free = [&](int s) {
-      return seats_[static_cast<size_t>(s)].token_hash.empty() && !state_.seat(s).bot;
-    };
+    // A seat nobody holds is free; a bot may keep it warm until a person
+    // joins, who then takes it over (people are placed in empty seats first).
+    auto unclaimed = [&](int s) { return seats_[static_cast<size_t>(s)].token_hash.empty(); };
+    auto free = [&](int s) { return unclaimed(s) && !state_.seat(s).bot; };
     int seat = -1;
     if (wanted && *wanted >= 0) {
       if (*wanted >= num_seats())
         return fail(StatusCode::INVALID_ARGUMENT, "no seat " + std::to_string(*wanted) +
                                                       ": seats are 0.." +
                                                       std::to_string(num_seats() - 1));
-      if (!free(*wanted))
+      if (!unclaimed(*wanted))
         return fail(StatusCode::FAILED_PRECONDITION,
                     "seat " + std::to_string(*wanted) + " (" +
                         scenario_->seats()[static_cast<size_t>(*wanted)].name +
-                        ") is taken or played by a bot; pick another seat or leave it unset");
+                        ") is taken by another player; pick another seat or leave it unset");
       seat = *wanted;
     } else {
       for (int s = 0; s < num_seats() && seat < 0; ++s)
         if (free(s)) seat = s;
+      for (int s = 0; s < num_seats() && seat < 0; ++s)
+        if (unclaimed(s)) seat = s;
       if (seat < 0)
         return fail(StatusCode::FAILED_PRECONDITION,
                     "every seat is taken; ask the facilitator to hand you a bot's seat");
@@ -423,6 +438,15 @@ void Session::Join(const std::string& name, std::optional<int> wanted,
           resp.set_seat(seat);
           resp.set_seat_token(token);
           resp.set_seat_name(scenario_->seats()[static_cast<size_t>(seat)].name);
+          if (state_.seat(seat).bot) {
+            // The person takes the seat over from the bot that kept it warm.
+            SetBotSeat(seat, false, "", false, [this, resp, done](Outcome) {
+              done(Outcome::Ok(), resp);
+              PushRoster();
+              OpDone();
+            });
+            return;
+          }
           done(Outcome::Ok(), resp);
           PushRoster();
         }
@@ -1009,6 +1033,7 @@ void Session::BotTurn(int seat) {
 
 void Session::FinishGame() {
   finished_ = true;
+  finished_ms_ = NowMs();
   finished_flag_ = true;
   clock_timer_.cancel();
   for (Seat& s : seats_) {

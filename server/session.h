@@ -103,6 +103,11 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string& scenario_name() const { return scenario_->id(); }
   int num_seats() const { return scenario_->num_seats(); }
   bool finished() const { return finished_flag_.load(); }
+  // When the game ended (Unix ms; 0 while it runs).
+  int64_t finished_at_ms() const { return finished_ms_.load(); }
+  const std::string& facilitator_hash() const { return facilitator_hash_; }
+  // Any thread: the stored hash of each seat's token (empty: unclaimed).
+  std::vector<std::string> SeatHashes() const;
 
   // Any thread: checks `token` against the hash of `slot` (a seat or
   // kFacilitator) in constant time, then the slot's rate limit.
@@ -182,7 +187,6 @@ class Session : public std::enable_shared_from_this<Session> {
   void FinishShutdown();
   int64_t NowMs() const;
 
-  boost::asio::io_context& io_;
   boost::asio::strand<boost::asio::io_context::executor_type> strand_;
   Store* store_;
   const ServerOptions& options_;
@@ -210,6 +214,7 @@ class Session : public std::enable_shared_from_this<Session> {
   bool closing_ = false;
   bool finished_ = false;
   std::atomic<bool> finished_flag_{false};
+  std::atomic<int64_t> finished_ms_{0};
   std::function<void()> shutdown_done_;
   // The phase clock.
   boost::asio::steady_timer clock_timer_;

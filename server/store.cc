@@ -76,7 +76,16 @@ class Stmt {
     const int rc = sqlite3_step(st_);
     return rc == SQLITE_DONE ? std::string() : std::string(sqlite3_errmsg(db_));
   }
-  bool Row() { return st_ && sqlite3_step(st_) == SQLITE_ROW; }
+  bool Row() {
+    rc_ = st_ ? sqlite3_step(st_) : SQLITE_ERROR;
+    return rc_ == SQLITE_ROW;
+  }
+  // After Row() returned false: "" when the rows simply ended, otherwise the
+  // error that stopped them (a corrupt page must not look like the end).
+  std::string RowsError() const {
+    if (rc_ == SQLITE_DONE) return "";
+    return st_ ? sqlite3_errmsg(db_) : "cannot prepare the query";
+  }
   std::string ColText(int i) const {
     const auto* p = sqlite3_column_text(st_, i);
     return p ? std::string(reinterpret_cast<const char*>(p),
@@ -94,6 +103,7 @@ class Stmt {
  private:
   sqlite3* db_;
   sqlite3_stmt* st_ = nullptr;
+  int rc_ = SQLITE_DONE;
 };
 
 std::string ExecSql(sqlite3* db, const char* sql) {
@@ -124,6 +134,10 @@ std::unique_ptr<Store> Store::Open(const std::string& dir, bool sync_full, std::
   if (e.empty()) e = ExecSql(s->db_, kSchema);
   if (!e.empty()) {
     *error = path + ": " + e;
+    if (e.find("malformed") != std::string::npos || e.find("not a database") != std::string::npos)
+      *error +=
+          " (the file is damaged: restore it from a backup, or salvage what is left with "
+          "`sqlite3 forum.db .recover`)";
     return nullptr;
   }
   s->thread_ = std::thread([p = s.get()] { p->Loop(); });
@@ -340,19 +354,25 @@ bool Store::LoadFull(sqlite3* db, StoredSession* s, std::string* error) {
     x.chain = a.ColBlob(4);
     s->actions.push_back(std::move(x));
   }
+  if (std::string e = a.RowsError(); !e.empty()) {
+    *error = "reading its actions: " + e;
+    return false;
+  }
   s->action_count = s->actions.size();
   Stmt m(db, "SELECT serial, message FROM messages WHERE session = ? ORDER BY serial");
   m.Text(1, s->id);
   while (m.Row()) s->messages.push_back({static_cast<uint64_t>(m.ColInt(0)), m.ColBlob(1)});
+  if (std::string e = m.RowsError(); !e.empty()) {
+    *error = "reading its messages: " + e;
+    return false;
+  }
   return true;
 }
 
 bool Store::LoadAll(std::vector<StoredSession>* out, std::string* error) {
   Stmt st(db_,
           "SELECT id, join_code, scenario, scenario_text, seed, options, facilitator_hash, "
-          "created_ms, finished_ms, final_hash, "
-          "(SELECT COUNT(*) FROM actions WHERE actions.session = sessions.id) "
-          "FROM sessions ORDER BY created_ms");
+          "created_ms, finished_ms, final_hash FROM sessions ORDER BY created_ms");
   if (!st.ok()) {
     *error = sqlite3_errmsg(db_);
     return false;
@@ -369,8 +389,11 @@ bool Store::LoadAll(std::vector<StoredSession>* out, std::string* error) {
     s.created_ms = st.ColInt(7);
     s.finished_ms = st.ColInt(8);
     s.final_hash = static_cast<uint64_t>(st.ColInt(9));
-    s.action_count = static_cast<uint64_t>(st.ColInt(10));
     out->push_back(std::move(s));
+  }
+  if (std::string e = st.RowsError(); !e.empty()) {
+    *error = "reading the list of sessions: " + e;
+    return false;
   }
   for (StoredSession& s : *out) {
     Stmt seats(db_,
@@ -386,7 +409,20 @@ bool Store::LoadAll(std::vector<StoredSession>* out, std::string* error) {
       x.auto_bot = seats.ColInt(4) != 0;
       s.seats.push_back(std::move(x));
     }
-    if (s.finished_ms == 0 && !LoadFull(db_, &s, error)) return false;
+    if (std::string e = seats.RowsError(); !e.empty()) {
+      s.load_error = "reading its seats: " + e;
+      continue;
+    }
+    if (s.finished_ms == 0) {
+      LoadFull(db_, &s, &s.load_error);
+      continue;
+    }
+    Stmt count(db_, "SELECT COUNT(*) FROM actions WHERE session = ?");
+    count.Text(1, s.id);
+    if (count.Row())
+      s.action_count = static_cast<uint64_t>(count.ColInt(0));
+    else
+      s.load_error = "counting its actions: " + count.RowsError();
   }
   return true;
 }

@@ -56,6 +56,9 @@ struct StoredSession {
   std::vector<StoredSeat> seats;
   std::vector<StoredAction> actions;    // Only when loaded in full.
   std::vector<StoredMessage> messages;  // Only when loaded in full.
+  // LoadAll: why this session's rows could not be read ("" when they could);
+  // the other sessions load regardless.
+  std::string load_error;
 };
 
 class Store {
@@ -83,6 +86,8 @@ class Store {
 
   // Start-up: every session with its seats; unfinished ones with their
   // actions and messages too. Runs on the caller's thread before any job.
+  // False only when the list of sessions itself cannot be read; a session
+  // whose own rows cannot be read carries the reason in `load_error`.
   bool LoadAll(std::vector<StoredSession>* out, std::string* error);
   // A whole session (seats, actions, messages), read on the writer thread.
   void LoadSession(const std::string& id,

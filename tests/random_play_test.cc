@@ -17,6 +17,7 @@
 #include "rules/rng.h"
 #include "rules/state.h"
 #include "rules/view.h"
+#include "test_scale.h"
 #include "test_util.h"
 
 namespace mf::rules {
@@ -27,10 +28,11 @@ using mf::testing::RuleErrorName;
 
 // Seeds per scenario. The whole file runs in a few seconds on two cores in a
 // RelWithDebInfo build; views are the expensive part and are sampled.
-constexpr uint64_t kGames = 300;
-constexpr uint64_t kIllegalGames = 12;
-constexpr uint64_t kLegalCheckGames = 20;
-constexpr uint64_t kViewGames = 12;
+// MF_TEST_SCALE scales them (the sanitizer passes run fewer).
+const uint64_t kGames = static_cast<uint64_t>(mf::testing::Scaled(300, 30));
+const uint64_t kIllegalGames = static_cast<uint64_t>(mf::testing::Scaled(12, 3));
+const uint64_t kLegalCheckGames = static_cast<uint64_t>(mf::testing::Scaled(20, 5));
+const uint64_t kViewGames = static_cast<uint64_t>(mf::testing::Scaled(12, 3));
 
 std::string Describe(const State& st, int actor, const Action& a) {
   return "seed " + std::to_string(st.seed()) + " cycle " + std::to_string(st.cycle()) + " " +

@@ -1,6 +1,7 @@
 // Records in forumd: a finished session is exported as one file, imported
 // into another server as a read-only session that replays to the same hash,
 // and deleted by its facilitator; bad imports and early deletes are refused.
+#include "server/tokens.h"
 #include "server_util.h"
 
 namespace mf::testing {
@@ -140,6 +141,64 @@ TEST(ServerRecordsTest, ARunningGameCannotBeDeleted) {
   EXPECT_EQ(Delete(c, s.session(), s.facilitator_token()).error_code(),
             grpc::StatusCode::FAILED_PRECONDITION);
   EXPECT_FALSE(c.Record(s.session(), s.facilitator_token()).finished());
+}
+
+// A bot keeps an unclaimed seat warm; a person who joins takes it over.
+TEST(ServerRecordsTest, JoiningABotSeatTakesItOver) {
+  ScratchDir dir;
+  auto server = StartServer(TestOptions(dir.path()));
+  ASSERT_TRUE(server);
+  Client c(server->address());
+  auto s = c.Create("classroom-8", {1, 2, 3, 4, 5, 6, 7}, 5,
+                    [](mf::CreateSessionRequest* r) { r->set_start_paused(true); });
+  // Seat 0 is empty: a join without a seat goes there first.
+  mf::JoinSessionResponse first;
+  ASSERT_TRUE(c.Join(s.join_code(), -1, &first).ok());
+  EXPECT_EQ(first.seat(), 0);
+  // Then into a bot's seat, which the bot hands over.
+  mf::JoinSessionResponse second;
+  ASSERT_TRUE(c.Join(s.join_code(), 3, &second).ok());
+  EXPECT_EQ(second.seat(), 3);
+  const auto rec = c.Record(s.session(), s.facilitator_token());
+  ASSERT_GT(rec.log().entries_size(), 0);
+  const mf::LogEntry& last = rec.log().entries(rec.log().entries_size() - 1);
+  ASSERT_TRUE(last.action().has_set_bot());
+  EXPECT_EQ(last.action().set_bot().seat(), 3);
+  EXPECT_FALSE(last.action().set_bot().bot());
+  // A held seat cannot be taken.
+  mf::JoinSessionResponse third;
+  EXPECT_EQ(c.Join(s.join_code(), 3, &third).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
+}
+
+// With an organiser token, only its holder creates or imports sessions.
+TEST(ServerRecordsTest, OrganiserTokenGuardsCreationAndImport) {
+  ScratchDir dir;
+  server::ServerOptions o = TestOptions(dir.path());
+  const std::string secret = "a-long-organiser-secret";
+  o.organiser_token_hash = server::TokenHash(secret);
+  auto server = StartServer(o);
+  ASSERT_TRUE(server);
+  Client c(server->address());
+  auto create = [&](const std::string& token) {
+    grpc::ClientContext ctx;
+    if (!token.empty()) net::Authorize(&ctx, token);
+    mf::CreateSessionRequest req;
+    req.set_scenario("classroom-8");
+    mf::CreateSessionResponse resp;
+    return c.stub()->CreateSession(&ctx, req, &resp);
+  };
+  EXPECT_EQ(create("").error_code(), grpc::StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(create("a-wrong-secret-of-some-length").error_code(),
+            grpc::StatusCode::PERMISSION_DENIED);
+  EXPECT_TRUE(create(secret).ok());
+  grpc::ClientContext ctx;
+  mf::CreateSessionResponse out;
+  auto writer = c.stub()->ImportSession(&ctx, &out);
+  mf::ImportChunk chunk;
+  chunk.set_data("x");
+  writer->Write(chunk);
+  writer->WritesDone();
+  EXPECT_EQ(writer->Finish().error_code(), grpc::StatusCode::UNAUTHENTICATED);
 }
 
 }  // namespace

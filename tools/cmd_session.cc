@@ -71,13 +71,14 @@ int CmdSession(int argc, char** argv) {
       "forumctl session create --server ADDR --scenario NAME [--bots SPEC] [--timers "
       "fast|classroom|none]\n"
       "                        [--seed N] [--pace MS] [--idle SECONDS] [--paused] [--title T]\n"
+      "                        [--token ORGANISER] (when forumd has --organiser-token-file)\n"
       "    SPEC: comma list of SEATS[:STRATEGY], SEATS = N, N-M or all; STRATEGY = easy,\n"
       "    normal, hard or a strategy name (e.g. --bots 3-7:normal,0:hard)\n"
       "forumctl session join --server ADDR --join CODE --name NAME [--seat N]\n"
       "forumctl session list --server ADDR --token FACILITATOR_TOKEN [--all]\n"
       "forumctl session roster --server ADDR --session ID --token FACILITATOR_TOKEN\n"
       "forumctl session export --server ADDR --session ID --token T --out FILE\n"
-      "forumctl session import --server ADDR --file FILE [--title T]\n"
+      "forumctl session import --server ADDR --file FILE [--title T] [--token ORGANISER]\n"
       "forumctl session delete --server ADDR --session ID --token FACILITATOR_TOKEN\n"
       "  (every form takes --ca FILE to connect with TLS)";
   if (argc < 3) {
@@ -125,6 +126,7 @@ int CmdSession(int argc, char** argv) {
       }
     }
     grpc::ClientContext ctx;
+    if (args.Has("token")) net::Authorize(&ctx, args.Get("token"));  // The organiser's.
     mf::CreateSessionResponse resp;
     const grpc::Status st = stub->CreateSession(&ctx, req, &resp);
     if (!st.ok()) return Fail("creating the session", st);
@@ -208,6 +210,7 @@ int CmdSession(int argc, char** argv) {
       return 1;
     }
     grpc::ClientContext ctx;
+    if (args.Has("token")) net::Authorize(&ctx, args.Get("token"));  // The organiser's.
     mf::CreateSessionResponse resp;
     auto writer = stub->ImportSession(&ctx, &resp);
     constexpr size_t kChunk = 32 * 1024;

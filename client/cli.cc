@@ -1,0 +1,214 @@
+#include "client/cli.h"
+
+#include <cstdlib>
+
+namespace mf::client {
+namespace {
+
+bool ToInt(const std::string& s, long lo, long hi, int* out) {
+  if (s.empty()) return false;
+  char* end = nullptr;
+  const long v = std::strtol(s.c_str(), &end, 10);
+  if (*end != '\0' || v < lo || v > hi) return false;
+  *out = static_cast<int>(v);
+  return true;
+}
+
+}  // namespace
+
+const char* CliUsage() {
+  return "usage: forum-client [options]\n"
+         "\n"
+         "Without options: a connect screen asks for the server, the join code and a name.\n"
+         "\n"
+         "Playing on a server (forumd):\n"
+         "  --server ADDR            host:port of forumd (default port 50051)\n"
+         "  --join CODE --name NAME  take a seat with the join code\n"
+         "  --seat N                 the seat wanted (0-based, as in the protocol)\n"
+         "  --spectate CODE --session ID   watch the public roundtable (classroom projector)\n"
+         "  --facilitate TOKEN --session ID   run the session as its facilitator\n"
+         "  --tls                    use TLS (system roots)\n"
+         "\n"
+         "Without a server:\n"
+         "  --offline                play against bots in this process\n"
+         "  --scenario NAME          classroom-8, hld-2006, gfmd-roundtables, convention, "
+         "workshop-30\n"
+         "  --seat N                 your seat (0-based); -1 facilitator, -2 spectator\n"
+         "  --seed S --bots STRATEGY --pace MS --phase-seconds S (0: no clock)\n"
+         "  --until PHASE [--until-cycle C]   bots play your seat too until that phase\n"
+         "                           (civil_society, statements, drafting, decision,\n"
+         "                            ratification, implementation, game_over)\n"
+         "  --paused                 start paused (the lobby)\n"
+         "  --view FILE              show a recorded mf.View (protobuf text format)\n"
+         "\n"
+         "Window and output:\n"
+         "  --size WxH               window size (default 1280x720)\n"
+         "  --projector              large type, public scenes only\n"
+         "  --scene NAME             lobby, brief, table, talk, decide, outcome, final, control\n"
+         "  --screenshot FILE --after-ms N   write a PNG of the window after N ms and exit\n"
+         "  --no-animation           values jump instead of moving (screenshots)\n"
+         "  --bench [--bench-seconds S]      FPS and CPU at 1920x1080 with 30 seats\n";
+}
+
+bool ParsePhase(const std::string& name, mf::Phase* out) {
+  static const std::pair<const char*, mf::Phase> kPhases[] = {
+      {"civil_society", mf::CIVIL_SOCIETY}, {"statements", mf::STATEMENTS},
+      {"drafting", mf::DRAFTING},           {"decision", mf::DECISION},
+      {"ratification", mf::RATIFICATION},   {"implementation", mf::IMPLEMENTATION},
+      {"game_over", mf::GAME_OVER}};
+  for (const auto& [n, p] : kPhases)
+    if (name == n) {
+      *out = p;
+      return true;
+    }
+  return false;
+}
+
+bool ParseCli(const std::vector<std::string>& args, CliOptions* out, std::string* error) {
+  CliOptions& o = *out;
+  bool seat_given = false;
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    auto value = [&](std::string* v) {
+      if (i + 1 >= args.size()) {
+        *error = a + " needs a value";
+        return false;
+      }
+      *v = args[++i];
+      return true;
+    };
+    std::string v;
+    if (a == "--help" || a == "-h") {
+      o.help = true;
+    } else if (a == "--server") {
+      if (!value(&o.connect.server)) return false;
+      o.network = true;
+    } else if (a == "--join") {
+      if (!value(&o.connect.code)) return false;
+    } else if (a == "--name") {
+      if (!value(&o.connect.name)) return false;
+      o.offline_opts.player_name = o.connect.name;
+    } else if (a == "--seat") {
+      if (!value(&v)) return false;
+      int seat = 0;
+      if (!ToInt(v, -2, 63, &seat)) {
+        *error = "--seat takes a seat index (0-based), -1 or -2";
+        return false;
+      }
+      o.connect.seat = seat;
+      o.offline_opts.viewer = seat;
+      seat_given = true;
+    } else if (a == "--spectate") {
+      if (!value(&o.connect.code)) return false;
+      o.connect.spectate = true;
+    } else if (a == "--facilitate") {
+      if (!value(&o.connect.facilitator_token)) return false;
+    } else if (a == "--session") {
+      if (!value(&o.connect.session)) return false;
+    } else if (a == "--tls") {
+      o.connect.tls = true;
+    } else if (a == "--offline") {
+      o.offline = true;
+    } else if (a == "--scenario") {
+      if (!value(&o.offline_opts.scenario)) return false;
+      o.connect.scenario = o.offline_opts.scenario;
+    } else if (a == "--seed") {
+      if (!value(&v)) return false;
+      o.offline_opts.seed = std::strtoull(v.c_str(), nullptr, 10);
+    } else if (a == "--bots") {
+      if (!value(&o.offline_opts.strategy)) return false;
+    } else if (a == "--pace") {
+      if (!value(&v)) return false;
+      if (!ToInt(v, 1, 600000, &o.offline_opts.bot_pace_ms)) {
+        *error = "--pace takes milliseconds";
+        return false;
+      }
+    } else if (a == "--phase-seconds") {
+      if (!value(&v)) return false;
+      if (!ToInt(v, 0, 86400, &o.offline_opts.phase_seconds)) {
+        *error = "--phase-seconds takes seconds (0: no clock)";
+        return false;
+      }
+    } else if (a == "--until") {
+      if (!value(&v)) return false;
+      if (!ParsePhase(v, &o.offline_opts.until)) {
+        *error = "unknown phase " + v;
+        return false;
+      }
+    } else if (a == "--until-cycle") {
+      if (!value(&v)) return false;
+      if (!ToInt(v, 1, 20, &o.offline_opts.until_cycle)) {
+        *error = "--until-cycle takes a cycle number";
+        return false;
+      }
+    } else if (a == "--paused") {
+      o.offline_opts.start_paused = true;
+    } else if (a == "--view") {
+      if (!value(&o.view_file)) return false;
+    } else if (a == "--screenshot") {
+      if (!value(&o.screenshot)) return false;
+    } else if (a == "--after-ms") {
+      if (!value(&v)) return false;
+      if (!ToInt(v, 0, 3600000, &o.after_ms)) {
+        *error = "--after-ms takes milliseconds";
+        return false;
+      }
+    } else if (a == "--size") {
+      if (!value(&v)) return false;
+      const size_t x = v.find('x');
+      if (x == std::string::npos || !ToInt(v.substr(0, x), 320, 8192, &o.width) ||
+          !ToInt(v.substr(x + 1), 240, 8192, &o.height)) {
+        *error = "--size takes WIDTHxHEIGHT, e.g. 1920x1080";
+        return false;
+      }
+    } else if (a == "--projector") {
+      o.projector = true;
+    } else if (a == "--scene") {
+      if (!value(&o.scene)) return false;
+      Scene s;
+      if (!ParseScene(o.scene, &s)) {
+        *error = "unknown scene " + o.scene;
+        return false;
+      }
+    } else if (a == "--bench") {
+      o.bench = true;
+    } else if (a == "--bench-seconds") {
+      if (!value(&v)) return false;
+      o.bench_seconds = std::atof(v.c_str());
+      if (o.bench_seconds <= 0) {
+        *error = "--bench-seconds takes a positive number";
+        return false;
+      }
+    } else if (a == "--no-animation") {
+      o.no_animation = true;
+    } else {
+      *error = "unknown option " + a;
+      return false;
+    }
+  }
+  if (o.network && o.offline) {
+    *error = "--server and --offline exclude each other";
+    return false;
+  }
+  if (!o.connect.facilitator_token.empty() && o.connect.session.empty()) {
+    *error = "--facilitate needs --session ID";
+    return false;
+  }
+  if (o.network && o.connect.code.empty() && o.connect.facilitator_token.empty()) {
+    *error = "--server needs --join CODE --name NAME, --spectate CODE or --facilitate TOKEN";
+    return false;
+  }
+  if (o.network && !o.connect.spectate && o.connect.facilitator_token.empty() &&
+      o.connect.name.empty()) {
+    *error = "--join needs --name NAME";
+    return false;
+  }
+  if (!o.network && (!o.connect.code.empty() || !o.connect.facilitator_token.empty())) {
+    *error = "--join, --spectate and --facilitate need --server ADDR";
+    return false;
+  }
+  (void)seat_given;
+  return true;
+}
+
+}  // namespace mf::client

@@ -1,0 +1,36 @@
+// The command line of forum-client.
+#pragma once
+
+#include <string>
+#include <vector>
+
+#include "client/app.h"
+#include "client/offline.h"
+
+namespace mf::client {
+
+struct CliOptions {
+  ConnectRequest connect;  // --server, --join, --name, --seat, --spectate, --facilitate...
+  bool network = false;    // A server flag was given.
+  bool offline = false;    // --offline
+  OfflineOptions
+      offline_opts;        // --scenario, --seat, --seed, --bots, --pace, --phase-seconds, --until
+  std::string view_file;   // --view FILE
+  std::string screenshot;  // --screenshot FILE
+  int after_ms = 1500;     // --after-ms N
+  int width = 1280, height = 720;  // --size WxH
+  bool projector = false;          // --projector
+  std::string scene;               // --scene NAME
+  bool bench = false;              // --bench
+  double bench_seconds = 5;        // --bench-seconds S
+  bool no_animation = false;       // --no-animation
+  bool help = false;
+};
+
+// Parses argv; false with a message on a bad command line.
+bool ParseCli(const std::vector<std::string>& args, CliOptions* out, std::string* error);
+const char* CliUsage();
+// Phase names as typed on the command line: "statements", "drafting", ...
+bool ParsePhase(const std::string& name, mf::Phase* out);
+
+}  // namespace mf::client

@@ -1,0 +1,454 @@
+// The gRPC connection to forumd. Two threads: one holds the Subscribe
+// stream (joining first when needed) and reconnects with the same token
+// when it drops; the other sends actions and chat with unary calls. Both
+// only ever write to the inbox: the render loop never waits on them.
+#include <grpcpp/grpcpp.h>
+
+#include <chrono>
+#include <condition_variable>
+#include <cstdlib>
+#include <deque>
+#include <filesystem>
+#include <fstream>
+#include <functional>
+#include <mutex>
+#include <thread>
+
+#include "client/net.h"
+#include "forum.grpc.pb.h"
+#include "tools/net.h"
+
+namespace mf::client {
+namespace {
+
+namespace fs = std::filesystem;
+
+constexpr int kChatBacklog = 100;
+
+// Where a seat token is kept between runs, so that a player who restarts
+// the client gets the same seat back: $XDG_CONFIG_HOME (or ~/.config)
+// /migration-forum/seats/<server>_<code>_<name>.
+fs::path TokenFile(const ConnectRequest& r) {
+  const char* xdg = std::getenv("XDG_CONFIG_HOME");
+  const char* home = std::getenv("HOME");
+  fs::path base = xdg && *xdg ? fs::path(xdg) : fs::path(home ? home : "/tmp") / ".config";
+  std::string key = r.server + "_" + r.code + "_" + r.name;
+  for (char& c : key)
+    if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
+  return base / "migration-forum" / "seats" / key;
+}
+
+Channel FromWire(const mf::Channel& c) {
+  Channel out;
+  switch (c.to_case()) {
+    case mf::Channel::kSeat:
+      out.to = Channel::To::kSeat;
+      out.seat = c.seat();
+      break;
+    case mf::Channel::kCaucus:
+      out.to = Channel::To::kCaucus;
+      out.caucus = c.caucus();
+      break;
+    default:
+      out.to = Channel::To::kEveryone;
+  }
+  return out;
+}
+
+void ToWire(const Channel& c, mf::Channel* out) {
+  switch (c.to) {
+    case Channel::To::kSeat:
+      out->set_seat(c.seat);
+      break;
+    case Channel::To::kCaucus:
+      out->set_caucus(c.caucus);
+      break;
+    case Channel::To::kEveryone:
+      out->set_everyone(true);
+      break;
+  }
+}
+
+bool IsFacilitatorAction(const mf::Action& a) {
+  switch (a.kind_case()) {
+    case mf::Action::kAdvance:
+    case mf::Action::kPause:
+    case mf::Action::kResume:
+    case mf::Action::kExtend:
+    case mf::Action::kInjectEvent:
+    case mf::Action::kSetBot:
+      return true;
+    default:
+      return false;
+  }
+}
+
+// A refusal in words for the player.
+std::string Refusal(const grpc::Status& s) {
+  if (s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+      s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED)
+    return "the server did not answer (" + s.error_message() + "); try again";
+  return s.error_message().empty() ? net::Describe(s) : s.error_message();
+}
+
+class GrpcConnection : public Connection {
+ public:
+  explicit GrpcConnection(const ConnectRequest& r) : req_(r) {
+    channel_ = net::Connect(r.server, r.tls ? TlsRoots() : "");
+    stub_ = mf::Forum::NewStub(channel_);
+    if (!r.facilitator_token.empty()) {
+      mode_ = Mode::kFacilitator;
+      token_ = r.facilitator_token;
+      session_ = r.session;
+    } else if (r.spectate) {
+      mode_ = Mode::kSpectator;
+      session_ = r.session;
+    } else {
+      mode_ = Mode::kPlayer;
+      LoadToken();
+    }
+    inbox_.SetSession(session_, r.code, r.name);
+    inbox_.SetLink(Link::kConnecting, "connecting to " + r.server);
+    stream_thread_ = std::thread([this] { StreamLoop(); });
+    send_thread_ = std::thread([this] { SendLoop(); });
+  }
+
+  ~GrpcConnection() override {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+      if (stream_ctx_) stream_ctx_->TryCancel();
+    }
+    cv_.notify_all();
+    stream_thread_.join();
+    send_thread_.join();
+  }
+
+  void Send(const mf::Action& action, uint64_t, const std::string& bot_strategy) override {
+    // No based_on_version: with bots acting every few hundred milliseconds a
+    // player's view is often a version behind, and the rules check by id
+    // whatever an action refers to.
+    Outgoing o;
+    o.action = action;
+    o.strategy = bot_strategy;
+    Queue(std::move(o));
+  }
+
+  void SendChat(const Channel& channel, const std::string& text) override {
+    Outgoing o;
+    o.chat = true;
+    o.channel = channel;
+    o.text = text;
+    Queue(std::move(o));
+  }
+
+  std::string Describe() const override {
+    switch (mode_) {
+      case Mode::kFacilitator:
+        return req_.server + " (facilitator)";
+      case Mode::kSpectator:
+        return req_.server + " (spectator)";
+      default:
+        return req_.server + " (" + req_.name + ")";
+    }
+  }
+
+ private:
+  enum class Mode { kPlayer, kSpectator, kFacilitator };
+  struct Outgoing {
+    bool chat = false;
+    mf::Action action;
+    std::string strategy;
+    Channel channel;
+    std::string text;
+  };
+
+  static std::string TlsRoots() {
+    // net::Connect reads the PEM roots from a file; the system's bundle.
+    for (const char* f : {"/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"})
+      if (fs::exists(f)) return f;
+    return "";
+  }
+
+  void Queue(Outgoing o) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      outgoing_.push_back(std::move(o));
+    }
+    cv_.notify_all();
+  }
+
+  // Waits up to `seconds` unless stopping; true when stopping.
+  bool Sleep(double seconds) {
+    std::unique_lock<std::mutex> lock(mu_);
+    return cv_.wait_for(lock, std::chrono::duration<double>(seconds), [this] { return stop_; });
+  }
+
+  bool Stopping() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return stop_;
+  }
+
+  void LoadToken() {
+    std::ifstream in(TokenFile(req_));
+    std::string session, token;
+    int seat = -1;
+    if (in >> session >> seat >> token) {
+      session_ = session;
+      token_ = token;
+      seat_ = seat;
+    }
+  }
+
+  void SaveToken() {
+    std::error_code ec;
+    const fs::path p = TokenFile(req_);
+    fs::create_directories(p.parent_path(), ec);
+    std::ofstream out(p);
+    out << session_ << " " << seat_ << " " << token_ << "\n";
+    out.close();
+    fs::permissions(p, fs::perms::owner_read | fs::perms::owner_write, ec);
+  }
+
+  void ForgetToken() {
+    std::error_code ec;
+    fs::remove(TokenFile(req_), ec);
+    std::lock_guard<std::mutex> lock(mu_);
+    token_.clear();
+  }
+
+  // The session and token, as the stream thread last set them.
+  std::pair<std::string, std::string> Credentials() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return {session_, token_};
+  }
+
+  // Takes a seat with the join code. False with the link failed when the
+  // server refuses for good, or to retry (returns false, `retry` set).
+  bool Join(bool* retry) {
+    mf::JoinSessionRequest jr;
+    jr.set_join_code(req_.code);
+    jr.set_display_name(req_.name);
+    if (req_.seat >= 0) jr.set_seat(req_.seat);
+    mf::JoinSessionResponse resp;
+    grpc::ClientContext ctx;
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+    const grpc::Status s = stub_->JoinSession(&ctx, jr, &resp);
+    if (!s.ok()) {
+      *retry = s.error_code() == grpc::StatusCode::UNAVAILABLE ||
+               s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
+      inbox_.SetLink(*retry ? Link::kReconnecting : Link::kFailed, Refusal(s));
+      return false;
+    }
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      session_ = resp.session();
+      seat_ = resp.seat();
+      token_ = resp.seat_token();
+    }
+    inbox_.SetSession(session_, req_.code, req_.name);
+    SaveToken();
+    return true;
+  }
+
+  void StreamLoop() {
+    int attempt = 0;
+    while (!Stopping()) {
+      if (mode_ == Mode::kSpectator && session_.empty()) {
+        inbox_.SetLink(
+            Link::kFailed,
+            "to watch, give the session id with the join code: --spectate CODE --session ID");
+        return;
+      }
+      if (mode_ == Mode::kPlayer && token_.empty()) {
+        bool retry = false;
+        if (!Join(&retry)) {
+          if (!retry) return;
+          if (Sleep(Backoff(++attempt))) return;
+          continue;
+        }
+      }
+      grpc::ClientContext ctx;
+      if (!token_.empty()) net::Authorize(&ctx, token_);
+      mf::SubscribeRequest sr;
+      sr.set_session(session_);
+      sr.set_chat_backlog(kChatBacklog);
+      if (mode_ == Mode::kSpectator) sr.set_spectator_code(req_.code);
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        if (stop_) return;
+        stream_ctx_ = &ctx;
+      }
+      std::unique_ptr<grpc::ClientReader<mf::ServerEvent>> reader = stub_->Subscribe(&ctx, sr);
+      mf::ServerEvent ev;
+      mf::View first;
+      bool got = false, over = false;
+      while (reader->Read(&ev)) {
+        if (!got) {
+          got = true;
+          attempt = 0;
+          inbox_.SetLink(Link::kLive, req_.server);
+        }
+        switch (ev.kind_case()) {
+          case mf::ServerEvent::kView: {
+            if (!ev.static_omitted()) first = ev.view();
+            auto view = std::make_shared<mf::View>();
+            net::CompleteView(first, ev, view.get());
+            over = view->phase() == mf::GAME_OVER;
+            inbox_.SetView(std::move(view), ev.phase_seconds_left());
+            break;
+          }
+          case mf::ServerEvent::kChat: {
+            const mf::ChatMessage& m = ev.chat();
+            ChatLine l;
+            l.serial = m.serial();
+            l.from = m.from();
+            l.from_name = m.from_name();
+            l.channel = FromWire(m.channel());
+            l.text = m.text();
+            l.sent_unix_ms = m.sent_unix_ms();
+            inbox_.AddChat(std::move(l));
+            break;
+          }
+          case mf::ServerEvent::kNotice:
+            if (!ev.notice().text().empty()) inbox_.SetNotice(ev.notice().text());
+            if (ev.notice().kind() == mf::Notice::GAME_OVER) over = true;
+            break;
+          case mf::ServerEvent::kRoster: {
+            std::vector<Presence> roster;
+            for (const mf::SeatStatus& s : ev.roster().seats()) {
+              Presence p;
+              p.seat = s.seat();
+              p.player = s.player();
+              p.claimed = s.claimed();
+              p.connected = s.connected();
+              p.bot = s.bot();
+              p.auto_bot = s.auto_handover();
+              p.strategy = s.strategy();
+              roster.push_back(std::move(p));
+            }
+            inbox_.SetRoster(std::move(roster));
+            break;
+          }
+          default:
+            break;
+        }
+      }
+      const grpc::Status status = reader->Finish();
+      {
+        std::lock_guard<std::mutex> lock(mu_);
+        stream_ctx_ = nullptr;
+        if (stop_) return;
+      }
+      if (over) {
+        inbox_.SetLink(Link::kLive, "the game is over");
+        return;  // Nothing more will come; the last view stays on screen.
+      }
+      switch (status.error_code()) {
+        case grpc::StatusCode::UNAUTHENTICATED:
+        case grpc::StatusCode::PERMISSION_DENIED:
+        case grpc::StatusCode::NOT_FOUND:
+          if (mode_ == Mode::kPlayer && !got && !token_.empty()) {
+            ForgetToken();  // A token from an older session: join anew.
+            continue;
+          }
+          inbox_.SetLink(Link::kFailed, Refusal(status));
+          return;
+        case grpc::StatusCode::FAILED_PRECONDITION:
+          inbox_.SetLink(Link::kFailed, Refusal(status));
+          return;
+        default:
+          ++attempt;
+          inbox_.SetLink(Link::kReconnecting,
+                         "attempt " + std::to_string(attempt) +
+                             (status.error_message().empty() ? "" : ": " + status.error_message()));
+          if (Sleep(Backoff(attempt))) return;
+      }
+    }
+  }
+
+  static double Backoff(int attempt) { return std::min(5.0, 0.25 * (1 << std::min(attempt, 5))); }
+
+  void SendLoop() {
+    for (;;) {
+      Outgoing o;
+      {
+        std::unique_lock<std::mutex> lock(mu_);
+        cv_.wait(lock, [this] { return stop_ || !outgoing_.empty(); });
+        if (stop_) return;
+        o = std::move(outgoing_.front());
+        outgoing_.pop_front();
+      }
+      const auto [session, token] = Credentials();
+      grpc::ClientContext ctx;
+      if (!token.empty()) net::Authorize(&ctx, token);
+      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+      grpc::Status s;
+      if (o.chat) {
+        mf::SendMessageRequest r;
+        r.set_session(session);
+        ToWire(o.channel, r.mutable_channel());
+        r.set_text(o.text);
+        mf::SendMessageResponse resp;
+        s = stub_->SendMessage(&ctx, r, &resp);
+      } else if (mode_ == Mode::kFacilitator && IsFacilitatorAction(o.action)) {
+        mf::FacilitateRequest r;
+        r.set_session(session);
+        *r.mutable_action() = o.action;
+        r.set_bot_strategy(o.strategy);
+        mf::ActResponse resp;
+        s = stub_->Facilitate(&ctx, r, &resp);
+      } else if (mode_ == Mode::kSpectator) {
+        inbox_.SetError("spectators watch; they do not act");
+        continue;
+      } else {
+        mf::ActRequest r;
+        r.set_session(session);
+        *r.mutable_action() = o.action;
+        mf::ActResponse resp;
+        s = stub_->Act(&ctx, r, &resp);
+      }
+      if (!s.ok()) inbox_.SetError(Refusal(s));
+    }
+  }
+
+  const ConnectRequest req_;
+  Mode mode_ = Mode::kPlayer;
+  std::shared_ptr<grpc::Channel> channel_;
+  std::unique_ptr<mf::Forum::Stub> stub_;
+  std::string session_, token_;
+  int seat_ = -1;
+  std::mutex mu_;
+  std::condition_variable cv_;
+  bool stop_ = false;
+  grpc::ClientContext* stream_ctx_ = nullptr;
+  std::deque<Outgoing> outgoing_;
+  std::thread stream_thread_, send_thread_;
+};
+
+}  // namespace
+
+std::unique_ptr<Connection> MakeNetworkConnection(const ConnectRequest& r, std::string* error) {
+  if (r.server.empty()) {
+    *error = "no server address";
+    return nullptr;
+  }
+  if (r.facilitator_token.empty() && r.code.empty()) {
+    *error = "a join code is needed";
+    return nullptr;
+  }
+  if (r.facilitator_token.empty() && !r.spectate && r.name.empty()) {
+    *error = "a name is needed to join";
+    return nullptr;
+  }
+  if (!r.facilitator_token.empty() && r.session.empty()) {
+    *error = "the facilitator needs the session id";
+    return nullptr;
+  }
+  std::string server = r.server;
+  ConnectRequest req = r;
+  if (server.find(':') == std::string::npos) req.server = server + ":50051";
+  return std::make_unique<GrpcConnection>(req);
+}
+
+}  // namespace mf::client

@@ -1,0 +1,328 @@
+// forum-client end to end: a real forumd process, bots in seven seats, and
+// the client (its App, gRPC connection and scenes, drawn off-screen) driven
+// as a player through a whole forum cycle by synthetic mouse and keyboard
+// input: a statement, an amendment (or, as co-chair, a tabled draft), a
+// side deal and a vote on every item. At the next cycle the outcome scene
+// must show exactly the texts the server adopted. Needs an X display and
+// the forumd binary: ctest runs it under xvfb-run.
+#include <gtest/gtest.h>
+#include <signal.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <SFML/Graphics/RenderTexture.hpp>
+
+#include <chrono>
+#include <cstdio>
+#include <filesystem>
+#include <set>
+#include <thread>
+
+#include "client/app.h"
+#include "client/net.h"
+#include "client/view_util.h"
+#include "forum.grpc.pb.h"
+#include "tools/net.h"
+
+namespace mf::client {
+namespace {
+
+// A forumd child process on a free port; the address is its first line.
+class Forumd {
+ public:
+  explicit Forumd(const std::string& dir) {
+    int out[2];
+    if (pipe(out) != 0) return;
+    pid_ = fork();
+    if (pid_ == 0) {
+      dup2(out[1], 1);
+      close(out[0]);
+      close(out[1]);
+      execl(MF_FORUMD, MF_FORUMD, "--listen", "127.0.0.1:0", "--data", dir.c_str(), "--rate",
+            "1000", "--burst", "1000", static_cast<char*>(nullptr));
+      _exit(127);
+    }
+    close(out[1]);
+    out_ = fdopen(out[0], "r");
+    char line[256];
+    const std::string prefix = "forumd listening on ";
+    if (out_ && fgets(line, sizeof line, out_)) {
+      const std::string s = line;
+      if (s.rfind(prefix, 0) == 0) address_ = s.substr(prefix.size(), s.find('\n') - prefix.size());
+    }
+  }
+  ~Forumd() {
+    if (pid_ > 0) {
+      // SIGTERM, and SIGKILL if it has not stopped within 10 seconds.
+      kill(pid_, SIGTERM);
+      int status = 0;
+      for (int i = 0; i < 1000 && waitpid(pid_, &status, WNOHANG) == 0; ++i) usleep(10000);
+      if (waitpid(pid_, &status, WNOHANG) == 0) {
+        ADD_FAILURE() << "forumd did not stop within 10 s of SIGTERM";
+        kill(pid_, SIGKILL);
+        waitpid(pid_, nullptr, 0);
+      }
+    }
+    if (out_) fclose(out_);
+  }
+  const std::string& address() const { return address_; }
+
+ private:
+  pid_t pid_ = -1;
+  FILE* out_ = nullptr;
+  std::string address_;
+};
+
+const Assets& TestAssets() {
+  static Assets* assets = [] {
+    auto* a = new Assets;
+    std::string error;
+    if (!a->Load(&error)) ADD_FAILURE() << error;
+    return a;
+  }();
+  return *assets;
+}
+
+// Drives an App like a person: frames, keys, clicks and typing.
+class Player {
+ public:
+  explicit Player(std::unique_ptr<Connection> c) : app_(TestAssets(), Options()) {
+    app_.SetConnection(std::move(c));
+    EXPECT_TRUE(rt_.create(1280, 720));
+  }
+  static AppOptions Options() {
+    AppOptions o;
+    o.animate = false;
+    return o;
+  }
+  App& app() { return app_; }
+  const mf::View* view() const { return app_.snapshot().view.get(); }
+
+  void Frame() {
+    const double now = MonotonicSeconds();
+    app_.Tick(now);
+    app_.Draw(rt_, now);
+  }
+  bool WaitFor(const std::function<bool(const mf::View&)>& pred, double seconds = 20) {
+    const auto end = std::chrono::steady_clock::now() + std::chrono::duration<double>(seconds);
+    while (std::chrono::steady_clock::now() < end) {
+      Frame();
+      if (view() && pred(*view())) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(15));
+    }
+    return false;
+  }
+  void Key(sf::Keyboard::Key k) {
+    sf::Event e;
+    e.type = sf::Event::KeyPressed;
+    e.key = {k, false, false, false, false};
+    app_.HandleEvent(e);
+    Frame();
+  }
+  // Clicks at a fraction of a named region (centre by default).
+  bool Click(const std::string& region, float fx = 0.5f, float fy = 0.5f) {
+    Frame();
+    auto it = app_.regions().find(region);
+    if (it == app_.regions().end()) return false;
+    const Rect r = it->second;
+    sf::Event e;
+    e.type = sf::Event::MouseMoved;
+    e.mouseMove = {static_cast<int>(r.x + r.w * fx), static_cast<int>(r.y + r.h * fy)};
+    app_.HandleEvent(e);
+    e.type = sf::Event::MouseButtonPressed;
+    e.mouseButton = {sf::Mouse::Left, static_cast<int>(r.x + r.w * fx),
+                     static_cast<int>(r.y + r.h * fy)};
+    app_.HandleEvent(e);
+    Frame();
+    e.type = sf::Event::MouseButtonReleased;
+    app_.HandleEvent(e);
+    Frame();
+    return true;
+  }
+  void Type(const std::string& utf8) {
+    for (sf::Uint32 c : FromUtf8(utf8)) {
+      sf::Event e;
+      e.type = sf::Event::TextEntered;
+      e.text.unicode = c;
+      app_.HandleEvent(e);
+    }
+    Frame();
+  }
+
+ private:
+  App app_;
+  sf::RenderTexture rt_;
+};
+
+TEST(ClientEndToEnd, APlayerPlaysAWholeCycleAgainstForumdAndSeesTheOutcome) {
+  const std::string dir = std::string(MF_TEST_TMP_DIR) + "/e2e_" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  Forumd forumd(dir);
+  ASSERT_FALSE(forumd.address().empty()) << "forumd did not start";
+
+  // A classroom session: bots (cooperators) in every seat but seat 2, no clocks.
+  auto stub = mf::Forum::NewStub(net::Connect(forumd.address()));
+  mf::CreateSessionRequest create;
+  create.set_scenario("classroom-8");
+  create.set_seed(3);
+  create.set_timer_preset("none");
+  create.set_bot_pace_ms(20);
+  for (int s = 0; s < 8; ++s)
+    if (s != 2) {
+      auto* b = create.add_bots();
+      b->set_seat(s);
+      b->set_strategy("easy");
+    }
+  mf::CreateSessionResponse session;
+  {
+    grpc::ClientContext ctx;
+    const grpc::Status st = stub->CreateSession(&ctx, create, &session);
+    ASSERT_TRUE(st.ok()) << net::Describe(st);
+  }
+
+  // The client joins seat 2, as the command line would.
+  setenv("XDG_CONFIG_HOME", dir.c_str(), 1);
+  ConnectRequest req;
+  req.server = forumd.address();
+  req.code = session.join_code();
+  req.name = "Zoë";
+  req.seat = 2;
+  std::string error;
+  std::unique_ptr<Connection> conn = MakeNetworkConnection(req, &error);
+  ASSERT_TRUE(conn) << error;
+  Player p(std::move(conn));
+  ASSERT_TRUE(p.WaitFor([](const mf::View& v) { return v.viewer() == 2; }))
+      << p.app().snapshot().link_text;
+  EXPECT_EQ(p.app().snapshot().link, Link::kLive);
+
+  bool stated = false, amended = false, tabled = false, dealt = false, voted = false;
+  std::map<int, mf::Text> voted_on;  // Text id -> the draft as it was when we voted.
+  int serial = -1;
+  bool acted = false;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(120);
+  while (std::chrono::steady_clock::now() < deadline) {
+    p.Frame();
+    // Keep this view alive: the App replaces its own as new ones arrive.
+    const std::shared_ptr<const mf::View> hold = p.app().snapshot().view;
+    const mf::View& v = *hold;
+    if (v.cycle() >= 2 || v.phase() == mf::GAME_OVER) break;
+    if (v.phase_serial() != serial) {
+      serial = v.phase_serial(), acted = false;
+      std::printf("  cycle %d, %s%s\n", v.cycle(), PhaseWord(v.phase()).c_str(),
+                  v.seats(2).co_chair() ? " (we co-chair)" : "");
+    }
+    const mf::SeatPublic& me = v.seats(2);
+    if (me.ready() || acted) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(15));
+      continue;
+    }
+    switch (v.phase()) {
+      case mf::STATEMENTS: {
+        p.Key(sf::Keyboard::T);
+        ASSERT_TRUE(p.Click("field.statement_text"));
+        p.Type("Open, portable labour channels: ça marche pour tous.");
+        p.Type("\r");  // Enter sends the statement.
+        ASSERT_TRUE(
+            p.WaitFor([](const mf::View& x) { return x.seats(2).statement_position() >= 0; }));
+        EXPECT_EQ(p.view()->seats(2).statement_text(),
+                  "Open, portable labour channels: ça marche pour tous.");
+        stated = true;
+        ASSERT_TRUE(p.Click("table", 0.02f, 0.02f));  // Leave the field...
+        p.Key(sf::Keyboard::R);                       // ...and say we are done.
+        break;
+      }
+      case mf::DRAFTING: {
+        p.Key(sf::Keyboard::T);
+        if (me.co_chair() && !DraftTabled(v)) {
+          // The other co-chair (a bot) may table first: then the panel
+          // changes under us and we look again.
+          if (!p.Click("button.form.1") ||           // Chair's summary...
+              !p.Click("slider.draft_pos", 0.5f) ||  // ...at the middle of the axis.
+              !p.Click("button.table_draft"))
+            continue;
+          tabled |= p.WaitFor([](const mf::View& x) { return DraftTabled(x); }, 10);
+        } else if (!me.co_chair()) {
+          // Wait for the co-chairs' draft, then amend it towards the middle.
+          if (!p.WaitFor(
+                  [](const mf::View& x) { return DraftTabled(x) || x.phase() != mf::DRAFTING; },
+                  10))
+            break;
+          if (p.view()->phase() != mf::DRAFTING) continue;
+          if (!p.Click("slider.amend_pos", 0.45f) || !p.Click("button.amend")) continue;
+          amended |= p.WaitFor(
+              [](const mf::View& x) {
+                for (const auto& a : x.amendments())
+                  if (a.proposer() == 2) return true;
+                return false;
+              },
+              10);
+        }
+        if (!dealt) {
+          // A side deal: one political capital to the next state, nothing asked.
+          p.Key(sf::Keyboard::N);
+          ASSERT_TRUE(p.Click("deal.give.political.plus"));
+          ASSERT_TRUE(p.Click("deal.propose"));
+          dealt = p.WaitFor(
+              [](const mf::View& x) {
+                for (const auto& d : x.deals())
+                  if (d.from() == 2) return true;
+                return false;
+              },
+              10);
+          EXPECT_TRUE(dealt);
+          p.Key(sf::Keyboard::T);
+        }
+        p.Key(sf::Keyboard::R);
+        break;
+      }
+      case mf::DECISION: {
+        voted_on[v.draft().id()] = v.draft();
+        p.Key(sf::Keyboard::Num1);  // Support.
+        voted |= p.WaitFor(
+            [](const mf::View& x) {
+              return x.seats(2).vote() == mf::SUPPORT || x.phase() != mf::DECISION;
+            },
+            10);
+        break;
+      }
+      case mf::RATIFICATION:
+      case mf::IMPLEMENTATION:
+      case mf::CIVIL_SOCIETY:
+      default:
+        p.Key(sf::Keyboard::R);
+        break;
+    }
+    acted = true;
+  }
+  EXPECT_TRUE(stated);
+  EXPECT_TRUE(amended || tabled);
+  EXPECT_TRUE(dealt);
+  EXPECT_TRUE(voted);
+  ASSERT_TRUE(p.WaitFor([](const mf::View& v) { return v.cycle() >= 2; }, 10))
+      << "the cycle did not end";
+
+  // The outcome of cycle 1 is on screen, with exactly the adopted texts.
+  p.Frame();
+  EXPECT_EQ(p.app().scene(), Scene::kOutcome);
+  const mf::View& v = *p.view();
+  std::set<int> adopted;
+  for (const mf::Text& t : v.texts())
+    if (t.cycle() == 1) adopted.insert(t.id());
+  std::set<int> shown;
+  for (const auto& [name, rect] : p.app().regions())
+    if (name.rfind("outcome.text.", 0) == 0) shown.insert(std::stoi(name.substr(13)));
+  EXPECT_EQ(shown, adopted);
+  EXPECT_TRUE(p.app().regions().count("outcome.texts"));
+  // Each adopted text is the draft we voted on.
+  for (const mf::Text& t : v.texts()) {
+    if (t.cycle() != 1) continue;
+    ASSERT_TRUE(voted_on.count(t.id())) << t.label();
+    EXPECT_EQ(t.position(), voted_on[t.id()].position()) << t.label();
+    EXPECT_EQ(t.form(), voted_on[t.id()].form()) << t.label();
+  }
+  std::filesystem::remove_all(dir);
+}
+
+}  // namespace
+}  // namespace mf::client

@@ -1,0 +1,549 @@
+// forum-client scenes, rendered off-screen from recorded views (made by the
+// rules engine and bots), checked by their pixels: the expected regions are
+// drawn, not blank; role badges carry their colours; the tally's bars are as
+// wide as the votes; at 1280x720 and 1920x1080, with 8 and 30 seats.
+// Needs an X display: ctest runs it under xvfb-run.
+#include <gtest/gtest.h>
+
+#include <SFML/Graphics/RenderTexture.hpp>
+
+#include <cmath>
+#include <cstdlib>
+#include <map>
+#include <memory>
+
+#include "client/app.h"
+#include "client/assets.h"
+#include "client/demo.h"
+#include "client/style.h"
+#include "client/view_util.h"
+#include "rules/view.h"
+
+namespace mf::client {
+namespace {
+
+const Assets& TestAssets() {
+  static Assets* assets = [] {
+    auto* a = new Assets;
+    std::string error;
+    if (!a->Load(&error)) ADD_FAILURE() << error;
+    return a;
+  }();
+  return *assets;
+}
+
+// --- Recorded views --------------------------------------------------------------
+
+using Until = std::function<bool(const rules::State&)>;
+
+Until PhaseIs(mf::Phase p, int cycle = 1) {
+  return [p, cycle](const rules::State& s) { return s.phase() == p && s.cycle() >= cycle; };
+}
+
+// A game of `scenario` played by bots until `until`; then `extra` bot moves.
+std::unique_ptr<DemoGame> Play(const std::string& scenario, const Until& until, int extra = 0,
+                               uint64_t seed = 5) {
+  std::string error;
+  std::unique_ptr<DemoGame> g = DemoGame::Make(scenario, seed, &error);
+  EXPECT_TRUE(g) << error;
+  if (!g) return nullptr;
+  EXPECT_TRUE(g->RunUntil(until)) << scenario;
+  for (int k = 0; k < extra; ++k) g->Step();
+  return g;
+}
+
+// Drives `g` into a decision with exactly the given votes cast (the rest not yet).
+void CastVotes(DemoGame* g, const std::vector<mf::VoteChoice>& votes) {
+  ASSERT_TRUE(g->RunUntil(PhaseIs(mf::DECISION)));
+  for (size_t i = 0; i < votes.size(); ++i) {
+    rules::Action a = rules::Action::Make(rules::ActionType::kVote);
+    a.vote = votes[i];
+    ASSERT_TRUE(g->state().Apply(static_cast<int>(i), a).ok());
+  }
+}
+
+// A binding convention adopted by everyone, then open for ratification.
+std::unique_ptr<DemoGame> Ratification() {
+  std::unique_ptr<DemoGame> g = Play("convention", PhaseIs(mf::DRAFTING));
+  if (!g) return nullptr;
+  rules::State& s = g->state();
+  rules::Action t = rules::Action::Make(rules::ActionType::kTableDraft);
+  t.position = 70;
+  t.form = mf::BINDING_CONVENTION;
+  t.add = rules::Bit(mf::RIGHTS_PROTECTION);
+  EXPECT_TRUE(s.Apply(s.co_chair(0), t).ok());
+  for (int i = 0; i < s.num_seats(); ++i)
+    s.Apply(i, rules::Action::Make(rules::ActionType::kReady));
+  EXPECT_EQ(s.phase(), mf::DECISION);
+  for (int i = 0; i < s.num_seats(); ++i) {
+    rules::Action v = rules::Action::Make(rules::ActionType::kVote);
+    v.vote = mf::SUPPORT;
+    s.Apply(i, v);
+  }
+  EXPECT_TRUE(g->RunUntil(PhaseIs(mf::RATIFICATION)));
+  for (int k = 0; k < 8; ++k) g->Step();
+  return g;
+}
+
+// --- Rendering and pixel checks ----------------------------------------------------
+
+struct Picture {
+  sf::Image image;
+  Regions regions;
+};
+
+struct Size {
+  unsigned w, h;
+};
+
+// MF_CLIENT_TEST_PNG=DIR keeps every picture the tests look at.
+Picture Render(App& app, Size size) {
+  sf::RenderTexture rt;
+  EXPECT_TRUE(rt.create(size.w, size.h));
+  app.Draw(rt, MonotonicSeconds());
+  rt.display();
+  Picture p{rt.getTexture().copyToImage(), app.regions()};
+  if (const char* dir = std::getenv("MF_CLIENT_TEST_PNG")) {
+    static int count = 0;
+    const auto* info = ::testing::UnitTest::GetInstance()->current_test_info();
+    std::string name = std::string(info->test_suite_name()) + "." + info->name();
+    for (char& c : name)
+      if (c == '/') c = '_';
+    p.image.saveToFile(std::string(dir) + "/" + name + "." + std::to_string(++count) + ".png");
+  }
+  return p;
+}
+
+Picture RenderView(const mf::View& v, Scene scene, Size size, bool projector = false,
+                   std::vector<Presence> roster = {}) {
+  AppOptions o;
+  o.animate = false;
+  o.projector = projector;
+  App app(TestAssets(), o);
+  Snapshot s;
+  s.view = std::make_shared<mf::View>(v);
+  s.link = Link::kLive;
+  s.roster = std::move(roster);
+  s.have_roster = !s.roster.empty();
+  s.join_code = "KQ7-M3P";
+  app.SetSnapshot(s, MonotonicSeconds());
+  app.SetScene(scene);
+  return Render(app, size);
+}
+
+bool Near(sf::Color a, sf::Color b, int tol) {
+  return std::abs(a.r - b.r) <= tol && std::abs(a.g - b.g) <= tol && std::abs(a.b - b.b) <= tol;
+}
+
+// Fraction of the pixels of r (clipped to the image) within `tol` of c.
+double Share(const sf::Image& img, const Rect& r, sf::Color c, int tol = 24) {
+  const int x0 = std::max(0, static_cast<int>(std::ceil(r.x))),
+            y0 = std::max(0, static_cast<int>(std::ceil(r.y)));
+  const int x1 = std::min(static_cast<int>(img.getSize().x), static_cast<int>(r.r()));
+  const int y1 = std::min(static_cast<int>(img.getSize().y), static_cast<int>(r.b()));
+  int hit = 0, all = 0;
+  for (int y = y0; y < y1; ++y)
+    for (int x = x0; x < x1; ++x) {
+      ++all;
+      hit += Near(img.getPixel(static_cast<unsigned>(x), static_cast<unsigned>(y)), c, tol);
+    }
+  return all ? static_cast<double>(hit) / all : 0;
+}
+
+// Drawn, not blank: several distinct colours and not just the background.
+::testing::AssertionResult Drawn(const Picture& p, const std::string& name) {
+  auto it = p.regions.find(name);
+  if (it == p.regions.end())
+    return ::testing::AssertionFailure() << "region " << name << " was not drawn";
+  const Rect& r = it->second;
+  if (r.w < 2 || r.h < 2) return ::testing::AssertionFailure() << name << " is empty";
+  const float w = static_cast<float>(p.image.getSize().x),
+              h = static_cast<float>(p.image.getSize().y);
+  if (r.x < -1 || r.y < -1 || r.r() > w + 1 || r.b() > h + 1)
+    return ::testing::AssertionFailure() << name << " lies outside the window";
+  std::map<uint32_t, int> colours;
+  const int step = std::max(1, static_cast<int>(std::min(r.w, r.h) / 40));
+  for (int y = static_cast<int>(r.y); y < static_cast<int>(r.b()); y += step)
+    for (int x = static_cast<int>(r.x); x < static_cast<int>(r.r()); x += step) {
+      const sf::Color c = p.image.getPixel(static_cast<unsigned>(x), static_cast<unsigned>(y));
+      ++colours[(c.r >> 3) << 10 | (c.g >> 3) << 5 | (c.b >> 3)];
+    }
+  if (colours.size() < 3)
+    return ::testing::AssertionFailure() << name << " is blank (" << colours.size() << " colours)";
+  if (Share(p.image, r, colour::kBackground, 2) > 0.97)
+    return ::testing::AssertionFailure() << name << " shows only the background";
+  return ::testing::AssertionSuccess();
+}
+
+sf::Color RoleOf(const mf::View& v, int seat) {
+  return RoleColour(v.seats(seat).role());
+}
+
+// --- Parameters: scenario (8 or 30 seats) x window size --------------------------
+
+struct Param {
+  const char* scenario;
+  Size size;
+};
+
+class Scenes : public ::testing::TestWithParam<Param> {
+ protected:
+  const std::string scenario_ = GetParam().scenario;
+  const Size size_ = GetParam().size;
+};
+
+std::string Name(const ::testing::TestParamInfo<Param>& info) {
+  std::string s = info.param.scenario;
+  for (char& c : s)
+    if (c == '-') c = '_';
+  return s + "_" + std::to_string(info.param.size.w) + "x" + std::to_string(info.param.size.h);
+}
+
+INSTANTIATE_TEST_SUITE_P(Client, Scenes,
+                         ::testing::Values(Param{"classroom-8", {1280, 720}},
+                                           Param{"classroom-8", {1920, 1080}},
+                                           Param{"workshop-30", {1280, 720}},
+                                           Param{"workshop-30", {1920, 1080}}),
+                         Name);
+
+TEST_P(Scenes, Roundtable) {
+  auto g = Play(scenario_, PhaseIs(mf::DRAFTING), 12);
+  const mf::View v = g->View(0);
+  const Picture p = RenderView(v, Scene::kTable, size_);
+  for (const char* r : {"topbar", "topbar.phase", "topbar.clock", "table", "draft", "axis", "panel",
+                        "hint", "button.ready", "ticker", "table.key"})
+    EXPECT_TRUE(Drawn(p, r)) << r;
+  const int n = v.seats_size();
+  std::vector<Rect> badges;
+  for (int i = 0; i < n; ++i) {
+    const std::string seat = "seat." + std::to_string(i);
+    EXPECT_TRUE(Drawn(p, seat));
+    ASSERT_TRUE(p.regions.count(seat + ".badge")) << seat;
+    const Rect b = p.regions.at(seat + ".badge");
+    // The badge shows its role's colour.
+    EXPECT_GT(Share(p.image, b, RoleOf(v, i)), 0.35) << seat << " " << RoleWord(v.seats(i).role());
+    // Every seat sits on the table's side of the window.
+    const Rect& t = p.regions.at("table");
+    EXPECT_TRUE(b.x >= t.x - 1 && b.r() <= t.r() + 1 && b.y >= t.y - 1 && b.b() <= t.b() + 1)
+        << seat;
+    badges.push_back(b);
+  }
+  // Legible: no two badges overlap, even with 30 seats at 1280x720.
+  for (int i = 0; i < n; ++i)
+    for (int j = i + 1; j < n; ++j) {
+      const Rect& a = badges[i];
+      const Rect& b = badges[j];
+      const bool overlap = a.x < b.r() && b.x < a.r() && a.y < b.b() && b.y < a.b();
+      EXPECT_FALSE(overlap) << "badges of seats " << i << " and " << j << " overlap";
+    }
+  // The player's own ideal is on the axis (a gold star), the secret is theirs.
+  EXPECT_TRUE(p.regions.count("axis.ideal"));
+  EXPECT_GT(Share(p.image, p.regions.at("axis.ideal"), colour::kYou, 40), 0.12);
+  // Ready seats carry the green mark.
+  for (int i = 0; i < n; ++i)
+    if (v.seats(i).ready()) {
+      ASSERT_TRUE(p.regions.count("seat." + std::to_string(i) + ".ready"));
+      EXPECT_GT(Share(p.image, p.regions.at("seat." + std::to_string(i) + ".ready"), colour::kGood),
+                0.25);
+    }
+}
+
+TEST_P(Scenes, StatementsShowSpeechBubbles) {
+  auto g = Play(scenario_, PhaseIs(mf::STATEMENTS));
+  // Three statements with words.
+  for (int i = 1; i <= 3; ++i) {
+    rules::Action a = rules::Action::Make(rules::ActionType::kStatement);
+    a.position = 20 * i;
+    a.text = "We want fair rules for everyone (" + std::to_string(i) + ").";
+    ASSERT_TRUE(g->state().Apply(i, a).ok());
+  }
+  const mf::View v = g->View(0);
+  const Picture p = RenderView(v, Scene::kTable, size_);
+  EXPECT_TRUE(Drawn(p, "draft"));
+  for (int i = 1; i <= 3; ++i) {
+    const std::string b = "bubble." + std::to_string(i);
+    ASSERT_TRUE(p.regions.count(b)) << b;
+    EXPECT_GT(Share(p.image, p.regions.at(b), colour::kBubble, 6), 0.4) << b;
+  }
+}
+
+TEST_P(Scenes, TallyBarsAreProportionalToTheVotes) {
+  auto g = Play(scenario_, PhaseIs(mf::STATEMENTS));
+  const std::vector<mf::VoteChoice> votes = {mf::SUPPORT, mf::SUPPORT,     mf::SUPPORT,
+                                             mf::OBJECT,  mf::STAND_ASIDE, mf::SUPPORT};
+  CastVotes(g.get(), votes);
+  const mf::View v = g->View(7);
+  const Picture p = RenderView(v, Scene::kDecide, size_);
+  ASSERT_TRUE(Drawn(p, "tally"));
+  const Rect bar = p.regions.at("tally");
+  const int n = v.seats_size();
+  const std::map<std::string, std::pair<int, sf::Color>> want = {
+      {"tally.support", {4, colour::kSupport}},
+      {"tally.object", {1, colour::kObject}},
+      {"tally.stand_aside", {1, colour::kStandAside}}};
+  for (const auto& [name, count_colour] : want) {
+    ASSERT_TRUE(p.regions.count(name)) << name;
+    const Rect seg = p.regions.at(name);
+    const double expected = static_cast<double>(bar.w) * count_colour.first / n;
+    EXPECT_NEAR(seg.w, expected, 1.0) << name;
+    EXPECT_GT(Share(p.image, seg, count_colour.second, 10), 0.6) << name;
+    // Measured on the pixels: a row through the bar has that many pixels of the colour.
+    int run = 0;
+    const unsigned y = static_cast<unsigned>(seg.y + seg.h * 0.85f);
+    for (unsigned x = static_cast<unsigned>(bar.x); x < static_cast<unsigned>(bar.r()); ++x)
+      run += Near(p.image.getPixel(x, y), count_colour.second, 10);
+    EXPECT_NEAR(run, expected, 3.0) << name;
+  }
+  // Each seat's tile shows its vote.
+  for (size_t i = 0; i < votes.size(); ++i) {
+    const Rect t = p.regions.at("vote." + std::to_string(i));
+    EXPECT_GT(Share(p.image, t, VoteColour(votes[i]), 10), 0.3) << "seat " << i;
+  }
+  EXPECT_GT(Share(p.image, p.regions.at("vote." + std::to_string(n - 1)), colour::kNotVoted, 6),
+            0.3);
+}
+
+TEST_P(Scenes, LobbyBriefTalk) {
+  auto g = Play(scenario_, PhaseIs(mf::DRAFTING), 20);
+  mf::View lobby = g->View(1);
+  lobby.set_paused(true);
+  std::vector<Presence> roster;
+  for (int i = 0; i < lobby.seats_size(); ++i) {
+    Presence pr;
+    pr.seat = i;
+    pr.bot = i % 3 == 0;
+    pr.claimed = !pr.bot && i % 2 == 0;
+    pr.connected = pr.claimed;
+    pr.player = pr.claimed ? "Student " + std::to_string(i) : "";
+    roster.push_back(pr);
+  }
+  Picture p = RenderView(lobby, Scene::kLobby, size_, false, roster);
+  EXPECT_TRUE(Drawn(p, "lobby.head"));
+  EXPECT_TRUE(Drawn(p, "lobby.seats"));
+  for (int i = 0; i < lobby.seats_size(); ++i) {
+    const std::string b = "lobby.seat." + std::to_string(i) + ".badge";
+    ASSERT_TRUE(p.regions.count(b)) << b;
+    EXPECT_GT(Share(p.image, p.regions.at(b), RoleOf(lobby, i)), 0.3) << b;
+  }
+  p = RenderView(g->View(1), Scene::kBrief, size_);
+  for (const char* r : {"brief.badge", "brief.text", "brief.wants", "brief.redlines"})
+    EXPECT_TRUE(Drawn(p, r)) << r;
+  p = RenderView(g->View(1), Scene::kTalk, size_);
+  for (const char* r :
+       {"chat", "deal.composer", "deal.give", "deal.ask", "deal.propose", "deal.inbox"})
+    EXPECT_TRUE(Drawn(p, r)) << r;
+}
+
+TEST_P(Scenes, OutcomeOfACycleAndTheEnd) {
+  auto g = Play(scenario_, PhaseIs(mf::CIVIL_SOCIETY, 2));
+  Picture p = RenderView(g->View(0), Scene::kOutcome, size_);
+  for (const char* r : {"outcome.title", "outcome.texts", "outcome.numbers", "chart.regime",
+                        "chart.flows", "chart.approval", "chart.trust"})
+    EXPECT_TRUE(Drawn(p, r)) << r;
+  ASSERT_TRUE(g->RunUntil([](const rules::State& s) { return s.IsTerminal(); }));
+  const mf::View end = g->View(0);
+  p = RenderView(end, Scene::kFinal, size_);
+  for (const char* r : {"final.ranking", "final.network", "final.regime"})
+    EXPECT_TRUE(Drawn(p, r)) << r;
+  for (int i = 0; i < end.seats_size(); ++i)
+    EXPECT_TRUE(p.regions.count("final.row." + std::to_string(i))) << i;
+  // The winner's row is highlighted in gold.
+  ASSERT_GT(end.winners_size(), 0);
+  EXPECT_GT(Share(p.image, p.regions.at("final.row." + std::to_string(end.winners(0))),
+                  Mix(colour::kYou, sf::Color::White, 0.7f), 8),
+            0.3);
+}
+
+TEST_P(Scenes, FacilitatorAndProjector) {
+  auto g = Play(scenario_, PhaseIs(mf::DRAFTING), 10);
+  const mf::View f = g->View(rules::kFacilitatorView);
+  Picture p = RenderView(f, Scene::kControl, size_);
+  EXPECT_TRUE(Drawn(p, "control.roster"));
+  for (int i = 0; i < f.seats_size(); ++i)
+    EXPECT_TRUE(p.regions.count("control.seat." + std::to_string(i))) << i;
+  p = RenderView(f, Scene::kBrief, size_);
+  EXPECT_TRUE(Drawn(p, "brief.wants"));  // The facilitator reads every brief.
+  p = RenderView(f, Scene::kTable, size_);
+  EXPECT_TRUE(Drawn(p, "panel"));
+  // The projector: the public roundtable, no action panel, bigger type.
+  const mf::View s = g->View(rules::kSpectatorView);
+  p = RenderView(s, Scene::kTable, size_, true);
+  EXPECT_TRUE(Drawn(p, "table"));
+  EXPECT_FALSE(p.regions.count("panel"));
+  EXPECT_FALSE(p.regions.count("axis.ideal"));  // Nobody's secret on the big screen.
+  EXPECT_GT(p.regions.at("table").w, static_cast<float>(size_.w) * 0.9f);
+}
+
+TEST_P(Scenes, ImplementationShowsTheRoutes) {
+  auto g = Play(scenario_, PhaseIs(mf::IMPLEMENTATION));
+  const Picture p = RenderView(g->View(0), Scene::kDecide, size_);
+  EXPECT_TRUE(Drawn(p, "panel"));
+  EXPECT_TRUE(Drawn(p, "main"));
+}
+
+// --- Single cases ----------------------------------------------------------------------
+
+TEST(ClientScenes, RatificationGrid) {
+  auto g = Ratification();
+  ASSERT_TRUE(g);
+  ASSERT_EQ(g->state().phase(), mf::RATIFICATION);
+  const mf::View v = g->View(0);
+  const Picture p = RenderView(v, Scene::kDecide, {1920, 1080});
+  ASSERT_TRUE(Drawn(p, "ratification"));
+  int checked = 0;
+  for (const mf::Text& t : v.texts()) {
+    if (t.form() != mf::BINDING_CONVENTION || t.cycle() != v.cycle()) continue;
+    for (int i = 0; i < v.seats_size(); ++i) {
+      const Rect r = p.regions.at("ratify." + std::to_string(t.id()) + "." + std::to_string(i));
+      const bool yes = std::count(t.ratified_by().begin(), t.ratified_by().end(), i) > 0;
+      const bool no = std::count(t.declined_by().begin(), t.declined_by().end(), i) > 0;
+      const sf::Color c = yes ? colour::kGood : no ? colour::kBad : colour::kNotVoted;
+      EXPECT_GT(Share(p.image, r, c, 10), 0.3) << "seat " << i;
+      ++checked;
+    }
+  }
+  EXPECT_GT(checked, 0);
+}
+
+TEST(ClientScenes, Utf8NamesAreDrawn) {
+  auto g = Play("classroom-8", PhaseIs(mf::STATEMENTS));
+  mf::View v = g->View(0);
+  v.mutable_seats(1)->set_name("Côte d’Ivoire");
+  v.mutable_seats(2)->set_name("Ελληνική Δημοκρατία");
+  v.mutable_seats(3)->set_name("Türkiye — Zoë");
+  const Picture p = RenderView(v, Scene::kTable, {1280, 720});
+  for (int i = 1; i <= 3; ++i) EXPECT_TRUE(Drawn(p, "seat." + std::to_string(i)));
+  EXPECT_EQ(FromUtf8("Zoë").getSize(), 3u);
+  EXPECT_EQ(ToUtf8(FromUtf8("Ελλάδα")), "Ελλάδα");
+}
+
+// A view-only App (no connection) that records what a click would send.
+class Recorder : public Connection {
+ public:
+  void Send(const mf::Action& a, uint64_t, const std::string&) override { sent.push_back(a); }
+  void SendChat(const Channel&, const std::string& text) override { chats.push_back(text); }
+  std::string Describe() const override { return "recorder"; }
+  void Push(const mf::View& v) { inbox_.SetView(std::make_shared<mf::View>(v), 90); }
+  std::vector<mf::Action> sent;
+  std::vector<std::string> chats;
+};
+
+sf::Event Key(sf::Keyboard::Key k) {
+  sf::Event e;
+  e.type = sf::Event::KeyPressed;
+  e.key = {k, false, false, false, false};
+  return e;
+}
+
+sf::Event Mouse(sf::Event::EventType type, sf::Vector2f at) {
+  sf::Event e;
+  e.type = type;
+  if (type == sf::Event::MouseMoved) {
+    e.mouseMove = {static_cast<int>(at.x), static_cast<int>(at.y)};
+  } else {
+    e.mouseButton = {sf::Mouse::Left, static_cast<int>(at.x), static_cast<int>(at.y)};
+  }
+  return e;
+}
+
+TEST(ClientInput, KeysAndClicksBecomeActionsAndGreyButtonsExplainThemselves) {
+  auto g = Play("classroom-8", PhaseIs(mf::STATEMENTS));
+  CastVotes(g.get(), {});
+  auto conn = std::make_unique<Recorder>();
+  Recorder* rec = conn.get();
+  rec->Push(g->View(0));
+  AppOptions o;
+  o.animate = false;
+  App app(TestAssets(), o);
+  app.SetConnection(std::move(conn));
+  double now = MonotonicSeconds();
+  ASSERT_TRUE(app.Tick(now));
+  EXPECT_EQ(app.scene(), Scene::kDecide);  // The phase chooses the scene.
+  Picture p = Render(app, {1280, 720});
+  // "2" is Stand aside.
+  app.HandleEvent(Key(sf::Keyboard::Num2));
+  Render(app, {1280, 720});
+  ASSERT_EQ(rec->sent.size(), 1u);
+  EXPECT_EQ(rec->sent[0].vote().choice(), mf::STAND_ASIDE);
+  // A click on Support.
+  Rect support = p.regions.at("button.vote.1");
+  app.HandleEvent(Mouse(sf::Event::MouseButtonPressed, support.centre()));
+  Render(app, {1280, 720});
+  ASSERT_EQ(rec->sent.size(), 2u);
+  EXPECT_EQ(rec->sent[1].vote().choice(), mf::SUPPORT);
+  // Once the vote is in, its button is grey and says why on hover.
+  rules::Action a = rules::Action::Make(rules::ActionType::kVote);
+  a.vote = mf::SUPPORT;
+  ASSERT_TRUE(g->state().Apply(0, a).ok());
+  rec->Push(g->View(0));
+  now = MonotonicSeconds();
+  app.Tick(now);
+  p = Render(app, {1280, 720});
+  support = p.regions.at("button.vote.1");  // The panel's text changed: the button moved.
+  app.HandleEvent(Mouse(sf::Event::MouseMoved, support.centre()));
+  p = Render(app, {1280, 720});
+  EXPECT_GT(Share(p.image, support, colour::kDisabled, 6), 0.4);
+  // The tooltip box (dark) is drawn just below-right of the mouse.
+  const Rect tip{support.centre().x + 16, support.centre().y + 20, 60, 12};
+  EXPECT_GT(Share(p.image, tip, sf::Color(40, 44, 52), 6), 0.5);
+  app.HandleEvent(Mouse(sf::Event::MouseButtonPressed, support.centre()));
+  Render(app, {1280, 720});
+  EXPECT_EQ(rec->sent.size(), 2u);  // A grey button sends nothing.
+  // Tab moves to the next scene; letters jump to a tab.
+  app.HandleEvent(Key(sf::Keyboard::T));
+  Render(app, {1280, 720});
+  EXPECT_EQ(app.scene(), Scene::kTable);
+  app.HandleEvent(Key(sf::Keyboard::Tab));
+  Render(app, {1280, 720});
+  EXPECT_EQ(app.scene(), Scene::kTalk);
+}
+
+TEST(ClientInput, TheTallyAnimatesThenTheLoopGoesIdle) {
+  auto g = Play("classroom-8", PhaseIs(mf::STATEMENTS));
+  CastVotes(g.get(), {mf::SUPPORT});
+  auto conn = std::make_unique<Recorder>();
+  Recorder* rec = conn.get();
+  rec->Push(g->View(0));
+  App app(TestAssets(), AppOptions());
+  app.SetConnection(std::move(conn));
+  sf::RenderTexture rt;
+  ASSERT_TRUE(rt.create(1280, 720));
+  double now = MonotonicSeconds();
+  app.Tick(now);
+  app.Draw(rt, now);
+  // Three more votes arrive: the bars move for a while, then stop.
+  for (int i = 1; i <= 3; ++i) {
+    rules::Action a = rules::Action::Make(rules::ActionType::kVote);
+    a.vote = mf::OBJECT;
+    ASSERT_TRUE(g->state().Apply(i, a).ok());
+  }
+  rec->Push(g->View(0));
+  ASSERT_TRUE(app.Tick(now));
+  app.Draw(rt, now);
+  EXPECT_TRUE(app.Animating(now));
+  const double w0 = app.regions().count("tally.object") ? app.regions().at("tally.object").w : 0;
+  int frames = 0;
+  while (app.Animating(now) && frames < 600) {
+    now += 1.0 / 60;
+    app.Draw(rt, now);
+    ++frames;
+  }
+  EXPECT_GT(frames, 10);   // It did animate...
+  EXPECT_LT(frames, 180);  // ...for less than three seconds.
+  const double w1 = app.regions().at("tally.object").w;
+  EXPECT_GT(w1, w0);
+  EXPECT_NEAR(w1, app.regions().at("tally").w * 3 / 8, 1.0);
+  // Nothing changes now: no redraw is asked for (the clock ticks once a second at most).
+  int asks = 0;
+  for (int k = 0; k < 50; ++k) {
+    now += 0.02;
+    if (app.Tick(now)) {
+      ++asks;
+      app.Draw(rt, now);
+    }
+  }
+  EXPECT_LE(asks, 2);
+}
+
+}  // namespace
+}  // namespace mf::client

@@ -1,0 +1,180 @@
+#!/usr/bin/env bash
+# Soak test of forumd: runs `forumctl load` against one forumd for DURATION
+# seconds (in rounds: each round creates new sessions and plays them to the
+# end), samples forumd's RSS every few seconds, then kills forumd with SIGKILL,
+# restarts it on the same data folder (every session must replay) and checks
+#   - memory stays flat: the mean RSS of the last third of the run is within
+#     SOAK_TOLERANCE (default 10%) of the mean of the second third;
+#   - nothing acknowledged is lost: the actions the network seats stored in the
+#     record (SQLite, after the kill and the restart) are at least the actions
+#     `forumctl load` was answered OK for (its JSON's actions_ok, summed).
+#
+# usage: tools/soak.sh [DURATION_SECONDS]        (default 120)
+# environment (all optional):
+#   BUILD_DIR        build folder with server/forumd and tools/forumctl (default build)
+#   SOAK_SESSIONS    sessions per round (default 40)
+#   SOAK_SEATS       network seats per session; the others are server bots (default 6)
+#   SOAK_SCENARIO    scenario (default classroom-8)
+#   SOAK_RATE        actions/s asked of the network seats (default 500)
+#   SOAK_ROUND       seconds per round (default 30)
+#   SOAK_INTERVAL    seconds between RSS samples (default 3)
+#   SOAK_ARCHIVE     forumd --archive-after: seconds a finished session stays in memory (default 5)
+#   SOAK_DIR         keep the results here (default: a fresh folder under /tmp)
+# Prints one line per round and a final "soak: PASS|FAIL ..." line; exit 0 on PASS.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+DURATION=${1:-120}
+BUILD_DIR=${BUILD_DIR:-build}
+SESSIONS=${SOAK_SESSIONS:-40}
+SEATS=${SOAK_SEATS:-6}
+SCENARIO=${SOAK_SCENARIO:-classroom-8}
+RATE=${SOAK_RATE:-500}
+ROUND=${SOAK_ROUND:-30}
+INTERVAL=${SOAK_INTERVAL:-3}
+ARCHIVE=${SOAK_ARCHIVE:-5}
+TOLERANCE=${SOAK_TOLERANCE:-10}
+
+for b in server/forumd tools/forumctl; do
+  if [ ! -x "$BUILD_DIR/$b" ]; then
+    cmake --build "$BUILD_DIR" --target forumd forumctl >/dev/null
+    break
+  fi
+done
+command -v sqlite3 >/dev/null || {
+  echo "soak: the sqlite3 command is missing (tools/setup.sh installs it)" >&2
+  exit 1
+}
+
+W=${SOAK_DIR:-$(mktemp -d /tmp/mf_soak.XXXXXX)}
+mkdir -p "$W"
+rm -rf "$W/data" "$W"/round_*.json "$W/rss.txt"
+# Private copies: a rebuild of the shared build folder must not change them mid-run.
+cp "$BUILD_DIR/server/forumd" "$BUILD_DIR/tools/forumctl" "$W/"
+
+ARCHIVE_ARGS=()
+if [ -n "$ARCHIVE" ] && "$W/forumd" --help | grep -q -- --archive-after; then
+  ARCHIVE_ARGS=(--archive-after "$ARCHIVE")
+fi
+
+PID=""
+SAMPLER=""
+cleanup() {
+  [ -n "$SAMPLER" ] && kill "$SAMPLER" 2>/dev/null || true
+  [ -n "$PID" ] && kill -KILL "$PID" 2>/dev/null || true
+}
+trap cleanup EXIT
+
+# Starts forumd on $W/data; sets PID and ADDR.
+start_forumd() {
+  local out="$W/forumd.$1.out"
+  "$W/forumd" --listen 127.0.0.1:0 --data "$W/data" --rate 100000 --burst 100000 \
+    "${ARCHIVE_ARGS[@]}" >"$out" 2>"$W/forumd.$1.err" &
+  PID=$!
+  ADDR=""
+  for _ in $(seq 1 300); do
+    ADDR=$(sed -n 's/^forumd listening on //p' "$out")
+    [ -n "$ADDR" ] && return 0
+    kill -0 "$PID" 2>/dev/null || break
+    sleep 0.1
+  done
+  echo "soak: forumd did not start:" >&2
+  cat "$W/forumd.$1.err" >&2
+  return 1
+}
+
+rss_kb() { awk '/^VmRSS:/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
+
+start_forumd first
+echo "soak: forumd pid $PID on $ADDR, ${DURATION}s, rounds of ${ROUND}s x $SESSIONS sessions" \
+  "($SCENARIO, $SEATS network seats each), $RATE actions/s; results in $W" >&2
+
+T0=$(date +%s)
+(
+  while kill -0 "$PID" 2>/dev/null; do
+    echo "$(($(date +%s) - T0)) $(rss_kb "$PID")" >>"$W/rss.txt"
+    sleep "$INTERVAL"
+  done
+) &
+SAMPLER=$!
+
+# Whole rounds of about ROUND seconds each, so that every round's games end.
+ROUNDS=$(((DURATION + ROUND / 2) / ROUND))
+[ "$ROUNDS" -ge 1 ] || ROUNDS=1
+acked=0
+errors=0
+unfinished=0
+round=0
+while [ "$round" -lt "$ROUNDS" ]; do
+  d=$(((DURATION - ($(date +%s) - T0)) / (ROUNDS - round)))
+  [ "$d" -ge 5 ] || d=5
+  round=$((round + 1))
+  json="$W/round_$round.json"
+  rc=0
+  "$W/forumctl" load --server "$ADDR" --sessions "$SESSIONS" --seats "$SEATS" \
+    --scenario "$SCENARIO" --rate "$RATE" --duration "$d" --bot-pace 10 \
+    --server-pid "$PID" >"$json" 2>"$W/round_$round.err" || rc=$?
+  field() { grep -o "\"$1\":[0-9.]*" "$json" | head -1 | cut -d: -f2; }
+  ok=$(field actions_ok)
+  err=$(field errors)
+  over=$(field seats_at_game_over)
+  streams=$(field streams)
+  if [ -z "$ok" ]; then
+    echo "soak: round $round: forumctl load failed (exit $rc):" >&2
+    cat "$W/round_$round.err" >&2
+    errors=$((errors + 1))
+    break
+  fi
+  acked=$((acked + ok))
+  errors=$((errors + ${err:-0}))
+  unfinished=$((unfinished + ${streams:-0} - ${over:-0}))
+  echo "soak: round $round (${d}s): actions_ok $ok, errors ${err:-?}," \
+    "seats at game over ${over:-?}/${streams:-?}, RSS $(rss_kb "$PID") kB" >&2
+done
+ELAPSED=$(($(date +%s) - T0))
+kill "$SAMPLER" 2>/dev/null || true
+wait "$SAMPLER" 2>/dev/null || true
+SAMPLER=""
+
+# The harshest stop, then a restart that must replay every unfinished session.
+kill -KILL "$PID"
+wait "$PID" 2>/dev/null || true
+PID=""
+restart=ok
+if start_forumd second; then
+  kill -TERM "$PID"
+  wait "$PID" || restart="exit $?"
+else
+  restart="failed"
+fi
+PID=""
+
+# Acknowledged actions of the network seats (seats 0..SEATS-1) against the record.
+stored=$(sqlite3 "$W/data/forum.db" "SELECT COUNT(*) FROM actions WHERE actor >= 0 AND actor < $SEATS;")
+sessions=$(sqlite3 "$W/data/forum.db" "SELECT COUNT(*) FROM sessions;")
+finished=$(sqlite3 "$W/data/forum.db" "SELECT COUNT(*) FROM sessions WHERE finished_ms > 0;")
+lost=$((acked > stored ? acked - stored : 0))
+
+# Memory: mean RSS per third of the samples.
+read -r n m2 m3 first last <<<"$(awk '{r[NR]=$2} END {
+  n=NR; a=int(n/3); b=int(2*n/3); s2=0; s3=0;
+  for (i=a+1;i<=b;i++) s2+=r[i]; for (i=b+1;i<=n;i++) s3+=r[i];
+  printf "%d %.0f %.0f %d %d\n", n, (b>a?s2/(b-a):0), (n>b?s3/(n-b):0), r[1], r[n] }' "$W/rss.txt")"
+growth=$(awk -v a="$m2" -v b="$m3" 'BEGIN { printf "%.1f", (a > 0) ? 100 * (b - a) / a : 0 }')
+flat=$(awk -v g="$growth" -v t="$TOLERANCE" 'BEGIN { print ((g + 0 <= t + 0) ? "yes" : "no") }')
+
+verdict=PASS
+[ "$lost" -eq 0 ] || verdict=FAIL
+[ "$flat" = yes ] || verdict=FAIL
+[ "$errors" -eq 0 ] || verdict=FAIL
+[ "$restart" = ok ] || verdict=FAIL
+[ "$n" -ge 6 ] || verdict=FAIL
+{
+  echo "rounds=$round elapsed_s=$ELAPSED sessions=$sessions finished=$finished unfinished_seats=$unfinished"
+  echo "acked=$acked stored=$stored lost=$lost errors=$errors restart=$restart"
+  echo "rss_samples=$n first_kb=$first second_third_mean_kb=$m2 last_third_mean_kb=$m3 last_kb=$last growth_pct=$growth"
+} >"$W/summary.txt"
+cat "$W/summary.txt" >&2
+echo "soak: $verdict ${ELAPSED}s, $round rounds, $sessions sessions, acknowledged $acked, stored $stored," \
+  "lost $lost, errors $errors, restart $restart, RSS second third ${m2} kB, last third ${m3} kB" \
+  "(${growth}%, limit ${TOLERANCE}%)"
+[ "$verdict" = PASS ]
