@@ -446,7 +446,10 @@ void App::DrawWaiting(Rect r) {
   Rect box{r.centre().x - ui.P(300), r.centre().y - ui.P(70), ui.P(600), ui.P(140)};
   ui.Box(box, colour::kPanel, ui.P(10), colour::kBorder, ui.P(1));
   const bool failed = snap_.link == Link::kFailed;
-  ui.TextIn(failed ? "Could not join" : "Connecting to the forum...",
+  const bool retrying = snap_.link == Link::kReconnecting;
+  ui.TextIn(failed     ? "Could not join"
+            : retrying ? "Still trying to reach the forum..."
+                       : "Connecting to the forum...",
             {box.x, box.y + ui.P(20), box.w, ui.P(36)}, 22, failed ? colour::kBad : colour::kText,
             true, Align::kCentre);
   ui.Paragraph(
@@ -454,7 +457,7 @@ void App::DrawWaiting(Rect r) {
       {box.x + ui.P(24), box.y + ui.P(66), box.w - ui.P(48), ui.P(60)}, 14, colour::kMuted, false,
       3);
   ui.Mark("waiting", box);
-  if (failed && connect_) {
+  if ((failed || retrying) && connect_) {
     if (ui.Button({box.r() - ui.P(150), box.b() + ui.P(12), ui.P(150), ui.P(36)}, "Back",
                   ButtonKind::kNormal, "", sf::Keyboard::Escape)) {
       connection_.reset();

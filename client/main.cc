@@ -12,6 +12,7 @@
 
 #include <chrono>
 #include <cstdio>
+#include <cstdlib>
 #include <fstream>
 #include <sstream>
 #include <thread>
@@ -240,6 +241,14 @@ int Main(int argc, char** argv) {
   if (cli.help) {
     std::printf("%s", CliUsage());
     return 0;
+  }
+  // SFML aborts without an X display (even off-screen): say so instead.
+  const char* display = std::getenv("DISPLAY");
+  if (!display || !*display) {
+    std::fprintf(stderr,
+                 "forum-client: no display (DISPLAY is not set); run it on a desktop, or under "
+                 "`xvfb-run -a` for --screenshot and --bench\n");
+    return 1;
   }
   Assets assets;
   if (!assets.Load(&error)) {

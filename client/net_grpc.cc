@@ -251,15 +251,26 @@ class GrpcConnection : public Connection {
     return true;
   }
 
+  // The facilitator's token may list the session with its join code (for
+  // the lobby and the control room).
+  void FetchJoinCode() {
+    mf::ListSessionsRequest lr;
+    mf::ListSessionsResponse resp;
+    grpc::ClientContext ctx;
+    net::Authorize(&ctx, token_);
+    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+    if (!stub_->ListSessions(&ctx, lr, &resp).ok()) return;
+    for (const mf::SessionSummary& s : resp.sessions())
+      if (s.session() == session_ && !s.join_code().empty()) {
+        inbox_.SetSession(session_, s.join_code(), "Facilitator");
+        have_code_ = true;
+      }
+  }
+
   void StreamLoop() {
     int attempt = 0;
     while (!Stopping()) {
-      if (mode_ == Mode::kSpectator && session_.empty()) {
-        inbox_.SetLink(
-            Link::kFailed,
-            "to watch, give the session id with the join code: --spectate CODE --session ID");
-        return;
-      }
+      if (mode_ == Mode::kFacilitator && !have_code_) FetchJoinCode();
       if (mode_ == Mode::kPlayer && token_.empty()) {
         bool retry = false;
         if (!Join(&retry)) {
@@ -352,7 +363,11 @@ class GrpcConnection : public Connection {
             ForgetToken();  // A token from an older session: join anew.
             continue;
           }
-          inbox_.SetLink(Link::kFailed, Refusal(status));
+          inbox_.SetLink(
+              Link::kFailed,
+              Refusal(status) + (mode_ == Mode::kSpectator && session_.empty()
+                                     ? " (add the session id: --spectate CODE --session ID)"
+                                     : ""));
           return;
         case grpc::StatusCode::FAILED_PRECONDITION:
           inbox_.SetLink(Link::kFailed, Refusal(status));
@@ -422,6 +437,7 @@ class GrpcConnection : public Connection {
   std::condition_variable cv_;
   bool stop_ = false;
   grpc::ClientContext* stream_ctx_ = nullptr;
+  bool have_code_ = false;  // Stream thread only.
   std::deque<Outgoing> outgoing_;
   std::thread stream_thread_, send_thread_;
 };

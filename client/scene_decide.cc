@@ -67,8 +67,8 @@ void App::DrawDecide(Rect r) {
   // The migration routes: where enforcement and cooperation bite.
   if (v.corridors_size() > 0 && in.h > ui.P(80)) {
     in.TakeTop(ui.P(10));
-    ui.TextIn("THE ROUTES (LAST YEAR'S FLOWS, THOUSANDS)", in.TakeTop(ui.P(20)), 11.5f * k,
-              colour::kMuted, true);
+    ui.TextIn("THE ROUTES: LEGAL (GREEN) AND IRREGULAR (RED) FLOWS, THOUSANDS",
+              in.TakeTop(ui.P(20)), 11.5f * k, colour::kMuted, true);
     double top = 1;
     for (const mf::CorridorView& c : v.corridors()) top = std::max(top, c.legal() + c.irregular());
     for (const mf::CorridorView& c : v.corridors()) {

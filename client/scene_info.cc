@@ -44,7 +44,7 @@ void App::DrawConnect(Rect r) {
   field("SERVER", "server", &form_.server, "host:port, e.g. 192.168.1.20:50051", 200);
   field("JOIN CODE", "code", &form_.code, "the code on the board, e.g. KQ7-M3P", 40);
   field("YOUR NAME", "name", &form_.name, "how others will see you", 40);
-  field("SEAT (OPTIONAL)", "seat", &form_.seat, "a seat number, or empty for the first free one",
+  field("SEAT (OPTIONAL)", "seat", &form_.seat, "1 for the first seat; empty: the first free one",
         4);
   ConnectRequest req = options_.defaults;
   req.server = ToUtf8(form_.server);
@@ -77,7 +77,7 @@ void App::DrawConnect(Rect r) {
                 connect_ ? why_join : "this build cannot connect", sf::Keyboard::Enter))
     go(req);
   buttons.TakeLeft(ui.P(8));
-  if (ui.Button(buttons.TakeLeft(bw), "Watch (projector)", ButtonKind::kNormal,
+  if (ui.Button(buttons.TakeLeft(bw), "Watch", ButtonKind::kNormal,
                 connect_ ? why : "this build cannot connect")) {
     req.spectate = true;
     go(req);

@@ -318,11 +318,14 @@ class ForumService final : public mf::Forum::CallbackService {
   grpc::ServerWriteReactor<mf::ServerEvent>* Subscribe(grpc::CallbackServerContext* ctx,
                                                        const mf::SubscribeRequest* req) override {
     if (!req->spectator_code().empty()) {
-      auto session = registry_->Find(req->session());
+      // The join code alone finds the session; a session id, when given, must match it.
+      auto session = req->session().empty() ? registry_->FindByCode(req->spectator_code())
+                                            : registry_->Find(req->session());
       if (!session || !session->MatchesCode(NormaliseJoinCode(req->spectator_code())))
         return new StreamReactor(
-            grpc::Status(grpc::StatusCode::NOT_FOUND,
-                         "no running session " + req->session() + " with that join code"));
+            grpc::Status(grpc::StatusCode::NOT_FOUND, "no running session with the join code '" +
+                                                          req->spectator_code() +
+                                                          "'; check it with your facilitator"));
       return new StreamReactor(session, kSpectator, req->chat_backlog(), options_);
     }
     Caller caller;

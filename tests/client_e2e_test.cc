@@ -30,7 +30,7 @@ namespace {
 // A forumd child process on a free port; the address is its first line.
 class Forumd {
  public:
-  explicit Forumd(const std::string& dir) {
+  explicit Forumd(const std::string& dir, const std::string& listen = "127.0.0.1:0") {
     int out[2];
     if (pipe(out) != 0) return;
     pid_ = fork();
@@ -38,7 +38,7 @@ class Forumd {
       dup2(out[1], 1);
       close(out[0]);
       close(out[1]);
-      execl(MF_FORUMD, MF_FORUMD, "--listen", "127.0.0.1:0", "--data", dir.c_str(), "--rate",
+      execl(MF_FORUMD, MF_FORUMD, "--listen", listen.c_str(), "--data", dir.c_str(), "--rate",
             "1000", "--burst", "1000", static_cast<char*>(nullptr));
       _exit(127);
     }
@@ -51,9 +51,17 @@ class Forumd {
       if (s.rfind(prefix, 0) == 0) address_ = s.substr(prefix.size(), s.find('\n') - prefix.size());
     }
   }
-  ~Forumd() {
+  ~Forumd() { Stop(); }
+  void Kill() {
     if (pid_ > 0) {
-      // SIGTERM, and SIGKILL if it has not stopped within 10 seconds.
+      kill(pid_, SIGKILL);
+      waitpid(pid_, nullptr, 0);
+      pid_ = -1;
+    }
+  }
+  // SIGTERM, and SIGKILL if it has not stopped within 10 seconds.
+  void Stop() {
+    if (pid_ > 0) {
       kill(pid_, SIGTERM);
       int status = 0;
       for (int i = 0; i < 1000 && waitpid(pid_, &status, WNOHANG) == 0; ++i) usleep(10000);
@@ -62,8 +70,10 @@ class Forumd {
         kill(pid_, SIGKILL);
         waitpid(pid_, nullptr, 0);
       }
+      pid_ = -1;
     }
     if (out_) fclose(out_);
+    out_ = nullptr;
   }
   const std::string& address() const { return address_; }
 
@@ -321,6 +331,62 @@ TEST(ClientEndToEnd, APlayerPlaysAWholeCycleAgainstForumdAndSeesTheOutcome) {
     EXPECT_EQ(t.position(), voted_on[t.id()].position()) << t.label();
     EXPECT_EQ(t.form(), voted_on[t.id()].form()) << t.label();
   }
+  std::filesystem::remove_all(dir);
+}
+
+// The connection drops (forumd killed) and comes back (restarted on the same
+// port with the same data): the client shows "reconnecting", then resumes
+// the same seat with its token, with no new join.
+TEST(ClientEndToEnd, ReconnectsAndResumesTheSeatAfterAServerRestart) {
+  const std::string dir = std::string(MF_TEST_TMP_DIR) + "/e2e_restart_" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  auto forumd = std::make_unique<Forumd>(dir);
+  ASSERT_FALSE(forumd->address().empty());
+  const std::string address = forumd->address();
+  auto stub = mf::Forum::NewStub(net::Connect(address));
+  mf::CreateSessionRequest create;
+  create.set_scenario("classroom-8");
+  create.set_timer_preset("none");
+  for (int s = 1; s < 8; ++s) create.add_bots()->set_seat(s);
+  mf::CreateSessionResponse session;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub->CreateSession(&ctx, create, &session).ok());
+  }
+  setenv("XDG_CONFIG_HOME", dir.c_str(), 1);
+  ConnectRequest req;
+  req.server = address;
+  req.code = session.join_code();
+  req.name = "Ana";
+  req.seat = 0;
+  std::string error;
+  Player p(MakeNetworkConnection(req, &error));
+  ASSERT_TRUE(p.WaitFor([](const mf::View& v) { return v.viewer() == 0; }));
+  p.Key(sf::Keyboard::R);  // Ready in the civil society phase: the game moves on.
+  ASSERT_TRUE(p.WaitFor([](const mf::View& v) { return v.phase() == mf::STATEMENTS; }));
+  const uint64_t version = p.view()->version();
+
+  forumd->Kill();
+  ASSERT_TRUE(p.WaitFor(
+      [&p](const mf::View&) { return p.app().snapshot().link == Link::kReconnecting; }, 10));
+  p.Frame();
+  EXPECT_TRUE(p.app().regions().count("banner"));  // "Connection lost - reconnecting..."
+
+  forumd = std::make_unique<Forumd>(dir, address);
+  ASSERT_EQ(forumd->address(), address);
+  ASSERT_TRUE(
+      p.WaitFor([&p](const mf::View&) { return p.app().snapshot().link == Link::kLive; }, 20))
+      << p.app().snapshot().link_text;
+  EXPECT_EQ(p.view()->viewer(), 0);
+  EXPECT_GE(p.view()->version(), version);
+  p.Frame();
+  EXPECT_FALSE(p.app().regions().count("banner"));
+  // And the seat still acts.
+  p.Key(sf::Keyboard::T);
+  ASSERT_TRUE(p.Click("button.statement"));
+  EXPECT_TRUE(
+      p.WaitFor([](const mf::View& v) { return v.seats(0).statement_position() >= 0; }, 10));
   std::filesystem::remove_all(dir);
 }
 

@@ -6,6 +6,7 @@
 #include <chrono>
 #include <thread>
 
+#include "client/assets.h"
 #include "client/cli.h"
 #include "client/connection.h"
 #include "client/demo.h"
@@ -137,6 +138,18 @@ TEST(ClientCli, RefusesWhatCannotWork) {
   std::string error;
   EXPECT_FALSE(ParseCli({"--bogus"}, &o, &error));
   EXPECT_NE(error.find("--bogus"), std::string::npos);
+}
+
+TEST(ClientAssets, FoundNextToTheBinaryAndUnderTheInstallPrefix) {
+  const std::vector<std::string> path = AssetSearchPath();
+  ASSERT_GE(path.size(), 2u);
+  bool beside = false, prefix = false;
+  for (const std::string& p : path) {
+    beside |= p.size() > 7 && p.compare(p.size() - 7, 7, "/assets") == 0;
+    prefix |= p.find("/../share/migration-forum/assets") != std::string::npos;
+  }
+  EXPECT_TRUE(beside);
+  EXPECT_TRUE(prefix);
 }
 
 // --- Plain-language helpers ----------------------------------------------------

@@ -170,6 +170,33 @@ TEST(ServerRecordsTest, JoiningABotSeatTakesItOver) {
   EXPECT_EQ(c.Join(s.join_code(), 3, &third).error_code(), grpc::StatusCode::FAILED_PRECONDITION);
 }
 
+// A projector needs only the join code to watch the public roundtable.
+TEST(ServerRecordsTest, SpectatorsWatchWithTheJoinCodeAlone) {
+  ScratchDir dir;
+  auto server = StartServer(TestOptions(dir.path()));
+  ASSERT_TRUE(server);
+  Client c(server->address());
+  auto s = c.Create("classroom-8");
+  auto watch = [&](const std::string& code, mf::ServerEvent* first) {
+    grpc::ClientContext ctx;
+    mf::SubscribeRequest req;
+    req.set_spectator_code(code);
+    auto reader = c.stub()->Subscribe(&ctx, req);
+    const bool got = reader->Read(first);
+    ctx.TryCancel();
+    reader->Finish();
+    return got;
+  };
+  mf::ServerEvent first;
+  ASSERT_TRUE(watch(s.join_code(), &first));
+  ASSERT_TRUE(first.has_view());
+  EXPECT_EQ(first.view().viewer(), -2);
+  EXPECT_EQ(first.view().brief().stances_size(), 0);
+  EXPECT_EQ(first.view().all_briefs_size(), 0);
+  mf::ServerEvent none;
+  EXPECT_FALSE(watch("ZZZ-ZZZ", &none));
+}
+
 // With an organiser token, only its holder creates or imports sessions.
 TEST(ServerRecordsTest, OrganiserTokenGuardsCreationAndImport) {
   ScratchDir dir;
