@@ -106,6 +106,8 @@ App::~App() = default;
 
 void App::SetConnection(std::unique_ptr<Connection> connection) {
   connection_ = std::move(connection);
+  replay_ = connection_ ? connection_->replay() : nullptr;
+  replay_playing_ = false;
   seen_generation_ = 0;
   snap_ = Snapshot();
   scene_ = Scene::kTable;
@@ -277,7 +279,7 @@ int App::SecondsLeft() const {
 }
 
 bool App::Tick(double now) {
-  bool changed = false;
+  bool changed = StepReplay(now);
   if (connection_) {
     Snapshot s;
     if (connection_->inbox().Take(&seen_generation_, &s)) {
@@ -320,6 +322,10 @@ std::string App::WhyNot(const mf::Action& a) const {
 void App::Send(const mf::Action& a, const std::string& bot_strategy) {
   if (!connection_) {
     Toast("This is a recorded view: nothing is sent.", true);
+    return;
+  }
+  if (replay_) {
+    Toast("This is a replay: nothing is played.", true);
     return;
   }
   connection_->Send(a, HaveView() ? view().version() : 0, bot_strategy);
@@ -390,6 +396,11 @@ void App::Draw(sf::RenderTarget& target, double now) {
     DrawTopBar(top);
     Rect tabs_row = full.TakeTop(ui.P(40));
     DrawTabs(tabs_row);
+    if (replay_) {
+      // Drawn before the scene so that its keys and clicks come first.
+      Rect timeline = full.TakeBottom(ui.P(options_.projector ? 66 : 58));
+      DrawTimeline(timeline);
+    }
     Rect ticker = full.TakeBottom(ui.P(30));
     DrawTicker(ticker);
     Rect main = full.Inset(ui.P(10), ui.P(6));
@@ -502,6 +513,10 @@ void App::DrawTopBar(Rect r) {
         c = sf::Color(120, 180, 255);
         tip = "Offline: the game runs on this computer with bots";
         break;
+      case Link::kReplay:
+        c = sf::Color(186, 150, 255);
+        tip = "Replay: a recorded session rebuilt by the rules engine";
+        break;
       case Link::kConnecting:
       case Link::kReconnecting:
         c = colour::kWarning;
@@ -531,6 +546,7 @@ void App::DrawTopBar(Rect r) {
       who = "Spectator";
       sub = "The public view of the forum";
     }
+    if (replay_ && !me) sub = "Replay · " + sub;
     if (me) {
       Rect badge = right.TakeLeft(right.h);
       ui.Icon(std::string("badge_") + (me->role() == mf::SOURCE    ? "source"
@@ -568,7 +584,13 @@ void App::DrawTopBar(Rect r) {
             sf::Color(255, 214, 102), false, Align::kCentre);
   const int left_s = SecondsLeft();
   Rect cbox = clock.Inset(ui.P(4), ui.P(3));
-  if (v.paused()) {
+  if (replay_) {
+    ui.Box(cbox, sf::Color(124, 92, 200), ui.P(6));
+    ui.TextIn("REPLAY", cbox.Inset(ui.P(2), 0), big ? 15 : 13, sf::Color::White, true,
+              Align::kCentre);
+    if (ui.Hover(clock))
+      ui.Tip("A recorded session: step through it with the timeline at the bottom.");
+  } else if (v.paused()) {
     ui.Box(cbox, colour::kWarning, ui.P(6));
     Rect ic = cbox.TakeLeft(cbox.h * 0.8f);
     ui.Icon("icon_pause", ic.Inset(ui.P(7)));

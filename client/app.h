@@ -15,6 +15,7 @@
 
 #include "client/assets.h"
 #include "client/connection.h"
+#include "client/timeline.h"
 #include "client/ui.h"
 #include "game.pb.h"
 
@@ -79,6 +80,15 @@ class App {
   int selected_seat() const { return selected_seat_; }
   void SelectSeat(int seat) { selected_seat_ = seat; }
 
+  // --- Replay (scene_timeline.cc) -------------------------------------------
+  // The replay being shown, nullptr in live play.
+  ReplayConnection* replay() const { return replay_; }
+  bool replay_playing() const { return replay_playing_; }
+  void SetReplayPlaying(bool on);
+  int replay_speed() const { return kReplaySpeeds[replay_speed_index_]; }  // Actions per second.
+  // The timeline's track as last drawn (tests map pixels to positions with it).
+  const TimelineGeometry& timeline_geometry() const { return timeline_geo_; }
+
  private:
   // --- Frame --------------------------------------------------------------
   void OnNewSnapshot(double now, bool first_view);
@@ -115,6 +125,9 @@ class App {
   void DrawRatification(Rect r, bool big);                                 // scene_decide.cc
   void DrawOutcome(Rect r);                                                // scene_outcome.cc
   void DrawFinal(Rect r);                                                  // scene_outcome.cc
+  void DrawTimeline(Rect r);                                               // scene_timeline.cc
+  void ReplayKeys();                                                       // scene_timeline.cc
+  bool StepReplay(double now);                                             // scene_timeline.cc
 
   // --- Acting ---------------------------------------------------------------
   // Why `a` is not possible now ("" when it is), from the connection's exact
@@ -146,6 +159,13 @@ class App {
   int last_cycle_ = -1;
   uint64_t last_error_serial_ = 0, last_notice_serial_ = 0;
   int selected_seat_ = -1;
+
+  // Replay: the connection's timeline, playing and its speed.
+  ReplayConnection* replay_ = nullptr;
+  bool replay_playing_ = false;
+  int replay_speed_index_ = 2;
+  double replay_next_ = 0;  // When playing: the time of the next step.
+  TimelineGeometry timeline_geo_;
 
   Input input_;
   WidgetMemory memory_;

@@ -41,6 +41,17 @@ const char* CliUsage() {
          "  --paused                 start paused (the lobby)\n"
          "  --view FILE              show a recorded mf.View (protobuf text format)\n"
          "\n"
+         "Replaying a finished session (timeline at the bottom; Left/Right, Space):\n"
+         "  --replay FILE            a record: `forumctl session export` file, a GameLog\n"
+         "                           (text or binary, `forumctl simulate --log`), or the\n"
+         "                           JSON of `forumctl record`\n"
+         "  --replay --server ADDR --session ID --token FACILITATOR_TOKEN\n"
+         "                           fetch the record from forumd (GetRecord)\n"
+         "  --seat N                 whose view: a seat (0-based), -1 the facilitator,\n"
+         "                           -2 the public view (the default)\n"
+         "  --replay-at N|end        start at action N (0: the beginning) or the end\n"
+         "  --play                   start playing\n"
+         "\n"
          "Window and output:\n"
          "  --size WxH               window size (default 1280x720)\n"
          "  --projector              large type, public scenes only\n"
@@ -181,10 +192,54 @@ bool ParseCli(const std::vector<std::string>& args, CliOptions* out, std::string
       }
     } else if (a == "--no-animation") {
       o.no_animation = true;
+    } else if (a == "--replay") {
+      o.replay = true;
+      if (i + 1 < args.size() && args[i + 1].rfind("--", 0) != 0) o.replay_file = args[++i];
+    } else if (a == "--token") {
+      if (!value(&o.token)) return false;
+    } else if (a == "--replay-at") {
+      if (!value(&v)) return false;
+      if (v == "end") {
+        o.replay_at_end = true;
+      } else if (!ToInt(v, 0, 100000000, &o.replay_at)) {
+        *error = "--replay-at takes an action number (0: the beginning) or 'end'";
+        return false;
+      }
+    } else if (a == "--play") {
+      o.replay_play = true;
     } else {
       *error = "unknown option " + a;
       return false;
     }
+  }
+  if (o.replay) {
+    if (o.offline || !o.view_file.empty()) {
+      *error = "--replay excludes --offline and --view";
+      return false;
+    }
+    if (!o.connect.code.empty()) {
+      *error = "--replay shows a recorded session: --join and --spectate do not apply";
+      return false;
+    }
+    if (o.token.empty()) o.token = o.connect.facilitator_token;
+    if (o.replay_file.empty()) {
+      if (!o.network || o.connect.session.empty() || o.token.empty()) {
+        *error =
+            "--replay needs a record FILE, or --server ADDR --session ID --token "
+            "FACILITATOR_TOKEN";
+        return false;
+      }
+    } else if (o.network) {
+      *error = "--replay FILE reads a file: --server does not apply (or leave out the FILE)";
+      return false;
+    }
+    o.connect.facilitator_token.clear();
+    o.replay_seat = seat_given ? o.connect.seat : -2;
+    return true;
+  }
+  if (!o.token.empty() || o.replay_at != 0 || o.replay_at_end || o.replay_play) {
+    *error = "--token, --replay-at and --play go with --replay";
+    return false;
   }
   if (o.network && o.offline) {
     *error = "--server and --offline exclude each other";
@@ -207,7 +262,6 @@ bool ParseCli(const std::vector<std::string>& args, CliOptions* out, std::string
     *error = "--join, --spectate and --facilitate need --server ADDR";
     return false;
   }
-  (void)seat_given;
   return true;
 }
 

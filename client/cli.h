@@ -24,6 +24,14 @@ struct CliOptions {
   bool bench = false;              // --bench
   double bench_seconds = 5;        // --bench-seconds S
   bool no_animation = false;       // --no-animation
+  // --replay FILE, or --replay --server ADDR --session ID --token TOKEN.
+  bool replay = false;
+  std::string replay_file;
+  std::string token;           // --token: the facilitator's token for GetRecord.
+  int replay_seat = -2;        // --seat (default: the public view of a spectator).
+  int replay_at = 0;           // --replay-at N: the position shown first (actions applied).
+  bool replay_at_end = false;  // --replay-at end
+  bool replay_play = false;    // --play: start playing.
   bool help = false;
 };
 

@@ -35,6 +35,14 @@ void Inbox::AddChat(ChatLine line) {
   Bump();
 }
 
+void Inbox::SetChat(std::vector<ChatLine> chat) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (chat.size() > kMaxChat)
+    chat.erase(chat.begin(), chat.end() - static_cast<std::ptrdiff_t>(kMaxChat));
+  s_.chat = std::move(chat);
+  Bump();
+}
+
 void Inbox::SetRoster(std::vector<Presence> roster) {
   std::lock_guard<std::mutex> lock(mu_);
   s_.roster = std::move(roster);

@@ -18,6 +18,8 @@
 
 namespace mf::client {
 
+class ReplayConnection;
+
 // Seconds on a steady clock shared by the connection threads and the renderer.
 double MonotonicSeconds();
 
@@ -59,6 +61,7 @@ enum class Link {
   kReconnecting,  // Lost; retrying with the same token.
   kLocal,         // The offline engine in this process.
   kFailed,        // Gave up (bad code, refused token...).
+  kReplay,        // A recorded session replayed in this process.
 };
 
 struct Snapshot {
@@ -86,6 +89,8 @@ class Inbox {
 
   void SetView(std::shared_ptr<const mf::View> view, int phase_seconds_left);
   void AddChat(ChatLine line);
+  // Replaces the whole chat (a replay moving back in time).
+  void SetChat(std::vector<ChatLine> chat);
   void SetRoster(std::vector<Presence> roster);
   void SetLink(Link link, std::string text);
   void SetError(std::string error);
@@ -119,6 +124,8 @@ class Connection {
   }
   // One line for the window title, e.g. "localhost:7000".
   virtual std::string Describe() const = 0;
+  // The replay's timeline when this is a replay (replay.h), else nullptr.
+  virtual ReplayConnection* replay() { return nullptr; }
 
   const Inbox& inbox() const { return inbox_; }
 

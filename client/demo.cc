@@ -33,8 +33,20 @@ std::unique_ptr<DemoGame> DemoGame::Make(const std::string& scenario, uint64_t s
 bool DemoGame::MoveFor(int seat) {
   rules::Action a = bots_[static_cast<size_t>(seat)]->Decide(rules::SeatView(state_, seat),
                                                              rngs_[static_cast<size_t>(seat)]);
-  if (state_.Apply(seat, a).ok()) return true;
-  return state_.Apply(seat, rules::Action::Make(rules::ActionType::kReady)).ok();
+  if (state_.Apply(seat, a).ok()) {
+    log_.push_back({seat, a});
+    return true;
+  }
+  const rules::Action ready = rules::Action::Make(rules::ActionType::kReady);
+  if (!state_.Apply(seat, ready).ok()) return false;
+  log_.push_back({seat, ready});
+  return true;
+}
+
+mf::GameLog DemoGame::Record() const {
+  mf::GameLog out;
+  rules::ToGameLog(state_, log_, &out);
+  return out;
 }
 
 bool DemoGame::Step(int human) {

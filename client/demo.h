@@ -9,6 +9,7 @@
 
 #include "bots/bot.h"
 #include "game.pb.h"
+#include "rules/playout.h"
 #include "rules/state.h"
 
 namespace mf::client {
@@ -38,12 +39,18 @@ class DemoGame {
                 int max_steps = 200000);
   // The wire view of `viewer` (a seat, kFacilitatorView or kSpectatorView).
   mf::View View(int viewer) const;
+  // The actions the bots played (MoveFor and Step), in order; actions
+  // applied to state() directly are not in it. With no such actions, the
+  // game's record: (scenario, seed, log) replays it (the replay's tests).
+  const std::vector<rules::LoggedAction>& log() const { return log_; }
+  mf::GameLog Record() const;
 
  private:
   rules::State state_;
   std::vector<std::unique_ptr<bots::Bot>> bots_;
   std::vector<rules::Rng> rngs_;
   rules::Rng pick_;
+  std::vector<rules::LoggedAction> log_;
 };
 
 }  // namespace mf::client

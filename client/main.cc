@@ -23,6 +23,8 @@
 #include "client/connection.h"
 #include "client/net.h"
 #include "client/offline.h"
+#include "client/record_file.h"
+#include "client/replay.h"
 
 namespace mf::client {
 namespace {
@@ -242,6 +244,39 @@ int Main(int argc, char** argv) {
     std::printf("%s", CliUsage());
     return 0;
   }
+  // A replay's record is read (and replayed) before the window opens, so
+  // that a bad file or a refused token is reported even without a display.
+  std::unique_ptr<ReplayConnection> replay;
+  if (cli.replay) {
+    ReplayRecord record;
+    const bool ok = cli.replay_file.empty()
+                        ? FetchRecord(cli.connect.server, cli.connect.session, cli.token,
+                                      cli.connect.tls, &record, &error)
+                        : LoadRecordFile(cli.replay_file, &record, &error);
+    if (!ok) {
+      std::fprintf(stderr, "forum-client: %s\n", error.c_str());
+      return 1;
+    }
+    const std::string source = record.source;
+    replay = ReplayConnection::Open(std::move(record), cli.replay_seat, &error);
+    if (!replay) {
+      std::fprintf(stderr, "forum-client: %s: %s\n", source.c_str(), error.c_str());
+      return 1;
+    }
+    if (cli.replay_at > replay->size()) {
+      std::fprintf(stderr, "forum-client: --replay-at %d: the record has %d actions\n",
+                   cli.replay_at, replay->size());
+      return 1;
+    }
+    replay->Seek(cli.replay_at_end ? replay->size() : cli.replay_at);
+    int decisions = 0;
+    for (const ReplayMark& m : replay->marks())
+      decisions += m.kind == ReplayMark::Kind::kAdopted || m.kind == ReplayMark::Kind::kRejected;
+    std::printf("replay of %s: %d actions, %zu phases, %d decisions; at %s\n", source.c_str(),
+                replay->size(), replay->phase_starts().size(), decisions,
+                replay->Label(replay->position()).c_str());
+    std::fflush(stdout);
+  }
   // SFML aborts without an X display (even off-screen): say so instead.
   const char* display = std::getenv("DISPLAY");
   if (!display || !*display) {
@@ -272,6 +307,9 @@ int Main(int argc, char** argv) {
     s.view = view;
     s.link = Link::kLive;
     app.SetSnapshot(s, MonotonicSeconds());
+  } else if (replay) {
+    app.SetConnection(std::move(replay));
+    if (cli.replay_play) app.SetReplayPlaying(true);
   } else if (cli.offline) {
     std::unique_ptr<OfflineConnection> c = OfflineConnection::Start(cli.offline_opts, &error);
     if (!c) {

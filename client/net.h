@@ -7,6 +7,7 @@
 
 #include "client/app.h"
 #include "client/connection.h"
+#include "client/replay.h"
 
 namespace mf::client {
 
@@ -16,5 +17,10 @@ namespace mf::client {
 // with `error` only for a request that cannot work (no server, no code).
 std::unique_ptr<Connection> MakeNetworkConnection(const ConnectRequest& request,
                                                   std::string* error);
+
+// Fetches the record of `session` from the forumd at `server` with GetRecord
+// (the facilitator's token) for a replay. Blocks; false with a message.
+bool FetchRecord(const std::string& server, const std::string& session, const std::string& token,
+                 bool tls, ReplayRecord* out, std::string* error);
 
 }  // namespace mf::client

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "client/net.h"
+#include "client/record_file.h"
 #include "forum.grpc.pb.h"
 #include "tools/net.h"
 
@@ -465,6 +466,36 @@ std::unique_ptr<Connection> MakeNetworkConnection(const ConnectRequest& r, std::
   ConnectRequest req = r;
   if (server.find(':') == std::string::npos) req.server = server + ":50051";
   return std::make_unique<GrpcConnection>(req);
+}
+
+bool FetchRecord(const std::string& server, const std::string& session, const std::string& token,
+                 bool tls, ReplayRecord* out, std::string* error) {
+  if (server.empty() || session.empty() || token.empty()) {
+    *error = "fetching a record needs --server ADDR, --session ID and --token TOKEN";
+    return false;
+  }
+  const std::string address = server.find(':') == std::string::npos ? server + ":50051" : server;
+  std::string roots;
+  if (tls)
+    for (const char* f : {"/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"})
+      if (roots.empty() && fs::exists(f)) roots = f;
+  auto stub = mf::Forum::NewStub(net::Connect(address, roots));
+  mf::GetRecordRequest req;
+  req.set_session(session);
+  mf::GetRecordResponse resp;
+  grpc::ClientContext ctx;
+  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+  net::Authorize(&ctx, token);
+  const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+  if (!st.ok()) {
+    *error =
+        "reading the record of session " + session + " from " + address + ": " + net::Describe(st);
+    return false;
+  }
+  *out = ReplayRecord();
+  RecordFromResponse(resp, out);
+  out->source = address + " session " + session;
+  return true;
 }
 
 }  // namespace mf::client

@@ -48,7 +48,11 @@ float App::DrawHint(Rect r) {
   const mf::Theme* theme = FindTheme(v, v.current_theme());
   const std::string theme_name = theme ? theme->name() : "this item";
   std::vector<int> chairs = CoChairs(v);
-  if (IsFacilitator(v)) {
+  if (replay_) {
+    what =
+        "This is a replay of a finished session: nothing can be played. Step through it with "
+        "the timeline below (← → an action, Shift a phase, Space plays).";
+  } else if (IsFacilitator(v)) {
     what = PhaseWord(v.phase()) + ". " +
            std::to_string(v.seats_size() - static_cast<int>(not_ready.size())) + " of " +
            std::to_string(v.seats_size()) + " states are ready.";
@@ -107,6 +111,11 @@ float App::DrawHint(Rect r) {
   else if (v.phase() != mf::GAME_OVER)
     waiting = me && !me->ready() ? "Everyone else is ready: the phase ends when you are."
                                  : "Everyone is ready.";
+  if (replay_)
+    waiting = v.phase() == mf::GAME_OVER ? "The session is over: this is its final state."
+              : not_ready.empty()
+                  ? "At this moment everyone was ready."
+                  : "At this moment the forum was waiting for " + Names(v, not_ready, 4) + ".";
   const float size = 13.5f;
   const Rect text{r.x + ui.P(12), r.y, r.w - ui.P(20), r.h};
   const float h1 = ui.Paragraph(what, text, size, colour::kText, true, 5, false);

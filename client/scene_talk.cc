@@ -178,6 +178,11 @@ void App::DrawChat(Rect r) {
     ui.TextIn(show_all ? "No messages yet." : "No messages in this channel yet.",
               msgs.Inset(0, msgs.h / 2 - ui.P(10)), 13, colour::kMuted, false, Align::kCentre);
   // Input.
+  if (replay_) {
+    ui.TextIn("A replay: the messages sent up to this moment of the session.", input, 12,
+              colour::kMuted);
+    return;
+  }
   if (IsSpectator(v)) {
     ui.TextIn("Spectators read the public channel.", input, 12, colour::kMuted);
     return;

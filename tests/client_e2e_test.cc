@@ -10,6 +10,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include <SFML/Graphics/Image.hpp>
 #include <SFML/Graphics/RenderTexture.hpp>
 
 #include <chrono>
@@ -20,6 +21,7 @@
 
 #include "client/app.h"
 #include "client/net.h"
+#include "client/replay.h"
 #include "client/view_util.h"
 #include "forum.grpc.pb.h"
 #include "tools/net.h"
@@ -387,6 +389,107 @@ TEST(ClientEndToEnd, ReconnectsAndResumesTheSeatAfterAServerRestart) {
   ASSERT_TRUE(p.Click("button.statement"));
   EXPECT_TRUE(
       p.WaitFor([](const mf::View& v) { return v.seats(0).statement_position() >= 0; }, 10));
+  std::filesystem::remove_all(dir);
+}
+
+// A finished session replayed from the server: its record fetched with
+// GetRecord (the facilitator's token), rebuilt to the server's own state
+// hash, and `forum-client --replay --server ...` drawing it with its timeline.
+TEST(ClientEndToEnd, ReplaysAFinishedSessionFetchedFromForumd) {
+  const std::string dir = std::string(MF_TEST_TMP_DIR) + "/e2e_replay_" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  Forumd forumd(dir);
+  ASSERT_FALSE(forumd.address().empty()) << "forumd did not start";
+  auto stub = mf::Forum::NewStub(net::Connect(forumd.address()));
+  mf::CreateSessionRequest create;
+  create.set_scenario("classroom-8");
+  create.set_seed(4);
+  create.set_timer_preset("none");
+  create.set_bot_pace_ms(0);
+  for (int s = 0; s < 8; ++s) {
+    auto* b = create.add_bots();
+    b->set_seat(s);
+    b->set_strategy("easy");
+  }
+  mf::CreateSessionResponse session;
+  {
+    grpc::ClientContext ctx;
+    const grpc::Status st = stub->CreateSession(&ctx, create, &session);
+    ASSERT_TRUE(st.ok()) << net::Describe(st);
+  }
+  // Bots in every seat: the game runs to its end on its own.
+  mf::GetRecordResponse record;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(90);
+  while (std::chrono::steady_clock::now() < deadline) {
+    grpc::ClientContext ctx;
+    net::Authorize(&ctx, session.facilitator_token());
+    mf::GetRecordRequest req;
+    req.set_session(session.session());
+    const grpc::Status st = stub->GetRecord(&ctx, req, &record);
+    ASSERT_TRUE(st.ok()) << net::Describe(st);
+    if (record.finished()) break;
+    std::this_thread::sleep_for(std::chrono::milliseconds(100));
+  }
+  ASSERT_TRUE(record.finished()) << "the bots did not finish the game";
+  const int actions = record.log().entries_size();
+  ASSERT_GT(actions, 100);
+
+  // In this process: the record fetched and replayed to the server's hash.
+  ReplayRecord fetched;
+  std::string error;
+  ASSERT_TRUE(FetchRecord(forumd.address(), session.session(), session.facilitator_token(), false,
+                          &fetched, &error))
+      << error;
+  EXPECT_TRUE(fetched.finished);
+  EXPECT_EQ(fetched.log.entries_size(), actions);
+  EXPECT_EQ(fetched.action_ms.size(), static_cast<size_t>(actions));
+  EXPECT_EQ(fetched.expected_hash, record.state_hash());
+  std::unique_ptr<ReplayConnection> replay =
+      ReplayConnection::Open(fetched, rules::kFacilitatorView, &error);
+  ASSERT_TRUE(replay) << error;
+  replay->Seek(replay->size());
+  EXPECT_EQ(replay->state().Hash(), record.state_hash());
+  EXPECT_TRUE(replay->state().IsTerminal());
+  EXPECT_EQ(replay->CurrentView().phase(), mf::GAME_OVER);
+
+  // The binary, as the projector would run it.
+  const std::string png = dir + "/replay.png";
+  auto run = [](const std::string& args, std::string* out) {
+    const std::string cmd = std::string(MF_FORUM_CLIENT) + " " + args + " 2>&1";
+    FILE* p = popen(cmd.c_str(), "r");
+    if (!p) return -1;
+    char buf[512];
+    while (fgets(buf, sizeof buf, p)) *out += buf;
+    const int status = pclose(p);
+    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  };
+  std::string out;
+  const std::string server = "--replay --server " + forumd.address() + " --session " +
+                             session.session() + " --token " + session.facilitator_token();
+  ASSERT_EQ(run(server + " --replay-at end --screenshot " + png + " --after-ms 300", &out), 0)
+      << out;
+  EXPECT_NE(out.find(std::to_string(actions) + " actions"), std::string::npos) << out;
+  EXPECT_NE(out.find("game over · action " + std::to_string(actions) + "/"), std::string::npos)
+      << out;
+  sf::Image img;
+  ASSERT_TRUE(img.loadFromFile(png));
+  ASSERT_EQ(img.getSize(), sf::Vector2u(1280, 720));
+  // The timeline's dark bar across the bottom, its thumb at the right end.
+  int bar = 0;
+  for (unsigned y = 720 - 50; y < 720 - 6; ++y)
+    for (unsigned x = 0; x < 1280; ++x) {
+      const sf::Color c = img.getPixel(x, y);
+      bar += std::abs(c.r - 28) <= 3 && std::abs(c.g - 40) <= 3 && std::abs(c.b - 54) <= 3;
+    }
+  EXPECT_GT(bar, 1280 * 44 * 4 / 10);
+  // A wrong token is refused with the server's reason.
+  out.clear();
+  EXPECT_EQ(run("--replay --server " + forumd.address() + " --session " + session.session() +
+                    " --token not-the-token",
+                &out),
+            1);
+  EXPECT_NE(out.find("reading the record of session"), std::string::npos) << out;
   std::filesystem::remove_all(dir);
 }
 
