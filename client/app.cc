@@ -366,7 +366,7 @@ std::vector<Scene> App::Tabs() const {
            Scene::kTalk,  Scene::kDecide, Scene::kOutcome};
   }
   if (v.phase() == mf::GAME_OVER) out.push_back(Scene::kFinal);
-  if (IsFacilitator(v)) out.push_back(Scene::kControl);
+  if (IsFacilitator(v) && !replay_) out.push_back(Scene::kControl);  // Nothing to run in a replay.
   return out;
 }
 
@@ -546,7 +546,9 @@ void App::DrawTopBar(Rect r) {
       who = "Spectator";
       sub = "The public view of the forum";
     }
-    if (replay_ && !me) sub = "Replay · " + sub;
+    if (replay_ && !me)
+      sub = IsFacilitator(v) ? "Replay · the facilitator's view: everything"
+                             : "Replay · the public view of the forum";
     if (me) {
       Rect badge = right.TakeLeft(right.h);
       ui.Icon(std::string("badge_") + (me->role() == mf::SOURCE    ? "source"

@@ -106,7 +106,7 @@ void App::DrawTally(Rect r, bool big) {
   const int n = v.seats_size();
   const int voted = n - static_cast<int>(tally_target_[0]);
   Rect title = in.TakeTop(ui.P(20 * k));
-  ui.TextIn("LIVE TALLY", title, 12 * k, colour::kMuted, true);
+  ui.TextIn(replay_ ? "TALLY AT THIS MOMENT" : "LIVE TALLY", title, 12 * k, colour::kMuted, true);
   ui.TextIn(std::to_string(voted) + " of " + std::to_string(n) + " have voted", title, 12 * k,
             colour::kMuted, false, Align::kRight);
   in.TakeTop(ui.P(4));

@@ -334,6 +334,14 @@ TEST(ReplayConnection, ChatFollowsTheTimelineAndTheViewer) {
 TEST(ReplayConnection, JumpCostOnWorkshop30) {
   const mf::GameLog log = BotGame("workshop-30", 2);
   ASSERT_GT(log.entries_size(), 500);
+  {
+    // Kept for screenshots: forum-client --replay
+    // <build>/tests/client_tmp/replay/workshop-30.textproto
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(log, &text);
+    fs::create_directories(MF_TEST_TMP_DIR);
+    std::ofstream(fs::path(MF_TEST_TMP_DIR) / "workshop-30.textproto") << text;
+  }
   for (int every : {8, 32, 128}) {
     const auto t_open = std::chrono::steady_clock::now();
     auto c = OpenReplay(log, rules::kSpectatorView, every);
