@@ -7,8 +7,9 @@ foreach(f IN LISTS SCENARIOS)
   file(READ "${f}" content HEX)
   string(REGEX REPLACE "([0-9a-f][0-9a-f])" "0x\\1," bytes "${content}")
   string(MAKE_C_IDENTIFIER "${stem}" ident)
-  string(APPEND body "static const char k_${ident}[] = {${bytes} 0};\n")
-  string(APPEND table "      {\"${stem}\", k_${ident}},\n")
+  # unsigned: scenario files are UTF-8 (bytes above 0x7f).
+  string(APPEND body "static const unsigned char k_${ident}[] = {${bytes} 0};\n")
+  string(APPEND table "      {\"${stem}\", reinterpret_cast<const char*>(k_${ident})},\n")
 endforeach()
 file(WRITE "${OUT}.tmp" "// Generated from rules/scenarios/*.textproto by rules/embed.cmake. Do not edit.
 #include \"rules/scenario.h\"

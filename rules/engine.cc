@@ -152,11 +152,32 @@ void State::Log(EventType t, int a, int b, int c, uint64_t private_to) {
 // The entry for change
 // ---------------------------------------------------------------------------
 
+namespace {
+// Actions that change what the others are deciding about (see
+// State::context_version); a change of phase counts whatever the action.
+bool ChangesContext(ActionType t) {
+  switch (t) {
+    case ActionType::kTableDraft:
+    case ActionType::kAmend:
+    case ActionType::kAcceptAmendment:
+    case ActionType::kRejectAmendment:
+    case ActionType::kWithdrawAmendment:
+    case ActionType::kWithdrawDraft:
+    case ActionType::kInjectEvent:
+      return true;
+    default:
+      return false;
+  }
+}
+}  // namespace
+
 Result State::Apply(int actor, const Action& action) {
+  const int serial_before = phase_serial_;
   Result r = Dispatch(actor, action, /*apply=*/true);
   if (r.ok()) {
     ++version_;
     if (actor >= 0 && phase_ != mf::GAME_OVER) MaybeEndPhase();
+    if (phase_serial_ != serial_before || ChangesContext(action.type)) context_version_ = version_;
   }
   return r;
 }

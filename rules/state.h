@@ -196,6 +196,13 @@ class State {
   std::shared_ptr<const Scenario> scenario_ptr() const { return scenario_; }
   uint64_t seed() const { return seed_; }
   uint64_t version() const { return version_; }
+  // The version of the last change that can invalidate a decision taken on an
+  // older view: a new phase or cycle, the text on the table (tabled, amended,
+  // withdrawn), a world event. Votes, statements, endorsements, readiness,
+  // priorities and deals add to the state without changing the choice in
+  // front of the others, so a decision based on any version at or after this
+  // one is still current (the engine checks its legality anyway).
+  uint64_t context_version() const { return context_version_; }
   int num_seats() const { return n_; }
   int cycle() const { return cycle_; }
   mf::Phase phase() const { return phase_; }
@@ -294,6 +301,7 @@ class State {
   Rng rng_;
   int n_ = 0;
   uint64_t version_ = 0;
+  uint64_t context_version_ = 0;
   int cycle_ = 1;
   mf::Phase phase_ = mf::CIVIL_SOCIETY;
   int phase_serial_ = 0;

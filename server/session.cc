@@ -202,6 +202,14 @@ bool Session::Restore(const StoredSession& stored, std::string* error) {
     seat.strategy = s.strategy;
     seat.auto_bot = s.auto_bot;
   }
+  // The phase clock is replayed too, with the stored times of the actions,
+  // so that the phase in progress goes on with the time it had left.
+  const auto phase_ms = [this] {
+    return int64_t{1000} * clock_.seconds[static_cast<int>(state_.phase()) & 7];
+  };
+  int serial = state_.phase_serial(), ext = state_.extension_seconds();
+  bool paused = state_.paused();
+  int64_t left_ms = phase_ms(), running_since = created_ms_;
   std::string chain;
   for (const StoredAction& a : stored.actions) {
     if (a.seq != record_.size() + 1) {
@@ -234,8 +242,32 @@ bool Session::Restore(const StoredSession& stored, std::string* error) {
       return false;
     }
     record_.push_back(std::move(entry));
+    if (state_.phase_serial() != serial) {
+      serial = state_.phase_serial();
+      ext = state_.extension_seconds();
+      left_ms = phase_ms() + int64_t{1000} * ext;
+      running_since = a.at_ms;
+      paused = false;
+    }
+    if (state_.extension_seconds() != ext) {
+      left_ms += int64_t{1000} * (state_.extension_seconds() - ext);
+      ext = state_.extension_seconds();
+    }
+    if (state_.paused() != paused) {
+      if (state_.paused())
+        left_ms -= a.at_ms - running_since;
+      else
+        running_since = a.at_ms;
+      paused = state_.paused();
+    }
   }
   chain_ = chain;
+  if (!state_.IsTerminal() && phase_ms() > 0) {
+    if (!paused) left_ms -= NowMs() - running_since;
+    // Whoever was at the table needs a moment to come back after an outage:
+    // a phase that ran out meanwhile gets up to kRestartGraceMs more.
+    restored_left_ms_ = std::max(left_ms, std::min(phase_ms(), kRestartGraceMs));
+  }
   for (const StoredMessage& m : stored.messages) {
     mf::ChatMessage msg;
     if (msg.ParseFromString(m.message)) chat_.push_back(std::move(msg));
@@ -467,11 +499,20 @@ void Session::Act(int slot, const mf::Action& proto, std::optional<uint64_t> bas
       done(o, state_.version(), state_.phase());
       OpDone();
     };
-    if (based_on && *based_on != state_.version())
+    // Stale only when what the others did since changes the choice (a new
+    // phase, the text on the table, a world event): a vote or a statement
+    // in between does not (rules::State::context_version).
+    if (based_on && *based_on > state_.version())
+      return finish(Outcome::Error(StatusCode::INVALID_ARGUMENT,
+                                   "based_on_version " + std::to_string(*based_on) +
+                                       " is ahead of the game (version " +
+                                       std::to_string(state_.version()) + ")"));
+    if (based_on && *based_on < state_.context_version())
       return finish(Outcome::Error(
           StatusCode::FAILED_PRECONDITION,
-          "your view is out of date (version " + std::to_string(*based_on) + ", the game is at " +
-              std::to_string(state_.version()) + "): decide again on the latest view"));
+          "your view is out of date (version " + std::to_string(*based_on) + "; since version " +
+              std::to_string(state_.context_version()) +
+              " the phase or the text on the table changed): decide again on the latest view"));
     rules::Action action;
     std::string why;
     if (!rules::ActionFromProto(proto, *scenario_, &action, &why))
@@ -906,6 +947,11 @@ void Session::UpdateClock() {
     const int secs = clock_.seconds[static_cast<int>(state_.phase()) & 7];
     clock_enabled_ = secs > 0;
     remaining_ = std::chrono::seconds(secs);
+    if (restored_left_ms_ >= 0) {  // The phase in progress when the server stopped.
+      remaining_ = std::chrono::milliseconds(restored_left_ms_);
+      clock_ext_ = state_.extension_seconds();  // Counted in it already.
+      restored_left_ms_ = -1;
+    }
     deadline_ = now + remaining_;
     clock_paused_ = false;
     armed_ = {};

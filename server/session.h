@@ -39,6 +39,9 @@ namespace mf::server {
 // kFacilitatorView / kSpectatorView).
 constexpr int kFacilitator = -1;
 constexpr int kSpectator = -2;
+// After a restart, a phase clock that ran out during the outage (or nearly)
+// gets this much time (at most the phase's length) so people can come back.
+constexpr int64_t kRestartGraceMs = 30000;
 
 // A subscriber's stream, as the session sees it. Called on the strand only;
 // implementations never block.
@@ -223,6 +226,8 @@ class Session : public std::enable_shared_from_this<Session> {
   bool clock_enabled_ = false, clock_paused_ = false;
   std::chrono::steady_clock::time_point deadline_, armed_;
   std::chrono::steady_clock::duration remaining_{};
+  // After Restore: what the phase in progress had left (ms; -1: none).
+  int64_t restored_left_ms_ = -1;
 };
 
 }  // namespace mf::server

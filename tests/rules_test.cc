@@ -181,6 +181,31 @@ TEST_F(RulesTest, TheCoChairsTableTheDraft) {
   EXPECT_EQ(st().draft()->form, mf::GUIDING_PRINCIPLES);
 }
 
+TEST_F(RulesTest, ContextVersionMovesWithThePhaseAndTheTextOnly) {
+  ASSERT_TRUE(AdvanceUntil(&st(), mf::STATEMENTS));
+  const uint64_t entered = st().context_version();
+  EXPECT_EQ(entered, st().version());  // The advance changed the phase.
+  // Statements and readiness add to the state without changing the choice.
+  const int other = Ordinary();
+  ASSERT_TRUE(Accepted(&st(), other, StatementAction(50, "ours")));
+  ASSERT_TRUE(Accepted(&st(), other, ReadyAction()));
+  EXPECT_GT(st().version(), entered);
+  EXPECT_EQ(st().context_version(), entered);
+  // A new phase and a tabled draft do.
+  ASSERT_TRUE(AdvanceOnce(&st()));
+  ASSERT_EQ(st().phase(), mf::DRAFTING);
+  EXPECT_EQ(st().context_version(), st().version());
+  ASSERT_TRUE(Accepted(&st(), other, ReadyAction()));
+  EXPECT_LT(st().context_version(), st().version());
+  ASSERT_TRUE(Accepted(&st(), st().co_chair(0), TableAction(40, mf::GUIDING_PRINCIPLES)));
+  EXPECT_EQ(st().context_version(), st().version());
+  // A refused action changes neither.
+  const uint64_t v = st().version();
+  EXPECT_TRUE(Rejected(&st(), other, TableAction(50, mf::CHAIRS_SUMMARY), mf::NOT_YOUR_TURN));
+  EXPECT_EQ(st().version(), v);
+  EXPECT_EQ(st().context_version(), v);
+}
+
 TEST_F(RulesTest, WithoutADraftTheCoChairsWorkingPaperIsUsed) {
   ASSERT_TRUE(AdvanceUntil(&st(), mf::STATEMENTS));
   ASSERT_TRUE(Accepted(&st(), st().co_chair(0), StatementAction(40)));

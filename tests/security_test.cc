@@ -224,7 +224,7 @@ TEST(SecurityFloodTest, OneClientsFloodIsExhaustedWhileAnotherIsServed) {
       mf::Channel everyone;
       everyone.set_everyone(true);
       while (!stop) {
-        const grpc::Status st = c.Act(s.session(), flooder, Ready(), version + 1);  // Stale.
+        const grpc::Status st = c.Act(s.session(), flooder, Ready(), version + 1);  // Refused.
         (st.error_code() == StatusCode::RESOURCE_EXHAUSTED ? exhausted : other)++;
       }
     });

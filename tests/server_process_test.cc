@@ -165,6 +165,81 @@ TEST(ServerProcessTest, SigkillMidSessionLosesNoAcknowledgedActionAndTheGameFini
   EXPECT_EQ(third.Stop(SIGTERM), 0);
 }
 
+// The phase in progress goes on after a restart with the time it had left
+// (paused or not); one that ran out during the outage gets a short grace.
+TEST(ServerProcessTest, ThePhaseClockResumesWhereItStoodAfterARestart) {
+  ScratchDir dir;
+  auto seconds_left = [](Client* c, const mf::CreateSessionResponse& s, mf::Phase* phase) {
+    Watcher w(c->stub(), s.session(), s.facilitator_token());
+    int left = -1;
+    w.WaitFor([&](const mf::ServerEvent& e) {
+      if (!e.has_view()) return false;
+      left = e.phase_seconds_left();
+      *phase = e.view().phase();
+      return true;
+    });
+    return left;
+  };
+  auto all_phases = [](int secs) {
+    return [secs](mf::CreateSessionRequest* r) {
+      auto* t = r->mutable_timers();
+      t->set_civil_society(secs);
+      t->set_statements(secs);
+      t->set_drafting(secs);
+      t->set_decision(secs);
+      t->set_ratification(secs);
+      t->set_implementation(secs);
+    };
+  };
+  mf::Action resume, pause;
+  resume.mutable_resume();
+  pause.mutable_pause();
+  mf::CreateSessionResponse running, paused, lapsed;
+  mf::Phase phase_running{}, phase_paused{}, phase_lapsed{};
+  int paused_left = -1;
+  {
+    ForumdProcess forumd(dir.path());
+    ASSERT_FALSE(forumd.address().empty());
+    Client c(forumd.address());
+    running = c.Create("classroom-8", {}, 1, all_phases(600));
+    paused = c.Create("classroom-8", {}, 2, all_phases(600));
+    lapsed = c.Create("classroom-8", {}, 3, all_phases(6));
+    for (const auto* s : {&running, &paused, &lapsed})
+      c.Facilitate(s->session(), s->facilitator_token(), resume);  // If created paused.
+    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
+    ASSERT_TRUE(c.Facilitate(paused.session(), paused.facilitator_token(), pause).ok());
+    paused_left = seconds_left(&c, paused, &phase_paused);  // 0 while paused...
+    EXPECT_EQ(paused_left, 0);
+    EXPECT_LE(seconds_left(&c, running, &phase_running), 598);
+    seconds_left(&c, lapsed, &phase_lapsed);
+    EXPECT_EQ(forumd.Stop(SIGKILL), -SIGKILL);
+  }
+  std::this_thread::sleep_for(std::chrono::seconds(5));  // The lapsed phase runs out.
+  ForumdProcess again(dir.path());
+  ASSERT_FALSE(again.address().empty());
+  Client c(again.address());
+  mf::Phase phase{};
+  // About 7.5 s have gone since the phase began: not 600 again.
+  const int left = seconds_left(&c, running, &phase);
+  EXPECT_EQ(phase, phase_running);
+  EXPECT_LE(left, 594);
+  EXPECT_GE(left, 570);
+  // Paused at the kill: still paused, and resuming gives back what it had
+  // (about 597.5 s), not the full phase and not minus the outage.
+  EXPECT_EQ(seconds_left(&c, paused, &phase), 0);
+  EXPECT_EQ(phase, phase_paused);
+  ASSERT_TRUE(c.Facilitate(paused.session(), paused.facilitator_token(), resume).ok());
+  const int resumed = seconds_left(&c, paused, &phase);
+  EXPECT_LE(resumed, 598);
+  EXPECT_GE(resumed, 590);
+  // Ran out during the outage: the same phase, with its grace (its 6 s).
+  const int grace = seconds_left(&c, lapsed, &phase);
+  EXPECT_EQ(phase, phase_lapsed);
+  EXPECT_GE(grace, 4);
+  EXPECT_LE(grace, 6);
+  EXPECT_EQ(again.Stop(SIGTERM), 0);
+}
+
 TEST(ServerProcessTest, SigtermTellsTheStreamsAndExitsZero) {
   ScratchDir dir;
   ForumdProcess forumd(dir.path(), "full");

@@ -244,6 +244,39 @@ TEST_F(ServerTest, ThePhaseClockEndsAPhaseAndHonoursPause) {
   EXPECT_EQ(paused->phase_seconds_left(), 0);  // The clock stands still while paused.
 }
 
+TEST_F(ServerTest, OnlyAChangedChoiceMakesAViewStale) {
+  auto s = NewSession();
+  const std::string t0 = client_->JoinOk(s.join_code(), 0);
+  const std::string t1 = client_->JoinOk(s.join_code(), 1);
+  mf::Action resume;
+  resume.mutable_resume();
+  client_->Facilitate(s.session(), s.facilitator_token(), resume);  // If it was paused.
+  Watcher w(client_->stub(), s.session(), t0);
+  auto v = w.WaitView([](const mf::View& x) { return !x.paused(); });
+  ASSERT_TRUE(v);
+  const uint64_t seen = v->version();
+  const mf::Phase phase = v->phase();
+  // Another seat's readiness in between does not change seat 0's choice.
+  ASSERT_TRUE(client_->Act(s.session(), t1, Ready()).ok());
+  mf::ActResponse resp;
+  ASSERT_TRUE(client_->Act(s.session(), t0, Ready(), seen, &resp).ok());
+  EXPECT_EQ(resp.version(), seen + 2);
+  // A new phase does: a decision taken on a view from the old one is refused
+  // and changes nothing.
+  mf::Action advance;
+  advance.mutable_advance();
+  ASSERT_TRUE(client_->Facilitate(s.session(), s.facilitator_token(), advance).ok());
+  auto next = w.WaitView([&](const mf::View& x) { return x.phase() != phase; });
+  ASSERT_TRUE(next);
+  const uint64_t before = RecordSize(s);
+  const grpc::Status st = client_->Act(s.session(), t1, Ready(), seen + 1);
+  EXPECT_EQ(st.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_NE(st.error_message().find("out of date"), std::string::npos) << st.error_message();
+  EXPECT_EQ(RecordSize(s), before);
+  // On the new view it goes through.
+  EXPECT_TRUE(client_->Act(s.session(), t1, Ready(), next->version()).ok());
+}
+
 TEST_F(ServerTest, RefusalsCarryTheirStatusAndChangeNothing) {
   auto a = NewSession();
   auto b = NewSession();
@@ -287,9 +320,9 @@ TEST_F(ServerTest, RefusalsCarryTheirStatusAndChangeNothing) {
   EXPECT_EQ(code(client_->Act(a.session(), a.facilitator_token(), Ready())),
             StatusCode::PERMISSION_DENIED);
 
-  // Stale view, wrong phase, malformed, oversized.
+  // A version from the future, wrong phase, malformed, oversized.
   EXPECT_EQ(code(client_->Act(a.session(), t0, Ready(), version + 5)),
-            StatusCode::FAILED_PRECONDITION);
+            StatusCode::INVALID_ARGUMENT);
   mf::Action vote;
   vote.mutable_vote()->set_choice(mf::SUPPORT);
   EXPECT_EQ(code(client_->Act(a.session(), t0, vote)), StatusCode::FAILED_PRECONDITION);
@@ -324,15 +357,16 @@ TEST(ServerLimitsTest, FloodIsAnsweredWithResourceExhausted) {
   auto s = c.Create("classroom-8");
   const std::string t0 = c.JoinOk(s.join_code(), 0);
   const auto version = c.Record(s.session(), s.facilitator_token()).version();
-  int exhausted = 0, stale = 0;
+  int exhausted = 0, refused = 0;
   for (int i = 0; i < 40; ++i) {
-    const grpc::Status st = c.Act(s.session(), t0, Ready(), version + 1);  // Always stale.
+    // Always refused: a version the game has not reached.
+    const grpc::Status st = c.Act(s.session(), t0, Ready(), version + 1);
     if (st.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED) ++exhausted;
-    if (st.error_code() == grpc::StatusCode::FAILED_PRECONDITION) ++stale;
+    if (st.error_code() == grpc::StatusCode::INVALID_ARGUMENT) ++refused;
   }
   EXPECT_GT(exhausted, 0);
-  EXPECT_GT(stale, 0);
-  EXPECT_EQ(exhausted + stale, 40);
+  EXPECT_GT(refused, 0);
+  EXPECT_EQ(exhausted + refused, 40);
   const auto rec = c.Record(s.session(), s.facilitator_token());
   EXPECT_EQ(rec.version(), version);
 }

@@ -58,7 +58,9 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
   }
   void WaitDone() {
     std::unique_lock<std::mutex> lock(mu_);
-    cv_.wait(lock, [this] { return done_; });
+    // The stream has ended and no Act call is still out (its callback
+    // touches this object).
+    cv_.wait(lock, [this] { return done_ && !in_flight_; });
   }
   bool has_view() {
     std::lock_guard<std::mutex> lock(mu_);
@@ -121,7 +123,7 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
         Record(now - t0_);
         awaiting_ = 0;
       }
-      has_action_ = !in_flight_ && net::LightPolicy(v, brief_, &action_);
+      has_action_ = !in_flight_ && v.version() >= acked_ && net::LightPolicy(v, brief_, &action_);
       if (in_flight_) last_view_.Swap(ev_.mutable_view());  // Decide once the answer is in.
     }
     StartRead(&ev_);
@@ -176,11 +178,16 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
     }
     std::lock_guard<std::mutex> lock(mu_);
     in_flight_ = false;
+    // Decide again only on a view that already shows this action's effect
+    // (otherwise the next view decides).
+    const uint64_t own = st.ok() ? call->resp.version() : 0;
+    acked_ = std::max(acked_, own);
     if (last_view_.version() > 0 || last_view_.seats_size() > 0) {
-      has_action_ =
-          last_view_.version() >= version_seen_ && net::LightPolicy(last_view_, brief_, &action_);
+      has_action_ = last_view_.version() >= version_seen_ && last_view_.version() >= own &&
+                    net::LightPolicy(last_view_, brief_, &action_);
       last_view_.Clear();
     }
+    cv_.notify_all();
   }
 
   mf::Forum::Stub* stub_;
@@ -200,6 +207,7 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
   mf::Brief brief_;  // From the stream's first (complete) view.
   Clock::time_point t0_;
   uint64_t awaiting_ = 0;
+  uint64_t acked_ = 0;  // The version after this seat's last accepted action.
   std::vector<std::pair<uint64_t, Clock::time_point>> arrivals_;
 };
 
