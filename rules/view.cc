@@ -164,22 +164,25 @@ std::vector<ScoreBreakdown> SeatView::VisibleScores(std::vector<int>* seats) con
   return out;
 }
 
-void MakeView(const SeatView& v, mf::View* out, int max_events) {
+void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
   out->Clear();
   const int n = v.num_seats();
+  const bool st = parts.static_fields;
   out->set_version(v.version());
-  out->set_scenario(v.scenario_id());
-  out->set_title(v.title());
-  out->set_description(v.description());
-  *out->mutable_caucuses() = v.caucuses();
-  *out->mutable_observers() = v.observers();
+  if (st) {
+    out->set_scenario(v.scenario_id());
+    out->set_title(v.title());
+    out->set_description(v.description());
+    *out->mutable_caucuses() = v.caucuses();
+    *out->mutable_observers() = v.observers();
+    out->set_cycles(v.cycles());
+    out->set_decision_rule(v.decision_rule());
+  }
   out->set_viewer(v.viewer());
   out->set_cycle(v.cycle());
-  out->set_cycles(v.cycles());
   out->set_phase(v.phase());
   out->set_phase_serial(v.phase_serial());
   out->set_paused(v.paused());
-  out->set_decision_rule(v.decision_rule());
   if (v.current_theme() >= 0) out->set_current_theme(v.theme(v.current_theme()).id);
   for (int t : v.agenda()) out->add_agenda(v.theme(t).id);
   out->set_agenda_index(v.agenda_index());
@@ -208,7 +211,7 @@ void MakeView(const SeatView& v, mf::View* out, int max_events) {
     s->set_sovereignty_sensitivity(v.sovereignty_sensitivity(i));
     s->set_economy(v.economy(i));
   }
-  for (int t = 0; t < v.num_themes(); ++t) {
+  for (int t = 0; st && t < v.num_themes(); ++t) {
     const ThemeData& d = v.theme(t);
     auto* th = out->add_themes();
     th->set_id(d.id);
@@ -221,14 +224,14 @@ void MakeView(const SeatView& v, mf::View* out, int max_events) {
     th->set_civil_society_position(d.civil_society_position);
   }
   if (v.is_seat()) {
-    BriefOut(v, *v.brief(v.viewer()), out->mutable_brief());
+    if (st) BriefOut(v, *v.brief(v.viewer()), out->mutable_brief());
     out->set_implement_level(v.own()->implement);
     out->set_enforcement_level(v.own()->enforcement);
   } else {
     out->set_implement_level(-1);
   }
   if (v.is_facilitator()) {
-    for (int i = 0; i < n; ++i) BriefOut(v, *v.brief(i), out->add_all_briefs());
+    for (int i = 0; st && i < n; ++i) BriefOut(v, *v.brief(i), out->add_all_briefs());
     out->set_state_hash(v.state_hash_for_facilitator());
   }
   if (const Text* d = v.draft()) TextOut(v, *d, out->mutable_draft());
@@ -306,7 +309,7 @@ void MakeView(const SeatView& v, mf::View* out, int max_events) {
   const auto& events = v.all_events();
   std::vector<int> picked;
   for (int i = static_cast<int>(events.size()) - 1;
-       i >= 0 && static_cast<int>(picked.size()) < max_events; --i)
+       i >= 0 && static_cast<int>(picked.size()) < parts.max_events; --i)
     if (v.CanSeeEvent(events[i])) picked.push_back(i);
   for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
     const EventRec& e = events[*it];

@@ -135,7 +135,17 @@ class SeatView {
   int viewer_;
 };
 
-// Builds the wire view. `max_events` bounds the recent events included.
-void MakeView(const SeatView& v, mf::View* out, int max_events = 50);
+// What a wire view holds besides the state of play.
+struct ViewParts {
+  // The fields that never change in a session (scenario, title, description,
+  // cycles, decision rule, themes, briefs, caucuses, observers): a stream's
+  // first view needs them, the following ones do not.
+  bool static_fields = true;
+  // The most recent events included.
+  int max_events = 50;
+};
+
+// Builds the wire view.
+void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts = ViewParts());
 
 }  // namespace mf::rules

@@ -689,12 +689,15 @@ std::shared_ptr<mf::ServerEvent> Session::MakeViewEvent(int viewer, bool full) c
   auto arena = std::make_shared<google::protobuf::Arena>(arena_options);
   std::shared_ptr<mf::ServerEvent> ev(
       arena, google::protobuf::Arena::CreateMessage<mf::ServerEvent>(arena.get()));
-  rules::MakeView(rules::SeatView(state_, viewer), ev->mutable_view());
+  // After a stream's first view, only what changes is built and sent (the
+  // static fields are omitted) with the most recent events (clients show
+  // fewer than that; the first view carries a longer backlog).
+  rules::ViewParts parts;
+  parts.static_fields = full;
+  parts.max_events = full ? 50 : kEventsPerChange;
+  rules::MakeView(rules::SeatView(state_, viewer), ev->mutable_view(), parts);
   ev->set_phase_seconds_left(SecondsLeft());
-  if (!full) {
-    ClearStaticFields(ev->mutable_view());
-    ev->set_static_omitted(true);
-  }
+  ev->set_static_omitted(!full);
   return ev;
 }
 

@@ -42,6 +42,8 @@ constexpr int kSpectator = -2;
 // After a restart, a phase clock that ran out during the outage (or nearly)
 // gets this much time (at most the phase's length) so people can come back.
 constexpr int64_t kRestartGraceMs = 30000;
+// Events carried by a view after a stream's first one (which has 50).
+constexpr int kEventsPerChange = 20;
 
 // A subscriber's stream, as the session sees it. Called on the strand only;
 // implementations never block.

@@ -17,6 +17,7 @@
 #include "rules/rng.h"
 #include "rules/state.h"
 #include "rules/view.h"
+#include "server/view_static.h"
 #include "test_scale.h"
 #include "test_util.h"
 
@@ -451,6 +452,19 @@ TEST_P(RandomPlay, EveryListedLegalActionPassesCheckAndRoundTrips) {
   for (int s = first; s < last; ++s) {
     MakeView(SeatView(st, s), &v);
     if (v.viewer() != s) return ::testing::AssertionFailure() << "viewer " << v.viewer();
+    // The view of a change (what forumd sends after a stream's first view)
+    // is the whole view without its static fields and with fewer events.
+    static mf::View change, expected;
+    ViewParts parts;
+    parts.static_fields = false;
+    parts.max_events = 5;
+    MakeView(SeatView(st, s), &change, parts);
+    expected = v;
+    server::ClearStaticFields(&expected);
+    if (expected.events_size() > parts.max_events)
+      expected.mutable_events()->DeleteSubrange(0, expected.events_size() - parts.max_events);
+    if (!google::protobuf::util::MessageDifferencer::Equals(change, expected))
+      return ::testing::AssertionFailure() << "seat " << s << ": the view of a change differs";
     if (v.all_briefs_size() != 0)
       return ::testing::AssertionFailure() << "seat " << s << " sees all briefs";
     if (!google::protobuf::util::MessageDifferencer::Equals(v.brief(), fac.all_briefs(s)))
