@@ -9,7 +9,7 @@
 #     record (SQLite, after the kill and the restart) are at least the actions
 #     `forumctl load` was answered OK for (its JSON's actions_ok, summed).
 #
-# usage: tools/soak.sh [DURATION_SECONDS]        (default 120)
+# usage: tools/soak.sh [DURATION_SECONDS]   (default: $SOAK_SECONDS, else 120)
 # environment (all optional):
 #   BUILD_DIR        build folder with server/forumd and tools/forumctl (default build)
 #   SOAK_SESSIONS    sessions per round (default 40)
@@ -23,7 +23,7 @@
 # Prints one line per round and a final "soak: PASS|FAIL ..." line; exit 0 on PASS.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-DURATION=${1:-120}
+DURATION=${1:-${SOAK_SECONDS:-120}}
 BUILD_DIR=${BUILD_DIR:-build}
 SESSIONS=${SOAK_SESSIONS:-40}
 SEATS=${SOAK_SEATS:-6}
@@ -136,8 +136,10 @@ wait "$SAMPLER" 2>/dev/null || true
 SAMPLER=""
 
 # The harshest stop, then a restart that must replay every unfinished session.
-kill -KILL "$PID"
-wait "$PID" 2>/dev/null || true
+{
+  kill -KILL "$PID"
+  wait "$PID"
+} 2>/dev/null || true  # (no "Killed" notice from the shell)
 PID=""
 restart=ok
 if start_forumd second; then
