@@ -9,7 +9,6 @@
 
 #include "rules/view.h"
 #include "server/tokens.h"
-#include "server/view_static.h"
 
 namespace mf::server {
 

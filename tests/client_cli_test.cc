@@ -13,27 +13,17 @@
 #include <fstream>
 
 #include "client/demo.h"
+#include "run_command.h"
 
 namespace mf::client {
 namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int code = -1;
-  std::string out;
-};
+using Result = mf::testing::CommandResult;
 
 Result Client(const std::string& args) {
-  const std::string cmd = std::string(MF_FORUM_CLIENT) + " " + args + " 2>&1";
-  Result r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[512];
-  while (fgets(buf, sizeof(buf), p)) r.out += buf;
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return mf::testing::RunCommand(std::string(MF_FORUM_CLIENT) + " " + args + " 2>&1");
 }
 
 fs::path Tmp(const std::string& name) {

@@ -24,6 +24,7 @@
 #include "client/replay.h"
 #include "client/view_util.h"
 #include "forum.grpc.pb.h"
+#include "run_command.h"
 #include "tools/net.h"
 
 namespace mf::client {
@@ -456,13 +457,9 @@ TEST(ClientEndToEnd, ReplaysAFinishedSessionFetchedFromForumd) {
   // The binary, as the projector would run it.
   const std::string png = dir + "/replay.png";
   auto run = [](const std::string& args, std::string* out) {
-    const std::string cmd = std::string(MF_FORUM_CLIENT) + " " + args + " 2>&1";
-    FILE* p = popen(cmd.c_str(), "r");
-    if (!p) return -1;
-    char buf[512];
-    while (fgets(buf, sizeof buf, p)) *out += buf;
-    const int status = pclose(p);
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+    const auto r = mf::testing::RunCommand(std::string(MF_FORUM_CLIENT) + " " + args + " 2>&1");
+    *out += r.out;
+    return r.code;
   };
   std::string out;
   const std::string server = "--replay --server " + forumd.address() + " --session " +

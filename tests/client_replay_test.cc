@@ -26,6 +26,7 @@
 #include "client/replay.h"
 #include "client/style.h"
 #include "rules/view.h"
+#include "run_command.h"
 
 namespace mf::client {
 namespace {
@@ -742,21 +743,10 @@ TEST(RecordFile, ReadsEveryFormatTheProjectWrites) {
   EXPECT_NE(error.find("not a session record"), std::string::npos) << error;
 }
 
-struct Proc {
-  int code = -1;
-  std::string out;
-};
+using Proc = mf::testing::CommandResult;
 
 Proc Client(const std::string& args) {
-  const std::string cmd = std::string(MF_FORUM_CLIENT) + " " + args + " 2>&1";
-  Proc r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[512];
-  while (fgets(buf, sizeof(buf), p)) r.out += buf;
-  const int status = pclose(p);
-  r.code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return r;
+  return mf::testing::RunCommand(std::string(MF_FORUM_CLIENT) + " " + args + " 2>&1");
 }
 
 // The bottom rows of a screenshot hold the timeline: its dark bar, the thumb.

@@ -22,6 +22,7 @@
 #include <google/protobuf/text_format.h>
 
 #include "bots/bot.h"
+#include "run_command.h"
 #include "server/store.h"
 #include "server_util.h"
 #include "test_util.h"
@@ -94,15 +95,9 @@ std::string HtmlEsc(const std::string& s) {
 
 // Runs a shell command; returns its exit status and stdout.
 int Shell(const std::string& cmd, std::string* out = nullptr) {
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return -1;
-  std::string text;
-  char buf[4096];
-  size_t n;
-  while ((n = fread(buf, 1, sizeof buf, p)) > 0) text.append(buf, n);
-  const int st = pclose(p);
-  if (out) *out = text;
-  return WIFEXITED(st) ? WEXITSTATUS(st) : -1;
+  CommandResult r = RunCommand(cmd);
+  if (out) *out = std::move(r.out);
+  return r.code;
 }
 
 // A bot-played game recorded through RunMatch, with the bots and bot seed

@@ -18,6 +18,7 @@
 #include "rules/playout.h"
 #include "rules/scenario.h"
 #include "rules/state.h"
+#include "run_command.h"
 #include "test_util.h"
 
 namespace mf::rules {
@@ -40,14 +41,10 @@ std::string Quote(const std::string& s) {
 RunResult Forumctl(const std::string& args, bool merge_stderr = true) {
   const std::string cmd =
       Quote(MF_FORUMCTL) + " " + args + (merge_stderr ? " 2>&1" : " 2>/dev/null");
+  mf::testing::CommandResult c = mf::testing::RunCommand(cmd);
   RunResult r;
-  FILE* p = popen(cmd.c_str(), "r");
-  if (!p) return r;
-  char buf[4096];
-  size_t got;
-  while ((got = fread(buf, 1, sizeof buf, p)) > 0) r.out.append(buf, got);
-  const int status = pclose(p);
-  r.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
+  r.exit_code = c.code;
+  r.out = std::move(c.out);
   return r;
 }
 

@@ -12,65 +12,10 @@
 #include <cstdio>
 #include <future>
 
-#include "server_util.h"
+#include "fault_util.h"
 
 namespace mf::testing {
 namespace {
-
-// A forumd child process; the address is read from its first line.
-class ForumdProcess {
- public:
-  explicit ForumdProcess(const std::string& data_dir, const char* sync = "normal") {
-    int out[2];
-    if (pipe(out) != 0) return;
-    pid_ = fork();
-    if (pid_ == 0) {
-      dup2(out[1], 1);
-      close(out[0]);
-      close(out[1]);
-      execl(MF_FORUMD, MF_FORUMD, "--listen", "127.0.0.1:0", "--data", data_dir.c_str(), "--rate",
-            "10000", "--burst", "10000", "--sync", sync, static_cast<char*>(nullptr));
-      _exit(127);
-    }
-    close(out[1]);
-    FILE* f = fdopen(out[0], "r");
-    char line[256];
-    if (f && fgets(line, sizeof line, f)) {
-      const std::string s = line;
-      const std::string prefix = "forumd listening on ";
-      if (s.rfind(prefix, 0) == 0) address_ = s.substr(prefix.size(), s.find('\n') - prefix.size());
-    }
-    out_ = f;
-  }
-  ~ForumdProcess() {
-    if (pid_ > 0 && !reaped_) {
-      kill(pid_, SIGKILL);
-      waitpid(pid_, nullptr, 0);
-    }
-    if (out_) fclose(out_);
-  }
-  const std::string& address() const { return address_; }
-  // Sends `sig` and returns the exit code (-signal when killed by one).
-  int Stop(int sig) {
-    kill(pid_, sig);
-    int status = 0;
-    waitpid(pid_, &status, 0);
-    reaped_ = true;
-    return WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
-  }
-
- private:
-  pid_t pid_ = -1;
-  FILE* out_ = nullptr;
-  bool reaped_ = false;
-  std::string address_;
-};
-
-struct Ack {
-  int seat;
-  mf::Action action;
-  uint64_t version;  // The game's version after it: its place in the record.
-};
 
 TEST(ServerProcessTest, SigkillMidSessionLosesNoAcknowledgedActionAndTheGameFinishes) {
   ScratchDir dir;
@@ -242,7 +187,9 @@ TEST(ServerProcessTest, ThePhaseClockResumesWhereItStoodAfterARestart) {
 
 TEST(ServerProcessTest, SigtermTellsTheStreamsAndExitsZero) {
   ScratchDir dir;
-  ForumdProcess forumd(dir.path(), "full");
+  ForumdProcess::Options full_sync;
+  full_sync.flags = {"--sync", "full"};
+  ForumdProcess forumd(dir.path(), full_sync);
   ASSERT_FALSE(forumd.address().empty());
   Client c(forumd.address());
 
