@@ -17,6 +17,7 @@
 #include "client/net.h"
 #include "client/record_file.h"
 #include "forum.grpc.pb.h"
+#include "rules/action.h"
 #include "tools/net.h"
 
 namespace mf::client {
@@ -67,20 +68,6 @@ void ToWire(const Channel& c, mf::Channel* out) {
     case Channel::To::kEveryone:
       out->set_everyone(true);
       break;
-  }
-}
-
-bool IsFacilitatorAction(const mf::Action& a) {
-  switch (a.kind_case()) {
-    case mf::Action::kAdvance:
-    case mf::Action::kPause:
-    case mf::Action::kResume:
-    case mf::Action::kExtend:
-    case mf::Action::kInjectEvent:
-    case mf::Action::kSetBot:
-      return true;
-    default:
-      return false;
   }
 }
 
@@ -407,7 +394,7 @@ class GrpcConnection : public Connection {
         r.set_text(o.text);
         mf::SendMessageResponse resp;
         s = stub_->SendMessage(&ctx, r, &resp);
-      } else if (mode_ == Mode::kFacilitator && IsFacilitatorAction(o.action)) {
+      } else if (mode_ == Mode::kFacilitator && rules::IsFacilitatorAction(o.action)) {
         mf::FacilitateRequest r;
         r.set_session(session);
         *r.mutable_action() = o.action;

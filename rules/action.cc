@@ -67,6 +67,20 @@ bool IsFacilitatorAction(ActionType t) {
   return t >= ActionType::kAdvance && t <= ActionType::kSetBot;
 }
 
+bool IsFacilitatorAction(const mf::Action& proto) {
+  switch (proto.kind_case()) {
+    case mf::Action::kAdvance:
+    case mf::Action::kPause:
+    case mf::Action::kResume:
+    case mf::Action::kExtend:
+    case mf::Action::kInjectEvent:
+    case mf::Action::kSetBot:
+      return true;
+    default:
+      return false;
+  }
+}
+
 bool Action::operator==(const Action& o) const {
   return type == o.type && id == o.id && seat == o.seat && position == o.position &&
          level == o.level && theme == o.theme && corridor == o.corridor && flag == o.flag &&

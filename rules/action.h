@@ -48,6 +48,9 @@ constexpr int kNumActionTypes = static_cast<int>(ActionType::kTimeout) + 1;
 
 const char* ActionTypeName(ActionType t);
 bool IsFacilitatorAction(ActionType t);
+// The same for an action in its message form (Advance, Pause, Resume, Extend,
+// InjectEvent, SetBot): what the Facilitate call carries.
+bool IsFacilitatorAction(const mf::Action& proto);
 
 // Commitment kinds as a bit set (bit k = mf::CommitmentKind k).
 using CommitmentSet = uint32_t;

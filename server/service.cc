@@ -200,20 +200,6 @@ void StreamSink::Pump(std::unique_lock<std::mutex>& lock) {
   }
 }
 
-bool IsFacilitatorKind(const mf::Action& a) {
-  switch (a.kind_case()) {
-    case mf::Action::kAdvance:
-    case mf::Action::kPause:
-    case mf::Action::kResume:
-    case mf::Action::kExtend:
-    case mf::Action::kInjectEvent:
-    case mf::Action::kSetBot:
-      return true;
-    default:
-      return false;
-  }
-}
-
 // Receives an exported record in chunks, then hands it to the registry.
 class ImportReactor final : public grpc::ServerReadReactor<mf::ImportChunk> {
  public:
@@ -362,7 +348,7 @@ class ForumService final : public mf::Forum::CallbackService {
     if (caller.slot != kFacilitator)
       return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
                                       "only the facilitator's token may facilitate"));
-    if (!IsFacilitatorKind(req->action()))
+    if (!rules::IsFacilitatorAction(req->action()))
       return Done(ctx, Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT,
                                       "Facilitate takes advance, pause, resume, extend, "
                                       "inject_event or set_bot; seats act with Act"));

@@ -23,6 +23,7 @@
 #include "client/net.h"
 #include "client/replay.h"
 #include "client/view_util.h"
+#include "client_assets.h"
 #include "forum.grpc.pb.h"
 #include "run_command.h"
 #include "tools/net.h"
@@ -85,16 +86,6 @@ class Forumd {
   FILE* out_ = nullptr;
   std::string address_;
 };
-
-const Assets& TestAssets() {
-  static Assets* assets = [] {
-    auto* a = new Assets;
-    std::string error;
-    if (!a->Load(&error)) ADD_FAILURE() << error;
-    return a;
-  }();
-  return *assets;
-}
 
 // Drives an App like a person: frames, keys, clicks and typing.
 class Player {

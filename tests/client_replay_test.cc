@@ -25,6 +25,7 @@
 #include "client/record_file.h"
 #include "client/replay.h"
 #include "client/style.h"
+#include "client_assets.h"
 #include "rules/view.h"
 #include "run_command.h"
 
@@ -410,16 +411,6 @@ TEST(Timeline, MapsPixelsToPositionsAndBack) {
 }
 
 // --- The timeline in the App --------------------------------------------------------------
-
-const Assets& TestAssets() {
-  static Assets* assets = [] {
-    auto* a = new Assets;
-    std::string error;
-    if (!a->Load(&error)) ADD_FAILURE() << error;
-    return a;
-  }();
-  return *assets;
-}
 
 bool Near(sf::Color a, sf::Color b, int tol) {
   return std::abs(a.r - b.r) <= tol && std::abs(a.g - b.g) <= tol && std::abs(a.b - b.b) <= tol;

@@ -17,20 +17,11 @@
 #include "client/demo.h"
 #include "client/style.h"
 #include "client/view_util.h"
+#include "client_assets.h"
 #include "rules/view.h"
 
 namespace mf::client {
 namespace {
-
-const Assets& TestAssets() {
-  static Assets* assets = [] {
-    auto* a = new Assets;
-    std::string error;
-    if (!a->Load(&error)) ADD_FAILURE() << error;
-    return a;
-  }();
-  return *assets;
-}
 
 // --- Recorded views --------------------------------------------------------------
 

@@ -473,6 +473,25 @@ TEST_F(RulesTest, PauseBlocksSeatsAndTheClock) {
   ASSERT_TRUE(Accepted(&st(), 0, ReadyAction()));
 }
 
+TEST(ActionKinds, TheMessageFormAgreesOnWhatIsTheFacilitators) {
+  mf::Action a;
+  EXPECT_FALSE(IsFacilitatorAction(a));  // No kind at all.
+  a.mutable_ready();
+  EXPECT_FALSE(IsFacilitatorAction(a));
+  a.mutable_vote()->set_choice(mf::SUPPORT);
+  EXPECT_FALSE(IsFacilitatorAction(a));
+  a.mutable_timeout();  // The clock's, not the facilitator's.
+  EXPECT_FALSE(IsFacilitatorAction(a));
+  for (auto set :
+       {+[](mf::Action* x) { x->mutable_advance(); }, +[](mf::Action* x) { x->mutable_pause(); },
+        +[](mf::Action* x) { x->mutable_resume(); }, +[](mf::Action* x) { x->mutable_extend(); },
+        +[](mf::Action* x) { x->mutable_inject_event(); },
+        +[](mf::Action* x) { x->mutable_set_bot(); }}) {
+    set(&a);
+    EXPECT_TRUE(IsFacilitatorAction(a)) << a.ShortDebugString();
+  }
+}
+
 TEST_F(RulesTest, FacilitatorAndSeatsKeepToTheirOwnActions) {
   EXPECT_TRUE(Rejected(&st(), kFacilitator, ReadyAction(), mf::NOT_YOUR_TURN));
   EXPECT_TRUE(
