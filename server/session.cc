@@ -203,9 +203,7 @@ bool Session::Restore(const StoredSession& stored, std::string* error) {
   }
   // The phase clock is replayed too, with the stored times of the actions,
   // so that the phase in progress goes on with the time it had left.
-  const auto phase_ms = [this] {
-    return int64_t{1000} * clock_.seconds[static_cast<int>(state_.phase()) & 7];
-  };
+  const auto phase_ms = [this] { return int64_t{1000} * clock_.For(state_.phase()); };
   int serial = state_.phase_serial(), ext = state_.extension_seconds();
   bool paused = state_.paused();
   int64_t left_ms = phase_ms(), running_since = created_ms_;
@@ -693,7 +691,7 @@ std::shared_ptr<mf::ServerEvent> Session::MakeViewEvent(int viewer, bool full) c
   // fewer than that; the first view carries a longer backlog).
   rules::ViewParts parts;
   parts.static_fields = full;
-  parts.max_events = full ? 50 : kEventsPerChange;
+  if (!full) parts.max_events = kEventsPerChange;
   rules::MakeView(rules::SeatView(state_, viewer), ev->mutable_view(), parts);
   ev->set_phase_seconds_left(SecondsLeft());
   ev->set_static_omitted(!full);
@@ -946,7 +944,7 @@ void Session::UpdateClock() {
   if (state_.phase_serial() != clock_serial_) {
     clock_serial_ = state_.phase_serial();
     clock_ext_ = 0;
-    const int secs = clock_.seconds[static_cast<int>(state_.phase()) & 7];
+    const int secs = clock_.For(state_.phase());
     clock_enabled_ = secs > 0;
     remaining_ = std::chrono::seconds(secs);
     if (restored_left_ms_ >= 0) {  // The phase in progress when the server stopped.

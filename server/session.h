@@ -73,6 +73,7 @@ class RateLimiter {
 // The phase clocks of a session, in seconds per phase (0: no clock).
 struct PhaseClock {
   int seconds[8] = {0, 0, 0, 0, 0, 0, 0, 0};  // Indexed by mf::Phase.
+  int For(mf::Phase phase) const { return seconds[static_cast<int>(phase) & 7]; }
 };
 // Resolves CreateSessionRequest's preset and explicit timers; false with a
 // message for an unknown preset.
