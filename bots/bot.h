@@ -35,6 +35,9 @@ const std::vector<std::string>& StrategyNames();
 // Registers a strategy (done once, at start-up, by each strategy's file).
 void RegisterStrategy(const std::string& name, std::function<std::unique_ptr<Bot>()> factory);
 
+// The light policy as a bot (bots/light.h), registered as "light".
+std::unique_ptr<Bot> MakeLightBot();
+
 // The search bot with an explicit budget: `beliefs` sampled worlds per
 // decision, each candidate action played out once per world (0: default 6).
 std::unique_ptr<Bot> MakePlanner(int beliefs);
@@ -58,6 +61,13 @@ struct MatchResult {
   uint64_t hash = 0;
   std::vector<rules::LoggedAction> log;  // Filled when `keep_log` is set.
 };
+
+// One move of `bot` for `seat`: its decision when the engine accepts it,
+// else Ready (a bot that errs passes rather than holding the phase up);
+// `*refused` tells which. Every bot seat moves through this: RunMatch, the
+// offline client's bots and forumd's bot seats.
+rules::Action BotMove(Bot& bot, const rules::State& state, int seat, rules::Rng& rng,
+                      bool* refused = nullptr);
 
 // Plays a whole game: at each step a seat that is not ready is drawn at
 // random and its bot decides from its own view. `state` is played in place

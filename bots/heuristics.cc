@@ -498,6 +498,7 @@ void RegisterBuiltinStrategies() {
       RegisterStrategy(p.name, [p] { return std::make_unique<HeuristicBot>(p); });
     }
     RegisterStrategy("planner", [] { return MakePlanner(0); });
+    RegisterStrategy("light", MakeLightBot);
   });
 }
 

@@ -69,6 +69,14 @@ std::string StrategyForDifficulty(Difficulty d) {
   return "cooperator";
 }
 
+rules::Action BotMove(Bot& bot, const rules::State& state, int seat, rules::Rng& rng,
+                      bool* refused) {
+  rules::Action a = bot.Decide(rules::SeatView(state, seat), rng);
+  const bool ok = state.Check(seat, a).ok();
+  if (refused) *refused = !ok;
+  return ok ? a : rules::Action::Make(rules::ActionType::kReady);
+}
+
 MatchResult RunMatch(rules::State* state, const std::vector<Bot*>& seats,
                      const MatchOptions& options, bool keep_log) {
   MatchResult result;
@@ -82,12 +90,10 @@ MatchResult RunMatch(rules::State* state, const std::vector<Bot*>& seats,
       if (!state->seat(s).ready) pending[count++] = s;
     if (count == 0) break;
     const int seat = pending[pick.Below(static_cast<uint32_t>(count))];
-    rules::Action a = seats[seat]->Decide(rules::SeatView(*state, seat), rngs[seat]);
-    if (!state->Apply(seat, a).ok()) {
-      ++result.rejected;
-      a = rules::Action::Make(rules::ActionType::kReady);
-      if (!state->Apply(seat, a).ok()) break;
-    }
+    bool refused = false;
+    const rules::Action a = BotMove(*seats[seat], *state, seat, rngs[seat], &refused);
+    if (refused) ++result.rejected;
+    if (!state->Apply(seat, a).ok()) break;
     if (keep_log) result.log.push_back({seat, a});
     ++result.actions;
   }

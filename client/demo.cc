@@ -31,15 +31,10 @@ std::unique_ptr<DemoGame> DemoGame::Make(const std::string& scenario, uint64_t s
 }
 
 bool DemoGame::MoveFor(int seat) {
-  rules::Action a = bots_[static_cast<size_t>(seat)]->Decide(rules::SeatView(state_, seat),
-                                                             rngs_[static_cast<size_t>(seat)]);
-  if (state_.Apply(seat, a).ok()) {
-    log_.push_back({seat, a});
-    return true;
-  }
-  const rules::Action ready = rules::Action::Make(rules::ActionType::kReady);
-  if (!state_.Apply(seat, ready).ok()) return false;
-  log_.push_back({seat, ready});
+  const rules::Action a = bots::BotMove(*bots_[static_cast<size_t>(seat)], state_, seat,
+                                        rngs_[static_cast<size_t>(seat)]);
+  if (!state_.Apply(seat, a).ok()) return false;
+  log_.push_back({seat, a});
   return true;
 }
 

@@ -6,6 +6,8 @@
 #include "client/app.h"
 #include "client/style.h"
 #include "client/view_util.h"
+#include "rules/catalogue.h"
+#include "rules/state.h"
 
 namespace mf::client {
 namespace {
@@ -272,16 +274,20 @@ void App::DrawDeals(Rect r) {
       };
       stepper("Political capital", t->capital(), 20, "", [t](int x) { t->set_capital(x); });
       stepper("Development aid", t->aid(), 20, "", [t](int x) { t->set_aid(x); });
+      // Which terms this side's role may give: the engine's own check.
+      rules::Terms probe;
+      probe.visas = 1;
       stepper("Visas (thousands)", t->visas(), 20,
-              g.role() == mf::DESTINATION ? "" : "only destination states issue visas",
+              rules::CheckTermsForRole(g.role(), probe, "").message,
               [t](int x) { t->set_visas(x); });
+      probe = rules::Terms();
+      probe.readmission = true;
+      const std::string readmission_why = rules::CheckTermsForRole(g.role(), probe, "").message;
       Rect rd = c.TakeTop(ui.P(28));
       c.TakeTop(ui.P(4));
       if (ui.Button(rd, t->readmission() ? "Readmission: yes" : "Readmission: no",
                     t->readmission() ? ButtonKind::kSelected : ButtonKind::kNormal,
-                    g.role() == mf::DESTINATION
-                        ? "readmission cooperation comes from source or transit states"
-                        : ""))
+                    readmission_why))
         t->set_readmission(!t->readmission());
       Rect st = c.TakeTop(ui.P(28));
       const std::string stance =

@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdio>
 
+#include "rules/catalogue.h"
 #include "rules/state.h"
 
 namespace mf::client {
@@ -224,223 +225,23 @@ std::string Percent(double fraction) {
 }
 
 // ---------------------------------------------------------------------------
-// Legality from the view (mirrors the engine's checks and words)
+// The engine's verdicts, read from the view
 // ---------------------------------------------------------------------------
 
-namespace {
-
-std::string WrongPhase(const std::string& what, mf::Phase needed, mf::Phase now) {
-  return what + " is only possible in " + PhaseWord(needed) + " (now: " + PhaseWord(now) + ")";
-}
-
-std::string TermsProblem(const mf::View& v, int giver, const mf::DealTerms& t,
-                         const std::string& who) {
-  const mf::SeatPublic* g = SeatAt(v, giver);
-  if (!g) return "";
-  if (t.capital() < 0 || t.aid() < 0 || t.visas() < 0 || t.capital() > 20 || t.aid() > 20 ||
-      t.visas() > 20)
-    return who + ": amounts are 0..20";
-  if (t.visas() > 0 && g->role() != mf::DESTINATION)
-    return who + ": only destination states issue visas";
-  if (t.readmission() && g->role() == mf::DESTINATION)
-    return who + ": readmission cooperation comes from source or transit states";
-  if (t.stance_text() != 0 &&
-      (v.draft().id() != t.stance_text() ||
-       (v.phase() != mf::STATEMENTS && v.phase() != mf::DRAFTING && v.phase() != mf::DECISION)))
-    return who + ": a stance can only be promised on the draft now on the table";
-  return "";
-}
-
-bool TermsEmpty(const mf::DealTerms& t) {
-  return t.capital() == 0 && t.aid() == 0 && t.visas() == 0 && !t.readmission() &&
-         t.stance_text() == 0;
-}
-
-const mf::DealView* FindDeal(const mf::View& v, int id) {
-  for (const mf::DealView& d : v.deals())
-    if (d.id() == id) return &d;
-  return nullptr;
-}
-
-}  // namespace
-
 std::string WhyNot(const mf::View& v, const mf::Action& a) {
-  if (IsSpectator(v)) return "spectators watch the forum; they do not act";
-  const bool facilitator_action =
-      a.kind_case() >= mf::Action::kAdvance && a.kind_case() <= mf::Action::kSetBot;
-  if (facilitator_action) {
-    if (!IsFacilitator(v)) return "only the facilitator may do this";
-    if (v.phase() == mf::GAME_OVER) return "the game is over";
-    if (a.has_pause() && v.paused()) return "the session is already paused";
-    if (a.has_resume() && !v.paused()) return "the session is not paused";
-    if (a.has_set_bot()) {
-      const mf::SeatPublic* s = SeatAt(v, a.set_bot().seat());
-      if (!s) return "no such seat";
-      if (s->bot() == a.set_bot().bot())
-        return a.set_bot().bot() ? "that seat is already a bot" : "that seat is already a person";
-    }
-    return "";
+  const rules::Result verdict = rules::VerdictIn(v, a);
+  if (!verdict.ok()) return verdict.message;
+  if (a.has_propose_deal()) {
+    // What an offer may hold by the parties' roles: the engine's check.
+    const mf::ProposeDeal& d = a.propose_deal();
+    const mf::SeatPublic* me = Me(v);
+    const mf::SeatPublic* to = SeatAt(v, d.to());
+    if (me && to)
+      return rules::CheckOfferTerms(me->role(), to->role(), rules::TermsFromProto(d.give()),
+                                    rules::TermsFromProto(d.ask()))
+          .message;
   }
-  if (IsFacilitator(v)) return "the facilitator cannot act for a seat; hand the seat to a bot";
-  if (v.phase() == mf::GAME_OVER) return "the game is over; no more actions";
-  if (v.paused()) return "the facilitator has paused the session";
-  const mf::SeatPublic* me = Me(v);
-  if (!me) return "you have no seat";
-  const mf::Phase p = v.phase();
-  switch (a.kind_case()) {
-    case mf::Action::kReady:
-      return me->ready() ? "you are already ready" : "";
-    case mf::Action::kEndorse: {
-      if (p != mf::CIVIL_SOCIETY) return WrongPhase("endorsing", mf::CIVIL_SOCIETY, p);
-      for (const mf::Recommendation& r : v.recommendations())
-        if (r.id() == a.endorse().recommendation()) {
-          for (int s : r.endorsed_by())
-            if (s == v.viewer()) return "you already endorsed this recommendation";
-          return "";
-        }
-      return "no such recommendation this cycle";
-    }
-    case mf::Action::kPrioritise: {
-      if (p != mf::CIVIL_SOCIETY)
-        return WrongPhase("setting the agenda order", mf::CIVIL_SOCIETY, p);
-      if (!me->host())
-        return "only the host (" + SeatName(v, HostSeat(v)) + ") sets the agenda order";
-      if (v.agenda_size() > 0 && v.agenda(0) == a.prioritise().theme())
-        return "that theme is already first";
-      return "";
-    }
-    case mf::Action::kStatement:
-      if (p != mf::STATEMENTS) return WrongPhase("a statement", mf::STATEMENTS, p);
-      if (a.statement().text().size() > 280) return "a statement is at most 280 bytes";
-      return "";
-    case mf::Action::kTableDraft:
-      if (p != mf::DRAFTING) return WrongPhase("tabling a draft", mf::DRAFTING, p);
-      if (!me->co_chair()) return "only the co-chairs table the draft";
-      if (a.table_draft().form() == mf::FORM_UNSPECIFIED) return "choose a form for the draft";
-      if (std::count(a.table_draft().commitments().begin(), a.table_draft().commitments().end(),
-                     mf::ANTI_SMUGGLING) &&
-          a.table_draft().corridor().empty())
-        return "anti-smuggling cooperation needs a corridor";
-      return "";
-    case mf::Action::kAmend: {
-      if (p != mf::DRAFTING) return WrongPhase("amending", mf::DRAFTING, p);
-      if (!DraftTabled(v)) return "nothing to amend yet: the co-chairs have not tabled a draft";
-      const mf::Amend& m = a.amend();
-      const mf::Text& d = v.draft();
-      bool changes = (m.position() != -1 && m.position() != d.position()) ||
-                     (m.form() != mf::FORM_UNSPECIFIED && m.form() != d.form());
-      for (int k : m.add())
-        if (std::find(d.commitments().begin(), d.commitments().end(), k) == d.commitments().end())
-          changes = true;
-      for (int k : m.remove())
-        if (std::find(d.commitments().begin(), d.commitments().end(), k) != d.commitments().end())
-          changes = true;
-      if (!changes) return "an amendment must change the position, the form or the commitments";
-      if (me->political_capital() < 1)
-        return "an amendment costs 1 political capital and you have none";
-      int pending = 0;
-      for (const mf::AmendmentView& x : v.amendments())
-        if (x.proposer() == v.viewer() && x.status() == "pending") ++pending;
-      if (pending >= 2) return "you already have 2 amendments waiting for the co-chairs";
-      return "";
-    }
-    case mf::Action::kAcceptAmendment:
-    case mf::Action::kRejectAmendment:
-    case mf::Action::kWithdrawAmendment: {
-      if (p != mf::DRAFTING) return WrongPhase("handling amendments", mf::DRAFTING, p);
-      const int id = a.has_accept_amendment()   ? a.accept_amendment().amendment()
-                     : a.has_reject_amendment() ? a.reject_amendment().amendment()
-                                                : a.withdraw_amendment().amendment();
-      for (const mf::AmendmentView& x : v.amendments()) {
-        if (x.id() != id) continue;
-        if (x.status() != "pending") return "this amendment was already dealt with";
-        if (a.has_withdraw_amendment()) {
-          if (x.proposer() != v.viewer()) return "only its proposer may withdraw an amendment";
-        } else if (!me->co_chair()) {
-          return "only the co-chairs accept or reject amendments";
-        }
-        return "";
-      }
-      return "no such amendment on this draft";
-    }
-    case mf::Action::kWithdrawDraft:
-      if (p != mf::DRAFTING) return WrongPhase("withdrawing the draft", mf::DRAFTING, p);
-      if (!me->co_chair()) return "only the co-chairs may withdraw the draft";
-      return "";
-    case mf::Action::kVote:
-      if (p != mf::DECISION) return WrongPhase("voting", mf::DECISION, p);
-      if (me->vote() == a.vote().choice()) return "that is already your vote";
-      return "";
-    case mf::Action::kRatify: {
-      if (p != mf::RATIFICATION) return WrongPhase("ratifying", mf::RATIFICATION, p);
-      for (const mf::Text& t : v.texts()) {
-        if (t.id() != a.ratify().text()) continue;
-        if (t.cycle() != v.cycle() || t.form() != mf::BINDING_CONVENTION) break;
-        for (int s : t.ratified_by())
-          if (s == v.viewer()) return "you already ratified this text";
-        for (int s : t.declined_by())
-          if (s == v.viewer()) return "you already declined this text";
-        return "";
-      }
-      return "this text is not a convention open for ratification";
-    }
-    case mf::Action::kImplement:
-      if (p != mf::IMPLEMENTATION) return WrongPhase("implementing", mf::IMPLEMENTATION, p);
-      if (a.implement().level() == v.implement_level()) return "that level is already set";
-      return "";
-    case mf::Action::kEnforce:
-      if (p != mf::IMPLEMENTATION) return WrongPhase("setting enforcement", mf::IMPLEMENTATION, p);
-      if (a.enforce().level() == v.enforcement_level()) return "that level is already set";
-      return "";
-    case mf::Action::kProposeDeal: {
-      const mf::ProposeDeal& d = a.propose_deal();
-      if (d.to() < 0 || d.to() >= v.seats_size() || d.to() == v.viewer())
-        return "choose another state to deal with";
-      std::string why = TermsProblem(v, v.viewer(), d.give(), "what you give");
-      if (why.empty()) why = TermsProblem(v, d.to(), d.ask(), "what you ask");
-      if (!why.empty()) return why;
-      if (TermsEmpty(d.give()) && TermsEmpty(d.ask())) return "a deal must give or ask something";
-      if (d.give().capital() > me->political_capital())
-        return "you offer " + std::to_string(d.give().capital()) + " political capital but have " +
-               std::to_string(me->political_capital());
-      int open = 0;
-      for (const mf::DealView& x : v.deals())
-        if (x.from() == v.viewer() && x.status() == "offered") ++open;
-      if (open >= 3) return "you already have 3 offers waiting for answers";
-      return "";
-    }
-    case mf::Action::kAcceptDeal:
-    case mf::Action::kRejectDeal:
-    case mf::Action::kWithdrawDeal: {
-      const int id = a.has_accept_deal()   ? a.accept_deal().deal()
-                     : a.has_reject_deal() ? a.reject_deal().deal()
-                                           : a.withdraw_deal().deal();
-      const mf::DealView* d = FindDeal(v, id);
-      if (!d) return "you have no such deal";
-      if (a.has_withdraw_deal()) {
-        if (d->from() != v.viewer()) return "only the proposer may withdraw an offer";
-      } else if (d->to() != v.viewer()) {
-        return "only the counterpart answers an offer";
-      }
-      if (d->status() != "offered") return "this deal is no longer open";
-      if (a.has_accept_deal() && d->ask().capital() > me->political_capital())
-        return "you do not have the " + std::to_string(d->ask().capital()) +
-               " political capital asked";
-      return "";
-    }
-    case mf::Action::kHonourDeal: {
-      if (p != mf::IMPLEMENTATION) return WrongPhase("delivering on a deal", mf::IMPLEMENTATION, p);
-      const mf::DealView* d = FindDeal(v, a.honour_deal().deal());
-      if (!d) return "you have no such deal";
-      if (d->status() != "accepted") return "only deals accepted this cycle are delivered now";
-      const mf::DealTerms& mine = d->from() == v.viewer() ? d->give() : d->ask();
-      if (mine.aid() == 0 && mine.visas() == 0 && !mine.readmission())
-        return "you have nothing to deliver in this deal";
-      return "";
-    }
-    default:
-      return "";
-  }
+  return "";
 }
 
 }  // namespace mf::client

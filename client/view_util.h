@@ -56,8 +56,9 @@ std::vector<std::string> CrossedRedLines(const mf::Brief& brief, const mf::Text&
 std::string Clock(int seconds);
 std::string Percent(double fraction);
 
-// Whether an action is legal, judged from the view alone ("" when it looks
-// legal). The server decides; this only greys out buttons with a reason.
+// Why the viewer may not take `a` now, from the engine's verdicts in the
+// view ("" when they allow it; the engine checks the action's parameters
+// when it arrives). The words are the engine's own.
 std::string WhyNot(const mf::View& v, const mf::Action& a);
 
 }  // namespace mf::client

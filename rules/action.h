@@ -16,35 +16,10 @@ constexpr int kClock = -2;
 constexpr int kFacilitatorView = -1;
 constexpr int kSpectatorView = -2;
 
-enum class ActionType : uint8_t {
-  kReady,
-  kEndorse,
-  kPrioritise,
-  kStatement,
-  kTableDraft,
-  kAmend,
-  kAcceptAmendment,
-  kRejectAmendment,
-  kWithdrawAmendment,
-  kWithdrawDraft,
-  kVote,
-  kRatify,
-  kImplement,
-  kEnforce,
-  kProposeDeal,
-  kAcceptDeal,
-  kRejectDeal,
-  kWithdrawDeal,
-  kHonourDeal,
-  kAdvance,
-  kPause,
-  kResume,
-  kExtend,
-  kInjectEvent,
-  kSetBot,
-  kTimeout,
-};
-constexpr int kNumActionTypes = static_cast<int>(ActionType::kTimeout) + 1;
+// The kind of an action is the case of the wire message's `oneof kind`
+// (mf::Action::kVote, ...): declared once, in proto/game.proto. What each
+// kind means is in its catalogue entry (rules/catalogue.h).
+using ActionType = mf::Action::KindCase;
 
 const char* ActionTypeName(ActionType t);
 bool IsFacilitatorAction(ActionType t);

@@ -177,6 +177,7 @@ struct Modifiers {
 class State {
  public:
   friend class SeatView;
+  friend class StateEditor;  // What actions change (rules/editor.h).
   State(std::shared_ptr<const Scenario> scenario, uint64_t seed);
 
   // The single entry for change: validates, then applies. `actor` is a seat
@@ -249,26 +250,7 @@ class State {
   bool CrossesRedLine(int seat, const Text& text) const;
 
  private:
-  // Validation and application, one pair per action kind (engine.cc).
-  Result Dispatch(int actor, const Action& a, bool apply);
-  Result DoReady(int s, bool apply);
-  Result DoEndorse(int s, const Action& a, bool apply);
-  Result DoPrioritise(int s, const Action& a, bool apply);
-  Result DoStatement(int s, const Action& a, bool apply);
-  Result DoTableDraft(int s, const Action& a, bool apply);
-  Result DoAmend(int s, const Action& a, bool apply);
-  Result DoAmendmentDecision(int s, const Action& a, bool apply);
-  Result DoWithdrawDraft(int s, bool apply);
-  Result DoVote(int s, const Action& a, bool apply);
-  Result DoRatify(int s, const Action& a, bool apply);
-  Result DoImplement(int s, const Action& a, bool apply);
-  Result DoProposeDeal(int s, const Action& a, bool apply);
-  Result DoAnswerDeal(int s, const Action& a, bool apply);
-  Result DoHonourDeal(int s, const Action& a, bool apply);
-  Result DoFacilitator(const Action& a, bool apply);
-  Result CheckTerms(int giver, const Terms& t, const char* side) const;
-
-  // Phase machine (engine.cc): the one place phases change.
+  // Phase machine (phases.cc): the one place phases change.
   void EnterPhase(mf::Phase p);
   void EndPhase();
   void BeginCycle();

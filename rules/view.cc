@@ -339,6 +339,19 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     x->set_rank(b.rank);
   }
   if (v.terminal() && v.winner() >= 0) out->add_winners(v.winner());
+  std::vector<Verdict> verdicts;
+  v.Verdicts(&verdicts);
+  const std::string* last_reason = nullptr;
+  for (const Verdict& x : verdicts) {
+    auto* w = out->add_verdicts();
+    w->set_kind(static_cast<int>(x.type));
+    w->set_target(x.target);
+    w->set_refused(x.code);
+    // A refusal repeating the one before it leaves its reason out.
+    if (x.code == mf::RULE_ERROR_UNSPECIFIED) continue;
+    if (!last_reason || *last_reason != x.reason) w->set_reason(x.reason);
+    last_reason = &x.reason;
+  }
 }
 
 }  // namespace mf::rules

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "game.pb.h"
+#include "rules/catalogue.h"
 #include "rules/state.h"
 
 namespace mf::rules {
@@ -102,6 +103,12 @@ class SeatView {
   const std::vector<EventRec>& all_events() const { return s_->events(); }
   // The viewer's legal actions (empty for spectators and the facilitator).
   void LegalActions(std::vector<Action>* out) const;
+  // Converts a wire action of this game (theme and corridor ids to indices).
+  bool FromWire(const mf::Action& in, Action* out, std::string* error) const {
+    return ActionFromProto(in, s_->scenario(), out, error);
+  }
+  // The engine's verdicts for the viewer (rules/catalogue.h; empty for spectators).
+  void Verdicts(std::vector<Verdict>* out) const { rules::Verdicts(*s_, viewer_, out); }
   // Scores the viewer may see: everyone's at the end, else only its own.
   std::vector<ScoreBreakdown> VisibleScores(std::vector<int>* seats) const;
   int winner() const { return s_->winner(); }

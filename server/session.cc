@@ -1057,8 +1057,7 @@ void Session::BotTurn(int seat) {
       ResolveStrategy(s.strategy, &strategy);
       s.bot = bots::MakeBot(strategy);
     }
-    rules::Action a = s.bot->Decide(rules::SeatView(state_, seat), s.rng);
-    if (!state_.Check(seat, a).ok()) a = rules::Action::Make(rules::ActionType::kReady);
+    const rules::Action a = bots::BotMove(*s.bot, state_, seat, s.rng);
     if (!state_.Check(seat, a).ok()) {
       OpDone();
       return;

@@ -195,8 +195,9 @@ TEST(ClientLegality, LegalActionsAreNeverGreyedOut) {
   }
 }
 
-// And what the engine refuses is mostly refused by the view too, with the
-// engine's own words where the view knows enough.
+// And what the view refuses, the engine refuses, in the engine's own words
+// (the verdicts in the view are the engine's; tests/catalogue_test.cc checks
+// them for every kind in both directions).
 TEST(ClientLegality, IllegalActionsAreGreyedOutWithAReason) {
   std::string error;
   std::unique_ptr<DemoGame> g = DemoGame::Make("classroom-8", 3, &error);
@@ -214,7 +215,7 @@ TEST(ClientLegality, IllegalActionsAreGreyedOutWithAReason) {
   }
   mf::Action pause;
   pause.mutable_pause();
-  EXPECT_EQ(WhyNot(v, pause), "only the facilitator may do this");
+  EXPECT_EQ(WhyNot(v, pause), "only the facilitator may pause");
   const mf::View spectator = g->View(rules::kSpectatorView);
   mf::Action ready;
   ready.mutable_ready();

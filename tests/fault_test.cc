@@ -168,7 +168,7 @@ class Table {
       const int seat = next_++ % 8;
       auto v = watchers_[static_cast<size_t>(seat)]->Latest();
       mf::Action a;
-      if (!v || !net::LightPolicy(*v, &a)) {
+      if (!v || !bots::LightPolicy(*v, &a)) {
         if (seat == 7) std::this_thread::sleep_for(std::chrono::milliseconds(2));
         continue;
       }

@@ -205,7 +205,7 @@ class Players {
         auto v = watchers_[i]->Latest();
         if (!v || v->phase() != mf::GAME_OVER) over = false;
         mf::Action a;
-        if (!v || !net::LightPolicy(*v, &a)) continue;
+        if (!v || !bots::LightPolicy(*v, &a)) continue;
         mf::ActResponse resp;
         const grpc::Status st = client_.Act(session_, seats_[i].second, a, v->version(), &resp);
         if (st.ok()) {

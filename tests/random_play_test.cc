@@ -249,7 +249,8 @@ Action RandomAction(const State& st, Rng* rng, int* actor) {
       return a;
     }
   }
-  a.type = static_cast<ActionType>(rng->Below(kNumActionTypes));
+  // Any oneof field number up to 41: every kind, and numbers that are none.
+  a.type = static_cast<ActionType>(rng->Below(42));
   a.id = RandomId(st, rng);
   a.seat = static_cast<int>(rng->Below(static_cast<uint32_t>(n + 4))) - 2;
   a.position = Pick(rng, {-5, -1, 0, 37, 100, 101, INT_MIN});

@@ -502,7 +502,7 @@ TEST_F(RulesTest, FacilitatorAndSeatsKeepToTheirOwnActions) {
   EXPECT_TRUE(Rejected(&st(), n(), ReadyAction(), mf::MALFORMED));
   EXPECT_TRUE(Rejected(&st(), -7, ReadyAction(), mf::MALFORMED));
   Action bogus = ReadyAction();
-  bogus.type = static_cast<ActionType>(200);
+  bogus.type = static_cast<ActionType>(20);  // No kind has field number 20.
   EXPECT_TRUE(Rejected(&st(), 0, bogus, mf::MALFORMED));
 }
 

@@ -39,7 +39,7 @@ TEST(ServerProcessTest, SigkillMidSessionLosesNoAcknowledgedActionAndTheGameFini
       const int seat = step % 4;
       auto v = watchers[static_cast<size_t>(seat)]->Latest();
       mf::Action a;
-      if (!v || !net::LightPolicy(*v, &a)) {
+      if (!v || !bots::LightPolicy(*v, &a)) {
         std::this_thread::sleep_for(std::chrono::milliseconds(1));
         continue;
       }

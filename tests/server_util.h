@@ -17,6 +17,7 @@
 #include <thread>
 #include <vector>
 
+#include "bots/light.h"
 #include "forum.grpc.pb.h"
 #include "rules/playout.h"
 #include "rules/scenario.h"

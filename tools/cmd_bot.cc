@@ -1,5 +1,5 @@
 // forumctl bot: joins a session with its code and plays one seat over the
-// network until the game ends (see net::LightPolicy for how it decides).
+// network until the game ends (see bots::LightPolicy for how it decides).
 #include <iostream>
 
 #include "tools/commands.h"

@@ -19,6 +19,7 @@
 #include <thread>
 #include <vector>
 
+#include "bots/light.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/json.h"
@@ -123,7 +124,7 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
         Record(now - t0_);
         awaiting_ = 0;
       }
-      has_action_ = !in_flight_ && v.version() >= acked_ && net::LightPolicy(v, brief_, &action_);
+      has_action_ = !in_flight_ && v.version() >= acked_ && bots::LightPolicy(v, brief_, &action_);
       if (in_flight_) last_view_.Swap(ev_.mutable_view());  // Decide once the answer is in.
     }
     StartRead(&ev_);
@@ -184,7 +185,7 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
     acked_ = std::max(acked_, own);
     if (last_view_.version() > 0 || last_view_.seats_size() > 0) {
       has_action_ = last_view_.version() >= version_seen_ && last_view_.version() >= own &&
-                    net::LightPolicy(last_view_, brief_, &action_);
+                    bots::LightPolicy(last_view_, brief_, &action_);
       last_view_.Clear();
     }
     cv_.notify_all();

@@ -6,6 +6,7 @@
 #include <sstream>
 #include <thread>
 
+#include "bots/light.h"
 #include "server/view_static.h"
 
 namespace mf::net {
@@ -56,93 +57,6 @@ std::string Describe(const grpc::Status& status) {
   return name + ": " + status.error_message();
 }
 
-namespace {
-
-int Ideal(const mf::Brief& b, const std::string& theme) {
-  for (const mf::Stance& s : b.stances())
-    if (s.theme() == theme) return s.ideal();
-  return 50;
-}
-
-bool CrossesRedLine(const mf::Brief& b, const std::string& theme, int position, mf::Form form) {
-  for (const mf::RedLine& r : b.red_lines()) {
-    if (r.theme() != theme) continue;
-    if (r.max_form() != mf::FORM_UNSPECIFIED && form > r.max_form()) return true;
-    if (r.max_position() > 0 && r.max_position() < 100 && position > r.max_position()) return true;
-    if (r.min_position() > 0 && position < r.min_position()) return true;
-  }
-  return false;
-}
-
-bool Contains(const google::protobuf::RepeatedField<int32_t>& list, int x) {
-  for (int y : list)
-    if (y == x) return true;
-  return false;
-}
-
-}  // namespace
-
-bool LightPolicy(const mf::View& v, mf::Action* out) {
-  return LightPolicy(v, v.brief(), out);
-}
-
-bool LightPolicy(const mf::View& v, const mf::Brief& brief, mf::Action* out) {
-  out->Clear();
-  const int me = v.viewer();
-  if (me < 0 || me >= v.seats_size() || v.paused() || v.phase() == mf::GAME_OVER) return false;
-  const mf::SeatPublic& seat = v.seats(me);
-  if (seat.ready() || seat.bot()) return false;
-  switch (v.phase()) {
-    case mf::CIVIL_SOCIETY:
-      for (const mf::Recommendation& r : v.recommendations()) {
-        if (Contains(r.endorsed_by(), me)) continue;
-        if (std::abs(r.position() - Ideal(brief, r.theme())) <= 15) {
-          out->mutable_endorse()->set_recommendation(r.id());
-          return true;
-        }
-      }
-      break;
-    case mf::STATEMENTS:
-      if (seat.statement_position() < 0 && !v.current_theme().empty()) {
-        const int ideal = Ideal(brief, v.current_theme());
-        out->mutable_statement()->set_position(ideal);
-        out->mutable_statement()->set_text(seat.name() + " would settle at " +
-                                           std::to_string(ideal) + ".");
-        return true;
-      }
-      break;
-    case mf::DECISION:
-      if (v.draft().id() != 0) {
-        const mf::Text& d = v.draft();
-        const int dist = std::abs(d.position() - Ideal(brief, d.theme()));
-        const mf::VoteChoice choice =
-            dist <= 20 && !CrossesRedLine(brief, d.theme(), d.position(), d.form()) ? mf::SUPPORT
-            : dist <= 35 ? mf::STAND_ASIDE
-                         : mf::OBJECT;
-        if (seat.vote() != choice) {
-          out->mutable_vote()->set_choice(choice);
-          return true;
-        }
-      }
-      break;
-    case mf::RATIFICATION:
-      for (const mf::Text& t : v.texts()) {
-        if (t.cycle() != v.cycle() || t.form() != mf::BINDING_CONVENTION || !t.adopted()) continue;
-        if (Contains(t.ratified_by(), me) || Contains(t.declined_by(), me)) continue;
-        out->mutable_ratify()->set_text(t.id());
-        out->mutable_ratify()->set_ratify(
-            std::abs(t.position() - Ideal(brief, t.theme())) <= 20 &&
-            !CrossesRedLine(brief, t.theme(), t.position(), t.form()));
-        return true;
-      }
-      break;
-    default:
-      break;
-  }
-  out->mutable_ready();
-  return true;
-}
-
 void CompleteView(const mf::View& first, const mf::ServerEvent& event, mf::View* out) {
   if (out != &event.view()) *out = event.view();
   if (event.static_omitted()) server::CopyStaticFields(first, out);
@@ -172,7 +86,7 @@ PlayResult PlaySeat(mf::Forum::Stub* stub, const std::string& session, const std
       continue;  // The server ends the stream after its notice.
     }
     mf::Action action;
-    if (!LightPolicy(v, &action)) continue;
+    if (!bots::LightPolicy(v, &action)) continue;
     for (int attempt = 0; attempt < 2; ++attempt) {
       if (options.pace_ms > 0)
         std::this_thread::sleep_for(std::chrono::milliseconds(options.pace_ms));

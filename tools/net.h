@@ -2,8 +2,8 @@
 // bot that plays a seat over gRPC.
 //
 // The network bot sees only the wire `mf::View` of its seat, so it cannot run
-// the engine's bots (they read a `SeatView` over a whole `State`). It plays a
-// light policy instead, documented at `LightPolicy`.
+// the engine's other bots (they read a `SeatView` over a whole `State`). It
+// plays the light policy (bots/light.h).
 #pragma once
 
 #include <grpcpp/grpcpp.h>
@@ -26,21 +26,6 @@ void Authorize(grpc::ClientContext* ctx, const std::string& token);
 // "CODE: message" for a failed call.
 std::string Describe(const grpc::Status& status);
 
-// The network bot's policy, from the seat's wire view alone:
-//   civil society: endorse recommendations within 15 of its ideal, then ready;
-//   statements:    state its ideal position on the item, then ready;
-//   decision:      support a draft within 20 of its ideal that crosses none of
-//                  its red lines, stand aside within 35, object otherwise;
-//   ratification:  ratify this cycle's conventions within 20 of its ideal,
-//                  decline the others;
-//   everything else (drafting, implementation): ready.
-// Returns false when there is nothing to do (ready already, paused, a bot
-// holds the seat, the game is over, or the view is not a seat's).
-bool LightPolicy(const mf::View& view, mf::Action* out);
-// The same with the seat's brief given apart (for views streamed without
-// their static fields).
-bool LightPolicy(const mf::View& view, const mf::Brief& brief, mf::Action* out);
-
 struct PlayOptions {
   int pace_ms = 0;                          // Pause before each action.
   const std::atomic<bool>* stop = nullptr;  // Set to leave early.
@@ -57,7 +42,7 @@ struct PlayResult {
 // never change (ServerEvent.static_omitted); `first` is the stream's first.
 void CompleteView(const mf::View& first, const mf::ServerEvent& event, mf::View* out);
 
-// Subscribes with the seat token and plays until the game ends.
+// Subscribes with the seat token and plays the light policy until the game ends.
 PlayResult PlaySeat(mf::Forum::Stub* stub, const std::string& session, const std::string& token,
                     const PlayOptions& options);
 

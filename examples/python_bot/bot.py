@@ -79,26 +79,44 @@ def crosses_red_line(view, theme, position, form):
     return False
 
 
+def allowed(view, game, kind, target=0):
+    """Whether the engine allows this kind of action (about `target`) now,
+    from the verdicts in the view: the engine decides, the bot never guesses
+    the rules. A kind the view leaves out belongs to another phase."""
+    number = game.Action.DESCRIPTOR.fields_by_name[kind].number
+    whole = about = None
+    for v in view.verdicts:
+        if v.kind != number:
+            continue
+        if v.target == 0:
+            whole = v
+        elif v.target == target:
+            about = v
+    if whole is None or whole.refused:
+        return False
+    # Each live object of a kind has its own verdict; others are not offered.
+    return target == 0 or (about is not None and not about.refused)
+
+
 def decide(view, game):
     """The action to take on this view, or None when there is nothing to do."""
     me = view.viewer
-    if me < 0 or me >= len(view.seats) or view.paused or view.phase == game.GAME_OVER:
+    if me < 0 or me >= len(view.seats) or view.seats[me].bot:
+        return None
+    if not allowed(view, game, "ready"):  # already ready, paused or over
         return None
     seat = view.seats[me]
-    if seat.ready or seat.bot:
-        return None
     a = game.Action()
-    if view.phase == game.CIVIL_SOCIETY:
+    if allowed(view, game, "endorse"):
         for r in view.recommendations:
-            if me not in r.endorsed_by and abs(r.position - ideal(view, r.theme)) <= 15:
+            if allowed(view, game, "endorse", r.id) and abs(r.position - ideal(view, r.theme)) <= 15:
                 a.endorse.recommendation = r.id
                 return a
-    elif view.phase == game.STATEMENTS:
-        if seat.statement_position < 0 and view.current_theme:
-            a.statement.position = ideal(view, view.current_theme)
-            a.statement.text = "Python speaks for %s." % seat.name
-            return a
-    elif view.phase == game.DECISION and view.draft.id:
+    if allowed(view, game, "statement") and seat.statement_position < 0 and view.current_theme:
+        a.statement.position = ideal(view, view.current_theme)
+        a.statement.text = "Python speaks for %s." % seat.name
+        return a
+    if allowed(view, game, "vote") and view.draft.id:
         d = view.draft
         dist = abs(d.position - ideal(view, d.theme))
         if dist <= 20 and not crosses_red_line(view, d.theme, d.position, d.form):
@@ -110,10 +128,9 @@ def decide(view, game):
         if seat.vote != choice:
             a.vote.choice = choice
             return a
-    elif view.phase == game.RATIFICATION:
+    if allowed(view, game, "ratify"):
         for t in view.texts:
-            if (t.cycle == view.cycle and t.form == game.BINDING_CONVENTION and t.adopted
-                    and me not in t.ratified_by and me not in t.declined_by):
+            if allowed(view, game, "ratify", t.id):
                 a.ratify.text = t.id
                 a.ratify.ratify = (abs(t.position - ideal(view, t.theme)) <= 20 and
                                    not crosses_red_line(view, t.theme, t.position, t.form))

@@ -4,6 +4,7 @@
 
 #include <cstdio>
 #include <cstdlib>
+#include <iterator>
 
 #include "rules/playout.h"
 #include "rules/view.h"
@@ -42,8 +43,34 @@ Action Decode(FuzzedDataProvider& in, const State& st, std::vector<Action>* lega
     }
   }
   Action a;
-  a.type = static_cast<ActionType>(
-      in.ConsumeIntegralInRange<int>(0, mf::rules::kNumActionTypes - 1));
+  // The kinds in the order the corpus was recorded with (26 values).
+  static constexpr ActionType kKinds[] = {ActionType::kReady,
+                                          ActionType::kEndorse,
+                                          ActionType::kPrioritise,
+                                          ActionType::kStatement,
+                                          ActionType::kTableDraft,
+                                          ActionType::kAmend,
+                                          ActionType::kAcceptAmendment,
+                                          ActionType::kRejectAmendment,
+                                          ActionType::kWithdrawAmendment,
+                                          ActionType::kWithdrawDraft,
+                                          ActionType::kVote,
+                                          ActionType::kRatify,
+                                          ActionType::kImplement,
+                                          ActionType::kEnforce,
+                                          ActionType::kProposeDeal,
+                                          ActionType::kAcceptDeal,
+                                          ActionType::kRejectDeal,
+                                          ActionType::kWithdrawDeal,
+                                          ActionType::kHonourDeal,
+                                          ActionType::kAdvance,
+                                          ActionType::kPause,
+                                          ActionType::kResume,
+                                          ActionType::kExtend,
+                                          ActionType::kInjectEvent,
+                                          ActionType::kSetBot,
+                                          ActionType::kTimeout};
+  a.type = kKinds[in.ConsumeIntegralInRange<size_t>(0, std::size(kKinds) - 1)];
   a.id = in.ConsumeIntegralInRange<int>(-2, 200);
   a.seat = in.ConsumeIntegralInRange<int>(-2, n + 1);
   a.position = in.ConsumeIntegralInRange<int>(-5, 105);

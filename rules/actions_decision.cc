@@ -1,0 +1,185 @@
+// Actions of the decision, ratification and implementation phases: votes on
+// the draft, ratification of adopted conventions, implementation and
+// unilateral enforcement.
+#include "rules/editor.h"
+
+namespace mf::rules::act {
+namespace {
+
+ActionSpec Vote() {
+  ActionSpec s;
+  s.type = ActionType::kVote;
+  s.name = "vote";
+  s.doing = "voting";
+  s.phase = mf::DECISION;
+  s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string*) {
+    out->type = ActionType::kVote;
+    out->vote = in.vote().choice();
+    return true;
+  };
+  s.to_proto = [](const Action& a, const Scenario&, mf::Action* out) {
+    out->mutable_vote()->set_choice(a.vote);
+  };
+  s.describe = [](const Action& a, const Scenario&) {
+    return "vote " + mf::VoteChoice_Name(a.vote);
+  };
+  s.check = [](const State& st, int actor, const Action& a) {
+    if (!ValidVote(a.vote)) return Err(mf::MALFORMED, "vote support, stand aside or object");
+    if (st.seat(actor).vote == a.vote) return Err(mf::ALREADY_DONE, "that is already your vote");
+    return Ok();
+  };
+  s.apply = [](StateEditor& e, int actor, const Action& a) {
+    e.seat(actor).vote = a.vote;
+    e.seat(actor).ready = true;
+  };
+  // Each choice has its own verdict (one's present vote is refused).
+  s.targets = [](const State&, int, std::vector<int>* out) {
+    for (mf::VoteChoice v : {mf::SUPPORT, mf::STAND_ASIDE, mf::OBJECT}) out->push_back(v);
+  };
+  s.target_of = [](const mf::Action& in) { return static_cast<int>(in.vote().choice()); };
+  s.set_target = [](Action* a, int target) { a->vote = static_cast<mf::VoteChoice>(target); };
+  s.enumerate = [](const State& st, int actor, std::vector<Action>* out) {
+    for (mf::VoteChoice v : {mf::SUPPORT, mf::STAND_ASIDE, mf::OBJECT}) {
+      if (st.seat(actor).vote == v) continue;
+      Action a = Action::Make(ActionType::kVote);
+      a.vote = v;
+      out->push_back(a);
+    }
+  };
+  return s;
+}
+
+bool OpenConvention(const State& st, const Text& t) {
+  return t.cycle == st.cycle() && t.adopted && t.form == mf::BINDING_CONVENTION;
+}
+
+ActionSpec Ratify() {
+  ActionSpec s;
+  s.type = ActionType::kRatify;
+  s.name = "ratify";
+  s.doing = "ratifying";
+  s.phase = mf::RATIFICATION;
+  s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string*) {
+    out->type = ActionType::kRatify;
+    out->id = in.ratify().text();
+    out->flag = in.ratify().ratify();
+    return true;
+  };
+  s.to_proto = [](const Action& a, const Scenario&, mf::Action* out) {
+    out->mutable_ratify()->set_text(a.id);
+    out->mutable_ratify()->set_ratify(a.flag);
+  };
+  s.describe = [](const Action& a, const Scenario&) {
+    return NameAndId(a, a.flag ? "ratify" : "decline");
+  };
+  s.check = [](const State& st, int actor, const Action& a) {
+    const Text* t = st.FindText(a.id);
+    if (!t || !OpenConvention(st, *t))
+      return Err(mf::NOT_FOUND, "text " + Str(a.id) + " is not a convention open for ratification");
+    if ((t->ratified | t->declined) & SeatBit(actor))
+      return Err(mf::ALREADY_DONE, "you already decided on text " + Str(a.id));
+    return Ok();
+  };
+  s.apply = [](StateEditor& e, int actor, const Action& a) {
+    Text* t = e.FindText(a.id);
+    (a.flag ? t->ratified : t->declined) |= SeatBit(actor);
+    e.Log(a.flag ? EventType::kRatified : EventType::kDeclined, actor, t->id);
+    if (e.state().PendingRatifications(actor) == 0) e.seat(actor).ready = true;
+  };
+  s.targets = [](const State& st, int, std::vector<int>* out) {
+    for (const Text& t : st.texts())
+      if (OpenConvention(st, t)) out->push_back(t.id);
+  };
+  s.target_of = [](const mf::Action& in) { return in.ratify().text(); };
+  s.enumerate = [](const State& st, int actor, std::vector<Action>* out) {
+    for (const Text& t : st.texts()) {
+      if (!OpenConvention(st, t) || ((t.ratified | t.declined) & SeatBit(actor))) continue;
+      for (bool yes : {true, false}) {
+        Action a = Action::Make(ActionType::kRatify);
+        a.id = t.id;
+        a.flag = yes;
+        out->push_back(a);
+      }
+    }
+  };
+  return s;
+}
+
+// Implementation and enforcement levels share everything but the field.
+ActionSpec Level(ActionType type, const char* name, const char* doing) {
+  ActionSpec s;
+  s.type = type;
+  s.name = name;
+  s.doing = doing;
+  s.phase = mf::IMPLEMENTATION;
+  s.counted = true;
+  s.describe = [](const Action& a, const Scenario&) {
+    return std::string(FindSpec(a.type)->name) + " " + Str(a.level) + "%";
+  };
+  s.check = [](const State& st, int actor, const Action& a) {
+    if (a.level < 0 || a.level > 100) return Err(mf::MALFORMED, "a level is 0..100 percent");
+    const SeatState& me = st.seat(actor);
+    if ((a.type == ActionType::kEnforce ? me.enforcement : me.implement) == a.level)
+      return Err(mf::ALREADY_DONE, "that level is already set");
+    return Ok();
+  };
+  s.apply = [](StateEditor& e, int actor, const Action& a) {
+    (a.type == ActionType::kEnforce ? e.seat(actor).enforcement : e.seat(actor).implement) =
+        a.level;
+  };
+  return s;
+}
+
+ActionSpec Implement() {
+  ActionSpec s = Level(ActionType::kImplement, "implement", "implementing");
+  s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string*) {
+    out->type = ActionType::kImplement;
+    out->level = in.implement().level();
+    return true;
+  };
+  s.to_proto = [](const Action& a, const Scenario&, mf::Action* out) {
+    out->mutable_implement()->set_level(a.level);
+  };
+  // Levels 0, 50 and 100 in turn: implementation, then enforcement.
+  s.enumerate = [](const State& st, int actor, std::vector<Action>* out) {
+    const SeatState& me = st.seat(actor);
+    for (int level : {0, 50, 100}) {
+      if (me.implement != level) {
+        Action a = Action::Make(ActionType::kImplement);
+        a.level = level;
+        out->push_back(a);
+      }
+      if (me.enforcement != level) {
+        Action a = Action::Make(ActionType::kEnforce);
+        a.level = level;
+        out->push_back(a);
+      }
+    }
+  };
+  return s;
+}
+
+ActionSpec Enforce() {
+  ActionSpec s = Level(ActionType::kEnforce, "set enforcement", "setting enforcement");
+  s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string*) {
+    out->type = ActionType::kEnforce;
+    out->level = in.enforce().level();
+    return true;
+  };
+  s.to_proto = [](const Action& a, const Scenario&, mf::Action* out) {
+    out->mutable_enforce()->set_level(a.level);
+  };
+  s.enumerated_with = ActionType::kImplement;
+  return s;
+}
+
+}  // namespace
+
+void AddDecisionActions(std::vector<ActionSpec>* out) {
+  out->push_back(Vote());
+  out->push_back(Ratify());
+  out->push_back(Implement());
+  out->push_back(Enforce());
+}
+
+}  // namespace mf::rules::act
