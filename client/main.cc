@@ -244,6 +244,10 @@ int Main(int argc, char** argv) {
     std::printf("%s", CliUsage());
     return 0;
   }
+  if (cli.version) {
+    std::printf("forum-client %s\n", MF_VERSION);
+    return 0;
+  }
   // A replay's record is read (and replayed) before the window opens, so
   // that a bad file or a refused token is reported even without a display.
   std::unique_ptr<ReplayConnection> replay;
