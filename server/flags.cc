@@ -31,7 +31,7 @@ FlagCodec Text(std::string ServerOptions::*member) {
             o->*member = text;
             return true;
           },
-          [member](const ServerOptions& o) { return o.*member; }};
+          [member](const ServerOptions& o) { return o.*member; }, "example"};
 }
 
 // A whole number in [lo, hi].
@@ -49,7 +49,15 @@ FlagCodec Whole(T ServerOptions::*member, long long lo, long long hi) {
             o->*member = static_cast<T>(v);
             return true;
           },
-          [member](const ServerOptions& o) { return std::to_string(o.*member); }};
+          [member](const ServerOptions& o) { return std::to_string(o.*member); },
+          std::to_string(ServerOptions().*member != lo ? lo : hi)};
+}
+
+// A double as the shortest text that reads back to it.
+std::string Shortest(double v) {
+  char buf[32];
+  const auto r = std::to_chars(buf, buf + sizeof(buf), v);
+  return std::string(buf, r.ptr);
 }
 
 // A number in [lo, hi].
@@ -66,11 +74,8 @@ FlagCodec Real(double ServerOptions::*member, double lo, double hi) {
             o->*member = v;
             return true;
           },
-          [member](const ServerOptions& o) {
-            char buf[32];
-            const auto r = std::to_chars(buf, buf + sizeof(buf), o.*member);  // Shortest exact.
-            return std::string(buf, r.ptr);
-          }};
+          [member](const ServerOptions& o) { return Shortest(o.*member); },
+          Shortest(ServerOptions().*member != lo ? lo : hi)};
 }
 
 // One of two words: `yes` sets the member true, `no` false.
@@ -84,7 +89,8 @@ FlagCodec Choice(bool ServerOptions::*member, const char* yes, const char* no) {
             o->*member = text == y;
             return true;
           },
-          [member, y, n](const ServerOptions& o) { return o.*member ? y : n; }};
+          [member, y, n](const ServerOptions& o) { return o.*member ? y : n; },
+          ServerOptions().*member ? n : y};
 }
 
 // A file holding the organiser's secret (its first line); only its hash is kept.
@@ -107,7 +113,7 @@ FlagCodec OrganiserTokenFile() {
             o->organiser_token_hash = TokenHash(secret);
             return true;
           },
-          [](const ServerOptions& o) { return o.organiser_token_file; }};
+          [](const ServerOptions& o) { return o.organiser_token_file; }, ""};
 }
 
 constexpr long long kTenYears = 10LL * 365 * 24 * 3600;
@@ -136,7 +142,8 @@ bool ReadFile(const std::string& path, std::string* out) {
 }  // namespace
 
 // Adding a setting: a member in ServerOptions (server/options.h) and one row
-// here; --help, the configuration file and `--print-config` follow.
+// here; --help, the configuration file, `--print-config`, the shipped
+// forumd.conf and tests/server_flags_test.cc follow.
 const std::vector<ServerFlag>& ServerFlags() {
   using O = ServerOptions;
   static const std::vector<ServerFlag> flags = {

@@ -26,6 +26,9 @@ struct FlagCodec {
   std::function<bool(const std::string& text, ServerOptions* o, std::string* error)> set;
   // The value as text that `set` reads back ("" when unset).
   std::function<std::string(const ServerOptions& o)> show;
+  // A value `set` accepts that differs from the default ("" when only a real
+  // file will do): the tests cover every row with it, without a list of their own.
+  std::string example;
 };
 
 struct ServerFlag {
