@@ -19,6 +19,9 @@ bool ToInt(const std::string& s, long lo, long hi, int* out) {
 const char* CliUsage() {
   return "usage: forum-client [options]\n"
          "\n"
+         "The Migration Forum desktop client: players, the facilitator and the classroom\n"
+         "projector, on a forumd server, offline against bots, or replaying a session.\n"
+         "\n"
          "Without options: a connect screen asks for the server, the join code and a name.\n"
          "\n"
          "Playing on a server (forumd):\n"
@@ -58,7 +61,10 @@ const char* CliUsage() {
          "  --scene NAME             lobby, brief, table, talk, decide, outcome, final, control\n"
          "  --screenshot FILE --after-ms N   write a PNG of the window after N ms and exit\n"
          "  --no-animation           values jump instead of moving (screenshots)\n"
-         "  --bench [--bench-seconds S]      FPS and CPU at 1920x1080 with 30 seats\n";
+         "  --bench [--bench-seconds S]      FPS and CPU at 1920x1080 with 30 seats\n"
+         "\n"
+         "  --version                print the version and exit\n"
+         "  --help                   print this help and exit\n";
 }
 
 bool ParsePhase(const std::string& name, mf::Phase* out) {
@@ -91,6 +97,8 @@ bool ParseCli(const std::vector<std::string>& args, CliOptions* out, std::string
     std::string v;
     if (a == "--help" || a == "-h") {
       o.help = true;
+    } else if (a == "--version") {
+      o.version = true;
     } else if (a == "--server") {
       if (!value(&o.connect.server)) return false;
       o.network = true;

@@ -33,6 +33,7 @@ struct CliOptions {
   bool replay_at_end = false;  // --replay-at end
   bool replay_play = false;    // --play: start playing.
   bool help = false;
+  bool version = false;  // --version
 };
 
 // Parses argv; false with a message on a bad command line.

@@ -108,8 +108,11 @@ int RunWindow(App& app, const Assets& assets, const CliOptions& cli) {
           std::fprintf(stderr, "forum-client: cannot write %s\n", cli.screenshot.c_str());
           return 1;
         }
-        std::printf("wrote %s (%ux%u)\n", cli.screenshot.c_str(), window.getSize().x,
-                    window.getSize().y);
+        // Which assets drew it (an installed client must use its installed ones).
+        std::printf("wrote %s (%ux%u); icons from %s, font %s\n", cli.screenshot.c_str(),
+                    window.getSize().x, window.getSize().y,
+                    assets.dir().empty() ? "(none)" : assets.dir().c_str(),
+                    assets.font_path().c_str());
         return 0;
       }
       window.display();
@@ -242,6 +245,10 @@ int Main(int argc, char** argv) {
   }
   if (cli.help) {
     std::printf("%s", CliUsage());
+    return 0;
+  }
+  if (cli.version) {
+    std::printf("forum-client %s\n", MF_VERSION);
     return 0;
   }
   // A replay's record is read (and replayed) before the window opens, so

@@ -1,4 +1,5 @@
-// forumd's settings (command line flags, or set by tests that run it in-process).
+// forumd's settings (set by the command line and the configuration file through
+// server/flags.h's table, or by tests that run it in-process).
 #pragma once
 
 #include <string>
@@ -29,6 +30,7 @@ struct ServerOptions {
   // When set (SHA-256 of the organiser's secret): CreateSession and
   // ImportSession need that secret as their bearer token.
   std::string organiser_token_hash;
+  std::string organiser_token_file;  // Where the secret was read from (shown, not used).
 };
 
 }  // namespace mf::server

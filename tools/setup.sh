@@ -15,6 +15,10 @@ PACKAGES=(
   clang libclang-rt-14-dev
   chromium  # the debrief test renders the HTML report headless
   openssl sqlite3  # the security test makes a TLS certificate; tools/soak.sh reads the store
+  # The Debian packages (cmake/Packaging.cmake, tests/package_test.sh): CPack's
+  # dpkg-shlibdeps and file, help2man for the man pages, lintian, the unit's
+  # check (systemd-analyze), and what the packages depend on beyond libraries.
+  dpkg-dev file help2man lintian systemd adduser desktop-file-utils
 )
 
 missing=()

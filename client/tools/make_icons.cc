@@ -1,12 +1,15 @@
 // Draws the client's role badges and icons procedurally and writes them as
 // PNGs (assets/icons/). Every shape is made here for this project from
 // circles, polygons and strokes, supersampled 4x4 per pixel; run
-// `forum-client-icons OUT_DIR` to regenerate. Needs no display: sf::Image is
-// plain memory.
+// `forum-client-icons OUT_DIR` to regenerate. `forum-client-icons --app-icon
+// SIZE FILE` draws the application icon alone at SIZE pixels (the desktop
+// entry's icons, cmake/Packaging.cmake). Needs no display: sf::Image is plain
+// memory.
 #include <SFML/Graphics/Image.hpp>
 
 #include <cmath>
 #include <cstdio>
+#include <cstdlib>
 #include <functional>
 #include <string>
 #include <vector>
@@ -18,7 +21,7 @@ struct Vec {
 };
 using Shape = std::function<bool(double, double)>;  // Inside test in [0,1]^2.
 
-constexpr int kSize = 64;
+constexpr unsigned kSize = 64;  // The icons in assets/icons.
 constexpr int kSuper = 4;
 
 Shape Circle(double cx, double cy, double r) {
@@ -77,16 +80,16 @@ struct Layer {
   sf::Color colour;
 };
 
-sf::Image Render(const std::vector<Layer>& layers) {
+sf::Image Render(const std::vector<Layer>& layers, unsigned size = kSize) {
   sf::Image img;
-  img.create(kSize, kSize, sf::Color::Transparent);
-  for (unsigned py = 0; py < kSize; ++py)
-    for (unsigned px = 0; px < kSize; ++px) {
+  img.create(size, size, sf::Color::Transparent);
+  for (unsigned py = 0; py < size; ++py)
+    for (unsigned px = 0; px < size; ++px) {
       double r = 0, g = 0, b = 0, a = 0;  // Premultiplied sums.
       for (int sy = 0; sy < kSuper; ++sy)
         for (int sx = 0; sx < kSuper; ++sx) {
-          const double x = (px + (sx + 0.5) / kSuper) / kSize;
-          const double y = (py + (sy + 0.5) / kSuper) / kSize;
+          const double x = (px + (sx + 0.5) / kSuper) / size;
+          const double y = (py + (sy + 0.5) / kSuper) / size;
           double cr = 0, cg = 0, cb = 0, ca = 0;
           for (const Layer& l : layers) {
             if (!l.shape(x, y)) continue;
@@ -214,8 +217,20 @@ std::vector<Layer> AppIcon() {
 }  // namespace
 
 int main(int argc, char** argv) {
+  if (argc == 4 && std::string(argv[1]) == "--app-icon") {
+    const int size = std::atoi(argv[2]);
+    if (size < 16 || size > 1024) {
+      std::fprintf(stderr, "--app-icon SIZE: 16 to 1024 pixels\n");
+      return 2;
+    }
+    if (!Render(AppIcon(), static_cast<unsigned>(size)).saveToFile(argv[3])) {
+      std::fprintf(stderr, "cannot write %s\n", argv[3]);
+      return 1;
+    }
+    return 0;
+  }
   if (argc != 2) {
-    std::fprintf(stderr, "usage: %s OUT_DIR\n", argv[0]);
+    std::fprintf(stderr, "usage: %s OUT_DIR | --app-icon SIZE FILE\n", argv[0]);
     return 2;
   }
   const std::string dir = argv[1];
