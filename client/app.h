@@ -26,18 +26,6 @@ const char* SceneName(Scene s);
 // "lobby", "brief", "table", "talk", "decide", "outcome", "final", "control", "connect".
 bool ParseScene(const std::string& name, Scene* out);
 
-// What the connect screen (or the command line) asks for.
-struct ConnectRequest {
-  std::string server = "localhost:50051";
-  std::string code;  // Join code (players and spectators).
-  std::string name;  // Display name.
-  int seat = -1;     // Wanted seat; -1 the first free one.
-  bool spectate = false;
-  bool tls = false;
-  std::string facilitator_token, session;  // Facilitator mode.
-  bool offline = false;
-  std::string scenario = "classroom-8";
-};
 // Makes a connection (returns nullptr with a message on a bad request). It
 // must not block: a network connection connects on its own thread.
 using ConnectFn =

@@ -18,6 +18,19 @@
 
 namespace mf::client {
 
+// What the connect screen (or the command line) asks for.
+struct ConnectRequest {
+  std::string server = "localhost:50051";
+  std::string code;  // Join code (players and spectators).
+  std::string name;  // Display name.
+  int seat = -1;     // Wanted seat; -1 the first free one.
+  bool spectate = false;
+  bool tls = false;
+  std::string facilitator_token, session;  // Facilitator mode.
+  bool offline = false;
+  std::string scenario = "classroom-8";
+};
+
 class ReplayConnection;
 
 // Seconds on a steady clock shared by the connection threads and the renderer.

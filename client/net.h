@@ -5,7 +5,6 @@
 #include <memory>
 #include <string>
 
-#include "client/app.h"
 #include "client/connection.h"
 #include "client/replay.h"
 

@@ -17,8 +17,8 @@
 #include "client/net.h"
 #include "client/record_file.h"
 #include "forum.grpc.pb.h"
+#include "net/client.h"
 #include "rules/action.h"
-#include "tools/net.h"
 
 namespace mf::client {
 namespace {
@@ -112,12 +112,15 @@ class GrpcConnection : public Connection {
     send_thread_.join();
   }
 
-  void Send(const mf::Action& action, uint64_t, const std::string& bot_strategy) override {
-    // No based_on_version: with bots acting every few hundred milliseconds a
-    // player's view is often a version behind, and the rules check by id
-    // whatever an action refers to.
+  void Send(const mf::Action& action, uint64_t based_on_version,
+            const std::string& bot_strategy) override {
+    // The version of the view the player decided on: forumd refuses the
+    // action as stale only if the choice in front of the player changed
+    // since (a new phase, the text on the table, a world event), not when
+    // others merely voted or got ready meanwhile.
     Outgoing o;
     o.action = action;
+    o.based_on_version = based_on_version;
     o.strategy = bot_strategy;
     Queue(std::move(o));
   }
@@ -146,6 +149,7 @@ class GrpcConnection : public Connection {
   struct Outgoing {
     bool chat = false;
     mf::Action action;
+    uint64_t based_on_version = 0;
     std::string strategy;
     Channel channel;
     std::string text;
@@ -398,6 +402,7 @@ class GrpcConnection : public Connection {
         mf::FacilitateRequest r;
         r.set_session(session);
         *r.mutable_action() = o.action;
+        if (o.based_on_version > 0) r.set_based_on_version(o.based_on_version);
         r.set_bot_strategy(o.strategy);
         mf::ActResponse resp;
         s = stub_->Facilitate(&ctx, r, &resp);
@@ -408,6 +413,7 @@ class GrpcConnection : public Connection {
         mf::ActRequest r;
         r.set_session(session);
         *r.mutable_action() = o.action;
+        if (o.based_on_version > 0) r.set_based_on_version(o.based_on_version);
         mf::ActResponse resp;
         s = stub_->Act(&ctx, r, &resp);
       }

@@ -193,22 +193,19 @@ mf::View ReplayConnection::CurrentView() const {
 }
 
 bool ReplayConnection::ChatVisible(const ChatLine& line) const {
-  if (viewer_ == rules::kFacilitatorView) return true;
+  mf::Channel channel;
   switch (line.channel.to) {
     case Channel::To::kEveryone:
-      return true;
+      channel.set_everyone(true);
+      break;
     case Channel::To::kSeat:
-      return viewer_ >= 0 && (line.from == viewer_ || line.channel.seat == viewer_);
-    case Channel::To::kCaucus: {
-      if (viewer_ < 0) return false;
-      const auto& caucuses = scenario_->proto().caucuses();
-      const std::vector<uint64_t>& masks = scenario_->caucus_masks();
-      for (int k = 0; k < caucuses.size() && k < static_cast<int>(masks.size()); ++k)
-        if (caucuses[k].id() == line.channel.caucus) return (masks[k] >> viewer_) & 1;
-      return false;
-    }
+      channel.set_seat(line.channel.seat);
+      break;
+    case Channel::To::kCaucus:
+      channel.set_caucus(line.channel.caucus);
+      break;
   }
-  return false;
+  return rules::CanSeeMessage(*scenario_, viewer_, line.from, channel);
 }
 
 void ReplayConnection::Publish() {

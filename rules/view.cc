@@ -354,4 +354,58 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
   }
 }
 
+namespace {
+
+// The fields ViewParts::static_fields governs.
+constexpr int kStaticFields[] = {
+    mf::View::kScenarioFieldNumber,     mf::View::kTitleFieldNumber,
+    mf::View::kDescriptionFieldNumber,  mf::View::kCyclesFieldNumber,
+    mf::View::kDecisionRuleFieldNumber, mf::View::kThemesFieldNumber,
+    mf::View::kBriefFieldNumber,        mf::View::kAllBriefsFieldNumber,
+    mf::View::kCaucusesFieldNumber,     mf::View::kObserversFieldNumber};
+
+}  // namespace
+
+void ClearStaticFields(mf::View* v) {
+  const google::protobuf::Reflection* r = v->GetReflection();
+  for (int number : kStaticFields) r->ClearField(v, v->GetDescriptor()->FindFieldByNumber(number));
+}
+
+void CopyStaticFields(const mf::View& from, mf::View* to) {
+  // Copies the listed fields of `from` over those of `to`, leaving the rest.
+  mf::View fields;
+  const google::protobuf::Reflection* r = fields.GetReflection();
+  const google::protobuf::Descriptor* d = fields.GetDescriptor();
+  std::vector<const google::protobuf::FieldDescriptor*> listed;
+  for (int number : kStaticFields) listed.push_back(d->FindFieldByNumber(number));
+  fields.CopyFrom(from);
+  std::vector<const google::protobuf::FieldDescriptor*> all;
+  r->ListFields(fields, &all);
+  for (const google::protobuf::FieldDescriptor* f : all)
+    if (std::find(listed.begin(), listed.end(), f) == listed.end()) r->ClearField(&fields, f);
+  ClearStaticFields(to);
+  to->MergeFrom(fields);
+}
+
+bool CanSeeMessage(const Scenario& sc, int viewer, int from, const mf::Channel& channel) {
+  if (viewer == kFacilitatorView) return true;
+  switch (channel.to_case()) {
+    case mf::Channel::kEveryone:
+      return true;
+    case mf::Channel::kSeat:
+      return viewer >= 0 && (viewer == from || viewer == channel.seat());
+    case mf::Channel::kCaucus: {
+      if (viewer < 0) return false;
+      if (viewer == from) return true;
+      const auto& caucuses = sc.proto().caucuses();
+      for (int i = 0; i < caucuses.size() && i < static_cast<int>(sc.caucus_masks().size()); ++i)
+        if (caucuses[i].id() == channel.caucus())
+          return (sc.caucus_masks()[static_cast<size_t>(i)] >> viewer) & 1;
+      return false;
+    }
+    default:
+      return false;
+  }
+}
+
 }  // namespace mf::rules

@@ -155,4 +155,16 @@ struct ViewParts {
 // Builds the wire view.
 void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts = ViewParts());
 
+// The static fields of ViewParts, for those who receive views: forumd sends
+// them in a stream's first view only (ServerEvent.static_omitted on the
+// others), and clients keep them from that first view. One list, here.
+void ClearStaticFields(mf::View* v);
+void CopyStaticFields(const mf::View& from, mf::View* to);
+
+// Whether `viewer` (a seat, kFacilitatorView or kSpectatorView) may read a
+// chat message sent by `from` (a seat, or -1 the facilitator) on `channel`:
+// everyone's channel is public; a bilateral one is its two seats'; a caucus
+// channel is its members' (and its sender's); the facilitator reads all.
+bool CanSeeMessage(const Scenario& sc, int viewer, int from, const mf::Channel& channel);
+
 }  // namespace mf::rules

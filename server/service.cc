@@ -8,8 +8,8 @@
 
 #include "forum.grpc.pb.h"
 #include "rules/action.h"
+#include "rules/view.h"
 #include "server/tokens.h"
-#include "server/view_static.h"
 
 namespace mf::server {
 namespace {
@@ -52,7 +52,7 @@ class StreamSink final : public Sink {
       // The complete first view was not written yet: the newer one replaces
       // it but must stay complete.
       auto merged = std::make_shared<mf::ServerEvent>(*event);
-      CopyStaticFields(pending->view(), merged->mutable_view());
+      rules::CopyStaticFields(pending->view(), merged->mutable_view());
       merged->set_static_omitted(false);
       event = std::move(merged);
     }

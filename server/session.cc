@@ -653,24 +653,7 @@ void Session::Chat(int slot, const mf::Channel& channel, const std::string& text
 }
 
 bool Session::CanSee(int viewer, const mf::ChatMessage& m) const {
-  if (viewer == kFacilitator) return true;
-  switch (m.channel().to_case()) {
-    case mf::Channel::kEveryone:
-      return true;
-    case mf::Channel::kSeat:
-      return viewer >= 0 && (viewer == m.from() || viewer == m.channel().seat());
-    case mf::Channel::kCaucus: {
-      if (viewer < 0) return false;
-      if (viewer == m.from()) return true;
-      const auto& caucuses = scenario_->proto().caucuses();
-      for (int i = 0; i < caucuses.size(); ++i)
-        if (caucuses[i].id() == m.channel().caucus())
-          return (scenario_->caucus_masks()[static_cast<size_t>(i)] >> viewer) & 1;
-      return false;
-    }
-    default:
-      return false;
-  }
+  return rules::CanSeeMessage(*scenario_, viewer, m.from(), m.channel());
 }
 
 // ---------------------------------------------------------------------------

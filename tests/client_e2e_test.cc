@@ -25,8 +25,8 @@
 #include "client/view_util.h"
 #include "client_assets.h"
 #include "forum.grpc.pb.h"
+#include "net/client.h"
 #include "run_command.h"
-#include "tools/net.h"
 
 namespace mf::client {
 namespace {

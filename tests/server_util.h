@@ -19,10 +19,10 @@
 
 #include "bots/light.h"
 #include "forum.grpc.pb.h"
+#include "net/client.h"
 #include "rules/playout.h"
 #include "rules/scenario.h"
 #include "server/forumd.h"
-#include "tools/net.h"
 
 namespace mf::testing {
 

@@ -2,10 +2,10 @@
 // network until the game ends (see bots::LightPolicy for how it decides).
 #include <iostream>
 
+#include "net/client.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/json.h"
-#include "tools/net.h"
 
 namespace mf::tools {
 

@@ -20,10 +20,10 @@
 #include <vector>
 
 #include "bots/light.h"
+#include "net/client.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/json.h"
-#include "tools/net.h"
 
 namespace mf::tools {
 namespace {

@@ -4,10 +4,10 @@
 
 #include <iostream>
 
+#include "net/client.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/json.h"
-#include "tools/net.h"
 
 namespace mf::tools {
 namespace {

@@ -7,9 +7,9 @@
 #include <mutex>
 
 #include "forum.grpc.pb.h"
+#include "net/client.h"
 #include "server/store.h"
 #include "tools/common.h"
-#include "tools/net.h"
 
 namespace mf::tools::debrief {
 

@@ -31,12 +31,12 @@
 #include <vector>
 
 #include "forum.grpc.pb.h"
+#include "net/client.h"
 #include "rules/action.h"
 #include "rules/playout.h"
 #include "rules/scenario.h"
 #include "rules/state.h"
 #include "server/forumd.h"
-#include "tools/net.h"
 
 namespace {
 

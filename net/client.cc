@@ -1,4 +1,4 @@
-#include "tools/net.h"
+#include "net/client.h"
 
 #include <chrono>
 #include <cstdlib>
@@ -7,7 +7,7 @@
 #include <thread>
 
 #include "bots/light.h"
-#include "server/view_static.h"
+#include "rules/view.h"
 
 namespace mf::net {
 
@@ -59,7 +59,7 @@ std::string Describe(const grpc::Status& status) {
 
 void CompleteView(const mf::View& first, const mf::ServerEvent& event, mf::View* out) {
   if (out != &event.view()) *out = event.view();
-  if (event.static_omitted()) server::CopyStaticFields(first, out);
+  if (event.static_omitted()) rules::CopyStaticFields(first, out);
 }
 
 PlayResult PlaySeat(mf::Forum::Stub* stub, const std::string& session, const std::string& token,
