@@ -10,6 +10,7 @@
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <utility>
 
 #include "server/forumd.h"
 #include "server/tokens.h"
@@ -20,7 +21,10 @@ const char* kUsage =
     "usage: forumd --listen ADDR:PORT --data DIR [--tls-cert F --tls-key F] [--scenarios DIR]\n"
     "              [--threads N] [--rate PER_SECOND] [--burst N] [--sync full|normal]\n"
     "              [--archive-after S] [--token-expiry S]\n"
-    "              [--organiser-token-file F]\n"
+    "              [--organiser-token-file F] [--peer-rate R] [--peer-burst N]\n"
+    "              [--create-rate R] [--create-burst N] [--join-fail-rate R]\n"
+    "              [--join-fail-burst N] [--peer-spectators N] [--max-sessions N]\n"
+    "              [--max-streams N]\n"
     "  --listen     address to bind; port 0 picks a free one (default 127.0.0.1:0)\n"
     "  --data       folder of the SQLite database (created when missing)\n"
     "  --tls-cert/--tls-key  PEM files: serve TLS (online workshops)\n"
@@ -36,7 +40,16 @@ const char* kUsage =
     "  --archive-after  seconds a finished session stays in memory before only its stored\n"
     "               record remains (default 600; GetRecord answers either way)\n"
     "  --token-expiry   seconds after the end of a game when its tokens expire (default\n"
-    "               2592000 = 30 days; 0: never)\n";
+    "               2592000 = 30 days; 0: never)\n"
+    "  Calls that need no token, per peer (an IPv4 address or an IPv6 /64; a class behind one\n"
+    "  NAT is one peer) and in all; over a limit: RESOURCE_EXHAUSTED. A burst of 0 turns one off.\n"
+    "  --peer-rate/--peer-burst  calls without a token per second (default 10/s, bursts of 500)\n"
+    "  --create-rate/--create-burst  sessions created or imported (default 2/s, bursts of 100)\n"
+    "  --join-fail-rate/--join-fail-burst  join or spectator codes that name no session\n"
+    "               (default 0.5/s, bursts of 60; then joins from that peer wait)\n"
+    "  --peer-spectators  spectator streams open per peer (default 20; 0: no limit)\n"
+    "  --max-sessions     sessions held in memory (default 10000; 0: no limit)\n"
+    "  --max-streams      streams open in all (default 10000; 0: no limit)\n";
 
 }  // namespace
 
@@ -87,6 +100,24 @@ int main(int argc, char** argv) {
       options.archive_after_seconds = std::atoi(v.c_str());
     } else if (a == "--token-expiry") {
       options.token_expiry_seconds = std::atoll(v.c_str());
+    } else if (a == "--peer-rate") {
+      options.peer_rate = std::atof(v.c_str());
+    } else if (a == "--peer-burst") {
+      options.peer_burst = std::atof(v.c_str());
+    } else if (a == "--create-rate") {
+      options.create_rate = std::atof(v.c_str());
+    } else if (a == "--create-burst") {
+      options.create_burst = std::atof(v.c_str());
+    } else if (a == "--join-fail-rate") {
+      options.join_failure_rate = std::atof(v.c_str());
+    } else if (a == "--join-fail-burst") {
+      options.join_failure_burst = std::atof(v.c_str());
+    } else if (a == "--peer-spectators") {
+      options.peer_spectators = std::atoi(v.c_str());
+    } else if (a == "--max-sessions") {
+      options.max_sessions = std::atoi(v.c_str());
+    } else if (a == "--max-streams") {
+      options.max_streams = std::atoi(v.c_str());
     } else if (a == "--sync") {
       if (v != "full" && v != "normal") {
         std::cerr << "forumd: --sync is full or normal\n";
@@ -103,6 +134,18 @@ int main(int argc, char** argv) {
       options.token_expiry_seconds < 0) {
     std::cerr << "forumd: --threads is 1..64, --rate > 0, --burst >= 1, --archive-after and "
                  "--token-expiry >= 0\n";
+    return 2;
+  }
+  const bool limits_ok = [&] {
+    for (auto [rate, burst] : {std::pair{options.peer_rate, options.peer_burst},
+                               {options.create_rate, options.create_burst},
+                               {options.join_failure_rate, options.join_failure_burst}})
+      if (burst < 0 || (burst > 0 && rate <= 0)) return false;
+    return options.peer_spectators >= 0 && options.max_sessions >= 0 && options.max_streams >= 0;
+  }();
+  if (!limits_ok) {
+    std::cerr << "forumd: each --*-burst is >= 0 (0: no limit) with its --*-rate > 0; "
+                 "--peer-spectators, --max-sessions and --max-streams are >= 0\n";
     return 2;
   }
 
