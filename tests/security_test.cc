@@ -11,6 +11,7 @@
 #include <random>
 
 #include "fault_util.h"
+#include "server/limits.h"
 
 namespace mf::testing {
 namespace {
@@ -641,6 +642,23 @@ TEST_F(SecurityTest, DisplayNamesAreCountedInCharactersAndMustBeVisible) {
   const mf::Roster roster = c_->Roster(s.session(), s.facilitator_token());
   for (const mf::SeatStatus& seat : roster.seats()) claimed += seat.claimed() ? 1 : 0;
   EXPECT_EQ(claimed, 5);
+}
+
+// A peer, as the limits count it: an IPv4 address, or an IPv6 address by its
+// /64 prefix (a host chooses its own address inside its network, so a guesser
+// must not get a fresh budget per address); ports never count.
+TEST(SecurityPeerTest, PeersAreAddressesOrIpv6Networks) {
+  using server::PeerKey;
+  EXPECT_EQ(PeerKey("ipv4:10.1.2.3:5000"), "ipv4:10.1.2.3");
+  EXPECT_EQ(PeerKey("ipv4:10.1.2.3:5000"), PeerKey("ipv4:10.1.2.3:6001"));
+  EXPECT_NE(PeerKey("ipv4:10.1.2.3:5000"), PeerKey("ipv4:10.1.2.4:5000"));
+  EXPECT_EQ(PeerKey("ipv6:[2001:db8:1:2::7]:5000"), "ipv6:2001:db8:1:2::/64");
+  EXPECT_EQ(PeerKey("ipv6:[2001:db8:1:2:aaaa:bbbb:cccc:dddd]:1"),
+            PeerKey("ipv6:[2001:db8:1:2::1]:2"));
+  EXPECT_NE(PeerKey("ipv6:[2001:db8:1:2::1]:2"), PeerKey("ipv6:[2001:db8:1:3::1]:2"));
+  EXPECT_EQ(PeerKey("ipv6:[::ffff:10.1.2.3]:5000"), "ipv4:10.1.2.3");
+  EXPECT_EQ(PeerKey("ipv6:[fe80::1%25eth0]:5000"), "ipv6:fe80:0:0:0::/64");
+  EXPECT_EQ(PeerKey("unix:/run/forumd.sock"), "unix:/run/forumd.sock");
 }
 
 // The calls that need no token, limited per peer and for the whole server.
