@@ -137,7 +137,11 @@ int CmdSession(int argc, char** argv) {
       if (args.Has("token")) net::Authorize(&ctx, args.Get("token"));  // The organiser's.
       mf::CreateSessionResponse resp;
       const grpc::Status st = stub->CreateSession(&ctx, req, &resp);
-      if (!st.ok()) return Fail("creating session " + std::to_string(i + 1), st);
+      if (!st.ok())
+        return Fail(count == 1 ? "creating the session"
+                               : "creating session " + std::to_string(i + 1) + " of " +
+                                     std::to_string(count),
+                    st);
       Json j;
       j.BeginObject()
           .Key("session")
