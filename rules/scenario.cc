@@ -113,6 +113,10 @@ struct ScenarioLoader {
     if (p.title().empty()) rep.Error(p, {{"title", -1}}, "a scenario needs a title");
     if (p.cycles() < 1 || p.cycles() > kMaxCycles)
       rep.Error(p, {{"cycles", -1}}, "cycles must be 1.." + std::to_string(kMaxCycles));
+    // Proto3 enums take any number (from text too): each must be a value.
+    if (!mf::DecisionRule_IsValid(p.decision_rule()))
+      rep.Error(p, {{"decision_rule", -1}},
+                "unknown decision rule " + std::to_string(p.decision_rule()));
     if (p.decision_rule() == mf::DECISION_RULE_UNSPECIFIED)
       sc->proto_.set_decision_rule(mf::CONSENSUS);
 
@@ -140,6 +144,9 @@ struct ScenarioLoader {
       d.status_quo = t.status_quo();
       d.civil_society_position = t.civil_society_position();
       d.natural_commitment = t.natural_commitment();
+      if (!mf::CommitmentKind_IsValid(t.natural_commitment()))
+        rep.Error(p, {{"themes", i}, {"natural_commitment", -1}},
+                  "unknown commitment " + std::to_string(t.natural_commitment()));
       for (int b = 0; b < t.bands_size(); ++b) {
         const mf::AxisBand& band = t.bands(b);
         if (band.low() < 0 || band.high() > 100 || band.low() > band.high() || band.label().empty())
@@ -161,9 +168,9 @@ struct ScenarioLoader {
       if (!seat_index.emplace(s.id(), i).second)
         rep.Error(p, {{"seats", i}, {"id", -1}}, "duplicate seat id '" + s.id() + "'");
       if (s.name().empty()) rep.Error(p, {{"seats", i}, {"name", -1}}, "a seat needs a name");
-      if (s.role() == mf::ROLE_UNSPECIFIED)
+      if (s.role() == mf::ROLE_UNSPECIFIED || !mf::Role_IsValid(s.role()))
         rep.Error(p, {{"seats", i}, {"role", -1}}, "role must be SOURCE, TRANSIT or DESTINATION");
-      if (s.bloc() == mf::BLOC_UNSPECIFIED)
+      if (s.bloc() == mf::BLOC_UNSPECIFIED || !mf::Bloc_IsValid(s.bloc()))
         rep.Error(p, {{"seats", i}, {"bloc", -1}}, "bloc must be DEVELOPED or DEVELOPING");
       any_developed |= s.bloc() == mf::DEVELOPED;
       any_developing |= s.bloc() == mf::DEVELOPING;
@@ -231,6 +238,9 @@ struct ScenarioLoader {
         RedLineData rl;
         rl.theme = it->second;
         rl.max_form = r.max_form();
+        if (!mf::Form_IsValid(r.max_form()))
+          rep.Error(p, {{"seats", i}, {"brief", -1}, {"red_lines", k}, {"max_form", -1}},
+                    "unknown form " + std::to_string(r.max_form()));
         // Zero means "no limit" for max_position (an upper bound of 0 is never meant).
         rl.max_position = r.max_position() == 0 ? 100 : r.max_position();
         rl.min_position = r.min_position();
@@ -356,8 +366,8 @@ struct ScenarioLoader {
     } else {
       double total = 0;
       for (int i = 0; i < p.event_kinds_size() && i < p.event_weights_size(); ++i) {
-        if (p.event_kinds(i) == mf::EVENT_UNSPECIFIED)
-          rep.Error(p, {{"event_kinds", i}}, "unspecified event kind");
+        if (p.event_kinds(i) == mf::EVENT_UNSPECIFIED || !mf::EventKind_IsValid(p.event_kinds(i)))
+          rep.Error(p, {{"event_kinds", i}}, "unspecified or unknown event kind");
         const double w = p.event_weights(i);
         if (!Finite(w) || w < 0 || w > 1e6)
           rep.Error(p, {{"event_weights", i}}, "weights are >= 0");

@@ -182,6 +182,28 @@ const std::vector<ServerFlag>& ServerFlags() {
       {"token-expiry", "SECONDS",
        "the tokens of a finished game expire this long\nafter its end (0: never)",
        Whole(&O::token_expiry_seconds, 0, kTenYears)},
+      // The calls that need no token, per peer (an IPv4 address or an IPv6
+      // /64: a class behind one NAT is one peer), and the whole server.
+      {"peer-rate", "PER_SECOND",
+       "calls without a token a second, per peer\n(an IPv4 address or an IPv6 /64)",
+       Real(&O::peer_rate, 0.001, 1e9)},
+      {"peer-burst", "N", "calls without a token: the burst allowed\nabove the rate (0: no limit)",
+       Real(&O::peer_burst, 0, 1e9)},
+      {"create-rate", "PER_SECOND", "sessions created or imported a second,\nper peer",
+       Real(&O::create_rate, 0.001, 1e9)},
+      {"create-burst", "N", "sessions created or imported: the burst\n(0: no limit)",
+       Real(&O::create_burst, 0, 1e9)},
+      {"join-fail-rate", "PER_SECOND",
+       "join or spectator codes naming no session,\na second per peer; then joins wait",
+       Real(&O::join_failure_rate, 0.001, 1e9)},
+      {"join-fail-burst", "N", "failed codes: the burst (0: no limit)",
+       Real(&O::join_failure_burst, 0, 1e9)},
+      {"peer-spectators", "N", "spectator streams open per peer (0: no limit)",
+       Whole(&O::peer_spectators, 0, 1000000)},
+      {"max-sessions", "N", "sessions held in memory (0: no limit)",
+       Whole(&O::max_sessions, 0, 100000000)},
+      {"max-streams", "N", "streams open in all (0: no limit)",
+       Whole(&O::max_streams, 0, 100000000)},
   };
   return flags;
 }

@@ -153,6 +153,10 @@ Store* Forumd::store_for_testing() {
   return impl_->store.get();
 }
 
+size_t Forumd::scenario_objects_for_testing() const {
+  return impl_->registry ? impl_->registry->scenario_objects() : 0;
+}
+
 void Forumd::Shutdown() {
   Impl& d = *impl_;
   {

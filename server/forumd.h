@@ -27,6 +27,9 @@ class Forumd {
   // Blocks until Shutdown() has been called and completed.
   void Wait();
   Store* store_for_testing();
+  // Parsed scenarios held by the sessions in memory (tests: restored
+  // sessions share one per scenario text).
+  size_t scenario_objects_for_testing() const;
 
  private:
   Forumd();

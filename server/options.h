@@ -31,6 +31,20 @@ struct ServerOptions {
   // ImportSession need that secret as their bearer token.
   std::string organiser_token_hash;
   std::string organiser_token_file;  // Where the secret was read from (shown, not used).
+
+  // Limits of the calls that need no token, per peer (an IPv4 address or an
+  // IPv6 /64 prefix: a classroom behind one school NAT is one peer), and of
+  // the whole server. README "Security and limits" gives the reasoning; 0
+  // turns a limit off.
+  double peer_rate = 10;           // Calls without a token per second, per peer...
+  double peer_burst = 500;         // ...in bursts of this many.
+  double create_rate = 2;          // CreateSession/ImportSession per second, per peer...
+  double create_burst = 100;       // ...in bursts of this many.
+  double join_failure_rate = 0.5;  // Failed joins (unknown code) per second, per peer...
+  double join_failure_burst = 60;  // ...in bursts of this many; then joins wait.
+  int peer_spectators = 20;        // Open spectator streams per peer.
+  int max_sessions = 10000;        // Sessions held in memory (running or just finished).
+  int max_streams = 10000;         // Open Subscribe streams of every kind.
 };
 
 }  // namespace mf::server

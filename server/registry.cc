@@ -8,7 +8,12 @@
 #include <fstream>
 #include <sstream>
 
+#include <google/protobuf/text_format.h>
+
+#include "rules/action.h"
 #include "rules/playout.h"
+#include "server/chat.h"
+#include "server/text.h"
 #include "server/tokens.h"
 
 namespace mf::server {
@@ -28,10 +33,33 @@ int64_t NowMs() {
 Registry::Registry(boost::asio::io_context& io, Store* store, const ServerOptions& options)
     : io_(io), store_(store), options_(options) {}
 
+std::shared_ptr<const rules::Scenario> Registry::Share(
+    std::shared_ptr<const rules::Scenario> scenario) {
+  std::lock_guard<std::mutex> lock(parsed_mu_);
+  auto [it, fresh] = parsed_.emplace(Sha256(scenario->text()), scenario);
+  return it->second;
+}
+
+std::shared_ptr<const rules::Scenario> Registry::Parsed(const std::string& text,
+                                                        const std::string& label, bool keep,
+                                                        std::string* error) {
+  {
+    std::lock_guard<std::mutex> lock(parsed_mu_);
+    auto it = parsed_.find(Sha256(text));
+    if (it != parsed_.end()) return it->second;
+  }
+  rules::LoadResult r = rules::LoadScenario(text, label);
+  if (!r.ok()) {
+    *error = r.errors.empty() ? std::string("empty") : r.errors.front();
+    return nullptr;
+  }
+  return keep ? Share(r.scenario) : r.scenario;
+}
+
 bool Registry::Init(std::string* error) {
   for (const rules::EmbeddedScenario& e : rules::EmbeddedScenarios()) {
     rules::LoadResult r = rules::LoadEmbeddedScenario(e.name);
-    if (r.ok()) scenarios_[e.name] = r.scenario;
+    if (r.ok()) scenarios_[e.name] = Share(r.scenario);
   }
   if (!options_.scenarios_dir.empty()) {
     namespace fs = std::filesystem;
@@ -46,7 +74,7 @@ bool Registry::Init(std::string* error) {
         *error = r.errors.empty() ? entry.path().string() + ": invalid" : r.errors.front();
         return false;
       }
-      scenarios_[entry.path().stem().string()] = r.scenario;
+      scenarios_[entry.path().stem().string()] = Share(r.scenario);
     }
     if (ec) {
       *error = "cannot read " + options_.scenarios_dir + ": " + ec.message();
@@ -54,65 +82,68 @@ bool Registry::Init(std::string* error) {
     }
   }
 
-  std::vector<StoredSession> stored;
-  if (!store_->LoadAll(&stored, error)) return false;
-  for (StoredSession& s : stored) {
-    // A broken record stops only its own session.
-    auto broken = [&](const std::string& why) {
-      broken_[s.id] = "session " + s.id + " cannot be served: " + why +
-                      "; the server's other sessions are not affected";
-      std::fprintf(stderr, "forumd: %s\n", broken_[s.id].c_str());
-    };
-    if (!s.load_error.empty()) {
-      broken("its record cannot be read (" + s.load_error + ")");
-      continue;
-    }
-    if (s.finished_ms != 0) {
-      auto a = std::make_unique<ArchivedSession>();
-      mf::CreateSessionRequest options;
-      options.ParseFromString(s.options);
-      a->summary.set_session(s.id);
-      a->summary.set_scenario(s.scenario);
-      a->summary.set_title(options.title());
-      a->summary.set_created_unix_ms(s.created_ms);
-      a->summary.set_finished(true);
-      a->summary.set_finished_unix_ms(s.finished_ms);
-      a->summary.set_phase(mf::GAME_OVER);
-      a->summary.set_actions(s.action_count);
-      a->facilitator_hash = s.facilitator_hash;
-      for (const StoredSeat& seat : s.seats) {
-        if (seat.seat >= static_cast<int>(a->seat_hashes.size()))
-          a->seat_hashes.resize(static_cast<size_t>(seat.seat) + 1);
-        a->seat_hashes[static_cast<size_t>(seat.seat)] = seat.token_hash;
-        if (!seat.player.empty()) a->summary.set_humans(a->summary.humans() + 1);
-      }
-      archived_[s.id] = std::move(a);
-      continue;
-    }
-    rules::LoadResult sc = rules::LoadScenario(s.scenario_text, s.scenario);
-    if (!sc.ok()) {
-      broken("its scenario no longer loads");
-      continue;
-    }
-    Session::Init init;
-    init.id = s.id;
-    init.join_code = s.join_code;
-    init.scenario = sc.scenario;
-    init.seed = s.seed;
-    init.options.ParseFromString(s.options);
-    init.facilitator_hash = s.facilitator_hash;
-    init.created_ms = s.created_ms;
-    auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
-    std::string why;
-    if (!session->Restore(s, &why)) {
-      broken(why.rfind("session " + s.id + ": ", 0) == 0 ? why.substr(s.id.size() + 10) : why);
-      continue;
-    }
-    by_code_[NormaliseJoinCode(s.join_code)] = s.id;
-    sessions_[s.id] = session;
-    session->Start();
-  }
-  return true;
+  // One stored session at a time (its rows and scenario text freed before
+  // the next is read), each playing a scenario shared with the others of
+  // the same text: a restart needs no more memory than the running server.
+  return store_->ForEachSession(
+      [&](StoredSession& s) {
+        // A broken record stops only its own session.
+        auto broken = [&](const std::string& why) {
+          broken_[s.id] = "session " + s.id + " cannot be served: " + why +
+                          "; the server's other sessions are not affected";
+          std::fprintf(stderr, "forumd: %s\n", broken_[s.id].c_str());
+        };
+        if (!s.load_error.empty()) {
+          broken("its record cannot be read (" + s.load_error + ")");
+          return;
+        }
+        if (s.finished_ms != 0) {
+          auto a = std::make_unique<ArchivedSession>();
+          mf::CreateSessionRequest options;
+          options.ParseFromString(s.options);
+          a->summary.set_session(s.id);
+          a->summary.set_scenario(s.scenario);
+          a->summary.set_title(options.title());
+          a->summary.set_created_unix_ms(s.created_ms);
+          a->summary.set_finished(true);
+          a->summary.set_finished_unix_ms(s.finished_ms);
+          a->summary.set_phase(mf::GAME_OVER);
+          a->summary.set_actions(s.action_count);
+          a->facilitator_hash = s.facilitator_hash;
+          for (const StoredSeat& seat : s.seats) {
+            if (seat.seat >= static_cast<int>(a->seat_hashes.size()))
+              a->seat_hashes.resize(static_cast<size_t>(seat.seat) + 1);
+            a->seat_hashes[static_cast<size_t>(seat.seat)] = seat.token_hash;
+            if (!seat.player.empty()) a->summary.set_humans(a->summary.humans() + 1);
+          }
+          archived_[s.id] = std::move(a);
+          return;
+        }
+        std::string why_not;
+        auto scenario = Parsed(s.scenario_text, s.scenario, true, &why_not);
+        if (!scenario) {
+          broken("its scenario no longer loads (" + why_not + ")");
+          return;
+        }
+        Session::Init init;
+        init.id = s.id;
+        init.join_code = s.join_code;
+        init.scenario = scenario;
+        init.seed = s.seed;
+        init.options.ParseFromString(s.options);
+        init.facilitator_hash = s.facilitator_hash;
+        init.created_ms = s.created_ms;
+        auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
+        std::string why;
+        if (!session->Restore(s, &why)) {
+          broken(why.rfind("session " + s.id + ": ", 0) == 0 ? why.substr(s.id.size() + 10) : why);
+          return;
+        }
+        by_code_[NormaliseJoinCode(s.join_code)] = s.id;
+        sessions_[s.id] = session;
+        session->Start();
+      },
+      error);
 }
 
 void Registry::ArchiveFinished() {
@@ -148,44 +179,60 @@ void Registry::Create(const mf::CreateSessionRequest& request,
                       std::function<void(Outcome, const mf::CreateSessionResponse&)> done) {
   ArchiveFinished();
   auto fail = [&](StatusCode c, const std::string& m) { done(Outcome::Error(c, m), {}); };
+  // Everything in the request is checked here, before anything is stored:
+  // a request that can never succeed is INVALID_ARGUMENT (or NOT_FOUND), never
+  // a store error to retry.
   auto it = scenarios_.find(request.scenario());
   if (it == scenarios_.end()) {
     std::string names;
     for (const auto& [name, sc] : scenarios_) names += (names.empty() ? "" : ", ") + name;
     return fail(StatusCode::NOT_FOUND,
-                "no scenario '" + request.scenario() + "'; this server has: " + names);
+                "no scenario '" + Echo(request.scenario()) + "'; this server has: " + names);
   }
   const auto& scenario = it->second;
   PhaseClock clock;
   std::string why;
   if (!ResolveTimers(request, &clock, &why)) return fail(StatusCode::INVALID_ARGUMENT, why);
+  std::set<int> bot_seats;
   for (const mf::BotSeat& b : request.bots()) {
     if (b.seat() < 0 || b.seat() >= scenario->num_seats())
       return fail(StatusCode::INVALID_ARGUMENT,
                   "no seat " + std::to_string(b.seat()) + " for a bot: " + request.scenario() +
                       " has seats 0.." + std::to_string(scenario->num_seats() - 1));
+    if (!bot_seats.insert(b.seat()).second)
+      return fail(
+          StatusCode::INVALID_ARGUMENT,
+          "seat " + std::to_string(b.seat()) + " is listed twice in bots: give each seat once");
     std::string strategy;
     if (!ResolveStrategy(b.strategy(), &strategy))
-      return fail(StatusCode::INVALID_ARGUMENT, "unknown bot strategy '" + b.strategy() +
+      return fail(StatusCode::INVALID_ARGUMENT, "unknown bot strategy '" + Echo(b.strategy()) +
                                                     "': use easy, normal, hard or a strategy name");
   }
   if (request.bot_pace_ms() < 0 || request.bot_pace_ms() > 600000)
     return fail(StatusCode::INVALID_ARGUMENT, "bot_pace_ms is 0..600000");
   if (request.idle_handover_seconds() < 0)
     return fail(StatusCode::INVALID_ARGUMENT, "idle_handover_seconds must not be negative");
-  if (request.title().size() > 200)
-    return fail(StatusCode::INVALID_ARGUMENT, "the title is 200 bytes at most");
+  if (request.title().size() > 200 || !rules::IsCleanUtf8(request.title()))
+    return fail(StatusCode::INVALID_ARGUMENT,
+                "the title is at most 200 bytes of text without control characters");
+  if (!mf::DecisionRule_IsValid(request.decision_rule()))
+    return fail(StatusCode::INVALID_ARGUMENT,
+                "decision_rule " + std::to_string(request.decision_rule()) +
+                    " is not a DecisionRule: use CONSENSUS (1), MAJORITY (2) or "
+                    "WEIGHTED_MAJORITY (3), or leave it unset for the scenario's own");
   auto decided = scenario;
   if (request.decision_rule() != mf::DECISION_RULE_UNSPECIFIED &&
       request.decision_rule() != scenario->decision_rule()) {
+    // The scenario with another rule: a text of its own, parsed once.
     mf::Scenario copy = scenario->proto();
     copy.set_decision_rule(request.decision_rule());
-    rules::LoadResult r = rules::LoadScenarioMessage(copy, request.scenario());
-    if (!r.ok())
+    std::string text;
+    google::protobuf::TextFormat::PrintToString(copy, &text);
+    std::string error;
+    decided = Parsed(text, request.scenario(), true, &error);
+    if (!decided)
       return fail(StatusCode::INVALID_ARGUMENT,
-                  "that decision rule does not fit the scenario: " +
-                      (r.errors.empty() ? std::string("invalid") : r.errors.front()));
-    decided = r.scenario;
+                  "that decision rule does not fit the scenario: " + error);
   }
 
   Session::Init init;
@@ -200,6 +247,13 @@ void Registry::Create(const mf::CreateSessionRequest& request,
   init.created_ms = NowMs();
   {
     std::lock_guard<std::mutex> lock(mu_);
+    const size_t held = sessions_.size() + static_cast<size_t>(creating_);
+    if (options_.max_sessions > 0 && held >= static_cast<size_t>(options_.max_sessions))
+      return fail(StatusCode::RESOURCE_EXHAUSTED,
+                  "this server holds " + std::to_string(held) +
+                      " sessions, its most (forumd --max-sessions); try again when a game has "
+                      "finished");
+    ++creating_;
     do {
       init.id = NewSessionId();
     } while (sessions_.count(init.id) || archived_.count(init.id));
@@ -219,6 +273,7 @@ void Registry::Create(const mf::CreateSessionRequest& request,
   session->Create([this, session, resp, done](Outcome o) {
     {
       std::lock_guard<std::mutex> lock(mu_);
+      --creating_;
       if (!o.ok()) {
         by_code_.erase(NormaliseJoinCode(resp.join_code()));
       } else {
@@ -248,6 +303,13 @@ std::shared_ptr<Session> Registry::Find(const std::string& id) const {
 size_t Registry::live_sessions() const {
   std::lock_guard<std::mutex> lock(mu_);
   return sessions_.size();
+}
+
+size_t Registry::scenario_objects() const {
+  std::lock_guard<std::mutex> lock(mu_);
+  std::set<const rules::Scenario*> distinct;
+  for (const auto& [id, s] : sessions_) distinct.insert(s->scenario().get());
+  return distinct.size();
 }
 
 Outcome Registry::Authorize(const std::string& bearer, const std::string& session_id,
@@ -358,48 +420,57 @@ void Registry::ListSessions(const Caller& caller, bool include_finished,
 }
 
 void Registry::ArchivedRecord(
-    const std::string& id,
+    const std::string& id, int slot,
     std::function<void(Outcome, std::shared_ptr<mf::GetRecordResponse>)> done) {
-  store_->LoadSession(id, [done](std::unique_ptr<StoredSession> s, const std::string& e) {
-    if (!e.empty() || !s) {
-      done(Outcome::Error(StatusCode::UNAVAILABLE, "could not read the record: " + e), nullptr);
-      return;
-    }
-    auto r = std::make_shared<mf::GetRecordResponse>();
-    mf::GameLog* log = r->mutable_log();
-    log->set_scenario(s->scenario);
-    log->set_seed(s->seed);
-    log->set_scenario_text(s->scenario_text);
-    for (const StoredAction& a : s->actions) {
-      mf::RecordEntry* entry = r->add_entries();
-      entry->set_seq(a.seq);
-      entry->set_at_unix_ms(a.at_ms);
-      mf::Actor* actor = entry->mutable_entry()->mutable_actor();
-      if (a.actor >= 0)
-        actor->set_seat(a.actor);
-      else if (a.actor == kFacilitator)
-        actor->set_facilitator(true);
-      else
-        actor->set_clock(true);
-      entry->mutable_entry()->mutable_action()->ParseFromString(a.action);
-      *log->add_entries() = entry->entry();
-    }
-    for (const StoredMessage& m : s->messages) r->add_chat()->ParseFromString(m.message);
-    r->set_finished(s->finished_ms != 0);
-    r->set_state_hash(s->final_hash);
-    rules::LoadResult sc = rules::LoadScenario(s->scenario_text, s->scenario);
-    if (sc.ok()) {
-      std::vector<rules::LoggedAction> actions;
-      std::string why;
-      rules::State st(sc.scenario, s->seed);
-      if (rules::FromGameLog(*log, *sc.scenario, &actions, &why) &&
-          rules::Replay(&st, actions, &why)) {
-        r->set_state_hash(st.Hash());
-        r->set_version(st.version());
-      }
-    }
-    done(Outcome::Ok(), r);
-  });
+  store_->LoadSession(
+      id, [this, slot, done](std::unique_ptr<StoredSession> s, const std::string& e) {
+        if (!e.empty() || !s) {
+          done(Outcome::Error(StatusCode::UNAVAILABLE, "could not read the record: " + e), nullptr);
+          return;
+        }
+        auto r = std::make_shared<mf::GetRecordResponse>();
+        mf::GameLog* log = r->mutable_log();
+        log->set_scenario(s->scenario);
+        log->set_seed(s->seed);
+        log->set_scenario_text(s->scenario_text);
+        for (const StoredAction& a : s->actions) {
+          mf::RecordEntry* entry = r->add_entries();
+          entry->set_seq(a.seq);
+          entry->set_at_unix_ms(a.at_ms);
+          mf::Actor* actor = entry->mutable_entry()->mutable_actor();
+          if (a.actor >= 0)
+            actor->set_seat(a.actor);
+          else if (a.actor == kFacilitator)
+            actor->set_facilitator(true);
+          else
+            actor->set_clock(true);
+          entry->mutable_entry()->mutable_action()->ParseFromString(a.action);
+          *log->add_entries() = entry->entry();
+        }
+        r->set_finished(s->finished_ms != 0);
+        r->set_state_hash(s->final_hash);
+        std::string why;
+        auto scenario = Parsed(s->scenario_text, s->scenario, false, &why);
+        // A seat's copy holds only what that seat could read (without the
+        // scenario, which names the caucuses' members: only public messages).
+        for (const StoredMessage& stored : s->messages) {
+          mf::ChatMessage m;
+          if (!m.ParseFromString(stored.message)) continue;
+          const bool visible = scenario ? CanSee(*scenario, slot, m)
+                                        : slot == kFacilitator || m.channel().has_everyone();
+          if (visible) *r->add_chat() = std::move(m);
+        }
+        if (scenario) {
+          std::vector<rules::LoggedAction> actions;
+          rules::State st(scenario, s->seed);
+          if (rules::FromGameLog(*log, *scenario, &actions, &why) &&
+              rules::Replay(&st, actions, &why)) {
+            r->set_state_hash(st.Hash());
+            r->set_version(st.version());
+          }
+        }
+        done(Outcome::Ok(), r);
+      });
 }
 
 void Registry::Delete(const Caller& caller, std::function<void(Outcome)> done) {
@@ -425,24 +496,80 @@ void Registry::Delete(const Caller& caller, std::function<void(Outcome)> done) {
   });
 }
 
+namespace {
+
+bool OneLine(const std::string& s) {
+  return rules::IsCleanUtf8(s) && s.find('\n') == std::string::npos;
+}
+
+// Why `record` (from outside: an export, maybe edited) cannot be stored as
+// it is, "" when it can. Everything the server keeps of it is checked here:
+// the log replays (checked by the caller), the timed entries are the log, and
+// every chat message is one the session could have carried.
+std::string RecordProblem(const mf::GetRecordResponse& record, const rules::Scenario& sc,
+                          int max_chat_bytes) {
+  const mf::GameLog& log = record.log();
+  if (log.scenario().empty() || log.scenario().size() > 100 || !OneLine(log.scenario()))
+    return "its scenario name must be 1 to 100 bytes of text on one line";
+  if (record.entries_size() != 0) {
+    if (record.entries_size() != log.entries_size())
+      return "it has " + std::to_string(record.entries_size()) + " timed entries for " +
+             std::to_string(log.entries_size()) + " log entries";
+    for (int i = 0; i < record.entries_size(); ++i) {
+      const mf::RecordEntry& e = record.entries(i);
+      const std::string at = "entry " + std::to_string(i + 1);
+      if (e.seq() != static_cast<uint64_t>(i) + 1)
+        return at + " has sequence number " + std::to_string(e.seq());
+      if (e.at_unix_ms() < 0) return at + " has a time before 1970";
+      if (e.entry().SerializeAsString() != log.entries(i).SerializeAsString())
+        return at + " is not the log's entry " + std::to_string(i + 1);
+    }
+  }
+  const std::string seats = sc.id() + " has seats 0.." + std::to_string(sc.num_seats() - 1);
+  uint64_t serial = 0;
+  for (int i = 0; i < record.chat_size(); ++i) {
+    const mf::ChatMessage& m = record.chat(i);
+    const std::string at = "chat message " + std::to_string(i + 1);
+    if (m.serial() <= serial)
+      return at + " is out of order (serial " + std::to_string(m.serial()) + ")";
+    serial = m.serial();
+    if (m.from() < -1 || m.from() >= sc.num_seats())
+      return at + " is from seat " + std::to_string(m.from()) + ", and " + seats +
+             " (-1: the facilitator)";
+    const Outcome channel = CheckChannel(sc, m.from(), m.channel());
+    if (!channel.ok()) return at + ": " + channel.message;
+    if (m.text().empty() || static_cast<int>(m.text().size()) > max_chat_bytes ||
+        !rules::IsCleanUtf8(m.text()))
+      return at + " must be 1 to " + std::to_string(max_chat_bytes) +
+             " bytes of text without control characters";
+    if (m.from_name().size() > 200 || !OneLine(m.from_name()))
+      return at + ": the sender's name must be at most 200 bytes of text on one line";
+    if (m.sent_unix_ms() < 0) return at + " has a time before 1970";
+  }
+  return "";
+}
+
+}  // namespace
+
 void Registry::Import(const mf::GetRecordResponse& record, const std::string& title,
                       std::function<void(Outcome, const mf::CreateSessionResponse&)> done) {
   auto fail = [&](const std::string& m) {
     done(Outcome::Error(StatusCode::INVALID_ARGUMENT, "this record cannot be imported: " + m), {});
   };
-  if (title.size() > 200) return fail("the title is 200 bytes at most");
+  if (title.size() > 200 || !OneLine(title))
+    return fail("the title is at most 200 bytes of text on one line");
   const mf::GameLog& log = record.log();
-  rules::LoadResult sc = rules::LoadScenario(log.scenario_text(), log.scenario() + " (imported)");
-  if (!sc.ok())
-    return fail("its scenario does not load (" +
-                (sc.errors.empty() ? std::string("empty") : sc.errors.front()) + ")");
-  std::vector<rules::LoggedAction> actions;
   std::string why;
-  rules::State st(sc.scenario, log.seed());
-  if (!rules::FromGameLog(log, *sc.scenario, &actions, &why) || !rules::Replay(&st, actions, &why))
+  auto scenario = Parsed(log.scenario_text(), Echo(log.scenario()) + " (imported)", false, &why);
+  if (!scenario) return fail("its scenario does not load (" + why + ")");
+  std::vector<rules::LoggedAction> actions;
+  rules::State st(scenario, log.seed());
+  if (!rules::FromGameLog(log, *scenario, &actions, &why) || !rules::Replay(&st, actions, &why))
     return fail(why);
   if (record.state_hash() != 0 && record.state_hash() != st.Hash())
     return fail("it does not replay to its own state hash (was it edited?)");
+  why = RecordProblem(record, *scenario, options_.max_chat_bytes);
+  if (!why.empty()) return fail(why);
 
   StoredSession s;
   {
@@ -468,7 +595,7 @@ void Registry::Import(const mf::GetRecordResponse& record, const std::string& ti
   s.finished_ms = s.created_ms;
   s.final_hash = st.Hash();
   s.action_count = actions.size();
-  for (int seat = 0; seat < sc.scenario->num_seats(); ++seat)
+  for (int seat = 0; seat < scenario->num_seats(); ++seat)
     s.seats.push_back({seat, "", "", "", false});
   std::string chain;
   for (int i = 0; i < log.entries_size(); ++i) {
@@ -492,14 +619,14 @@ void Registry::Import(const mf::GetRecordResponse& record, const std::string& ti
   archived->summary.set_finished(true);
   archived->summary.set_finished_unix_ms(s.finished_ms);
   archived->summary.set_phase(mf::GAME_OVER);
-  archived->summary.set_seats(sc.scenario->num_seats());
+  archived->summary.set_seats(scenario->num_seats());
   archived->summary.set_actions(s.action_count);
   archived->facilitator_hash = s.facilitator_hash;
-  archived->seat_hashes.assign(static_cast<size_t>(sc.scenario->num_seats()), "");
+  archived->seat_hashes.assign(static_cast<size_t>(scenario->num_seats()), "");
   mf::CreateSessionResponse resp;
   resp.set_session(s.id);
   resp.set_facilitator_token(token);
-  resp.set_seats(sc.scenario->num_seats());
+  resp.set_seats(scenario->num_seats());
   store_->CreateSession(s, [this, archived, resp, done](const std::string& e) {
     if (!e.empty())
       return done(Outcome::Error(StatusCode::UNAVAILABLE, "could not store the record: " + e), {});

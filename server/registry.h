@@ -65,9 +65,15 @@ class Registry {
 
   void ListSessions(const Caller& caller, bool include_finished,
                     std::function<void(const mf::ListSessionsResponse&)> done) const;
-  // The record of an archived session, read from the store and replayed.
-  void ArchivedRecord(const std::string& id,
+  // The record of an archived session, read from the store and replayed; a
+  // seat's copy holds only the messages that seat could read.
+  void ArchivedRecord(const std::string& id, int slot,
                       std::function<void(Outcome, std::shared_ptr<mf::GetRecordResponse>)> done);
+  // The facilitator's copy (every channel).
+  void ArchivedRecord(const std::string& id,
+                      std::function<void(Outcome, std::shared_ptr<mf::GetRecordResponse>)> done) {
+    ArchivedRecord(id, kFacilitator, std::move(done));
+  }
 
   // Removes a finished session (live or archived) and its record; the
   // caller must hold its facilitator token.
@@ -79,6 +85,9 @@ class Registry {
   // Tells every session to shut down; `done` runs when all have.
   void Shutdown(std::function<void()> done);
   size_t live_sessions() const;
+  // How many parsed scenarios the sessions in memory hold between them (one
+  // per distinct scenario text when they share them).
+  size_t scenario_objects() const;
 
  private:
   boost::asio::io_context& io_;
@@ -94,6 +103,22 @@ class Registry {
 
   // Moves the sessions finished for --archive-after seconds out of memory.
   void ArchiveFinished();
+  // The scenario of `text`, parsed once: every session that plays the same
+  // text shares one (a restart must not multiply memory by the sessions).
+  // `keep`: remember it for the next session (live sessions; not the
+  // records of archived or imported ones, whose texts may be many).
+  // nullptr with `error` when the text does not load.
+  std::shared_ptr<const rules::Scenario> Parsed(const std::string& text, const std::string& label,
+                                                bool keep, std::string* error);
+  // `scenario` itself, or the one already held for its text.
+  std::shared_ptr<const rules::Scenario> Share(std::shared_ptr<const rules::Scenario> scenario);
+
+  // SHA-256 of a scenario's text -> the parsed scenario (a few entries: the
+  // scenarios offered, with the decision rules sessions chose). Own lock:
+  // parsing happens outside mu_.
+  std::mutex parsed_mu_;
+  std::map<std::string, std::shared_ptr<const rules::Scenario>> parsed_;
+  int creating_ = 0;  // Sessions being created (counted against --max-sessions). Guarded by mu_.
 };
 
 }  // namespace mf::server

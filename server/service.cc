@@ -1,14 +1,18 @@
 #include "server/service.h"
 
+#include <google/protobuf/io/coded_stream.h>
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
 #include <deque>
+#include <functional>
 #include <mutex>
 
 #include "forum.grpc.pb.h"
 #include "rules/action.h"
 #include "rules/view.h"
+#include "server/limits.h"
+#include "server/text.h"
 #include "server/tokens.h"
 
 namespace mf::server {
@@ -18,6 +22,141 @@ using Clock = std::chrono::steady_clock;
 
 grpc::Status ToStatus(const Outcome& o) {
   return o.ok() ? grpc::Status::OK : grpc::Status(o.code, o.message);
+}
+
+// ---------------------------------------------------------------------------
+// Requests are parsed here, not by gRPC: a request whose bytes do not parse
+// would otherwise be answered UNIMPLEMENTED with no message (gRPC 1.51's
+// callback API drops the reason); forum.proto promises INVALID_ARGUMENT with
+// one. Every method is registered "raw" (bytes in, bytes out) and goes
+// through ParseRequest and Serialize below.
+// ---------------------------------------------------------------------------
+
+// Walks the wire format of a message of type `d` and finds the first string
+// field that is not valid UTF-8 (proto3 refuses those), by its path
+// ("action.statement.text"). False when there is none or the bytes are not
+// wire format at all (the parser then says so).
+bool FindBadUtf8(const google::protobuf::Descriptor* d, const char* data, int size,
+                 const std::string& prefix, int depth, std::string* path) {
+  namespace io = google::protobuf::io;
+  using google::protobuf::FieldDescriptor;
+  if (depth > 100) return false;
+  io::CodedInputStream in(reinterpret_cast<const uint8_t*>(data), size);
+  while (true) {
+    const uint32_t tag = in.ReadTag();
+    if (tag == 0) return false;
+    const FieldDescriptor* f = d->FindFieldByNumber(static_cast<int>(tag >> 3));
+    switch (tag & 7) {
+      case 0: {
+        uint64_t v;
+        if (!in.ReadVarint64(&v)) return false;
+        break;
+      }
+      case 1: {
+        uint64_t v;
+        if (!in.ReadLittleEndian64(&v)) return false;
+        break;
+      }
+      case 5: {
+        uint32_t v;
+        if (!in.ReadLittleEndian32(&v)) return false;
+        break;
+      }
+      case 2: {
+        uint32_t len;
+        if (!in.ReadVarint32(&len)) return false;
+        if (len == 0) break;
+        const void* at;
+        int available;
+        if (!in.GetDirectBufferPointer(&at, &available) || static_cast<uint32_t>(available) < len)
+          return false;
+        const char* bytes = static_cast<const char*>(at);
+        if (f && f->type() == FieldDescriptor::TYPE_STRING) {
+          std::vector<uint32_t> ignored;
+          if (!DecodeUtf8(std::string(bytes, len), &ignored)) {
+            *path = prefix + f->name();
+            return true;
+          }
+        } else if (f && f->type() == FieldDescriptor::TYPE_MESSAGE &&
+                   FindBadUtf8(f->message_type(), bytes, static_cast<int>(len),
+                               prefix + f->name() + ".", depth + 1, path)) {
+          return true;
+        }
+        if (!in.Skip(static_cast<int>(len))) return false;
+        break;
+      }
+      default:  // Groups are not in forum.proto.
+        return false;
+    }
+  }
+}
+
+template <class Request>
+bool ParseRequest(const grpc::ByteBuffer& buffer, Request* out, std::string* error) {
+  std::vector<grpc::Slice> slices;
+  std::string bytes;
+  if (buffer.Valid()) {
+    if (!buffer.Dump(&slices).ok()) {
+      *error = "the request could not be read";
+      return false;
+    }
+    for (const grpc::Slice& s : slices)
+      bytes.append(reinterpret_cast<const char*>(s.begin()), s.size());
+  }
+  const std::string type = Request::descriptor()->full_name();
+  std::string path;
+  if (FindBadUtf8(Request::descriptor(), bytes.data(), static_cast<int>(bytes.size()), "", 0,
+                  &path)) {
+    *error = "the request is not a valid " + type + ": its field " + path +
+             " is not valid UTF-8 (forum.proto strings are UTF-8 text)";
+    return false;
+  }
+  if (!out->ParseFromString(bytes)) {
+    *error = "the request is not a valid " + type +
+             ": its bytes are not that message in protobuf wire format (see proto/forum.proto)";
+    return false;
+  }
+  return true;
+}
+
+template <class Message>
+grpc::Status Serialize(const Message& m, grpc::ByteBuffer* out) {
+  out->Clear();
+  bool own = false;
+  return grpc::SerializationTraits<Message>::Serialize(m, out, &own);
+}
+
+// A unary call: parses the request, runs `body`, which answers through the
+// `Reply` it is given (exactly once, from any thread); an OK answer sends the
+// response `body` filled in.
+using Reply = std::function<void(const Outcome&)>;
+
+template <class Request, class Response, class Body>
+grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* in,
+                                grpc::ByteBuffer* out, Body body) {
+  auto* reactor = ctx->DefaultReactor();
+  struct Call {
+    Request request;
+    Response response;
+  };
+  auto call = std::make_shared<Call>();
+  std::string error;
+  if (!ParseRequest(*in, &call->request, &error)) {
+    reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error));
+    return reactor;
+  }
+  body(ctx, call->request, &call->response, [reactor, out, call](const Outcome& o) {
+    if (o.ok()) {
+      const grpc::Status st = Serialize(call->response, out);
+      if (!st.ok()) {
+        reactor->Finish(grpc::Status(grpc::StatusCode::INTERNAL,
+                                     "the answer could not be serialized: " + st.error_message()));
+        return;
+      }
+    }
+    reactor->Finish(ToStatus(o));
+  });
+  return reactor;
 }
 
 // The token from "authorization: Bearer <token>" (empty when absent).
@@ -129,18 +268,23 @@ class StreamSink final : public Sink {
   std::shared_ptr<const mf::ServerEvent> latest_[2];
   std::deque<std::shared_ptr<const mf::ServerEvent>> queue_;
   std::shared_ptr<const mf::ServerEvent> in_flight_;
+  grpc::ByteBuffer in_flight_bytes_;  // What the reactor is writing (in_flight_, serialized).
   Clock::time_point write_started_;
   bool writing_ = false, closing_ = false, finished_ = false, last_was_latest_ = false;
   grpc::Status status_;
 };
 
-class StreamReactor final : public grpc::ServerWriteReactor<mf::ServerEvent> {
+class StreamReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
  public:
   // A stream refused before it started.
   explicit StreamReactor(const grpc::Status& refusal) { Finish(refusal); }
+  // `closed` runs once the stream is done (it gives back its place in the
+  // limits).
   StreamReactor(std::shared_ptr<Session> session, int viewer, int backlog,
-                const ServerOptions& options)
-      : session_(std::move(session)), sink_(std::make_shared<StreamSink>(options)) {
+                const ServerOptions& options, std::function<void()> closed)
+      : session_(std::move(session)),
+        sink_(std::make_shared<StreamSink>(options)),
+        closed_(std::move(closed)) {
     sink_->Attach(this);
     sub_id_ = session_->Subscribe(viewer, sink_, backlog);
   }
@@ -153,12 +297,14 @@ class StreamReactor final : public grpc::ServerWriteReactor<mf::ServerEvent> {
       sink_->Detach();
       session_->Unsubscribe(sub_id_);
     }
+    if (closed_) closed_();
     delete this;
   }
 
  private:
   std::shared_ptr<Session> session_;
   std::shared_ptr<StreamSink> sink_;
+  std::function<void()> closed_;
   uint64_t sub_id_ = 0;
 };
 
@@ -188,8 +334,16 @@ void StreamSink::Pump(std::unique_lock<std::mutex>& lock) {
     writing_ = true;
     in_flight_ = next;
     write_started_ = Clock::now();
+    if (!Serialize(*next, &in_flight_bytes_).ok()) {  // Not expected: the server built it.
+      writing_ = false;
+      in_flight_.reset();
+      CloseLocked(grpc::Status(grpc::StatusCode::INTERNAL, "an event could not be serialized"),
+                  true);
+      Pump(lock);
+      return;
+    }
     lock.unlock();
-    r->StartWrite(next.get());
+    r->StartWrite(&in_flight_bytes_);
     return;
   }
   if (closing_) {
@@ -201,17 +355,17 @@ void StreamSink::Pump(std::unique_lock<std::mutex>& lock) {
 }
 
 // Receives an exported record in chunks, then hands it to the registry.
-class ImportReactor final : public grpc::ServerReadReactor<mf::ImportChunk> {
+class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
  public:
   static constexpr size_t kMaxChunk = 32 * 1024;
   static constexpr size_t kMaxRecord = 8 * 1024 * 1024;
-  ImportReactor(Registry* registry, mf::CreateSessionResponse* resp, Outcome allowed)
+  ImportReactor(Registry* registry, grpc::ByteBuffer* resp, Outcome allowed)
       : registry_(registry), resp_(resp) {
     if (!allowed.ok()) {
       Finish(ToStatus(allowed));
       return;
     }
-    StartRead(&chunk_);
+    StartRead(&bytes_);
   }
   void OnReadDone(bool ok) override {
     if (!ok) {  // The client has sent everything.
@@ -222,248 +376,314 @@ class ImportReactor final : public grpc::ServerReadReactor<mf::ImportChunk> {
         return;
       }
       registry_->Import(record, title_, [this](Outcome o, const mf::CreateSessionResponse& r) {
-        if (o.ok()) *resp_ = r;
+        if (o.ok() && !Serialize(r, resp_).ok())
+          o = Outcome::Error(grpc::StatusCode::INTERNAL, "the answer could not be serialized");
         Finish(ToStatus(o));
       });
       return;
     }
-    if (chunk_.data().size() > kMaxChunk || data_.size() + chunk_.data().size() > kMaxRecord) {
+    mf::ImportChunk chunk;
+    std::string error;
+    if (!ParseRequest(bytes_, &chunk, &error)) {
+      Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error));
+      return;
+    }
+    if (chunk.data().size() > kMaxChunk || data_.size() + chunk.data().size() > kMaxRecord) {
       Finish(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                           "send a record in chunks of at most 32 KiB, 8 MiB in all"));
       return;
     }
-    if (title_.empty()) title_ = chunk_.title();
-    data_ += chunk_.data();
-    StartRead(&chunk_);
+    if (title_.empty()) title_ = chunk.title();
+    data_ += chunk.data();
+    bytes_.Clear();
+    StartRead(&bytes_);
   }
   void OnDone() override { delete this; }
 
  private:
   Registry* registry_;
-  mf::CreateSessionResponse* resp_;
-  mf::ImportChunk chunk_;
+  grpc::ByteBuffer* resp_;
+  grpc::ByteBuffer bytes_;
   std::string data_, title_;
 };
 
-class ForumService final : public mf::Forum::CallbackService {
+// Every method raw (bytes in and out): see ParseRequest.
+using RawForumService =
+    mf::Forum::WithRawCallbackMethod_ListScenarios<mf::Forum::WithRawCallbackMethod_CreateSession<
+        mf::Forum::WithRawCallbackMethod_JoinSession<mf::Forum::WithRawCallbackMethod_Subscribe<
+            mf::Forum::WithRawCallbackMethod_Act<mf::Forum::WithRawCallbackMethod_Facilitate<
+                mf::Forum::WithRawCallbackMethod_SendMessage<
+                    mf::Forum::WithRawCallbackMethod_ListSessions<
+                        mf::Forum::WithRawCallbackMethod_GetRecord<
+                            mf::Forum::WithRawCallbackMethod_GetRoster<
+                                mf::Forum::WithRawCallbackMethod_DeleteSession<
+                                    mf::Forum::WithRawCallbackMethod_ImportSession<
+                                        mf::Forum::Service>>>>>>>>>>>>;
+
+class ForumService final : public RawForumService {
  public:
   ForumService(Registry* registry, const ServerOptions& options)
-      : registry_(registry), options_(options) {}
+      : registry_(registry), options_(options), limits_(options) {}
 
-  grpc::ServerUnaryReactor* ListScenarios(grpc::CallbackServerContext* ctx,
-                                          const mf::ListScenariosRequest*,
-                                          mf::ListScenariosResponse* resp) override {
-    for (const auto& [name, sc] : registry_->scenarios()) {
-      mf::ScenarioInfo* info = resp->add_scenarios();
-      info->set_name(name);
-      info->set_title(sc->proto().title());
-      info->set_description(sc->proto().description());
-      info->set_seats(sc->num_seats());
-      info->set_cycles(sc->cycles());
-      info->set_decision_rule(sc->decision_rule());
-    }
-    return Done(ctx, Outcome::Ok());
+  using Ctx = grpc::CallbackServerContext;
+  using Bytes = grpc::ByteBuffer;
+
+  grpc::ServerUnaryReactor* ListScenarios(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::ListScenariosRequest, mf::ListScenariosResponse>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::ListScenariosRequest&, mf::ListScenariosResponse* resp,
+               Reply reply) {
+          const Outcome allowed = limits_.Call(Peer(c));
+          if (!allowed.ok()) return reply(allowed);
+          for (const auto& [name, sc] : registry_->scenarios()) {
+            mf::ScenarioInfo* info = resp->add_scenarios();
+            info->set_name(name);
+            info->set_title(sc->proto().title());
+            info->set_description(sc->proto().description());
+            info->set_seats(sc->num_seats());
+            info->set_cycles(sc->cycles());
+            info->set_decision_rule(sc->decision_rule());
+          }
+          reply(Outcome::Ok());
+        });
   }
 
-  grpc::ServerUnaryReactor* CreateSession(grpc::CallbackServerContext* ctx,
-                                          const mf::CreateSessionRequest* req,
-                                          mf::CreateSessionResponse* resp) override {
-    Outcome allowed = Organiser(ctx);
-    if (!allowed.ok()) return Done(ctx, allowed);
-    auto* reactor = ctx->DefaultReactor();
-    registry_->Create(*req, [reactor, resp](Outcome o, const mf::CreateSessionResponse& r) {
-      if (o.ok()) *resp = r;
-      reactor->Finish(ToStatus(o));
-    });
-    return reactor;
+  grpc::ServerUnaryReactor* CreateSession(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::CreateSessionRequest, mf::CreateSessionResponse>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::CreateSessionRequest& req, mf::CreateSessionResponse* resp,
+               Reply reply) {
+          Outcome allowed = Organiser(c, Peer(c));
+          if (!allowed.ok()) return reply(allowed);
+          registry_->Create(req, [resp, reply](Outcome o, const mf::CreateSessionResponse& r) {
+            if (o.ok()) *resp = r;
+            reply(o);
+          });
+        });
   }
 
-  grpc::ServerUnaryReactor* JoinSession(grpc::CallbackServerContext* ctx,
-                                        const mf::JoinSessionRequest* req,
-                                        mf::JoinSessionResponse* resp) override {
-    const std::string& name = req->display_name();
-    if (name.empty() || name.size() > 40 || !rules::IsCleanUtf8(name) ||
-        name.find('\n') != std::string::npos)
-      return Done(ctx, Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT,
-                                      "give a display name of 1 to 40 characters"));
-    auto session = registry_->FindByCode(req->join_code());
-    if (!session)
-      return Done(ctx, Outcome::Error(grpc::StatusCode::NOT_FOUND,
-                                      "no running session has the join code '" + req->join_code() +
-                                          "'; check it with your facilitator"));
-    std::optional<int> seat;
-    if (req->has_seat()) seat = req->seat();
-    auto* reactor = ctx->DefaultReactor();
-    session->Join(name, seat, [reactor, resp](Outcome o, const mf::JoinSessionResponse& r) {
-      if (o.ok()) *resp = r;
-      reactor->Finish(ToStatus(o));
-    });
-    return reactor;
+  grpc::ServerUnaryReactor* JoinSession(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::JoinSessionRequest, mf::JoinSessionResponse>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::JoinSessionRequest& req, mf::JoinSessionResponse* resp,
+               Reply reply) {
+          const std::string peer = Peer(c);
+          Outcome o = limits_.Call(peer);
+          if (!o.ok()) return reply(o);
+          const std::string problem = DisplayNameProblem(req.display_name());
+          if (!problem.empty())
+            return reply(Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT, problem));
+          o = limits_.BeforeCodeLookup(peer);  // A guess costs one failed join...
+          if (!o.ok()) return reply(o);
+          auto session = registry_->FindByCode(req.join_code());
+          if (!session)
+            return reply(Outcome::Error(grpc::StatusCode::NOT_FOUND,
+                                        "no running session has the join code '" +
+                                            Echo(req.join_code()) +
+                                            "'; check it with your facilitator"));
+          limits_.CodeFound(peer);  // ...given back when the code was right.
+          std::optional<int> seat;
+          if (req.has_seat()) seat = req.seat();
+          session->Join(req.display_name(), seat,
+                        [resp, reply](Outcome j, const mf::JoinSessionResponse& r) {
+                          if (j.ok()) *resp = r;
+                          reply(j);
+                        });
+        });
   }
 
-  grpc::ServerWriteReactor<mf::ServerEvent>* Subscribe(grpc::CallbackServerContext* ctx,
-                                                       const mf::SubscribeRequest* req) override {
-    if (!req->spectator_code().empty()) {
+  grpc::ServerWriteReactor<Bytes>* Subscribe(Ctx* ctx, const Bytes* in) override {
+    mf::SubscribeRequest req;
+    std::string error;
+    if (!ParseRequest(*in, &req, &error))
+      return new StreamReactor(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error));
+    if (!req.spectator_code().empty()) {
+      const std::string peer = Peer(ctx);
+      Outcome o = limits_.Call(peer);
+      if (o.ok()) o = limits_.BeforeCodeLookup(peer);
+      if (!o.ok()) return new StreamReactor(ToStatus(o));
       // The join code alone finds the session; a session id, when given, must match it.
-      auto session = req->session().empty() ? registry_->FindByCode(req->spectator_code())
-                                            : registry_->Find(req->session());
-      if (!session || !session->MatchesCode(NormaliseJoinCode(req->spectator_code())))
+      auto session = req.session().empty() ? registry_->FindByCode(req.spectator_code())
+                                           : registry_->Find(req.session());
+      if (!session || !session->MatchesCode(NormaliseJoinCode(req.spectator_code())))
         return new StreamReactor(
             grpc::Status(grpc::StatusCode::NOT_FOUND, "no running session with the join code '" +
-                                                          req->spectator_code() +
+                                                          Echo(req.spectator_code()) +
                                                           "'; check it with your facilitator"));
-      return new StreamReactor(session, kSpectator, req->chat_backlog(), options_);
+      limits_.CodeFound(peer);
+      o = limits_.OpenSpectator(peer);
+      if (!o.ok()) return new StreamReactor(ToStatus(o));
+      o = limits_.OpenStream();
+      if (!o.ok()) {
+        limits_.CloseSpectator(peer);
+        return new StreamReactor(ToStatus(o));
+      }
+      return new StreamReactor(session, kSpectator, req.chat_backlog(), options_, [this, peer] {
+        limits_.CloseSpectator(peer);
+        limits_.CloseStream();
+      });
     }
     Caller caller;
-    const Outcome o = registry_->Authorize(BearerToken(ctx), req->session(), &caller);
+    Outcome o = registry_->Authorize(BearerToken(ctx), req.session(), &caller);
     if (!o.ok()) return new StreamReactor(ToStatus(o));
     if (!caller.session)
       return new StreamReactor(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                                             "that game is over; read it with GetRecord"));
-    return new StreamReactor(caller.session, caller.slot, req->chat_backlog(), options_);
+    o = limits_.OpenStream();
+    if (!o.ok()) return new StreamReactor(ToStatus(o));
+    return new StreamReactor(caller.session, caller.slot, req.chat_backlog(), options_,
+                             [this] { limits_.CloseStream(); });
   }
 
-  grpc::ServerUnaryReactor* Act(grpc::CallbackServerContext* ctx, const mf::ActRequest* req,
-                                mf::ActResponse* resp) override {
-    Caller caller;
-    Outcome o = Live(ctx, req->session(), &caller);
-    if (!o.ok()) return Done(ctx, o);
-    if (caller.slot < 0)
-      return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
-                                      "the facilitator has no seat: use Facilitate"));
-    if (req->action().kind_case() == mf::Action::KIND_NOT_SET)
-      return Done(ctx, Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT,
-                                      "no action: set one of the fields of Action"));
-    std::optional<uint64_t> based_on;
-    if (req->has_based_on_version()) based_on = req->based_on_version();
-    return Submit(ctx, caller, req->action(), based_on, "", resp);
+  grpc::ServerUnaryReactor* Act(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::ActRequest, mf::ActResponse>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::ActRequest& req, mf::ActResponse* resp, Reply reply) {
+          Caller caller;
+          Outcome o = Live(c, req.session(), &caller);
+          if (!o.ok()) return reply(o);
+          if (caller.slot < 0)
+            return reply(Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                                        "the facilitator has no seat: use Facilitate"));
+          if (req.action().kind_case() == mf::Action::KIND_NOT_SET)
+            return reply(Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                        "no action: set one of the fields of Action"));
+          std::optional<uint64_t> based_on;
+          if (req.has_based_on_version()) based_on = req.based_on_version();
+          Submit(caller, req.action(), based_on, "", resp, reply);
+        });
   }
 
-  grpc::ServerUnaryReactor* Facilitate(grpc::CallbackServerContext* ctx,
-                                       const mf::FacilitateRequest* req,
-                                       mf::ActResponse* resp) override {
-    Caller caller;
-    Outcome o = Live(ctx, req->session(), &caller);
-    if (!o.ok()) return Done(ctx, o);
-    if (caller.slot != kFacilitator)
-      return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
-                                      "only the facilitator's token may facilitate"));
-    if (!rules::IsFacilitatorAction(req->action()))
-      return Done(ctx, Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT,
-                                      "Facilitate takes advance, pause, resume, extend, "
-                                      "inject_event or set_bot; seats act with Act"));
-    std::optional<uint64_t> based_on;
-    if (req->has_based_on_version()) based_on = req->based_on_version();
-    return Submit(ctx, caller, req->action(), based_on, req->bot_strategy(), resp);
+  grpc::ServerUnaryReactor* Facilitate(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::FacilitateRequest, mf::ActResponse>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::FacilitateRequest& req, mf::ActResponse* resp, Reply reply) {
+          Caller caller;
+          Outcome o = Live(c, req.session(), &caller);
+          if (!o.ok()) return reply(o);
+          if (caller.slot != kFacilitator)
+            return reply(Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                                        "only the facilitator's token may facilitate"));
+          if (!rules::IsFacilitatorAction(req.action()))
+            return reply(Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT,
+                                        "Facilitate takes advance, pause, resume, extend, "
+                                        "inject_event or set_bot; seats act with Act"));
+          std::optional<uint64_t> based_on;
+          if (req.has_based_on_version()) based_on = req.based_on_version();
+          Submit(caller, req.action(), based_on, req.bot_strategy(), resp, reply);
+        });
   }
 
-  grpc::ServerUnaryReactor* SendMessage(grpc::CallbackServerContext* ctx,
-                                        const mf::SendMessageRequest* req,
-                                        mf::SendMessageResponse* resp) override {
-    Caller caller;
-    Outcome o = Live(ctx, req->session(), &caller);
-    if (!o.ok()) return Done(ctx, o);
-    auto* reactor = ctx->DefaultReactor();
-    caller.session->Chat(caller.slot, req->channel(), req->text(),
-                         [reactor, resp](Outcome out, uint64_t serial) {
-                           resp->set_serial(serial);
-                           reactor->Finish(ToStatus(out));
-                         });
-    return reactor;
+  grpc::ServerUnaryReactor* SendMessage(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::SendMessageRequest, mf::SendMessageResponse>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::SendMessageRequest& req, mf::SendMessageResponse* resp,
+               Reply reply) {
+          Caller caller;
+          Outcome o = Live(c, req.session(), &caller);
+          if (!o.ok()) return reply(o);
+          caller.session->Chat(caller.slot, req.channel(), req.text(),
+                               [resp, reply](Outcome sent, uint64_t serial) {
+                                 resp->set_serial(serial);
+                                 reply(sent);
+                               });
+        });
   }
 
-  grpc::ServerUnaryReactor* ListSessions(grpc::CallbackServerContext* ctx,
-                                         const mf::ListSessionsRequest* req,
-                                         mf::ListSessionsResponse* resp) override {
-    Caller caller;
-    Outcome o = registry_->Authorize(BearerToken(ctx), "", &caller);
-    if (!o.ok()) return Done(ctx, o);
-    if (caller.slot != kFacilitator)
-      return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
-                                      "listing sessions needs a facilitator token"));
-    auto* reactor = ctx->DefaultReactor();
-    registry_->ListSessions(caller, req->include_finished(),
-                            [reactor, resp](const mf::ListSessionsResponse& r) {
-                              *resp = r;
-                              reactor->Finish(grpc::Status::OK);
-                            });
-    return reactor;
+  grpc::ServerUnaryReactor* ListSessions(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::ListSessionsRequest, mf::ListSessionsResponse>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::ListSessionsRequest& req, mf::ListSessionsResponse* resp,
+               Reply reply) {
+          Caller caller;
+          Outcome o = registry_->Authorize(BearerToken(c), "", &caller);
+          if (!o.ok()) return reply(o);
+          if (caller.slot != kFacilitator)
+            return reply(Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                                        "listing sessions needs a facilitator token"));
+          registry_->ListSessions(caller, req.include_finished(),
+                                  [resp, reply](const mf::ListSessionsResponse& r) {
+                                    *resp = r;
+                                    reply(Outcome::Ok());
+                                  });
+        });
   }
 
-  grpc::ServerUnaryReactor* GetRecord(grpc::CallbackServerContext* ctx,
-                                      const mf::GetRecordRequest* req,
-                                      mf::GetRecordResponse* resp) override {
-    Caller caller;
-    Outcome o = registry_->Authorize(BearerToken(ctx), req->session(), &caller);
-    if (!o.ok()) return Done(ctx, o);
-    auto* reactor = ctx->DefaultReactor();
-    auto answer = [reactor, resp](Outcome out, std::shared_ptr<mf::GetRecordResponse> r) {
-      if (out.ok() && r) resp->Swap(r.get());
-      reactor->Finish(ToStatus(out));
-    };
-    if (caller.archived)
-      registry_->ArchivedRecord(caller.session_id, answer);
-    else
-      caller.session->Record(caller.slot, answer);
-    return reactor;
+  grpc::ServerUnaryReactor* GetRecord(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::GetRecordRequest, mf::GetRecordResponse>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::GetRecordRequest& req, mf::GetRecordResponse* resp, Reply reply) {
+          Caller caller;
+          Outcome o = registry_->Authorize(BearerToken(c), req.session(), &caller);
+          if (!o.ok()) return reply(o);
+          auto answer = [resp, reply](Outcome read, std::shared_ptr<mf::GetRecordResponse> r) {
+            if (read.ok() && r) resp->Swap(r.get());
+            reply(read);
+          };
+          if (caller.archived)
+            registry_->ArchivedRecord(caller.session_id, caller.slot, answer);
+          else
+            caller.session->Record(caller.slot, answer);
+        });
   }
 
-  grpc::ServerUnaryReactor* GetRoster(grpc::CallbackServerContext* ctx,
-                                      const mf::GetRosterRequest* req, mf::Roster* resp) override {
-    Caller caller;
-    Outcome o = Live(ctx, req->session(), &caller);
-    if (!o.ok()) return Done(ctx, o);
-    if (caller.slot != kFacilitator)
-      return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
-                                      "the roster is for the facilitator"));
-    auto* reactor = ctx->DefaultReactor();
-    caller.session->Roster([reactor, resp](std::shared_ptr<mf::Roster> r) {
-      resp->Swap(r.get());
-      reactor->Finish(grpc::Status::OK);
-    });
-    return reactor;
+  grpc::ServerUnaryReactor* GetRoster(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::GetRosterRequest, mf::Roster>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::GetRosterRequest& req, mf::Roster* resp, Reply reply) {
+          Caller caller;
+          Outcome o = Live(c, req.session(), &caller);
+          if (!o.ok()) return reply(o);
+          if (caller.slot != kFacilitator)
+            return reply(Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                                        "the roster is for the facilitator"));
+          caller.session->Roster([resp, reply](std::shared_ptr<mf::Roster> r) {
+            resp->Swap(r.get());
+            reply(Outcome::Ok());
+          });
+        });
   }
 
-  grpc::ServerUnaryReactor* DeleteSession(grpc::CallbackServerContext* ctx,
-                                          const mf::DeleteSessionRequest* req,
-                                          mf::DeleteSessionResponse*) override {
-    Caller caller;
-    Outcome o = registry_->Authorize(BearerToken(ctx), req->session(), &caller);
-    if (!o.ok()) return Done(ctx, o);
-    auto* reactor = ctx->DefaultReactor();
-    registry_->Delete(caller, [reactor](Outcome out) { reactor->Finish(ToStatus(out)); });
-    return reactor;
+  grpc::ServerUnaryReactor* DeleteSession(Ctx* ctx, const Bytes* in, Bytes* out) override {
+    return Unary<mf::DeleteSessionRequest, mf::DeleteSessionResponse>(
+        ctx, in, out,
+        [this](Ctx* c, const mf::DeleteSessionRequest& req, mf::DeleteSessionResponse*,
+               Reply reply) {
+          Caller caller;
+          Outcome o = registry_->Authorize(BearerToken(c), req.session(), &caller);
+          if (!o.ok()) return reply(o);
+          registry_->Delete(caller, [reply](Outcome deleted) { reply(deleted); });
+        });
   }
 
-  grpc::ServerReadReactor<mf::ImportChunk>* ImportSession(
-      grpc::CallbackServerContext* ctx, mf::CreateSessionResponse* resp) override {
-    return new ImportReactor(registry_, resp, Organiser(ctx));
+  grpc::ServerReadReactor<Bytes>* ImportSession(Ctx* ctx, Bytes* resp) override {
+    return new ImportReactor(registry_, resp, Organiser(ctx, Peer(ctx)));
   }
 
  private:
-  // Creating or importing a session: open to all unless forumd was given an
-  // organiser token, which the call must then present.
-  Outcome Organiser(grpc::CallbackServerContext* ctx) const {
-    if (options_.organiser_token_hash.empty()) return Outcome::Ok();
-    const std::string bearer = BearerToken(ctx);
-    if (bearer.empty())
-      return Outcome::Error(grpc::StatusCode::UNAUTHENTICATED,
-                            "this server lets only its organiser create sessions: send the "
-                            "organiser token (forumctl session create --token ...)");
-    if (!SecureEquals(TokenHash(bearer), options_.organiser_token_hash))
-      return Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
-                            "that is not this server's organiser token");
-    return Outcome::Ok();
-  }
+  static std::string Peer(const Ctx* ctx) { return PeerKey(ctx->peer()); }
 
-  grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* ctx, const Outcome& o) {
-    auto* reactor = ctx->DefaultReactor();
-    reactor->Finish(ToStatus(o));
-    return reactor;
+  // Creating or importing a session: within the peer's limits, and open to
+  // all unless forumd was given an organiser token, which the call must then
+  // present.
+  Outcome Organiser(Ctx* ctx, const std::string& peer) {
+    Outcome limit = limits_.Call(peer);
+    if (!limit.ok()) return limit;
+    if (!options_.organiser_token_hash.empty()) {
+      const std::string bearer = BearerToken(ctx);
+      if (bearer.empty())
+        return Outcome::Error(grpc::StatusCode::UNAUTHENTICATED,
+                              "this server lets only its organiser create sessions: send the "
+                              "organiser token (forumctl session create --token ...)");
+      if (!SecureEquals(TokenHash(bearer), options_.organiser_token_hash))
+        return Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                              "that is not this server's organiser token");
+    }
+    return limits_.Create(peer);
   }
 
   // Authorizes a call on a session still held in memory.
-  Outcome Live(grpc::CallbackServerContext* ctx, const std::string& session, Caller* caller) {
+  Outcome Live(Ctx* ctx, const std::string& session, Caller* caller) {
     Outcome o = registry_->Authorize(BearerToken(ctx), session, caller);
     if (o.ok() && !caller->session)
       return Outcome::Error(grpc::StatusCode::FAILED_PRECONDITION,
@@ -471,21 +691,19 @@ class ForumService final : public mf::Forum::CallbackService {
     return o;
   }
 
-  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* ctx, const Caller& caller,
-                                   const mf::Action& action, std::optional<uint64_t> based_on,
-                                   const std::string& strategy, mf::ActResponse* resp) {
-    auto* reactor = ctx->DefaultReactor();
+  void Submit(const Caller& caller, const mf::Action& action, std::optional<uint64_t> based_on,
+              const std::string& strategy, mf::ActResponse* resp, const Reply& reply) {
     caller.session->Act(caller.slot, action, based_on, strategy,
-                        [reactor, resp](Outcome o, uint64_t version, mf::Phase phase) {
+                        [resp, reply](Outcome o, uint64_t version, mf::Phase phase) {
                           resp->set_version(version);
                           resp->set_phase(phase);
-                          reactor->Finish(ToStatus(o));
+                          reply(o);
                         });
-    return reactor;
   }
 
   Registry* registry_;
   const ServerOptions& options_;
+  PeerLimits limits_;
 };
 
 }  // namespace

@@ -1,7 +1,9 @@
 // The gRPC face of forumd: the Forum service on gRPC's callback API.
-// Each handler authenticates, hands the request to the session and answers
-// from the session's completion; streams are small reactors that keep one
-// write in flight and never block.
+// Each handler parses its request itself (bytes that are not the message are
+// INVALID_ARGUMENT with the reason), checks the per-peer limits of the calls
+// that need no token (server/limits.h), authenticates, hands the request to
+// the session and answers from the session's completion; streams are small
+// reactors that keep one write in flight and never block.
 #pragma once
 
 #include <memory>

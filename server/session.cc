@@ -8,6 +8,8 @@
 #include <set>
 
 #include "rules/view.h"
+#include "server/chat.h"
+#include "server/text.h"
 #include "server/tokens.h"
 
 namespace mf::server {
@@ -50,7 +52,7 @@ bool ResolveTimers(const mf::CreateSessionRequest& r, PhaseClock* out, std::stri
   } else if (p == "classroom") {
     set(240, 300, 480, 180, 180, 180);
   } else if (!p.empty() && p != "none") {
-    *error = "unknown timer preset '" + p + "': use fast, classroom or none";
+    *error = "unknown timer preset '" + Echo(p) + "': use fast, classroom or none";
     return false;
   }
   const mf::PhaseTimers& t = r.timers();
@@ -417,16 +419,20 @@ void Session::Join(const std::string& name, std::optional<int> wanted,
       OpDone();
     };
     if (state_.IsTerminal()) return fail(StatusCode::FAILED_PRECONDITION, "the game is over");
-    // A seat nobody holds is free; a bot may keep it warm until a person
-    // joins, who then takes it over (people are placed in empty seats first).
+    // The join contract (forum.proto, JoinSessionRequest): a seat nobody
+    // holds may be joined; a bot may keep it warm until a person joins, who
+    // then takes it over. Without a seat number, people are placed in empty
+    // seats first, then in bots' seats. A seat a person holds is never given
+    // to another, even while a bot plays it for them.
     auto unclaimed = [&](int s) { return seats_[static_cast<size_t>(s)].token_hash.empty(); };
     auto free = [&](int s) { return unclaimed(s) && !state_.seat(s).bot; };
     int seat = -1;
+    if (wanted && (*wanted < -1 || *wanted >= num_seats()))
+      return fail(StatusCode::INVALID_ARGUMENT, "no seat " + std::to_string(*wanted) +
+                                                    ": seats are 0.." +
+                                                    std::to_string(num_seats() - 1) +
+                                                    " (leave it unset for the first free seat)");
     if (wanted && *wanted >= 0) {
-      if (*wanted >= num_seats())
-        return fail(StatusCode::INVALID_ARGUMENT, "no seat " + std::to_string(*wanted) +
-                                                      ": seats are 0.." +
-                                                      std::to_string(num_seats() - 1));
       if (!unclaimed(*wanted))
         return fail(StatusCode::FAILED_PRECONDITION,
                     "seat " + std::to_string(*wanted) + " (" +
@@ -526,7 +532,8 @@ void Session::Act(int slot, const mf::Action& proto, std::optional<uint64_t> bas
       std::string strategy;
       if (action.flag && !ResolveStrategy(bot_strategy, &strategy))
         return finish(Outcome::Error(StatusCode::INVALID_ARGUMENT,
-                                     "unknown bot strategy '" + bot_strategy + "'"));
+                                     "unknown bot strategy '" + Echo(bot_strategy) +
+                                         "': use easy, normal, hard or a strategy name"));
       SetBotSeat(action.seat, action.flag, strategy, false, [this, self, done](Outcome o) {
         done(o, state_.version(), state_.phase());
         OpDone();
@@ -597,30 +604,8 @@ void Session::Chat(int slot, const mf::Channel& channel, const std::string& text
       done(Outcome::Error(c, m), 0);
       OpDone();
     };
-    switch (channel.to_case()) {
-      case mf::Channel::kEveryone:
-        break;
-      case mf::Channel::kSeat:
-        if (channel.seat() < 0 || channel.seat() >= num_seats())
-          return fail(StatusCode::INVALID_ARGUMENT,
-                      "no seat " + std::to_string(channel.seat()) + " to write to");
-        if (channel.seat() == slot) return fail(StatusCode::INVALID_ARGUMENT, "that is your seat");
-        break;
-      case mf::Channel::kCaucus: {
-        int k = -1;
-        const auto& caucuses = scenario_->proto().caucuses();
-        for (int i = 0; i < caucuses.size(); ++i)
-          if (caucuses[i].id() == channel.caucus()) k = i;
-        if (k < 0) return fail(StatusCode::NOT_FOUND, "no caucus '" + channel.caucus() + "'");
-        if (slot >= 0 && !((scenario_->caucus_masks()[static_cast<size_t>(k)] >> slot) & 1))
-          return fail(StatusCode::PERMISSION_DENIED,
-                      "your state is not a member of " + caucuses[k].name());
-        break;
-      }
-      default:
-        return fail(StatusCode::INVALID_ARGUMENT,
-                    "say who the message is for: everyone, a seat or a caucus");
-    }
+    const Outcome allowed = CheckChannel(*scenario_, slot, channel);
+    if (!allowed.ok()) return fail(allowed.code, allowed.message);
     mf::ChatMessage m;
     m.set_serial(chat_.size() + 1);
     m.set_from(slot);
@@ -653,7 +638,7 @@ void Session::Chat(int slot, const mf::Channel& channel, const std::string& text
 }
 
 bool Session::CanSee(int viewer, const mf::ChatMessage& m) const {
-  return rules::CanSeeMessage(*scenario_, viewer, m.from(), m.channel());
+  return server::CanSee(*scenario_, viewer, m);
 }
 
 // ---------------------------------------------------------------------------
@@ -863,7 +848,9 @@ void Session::Record(int slot,
       *log->add_entries() = e.entry();
       *r->add_entries() = e;
     }
-    for (const mf::ChatMessage& m : chat_) *r->add_chat() = m;
+    // A seat's copy holds only the messages that seat could read.
+    for (const mf::ChatMessage& m : chat_)
+      if (CanSee(slot, m)) *r->add_chat() = m;
     r->set_finished(state_.IsTerminal());
     r->set_state_hash(state_.Hash());
     r->set_version(state_.version());

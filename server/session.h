@@ -107,6 +107,7 @@ class Session : public std::enable_shared_from_this<Session> {
   const std::string& id() const { return id_; }
   const std::string& join_code() const { return join_code_; }
   const std::string& scenario_name() const { return scenario_->id(); }
+  const std::shared_ptr<const rules::Scenario>& scenario() const { return scenario_; }
   int num_seats() const { return scenario_->num_seats(); }
   bool finished() const { return finished_flag_.load(); }
   // When the game ended (Unix ms; 0 while it runs).

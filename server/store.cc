@@ -370,59 +370,72 @@ bool Store::LoadFull(sqlite3* db, StoredSession* s, std::string* error) {
 }
 
 bool Store::LoadAll(std::vector<StoredSession>* out, std::string* error) {
-  Stmt st(db_,
-          "SELECT id, join_code, scenario, scenario_text, seed, options, facilitator_hash, "
-          "created_ms, finished_ms, final_hash FROM sessions ORDER BY created_ms");
-  if (!st.ok()) {
-    *error = sqlite3_errmsg(db_);
-    return false;
-  }
-  while (st.Row()) {
-    StoredSession s;
-    s.id = st.ColText(0);
-    s.join_code = st.ColText(1);
-    s.scenario = st.ColText(2);
-    s.scenario_text = st.ColText(3);
-    s.seed = static_cast<uint64_t>(st.ColInt(4));
-    s.options = st.ColBlob(5);
-    s.facilitator_hash = st.ColBlob(6);
-    s.created_ms = st.ColInt(7);
-    s.finished_ms = st.ColInt(8);
-    s.final_hash = static_cast<uint64_t>(st.ColInt(9));
-    out->push_back(std::move(s));
-  }
-  if (std::string e = st.RowsError(); !e.empty()) {
-    *error = "reading the list of sessions: " + e;
-    return false;
-  }
-  for (StoredSession& s : *out) {
-    Stmt seats(db_,
-               "SELECT seat, player, token_hash, strategy, auto_bot FROM seats WHERE session = ? "
-               "ORDER BY seat");
-    seats.Text(1, s.id);
-    while (seats.Row()) {
-      StoredSeat x;
-      x.seat = static_cast<int>(seats.ColInt(0));
-      x.player = seats.ColText(1);
-      x.token_hash = seats.ColBlob(2);
-      x.strategy = seats.ColText(3);
-      x.auto_bot = seats.ColInt(4) != 0;
-      s.seats.push_back(std::move(x));
+  return ForEachSession([out](StoredSession& s) { out->push_back(std::move(s)); }, error);
+}
+
+bool Store::ForEachSession(const std::function<void(StoredSession&)>& visit, std::string* error) {
+  // The list without the scenario texts (tens of KiB each): those are read
+  // one session at a time below.
+  std::vector<StoredSession> list;
+  {
+    Stmt st(db_,
+            "SELECT id, join_code, scenario, seed, options, facilitator_hash, created_ms, "
+            "finished_ms, final_hash FROM sessions ORDER BY created_ms");
+    if (!st.ok()) {
+      *error = sqlite3_errmsg(db_);
+      return false;
     }
-    if (std::string e = seats.RowsError(); !e.empty()) {
-      s.load_error = "reading its seats: " + e;
-      continue;
+    while (st.Row()) {
+      StoredSession s;
+      s.id = st.ColText(0);
+      s.join_code = st.ColText(1);
+      s.scenario = st.ColText(2);
+      s.seed = static_cast<uint64_t>(st.ColInt(3));
+      s.options = st.ColBlob(4);
+      s.facilitator_hash = st.ColBlob(5);
+      s.created_ms = st.ColInt(6);
+      s.finished_ms = st.ColInt(7);
+      s.final_hash = static_cast<uint64_t>(st.ColInt(8));
+      list.push_back(std::move(s));
     }
-    if (s.finished_ms == 0) {
-      LoadFull(db_, &s, &s.load_error);
-      continue;
+    if (std::string e = st.RowsError(); !e.empty()) {
+      *error = "reading the list of sessions: " + e;
+      return false;
     }
-    Stmt count(db_, "SELECT COUNT(*) FROM actions WHERE session = ?");
-    count.Text(1, s.id);
-    if (count.Row())
+  }
+  for (StoredSession& listed : list) {
+    StoredSession s = std::move(listed);
+    auto load = [&]() -> std::string {
+      Stmt text(db_, "SELECT scenario_text FROM sessions WHERE id = ?");
+      text.Text(1, s.id);
+      if (!text.Row()) return "reading its scenario: " + text.RowsError();
+      s.scenario_text = text.ColText(0);
+      Stmt seats(db_,
+                 "SELECT seat, player, token_hash, strategy, auto_bot FROM seats WHERE session = ? "
+                 "ORDER BY seat");
+      seats.Text(1, s.id);
+      while (seats.Row()) {
+        StoredSeat x;
+        x.seat = static_cast<int>(seats.ColInt(0));
+        x.player = seats.ColText(1);
+        x.token_hash = seats.ColBlob(2);
+        x.strategy = seats.ColText(3);
+        x.auto_bot = seats.ColInt(4) != 0;
+        s.seats.push_back(std::move(x));
+      }
+      if (std::string e = seats.RowsError(); !e.empty()) return "reading its seats: " + e;
+      if (s.finished_ms == 0) {
+        std::string e;
+        return LoadFull(db_, &s, &e) ? "" : e;
+      }
+      Stmt count(db_, "SELECT COUNT(*) FROM actions WHERE session = ?");
+      count.Text(1, s.id);
+      if (!count.Row()) return "counting its actions: " + count.RowsError();
       s.action_count = static_cast<uint64_t>(count.ColInt(0));
-    else
-      s.load_error = "counting its actions: " + count.RowsError();
+      return "";
+    };
+    s.load_error = load();
+    visit(s);
   }
   return true;
 }

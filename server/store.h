@@ -89,6 +89,10 @@ class Store {
   // False only when the list of sessions itself cannot be read; a session
   // whose own rows cannot be read carries the reason in `load_error`.
   bool LoadAll(std::vector<StoredSession>* out, std::string* error);
+  // The same, one session at a time: `visit` gets each (it may move from
+  // it) before the next is read, so that a restart never holds every
+  // session's rows (and scenario text) in memory at once.
+  bool ForEachSession(const std::function<void(StoredSession&)>& visit, std::string* error);
   // A whole session (seats, actions, messages), read on the writer thread.
   void LoadSession(const std::string& id,
                    std::function<void(std::unique_ptr<StoredSession>, const std::string&)> done);

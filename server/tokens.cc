@@ -81,16 +81,17 @@ bool SecureEquals(const std::string& a, const std::string& b) {
 std::string NewJoinCode() {
   static const char kAlphabet[] = "ABCDEFGHJKMNPQRSTUVWXYZ23456789";  // 31 symbols.
   constexpr unsigned kSymbols = sizeof kAlphabet - 1;
-  unsigned char buf[6];
+  constexpr size_t kLength = 8;  // 31^8 = 8.5e11 codes (README: what guessing costs).
+  unsigned char buf[kLength];
   std::string code;
-  while (code.size() < 6) {
+  while (code.size() < kLength) {
     FillRandom(buf, sizeof buf);
     for (unsigned char c : buf) {
       if (c >= 248) continue;  // 248 = 8 x 31: reject to keep the draw uniform.
-      if (code.size() < 6) code += kAlphabet[c % kSymbols];
+      if (code.size() < kLength) code += kAlphabet[c % kSymbols];
     }
   }
-  return code.substr(0, 3) + "-" + code.substr(3);
+  return code.substr(0, kLength / 2) + "-" + code.substr(kLength / 2);
 }
 
 std::string NormaliseJoinCode(const std::string& code) {

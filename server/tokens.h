@@ -39,10 +39,11 @@ inline std::string TokenHash(const std::string& token) {
 // lengths differ).
 bool SecureEquals(const std::string& a, const std::string& b);
 
-// A short join code people can type: 6 characters from an alphabet without
-// look-alikes (no 0/O, 1/I/L), shown as "ABC-DEF".
+// A short join code people can type: 8 characters from an alphabet without
+// look-alikes (no 0/O, 1/I/L), shown as "ABCD-EFGH" (31^8 = 8.5e11 codes;
+// guessing is also throttled per peer, server/limits.h).
 std::string NewJoinCode();
-// Upper-cases and strips dashes and spaces: "abc-def" -> "ABCDEF".
+// Upper-cases and strips dashes and spaces: "abcd-efgh" -> "ABCDEFGH".
 std::string NormaliseJoinCode(const std::string& code);
 // A session id: 16 hex digits (64 random bits).
 std::string NewSessionId();

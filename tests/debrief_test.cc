@@ -16,6 +16,7 @@
 #include <filesystem>
 #include <fstream>
 #include <future>
+#include <limits>
 #include <regex>
 #include <sstream>
 
@@ -408,6 +409,113 @@ TEST(DebriefTest, MessagesOnlyInTheFacilitatorsCopy) {
   EXPECT_TRUE(fs::exists(dir / "fac" / "messages.csv"));
   for (const char* f : {"index.html", "actions.csv", "votes.csv", "deals.csv", "scores.csv"})
     EXPECT_TRUE(fs::exists(dir / "class" / f)) << f;
+}
+
+// The report never trusts a record: chat lines from and to seats that do not
+// exist, players and strategies for more seats than the scenario has, times
+// for more or fewer entries than the log. Nothing crashes; such seats are
+// named by number.
+TEST(DebriefTest, ReportNeverTrustsARecord) {
+  Recorded g = PlayRecorded("classroom-8", 5, MixOptions("cooperator", 5));
+  std::vector<tools::debrief::ChatLine> chat;
+  uint64_t serial = 0;
+  for (int from : {8, 5000000, -7, std::numeric_limits<int>::min(), -1, 3}) {
+    for (auto channel :
+         {tools::debrief::ChatLine::Channel::kPublic, tools::debrief::ChatLine::Channel::kBilateral,
+          tools::debrief::ChatLine::Channel::kCaucus}) {
+      tools::debrief::ChatLine c;
+      c.serial = ++serial;
+      c.from = from;
+      c.channel = channel;
+      c.to_seat = from == 3 ? 99 : std::numeric_limits<int>::max();
+      c.caucus = "no_such_caucus";
+      c.text = "line " + std::to_string(serial);
+      c.at_ms = static_cast<int64_t>(serial) * 1000 - 3000;
+      chat.push_back(c);
+    }
+  }
+  g.record.chat = chat;
+  g.record.players.assign(100, "someone");
+  g.record.strategies.assign(3, "cooperator");
+  for (size_t times : {size_t{0}, g.record.log.size() / 2, g.record.log.size() + 50}) {
+    g.record.action_ms.clear();
+    for (size_t i = 0; i < times; ++i) g.record.action_ms.push_back(static_cast<int64_t>(i) * 7);
+    Model m;
+    std::string error;
+    ASSERT_TRUE(tools::debrief::BuildModel(g.record, &m, &error)) << error;
+    tools::debrief::ReportOptions fo;
+    fo.facilitator = true;
+    const std::string html = tools::debrief::ReportHtml(m, fo);
+    EXPECT_NE(html.find("seat 5000000"), std::string::npos);
+    EXPECT_NE(html.find("line 18"), std::string::npos);
+    const std::string messages = tools::debrief::MessagesCsv(m);
+    EXPECT_EQ(CountLines(messages), static_cast<int>(chat.size()) + 1);
+    EXPECT_NE(messages.find("seat 99"), std::string::npos);
+    EXPECT_FALSE(tools::debrief::ReportHtml(m, {}).empty());
+    for (const std::string& csv :
+         {tools::debrief::ActionsCsv(m), tools::debrief::VotesCsv(m), tools::debrief::ScoresCsv(m)})
+      EXPECT_GT(CountLines(csv), 1);
+    EXPECT_GE(CountLines(tools::debrief::DealsCsv(m)), 1);
+    int seat_messages = 0;
+    for (const auto& seat : m.seats) seat_messages += seat.messages;
+    EXPECT_EQ(seat_messages, 3);  // Only seat 3's lines count for a seat.
+  }
+  EXPECT_EQ(tools::debrief::ShortName(*LoadOrFail("classroom-8"), 8), "seat 8");
+  EXPECT_EQ(tools::debrief::ShortName(*LoadOrFail("classroom-8"), -1), "Facilitator");
+}
+
+// A spreadsheet runs a cell that begins with = + - @ (or a tab or carriage
+// return before one) as a formula: every CSV cell forumctl writes from text
+// is neutralised with a leading apostrophe (OWASP, "CSV injection").
+TEST(DebriefTest, CsvCellsCannotStartFormulas) {
+  for (const std::string& danger :
+       {std::string("=HYPERLINK(\"http://evil.example\",\"y\")"), std::string("+1+1"),
+        std::string("-2+3"), std::string("@SUM(A1)"), std::string("\t=1"), std::string("\r=1")}) {
+    const std::string cell = tools::debrief::CsvField(danger);
+    ASSERT_FALSE(cell.empty());
+    const size_t first = cell[0] == '"' ? 1 : 0;
+    EXPECT_EQ(cell[first], '\'') << cell;
+  }
+  EXPECT_EQ(tools::debrief::CsvField("plain text"), "plain text");
+  EXPECT_EQ(tools::debrief::CsvField("a, b"), "\"a, b\"");
+
+  Recorded g = PlayRecorded("classroom-8", 4, MixOptions("cooperator", 4));
+  g.record.players.assign(8, "");
+  g.record.players[0] = "=HYPERLINK(\"http://evil.example\",\"y\")";
+  g.record.players[1] = "@cmd";
+  tools::debrief::ChatLine c;
+  c.serial = 1;
+  c.from = 0;
+  c.from_name = "+name";
+  c.text = "=1+2";
+  c.at_ms = 10;
+  g.record.chat = {c};
+  const Model m = Build(g.record);
+  // Every cell of every file, parsed as a spreadsheet would.
+  for (const std::string& csv :
+       {tools::debrief::ActionsCsv(m), tools::debrief::ScoresCsv(m), tools::debrief::VotesCsv(m),
+        tools::debrief::MessagesCsv(m), tools::debrief::DealsCsv(m)}) {
+    bool quoted = false, cell_start = true;
+    int formulas = 0;
+    for (size_t i = 0; i < csv.size(); ++i) {
+      const char ch = csv[i];
+      if (cell_start) {
+        const size_t at = ch == '"' ? i + 1 : i;
+        if (at < csv.size() && std::string("=+@\t\r").find(csv[at]) != std::string::npos)
+          ++formulas;
+        // A minus only starts a formula when it is not a number.
+        if (at + 1 < csv.size() && csv[at] == '-' &&
+            !std::isdigit(static_cast<unsigned char>(csv[at + 1])))
+          ++formulas;
+        cell_start = false;
+      }
+      if (ch == '"') quoted = !quoted;
+      if (!quoted && (ch == ',' || ch == '\n')) cell_start = true;
+    }
+    EXPECT_EQ(formulas, 0) << csv.substr(0, 400);
+  }
+  EXPECT_NE(tools::debrief::ScoresCsv(m).find("'=HYPERLINK"), std::string::npos);
+  EXPECT_NE(tools::debrief::MessagesCsv(m).find("'=1+2"), std::string::npos);
 }
 
 // A record that stops early (a refused entry) still gives a report of what came before.

@@ -4,6 +4,8 @@
 #include <google/protobuf/text_format.h>
 #include <gtest/gtest.h>
 
+#include <functional>
+
 #include <regex>
 #include <set>
 #include <string>
@@ -411,6 +413,54 @@ TEST(LoadScenarioMessage, BadFieldsAreLabelledWithoutLines) {
   EXPECT_TRUE(has("sweep: corridors[0].origin: unknown seat 'atlantis'")) << JoinErrors(r.errors);
   EXPECT_TRUE(has("sweep: params.diversion: ")) << JoinErrors(r.errors);
   for (const std::string& e : r.errors) EXPECT_EQ(e.rfind("sweep: ", 0), 0u) << e;
+}
+
+// Proto3 enums take any number from the wire or from text ("role: 99"); a
+// scenario is also data from outside (an imported record carries its text),
+// so every enum in it must be one of its values.
+TEST(LoadScenarioMessage, UnknownEnumValuesAreErrors) {
+  auto sc = LoadOrFail("classroom-8");
+  ASSERT_TRUE(sc);
+  const std::vector<std::pair<std::string, std::function<void(mf::Scenario*)>>> edits = {
+      {"decision_rule",
+       [](mf::Scenario* p) { p->set_decision_rule(static_cast<mf::DecisionRule>(99)); }},
+      {"seats[1].role",
+       [](mf::Scenario* p) { p->mutable_seats(1)->set_role(static_cast<mf::Role>(99)); }},
+      {"seats[1].bloc",
+       [](mf::Scenario* p) { p->mutable_seats(1)->set_bloc(static_cast<mf::Bloc>(-3)); }},
+      {"themes[0].natural_commitment",
+       [](mf::Scenario* p) {
+         p->mutable_themes(0)->set_natural_commitment(static_cast<mf::CommitmentKind>(77));
+       }},
+      {"seats[0].brief.red_lines[",
+       [](mf::Scenario* p) {
+         mf::RedLine* r = p->mutable_seats(0)->mutable_brief()->add_red_lines();
+         r->set_theme(p->themes(0).id());
+         r->set_max_form(static_cast<mf::Form>(12));
+       }},
+      {"event_kinds[0]",
+       [](mf::Scenario* p) {
+         p->clear_event_kinds();
+         p->clear_event_weights();
+         p->add_event_kinds(static_cast<mf::EventKind>(40));
+         p->add_event_weights(1);
+       }},
+  };
+  for (const auto& [field, edit] : edits) {
+    mf::Scenario p = sc->proto();
+    edit(&p);
+    LoadResult r = LoadScenarioMessage(p, "wire");
+    EXPECT_FALSE(r.ok()) << field;
+    bool named = false;
+    for (const std::string& e : r.errors) named = named || e.rfind("wire: " + field, 0) == 0;
+    EXPECT_TRUE(named) << field << ": " << JoinErrors(r.errors);
+  }
+  // The same from text: "role: 99" parses (proto3 enums are open), then is refused.
+  std::string text = sc->text();
+  const size_t at = text.find("role: SOURCE");
+  ASSERT_NE(at, std::string::npos);
+  text.replace(at, 12, "role: 99");
+  EXPECT_FALSE(LoadScenario(text, "edited.textproto").ok());
 }
 
 TEST(LoadScenarioMessage, ParametersChangeTheEngine) {

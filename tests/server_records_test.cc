@@ -1,6 +1,8 @@
 // Records in forumd: a finished session is exported as one file, imported
 // into another server as a read-only session that replays to the same hash,
 // and deleted by its facilitator; bad imports and early deletes are refused.
+#include <functional>
+
 #include "server/tokens.h"
 #include "server_util.h"
 
@@ -128,6 +130,147 @@ TEST(ServerRecordsTest, BadImportsAreRefusedAndChangeNothing) {
   mf::ListSessionsResponse sessions;
   ASSERT_TRUE(c.stub()->ListSessions(&ctx, list, &sessions).ok());
   EXPECT_EQ(sessions.sessions_size(), 1);
+}
+
+int SessionCount(Client& c, const std::string& facilitator_token) {
+  grpc::ClientContext ctx;
+  net::Authorize(&ctx, facilitator_token);
+  mf::ListSessionsRequest list;
+  list.set_include_finished(true);
+  mf::ListSessionsResponse sessions;
+  EXPECT_TRUE(c.stub()->ListSessions(&ctx, list, &sessions).ok());
+  return sessions.sessions_size();
+}
+
+// Import validates everything it stores: a record is data from outside. Each
+// broken variant of a valid record is refused and creates nothing.
+TEST(ServerRecordsTest, ImportValidatesEveryFieldItStores) {
+  ScratchDir dir;
+  auto server = StartServer(TestOptions(dir.path()));
+  ASSERT_TRUE(server);
+  Client c(server->address());
+  mf::CreateSessionResponse s;
+  const mf::GetRecordResponse rec = FinishedRecord(c, &s);
+  ASSERT_TRUE(rec.finished());
+  mf::GetRecordResponse base = rec;
+  for (int i = 0; i < 3; ++i) {
+    mf::ChatMessage* m = base.add_chat();
+    m->set_serial(static_cast<uint64_t>(i) + 1);
+    m->set_from(i == 2 ? -1 : i);
+    m->set_from_name(i == 2 ? "Facilitator" : "State " + std::to_string(i));
+    if (i == 0) m->mutable_channel()->set_everyone(true);
+    if (i == 1) m->mutable_channel()->set_caucus("narrow_sea");  // Seat 1 is a member.
+    if (i == 2) m->mutable_channel()->set_seat(3);
+    m->set_text("message " + std::to_string(i));
+    m->set_sent_unix_ms(rec.entries(0).at_unix_ms() + i);
+  }
+  mf::CreateSessionResponse out;
+  ASSERT_TRUE(Import(c, base.SerializeAsString(), "valid", &out).ok());
+  const int sessions = SessionCount(c, s.facilitator_token());
+  EXPECT_EQ(sessions, 2);
+
+  using Edit = std::function<void(mf::GetRecordResponse*)>;
+  const std::vector<std::pair<std::string, Edit>> broken = {
+      {"from the seat after the last", [](auto* r) { r->mutable_chat(0)->set_from(8); }},
+      {"from seat 5,000,000", [](auto* r) { r->mutable_chat(0)->set_from(5000000); }},
+      {"from seat -2", [](auto* r) { r->mutable_chat(0)->set_from(-2); }},
+      {"to seat 8", [](auto* r) { r->mutable_chat(2)->mutable_channel()->set_seat(8); }},
+      {"to seat -1", [](auto* r) { r->mutable_chat(2)->mutable_channel()->set_seat(-1); }},
+      {"to the sender's own seat",
+       [](auto* r) { r->mutable_chat(1)->mutable_channel()->set_seat(1); }},
+      {"an unknown caucus",
+       [](auto* r) { r->mutable_chat(1)->mutable_channel()->set_caucus("nope"); }},
+      {"a caucus the sender is not in",
+       [](auto* r) { r->mutable_chat(0)->mutable_channel()->set_caucus("narrow_sea"); }},
+      {"no channel", [](auto* r) { r->mutable_chat(0)->clear_channel(); }},
+      {"an empty text", [](auto* r) { r->mutable_chat(0)->set_text(""); }},
+      {"a text over 500 bytes",
+       [](auto* r) { r->mutable_chat(0)->set_text(std::string(501, 'x')); }},
+      {"a control character", [](auto* r) { r->mutable_chat(0)->set_text("bell\x07"); }},
+      {"a sender name of 1,000 bytes",
+       [](auto* r) { r->mutable_chat(0)->set_from_name(std::string(1000, 'n')); }},
+      {"serials out of order", [](auto* r) { r->mutable_chat(2)->set_serial(1); }},
+      {"a negative time", [](auto* r) { r->mutable_chat(0)->set_sent_unix_ms(-5); }},
+      {"entries that are not the log",
+       [](auto* r) { r->mutable_entries(0)->mutable_entry()->mutable_actor()->set_seat(3); }},
+      {"fewer entries than the log", [](auto* r) { r->mutable_entries()->RemoveLast(); }},
+      {"an entry out of sequence", [](auto* r) { r->mutable_entries(1)->set_seq(7); }},
+      {"an action time before 1970", [](auto* r) { r->mutable_entries(0)->set_at_unix_ms(-1); }},
+      {"a scenario name of 1,000 bytes",
+       [](auto* r) { r->mutable_log()->set_scenario(std::string(1000, 's')); }},
+  };
+  for (const auto& [what, edit] : broken) {
+    mf::GetRecordResponse r = base;
+    edit(&r);
+    const grpc::Status st = Import(c, r.SerializeAsString(), "", &out);
+    EXPECT_EQ(st.error_code(), grpc::StatusCode::INVALID_ARGUMENT)
+        << what << ": " << net::Describe(st);
+  }
+  EXPECT_EQ(SessionCount(c, s.facilitator_token()), sessions);
+}
+
+std::vector<std::string> ChatTexts(const mf::GetRecordResponse& r) {
+  std::vector<std::string> out;
+  for (const mf::ChatMessage& m : r.chat()) out.push_back(m.text());
+  return out;
+}
+
+// After the game a seat reads the record for the debrief: it holds only the
+// messages that seat could see during the game. The facilitator's copy alone
+// has every channel. The same from a live session, an archived one and after
+// a restart.
+TEST(ServerRecordsTest, ASeatsRecordHoldsOnlyWhatThatSeatCouldSee) {
+  ScratchDir dir;
+  server::ServerOptions o = TestOptions(dir.path());
+  mf::CreateSessionResponse s;
+  std::vector<std::string> t;
+  using Texts = std::vector<std::string>;
+  // classroom-8: isles_and_plains = seats 0, 1, 2, 7; narrow_sea = seats 1-4.
+  const Texts seat0 = {"m1", "m2", "m5"}, seat1 = {"m1", "m2", "m3", "m5"},
+              seat2 = {"m1", "m3", "m4", "m5"}, all = {"m1", "m2", "m3", "m4", "m5"};
+  auto check = [&](Client& c, const std::string& when) {
+    EXPECT_EQ(ChatTexts(c.Record(s.session(), t[0])), seat0) << when;
+    EXPECT_EQ(ChatTexts(c.Record(s.session(), t[1])), seat1) << when;
+    EXPECT_EQ(ChatTexts(c.Record(s.session(), t[2])), seat2) << when;
+    EXPECT_EQ(ChatTexts(c.Record(s.session(), s.facilitator_token())), all) << when;
+  };
+  {
+    auto server = StartServer(o);
+    ASSERT_TRUE(server);
+    Client c(server->address());
+    s = c.Create("classroom-8", {3, 4, 5, 6, 7}, 21);
+    for (int seat = 0; seat < 3; ++seat) t.push_back(c.JoinOk(s.join_code(), seat));
+    mf::Channel everyone, to1, to2, narrow, isles;
+    everyone.set_everyone(true);
+    to1.set_seat(1);
+    to2.set_seat(2);
+    narrow.set_caucus("narrow_sea");
+    isles.set_caucus("isles_and_plains");
+    ASSERT_TRUE(c.Chat(s.session(), t[0], everyone, "m1").ok());
+    ASSERT_TRUE(c.Chat(s.session(), t[0], to1, "m2").ok());
+    ASSERT_TRUE(c.Chat(s.session(), t[1], narrow, "m3").ok());
+    ASSERT_TRUE(c.Chat(s.session(), s.facilitator_token(), to2, "m4").ok());
+    ASSERT_TRUE(c.Chat(s.session(), t[2], isles, "m5").ok());
+    for (int seat = 0; seat < 3; ++seat) {
+      mf::Action to_bot;
+      to_bot.mutable_set_bot()->set_seat(seat);
+      to_bot.mutable_set_bot()->set_bot(true);
+      ASSERT_TRUE(c.Facilitate(s.session(), s.facilitator_token(), to_bot).ok());
+    }
+    mf::GetRecordResponse rec;
+    for (int i = 0; i < 600 && !rec.finished(); ++i) {
+      rec = c.Record(s.session(), s.facilitator_token());
+      if (!rec.finished()) std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    ASSERT_TRUE(rec.finished());
+    check(c, "live");
+  }
+  {
+    auto server = StartServer(o);  // Finished: now read from the store (archived).
+    ASSERT_TRUE(server);
+    Client c(server->address());
+    check(c, "after a restart");
+  }
 }
 
 TEST(ServerRecordsTest, ARunningGameCannotBeDeleted) {

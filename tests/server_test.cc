@@ -43,6 +43,41 @@ TEST_F(ServerTest, ListsTheBuiltInScenarios) {
   EXPECT_TRUE(classroom);
 }
 
+// A restart must not multiply memory: the sessions read back from the store
+// share one parsed scenario per scenario text, as they did while running
+// (tools/restart_memory.sh measures the RSS itself).
+TEST(ServerRestartTest, RestoredSessionsShareTheirScenarios) {
+  ScratchDir dir;
+  std::vector<mf::CreateSessionResponse> made;
+  size_t live_objects = 0;
+  {
+    auto server = StartServer(TestOptions(dir.path()));
+    ASSERT_TRUE(server);
+    Client c(server->address());
+    for (int i = 0; i < 40; ++i) made.push_back(c.Create("classroom-8", {}, 100 + i));
+    for (int i = 0; i < 3; ++i) made.push_back(c.Create("hld-2006", {}, 200 + i));
+    for (int i = 0; i < 3; ++i)  // A decision rule of their own: a third scenario text.
+      made.push_back(c.Create("classroom-8", {}, 300 + i, [](mf::CreateSessionRequest* r) {
+        r->set_decision_rule(mf::MAJORITY);
+      }));
+    live_objects = server->scenario_objects_for_testing();
+  }
+  EXPECT_EQ(live_objects, 3u);
+  auto server = StartServer(TestOptions(dir.path()));
+  ASSERT_TRUE(server);
+  EXPECT_EQ(server->scenario_objects_for_testing(), 3u);
+  Client c(server->address());
+  for (const mf::CreateSessionResponse& s : made) {  // Every one restored as it was.
+    const mf::GetRecordResponse rec = c.Record(s.session(), s.facilitator_token());
+    EXPECT_EQ(ReplayHash(rec), rec.state_hash());
+  }
+  const std::string t = c.JoinOk(made.back().join_code(), 0);
+  Watcher w(c.stub(), made.back().session(), t);
+  auto v = w.WaitView([](const mf::View&) { return true; });
+  ASSERT_TRUE(v);
+  EXPECT_EQ(v->decision_rule(), mf::MAJORITY);
+}
+
 TEST_F(ServerTest, WholeSessionByNetworkClientsAndBotsReachesFinalScores) {
   auto s = NewSession({2, 3, 4, 5, 6, 7});
   std::vector<std::future<net::PlayResult>> players;

@@ -44,7 +44,8 @@ class ScratchDir {
 };
 
 // Server options for the tests: loopback, free port, fast commits, a high
-// rate limit (the flood test sets its own).
+// rate limit (the flood test sets its own) and no per-peer limits (every
+// test client is one peer; the limit tests restore the defaults).
 inline server::ServerOptions TestOptions(const std::string& data_dir) {
   server::ServerOptions o;
   o.listen = "127.0.0.1:0";
@@ -52,6 +53,10 @@ inline server::ServerOptions TestOptions(const std::string& data_dir) {
   o.sync_full = false;
   o.rate_per_second = 10000;
   o.rate_burst = 10000;
+  o.peer_burst = 0;
+  o.create_burst = 0;
+  o.join_failure_burst = 0;
+  o.peer_spectators = 0;
   return o;
 }
 

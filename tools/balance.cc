@@ -18,6 +18,7 @@
 #include <utility>
 
 #include "bots/bot.h"
+#include "tools/csv.h"
 #include "tools/json.h"
 
 namespace mf::tools {
@@ -129,16 +130,6 @@ void StatJson(const WinStat& w, Json* j, bool seat, bool strategy) {
   j->Key("mean_score").Num(w.mean_score);
   j->Key("sd_score").Num(w.sd_score);
   j->EndObject();
-}
-
-std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
 }
 
 }  // namespace
@@ -636,7 +627,7 @@ std::string GamesCsv(const rules::Scenario& sc, const Mix& mix,
   std::string out =
       "game,seed,winner,winner_role,winner_strategy,actions,adopted_texts,final_regime,mean_trust";
   for (const rules::SeatData& s : sc.seats())
-    out += "," + CsvField("strategy_" + s.id) + "," + CsvField("score_" + s.id);
+    out += "," + CsvCell("strategy_" + s.id) + "," + CsvCell("score_" + s.id);
   out += '\n';
   auto strategy = [&](const GameRecord& g, int s) -> std::string {
     if (s < 0 || s >= static_cast<int>(g.strategy.size())) return "";
@@ -646,7 +637,7 @@ std::string GamesCsv(const rules::Scenario& sc, const Mix& mix,
   for (const GameRecord& g : records) {
     const bool w = g.winner >= 0 && g.winner < sc.num_seats();
     out += std::to_string(g.game) + "," + std::to_string(g.seed) + ",";
-    out += (w ? CsvField(sc.seats()[g.winner].name) : "") + ",";
+    out += (w ? CsvCell(sc.seats()[g.winner].name) : "") + ",";
     out += (w ? rules::RoleName(sc.seats()[g.winner].role) : "") + std::string(",");
     out += strategy(g, g.winner) + "," + std::to_string(g.actions) + "," +
            std::to_string(g.adopted_total) + "," + Fmt("%.6g", g.regime) + "," +

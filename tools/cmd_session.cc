@@ -72,6 +72,7 @@ int CmdSession(int argc, char** argv) {
       "fast|classroom|none]\n"
       "                        [--seed N] [--pace MS] [--idle SECONDS] [--paused] [--title T]\n"
       "                        [--token ORGANISER] (when forumd has --organiser-token-file)\n"
+      "                        [--count N] (N sessions alike: one JSON line each)\n"
       "    SPEC: comma list of SEATS[:STRATEGY], SEATS = N, N-M or all; STRATEGY = easy,\n"
       "    normal, hard or a strategy name (e.g. --bots 3-7:normal,0:hard)\n"
       "forumctl session join --server ADDR --join CODE --name NAME [--seat N]\n"
@@ -87,9 +88,10 @@ int CmdSession(int argc, char** argv) {
   }
   const std::string sub = argv[2];
   Args args(argc, argv, 3);
-  if (!args.Check({"server", "scenario", "bots", "timers", "seed", "pace", "idle", "paused",
-                   "title", "ca", "join", "name", "seat", "token", "all", "session", "out", "file"},
-                  usage))
+  if (!args.Check(
+          {"server", "scenario", "bots", "timers", "seed", "pace", "idle", "paused", "title", "ca",
+           "join", "name", "seat", "token", "all", "session", "out", "file", "count"},
+          usage))
     return 2;
   if (!args.Has("server")) {
     std::cerr << "forumctl session: --server ADDR is required\n";
@@ -125,23 +127,34 @@ int CmdSession(int argc, char** argv) {
         return 2;
       }
     }
-    grpc::ClientContext ctx;
-    if (args.Has("token")) net::Authorize(&ctx, args.Get("token"));  // The organiser's.
-    mf::CreateSessionResponse resp;
-    const grpc::Status st = stub->CreateSession(&ctx, req, &resp);
-    if (!st.ok()) return Fail("creating the session", st);
-    Json j;
-    j.BeginObject()
-        .Key("session")
-        .Str(resp.session())
-        .Key("join_code")
-        .Str(resp.join_code())
-        .Key("facilitator_token")
-        .Str(resp.facilitator_token())
-        .Key("seats")
-        .Int(resp.seats())
-        .EndObject();
-    std::cout << j.str() << "\n";
+    const long long count = args.GetInt("count", 1);
+    if (count < 1) {
+      std::cerr << "forumctl: --count is 1 or more\n";
+      return 2;
+    }
+    for (long long i = 0; i < count; ++i) {
+      grpc::ClientContext ctx;
+      if (args.Has("token")) net::Authorize(&ctx, args.Get("token"));  // The organiser's.
+      mf::CreateSessionResponse resp;
+      const grpc::Status st = stub->CreateSession(&ctx, req, &resp);
+      if (!st.ok())
+        return Fail(count == 1 ? "creating the session"
+                               : "creating session " + std::to_string(i + 1) + " of " +
+                                     std::to_string(count),
+                    st);
+      Json j;
+      j.BeginObject()
+          .Key("session")
+          .Str(resp.session())
+          .Key("join_code")
+          .Str(resp.join_code())
+          .Key("facilitator_token")
+          .Str(resp.facilitator_token())
+          .Key("seats")
+          .Int(resp.seats())
+          .EndObject();
+      std::cout << j.str() << "\n";
+    }
     return 0;
   }
   if (sub == "join") {

@@ -8,6 +8,8 @@
 #include <fstream>
 #include <map>
 
+#include "tools/csv.h"
+
 namespace mf::tools::debrief {
 namespace {
 
@@ -682,6 +684,9 @@ class Builder {
 }  // namespace
 
 std::string ShortName(const rules::Scenario& sc, int s) {
+  // A record may name seats the scenario does not have: never index by them.
+  if (s == rules::kFacilitator) return "Facilitator";
+  if (s < 0 || s >= sc.num_seats()) return SeatName(sc, s);
   const rules::SeatData& d = sc.seats()[s];
   std::string name = d.name.substr(0, d.name.find(" ("));  // "South Africa (chair of ...)".
   if (name.size() <= 12) return name;
@@ -735,13 +740,7 @@ std::string TermsText(const rules::Scenario& sc, const rules::Terms& t, const ru
 }
 
 std::string CsvField(const std::string& s) {
-  if (s.find_first_of(",\"\n\r") == std::string::npos) return s;
-  std::string out = "\"";
-  for (char c : s) {
-    if (c == '"') out += '"';
-    out += c;
-  }
-  return out + "\"";
+  return CsvCell(s);
 }
 
 std::shared_ptr<const rules::Scenario> RecordScenario(const Record& record, std::string* error) {

@@ -877,7 +877,7 @@ class Page {
         out_ += "<h3>Cycle " + Num(cycle);
         for (const TimelineLine& l : m_.timeline)
           if (l.kind == TimelineLine::Kind::kEvent && l.event == rules::EventType::kCycleStart &&
-              l.cycle == cycle && l.seat >= 0)
+              l.cycle == cycle && l.seat >= 0 && l.seat < sc_.num_seats())
             out_ += " \xc2\xb7 hosted by " + Esc(sc_.seats()[l.seat].name);
         out_ += "</h3>";
         for (const TimelineLine& l : m_.timeline)
@@ -1156,8 +1156,7 @@ class Page {
               F(" (%zu)", lines.size()) + "</summary><div class=\"msgs\">";
       for (const ChatLine* c : lines) {
         out_ += "<div class=\"m\"><span class=\"muted\">" + Esc(Clock(c->at_ms)) +
-                "</span> <span class=\"who\">" +
-                Esc(c->from >= 0 ? ShortName(sc_, c->from) : "Facilitator") + "</span>";
+                "</span> <span class=\"who\">" + Esc(ShortName(sc_, c->from)) + "</span>";
         if (!c->from_name.empty())
           out_ += " <span class=\"muted\">(" + Esc(c->from_name) + ")</span>";
         out_ += ": " + Esc(c->text) + "</div>";

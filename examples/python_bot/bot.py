@@ -6,7 +6,7 @@ It needs only Debian's python3-grpcio and python3-grpc-tools: the Python code
 for the service is generated at start from the project's .proto files into a
 temporary folder.
 
-    /usr/bin/python3 examples/python_bot/bot.py --server 127.0.0.1:50051 --join ABC-DEF
+    /usr/bin/python3 examples/python_bot/bot.py --server 127.0.0.1:50051 --join ABCD-EFGH
 
 Policy (the same light policy as `forumctl bot`, from the seat's view alone):
 endorse civil-society recommendations near its ideal, state its ideal on each

@@ -4,12 +4,26 @@
 // Each input starts from two fresh sessions (A and B, classroom-8, no bots,
 // no clocks; seats 0-3 of A and 0 of B joined) and is a sequence of calls:
 //   op(1) token(1) session(1) flags(1) length(2, little-endian) payload(length)
-// op picks JoinSession, Act, Facilitate, SendMessage, GetRecord, GetRoster or
-// ListSessions; the payload is the request's bytes (ParseFromArray; when they
-// do not parse, the default request); token picks a real token (A's or B's
-// facilitator or a seat), none, a real one with a character changed, or bytes
-// from the payload; session overrides the request's session (A, B, empty or
-// as parsed); flags give a join code (A's, B's or as parsed).
+// op (mod 10) picks JoinSession, Act, Facilitate, SendMessage, GetRecord,
+// GetRoster, ListSessions, CreateSession, ImportSession or a restart; the
+// payload is the request's bytes (ParseFromArray; when they do not parse, the
+// default request); token picks a real token (A's or B's facilitator or a
+// seat), none, a real one with a character changed, or bytes from the
+// payload; session overrides the request's session (A, B, empty or as
+// parsed); flags give a join code (A's, B's or as parsed).
+//
+// CreateSession (flags & 1: scenario classroom-8): OK only for a request the
+// contract allows (every enum a value, each bot seat once and in range),
+// never UNAVAILABLE ("try again") for one that can never succeed.
+// ImportSession: the payload is a GetRecordResponse (flags & 1: an empty
+// scenario text is filled from the embedded scenario it names; flags & 2:
+// A's record with the payload's chat and entries added, so that it replays);
+// an imported record is read back and turned into the debrief (the page,
+// both copies, and every CSV file): the report must survive any record the
+// server accepts. A restart (at most one per input) restarts forumd on the
+// same data folder: A and B come back as they were, and the sessions in
+// memory hold no more parsed scenarios than before (one per scenario text,
+// however many sessions).
 //
 // After every call, for both sessions: the record is unchanged unless the call
 // was an Act or Facilitate on that session that returned OK (then it grew by
@@ -37,6 +51,8 @@
 #include "rules/scenario.h"
 #include "rules/state.h"
 #include "server/forumd.h"
+#include "tools/debrief.h"
+#include "tools/debrief_source.h"
 
 namespace {
 
@@ -53,21 +69,28 @@ World* g_world = nullptr;
   std::abort();
 }
 
-void Restart() {
+// Restarts forumd, on a fresh data folder or (`same_folder`) on its own.
+void Restart(bool same_folder = false) {
   World& w = *g_world;
   w.stub.reset();
   if (w.server) w.server->Shutdown();
   w.server.reset();
-  std::error_code ec;
-  if (!w.dir.empty()) std::filesystem::remove_all(w.dir, ec);
-  char tmpl[] = "/tmp/mf_fuzz_server_XXXXXX";
-  if (!mkdtemp(tmpl)) Fail("mkdtemp failed");
-  w.dir = tmpl;
+  if (!same_folder) {
+    std::error_code ec;
+    if (!w.dir.empty()) std::filesystem::remove_all(w.dir, ec);
+    char tmpl[] = "/tmp/mf_fuzz_server_XXXXXX";
+    if (!mkdtemp(tmpl)) Fail("mkdtemp failed");
+    w.dir = tmpl;
+  }
   mf::server::ServerOptions o;
   o.listen = "127.0.0.1:0";
   o.data_dir = w.dir;
   o.rate_per_second = 1e9;
   o.rate_burst = 1e9;
+  o.peer_burst = 0;  // One client makes every call: no per-peer limits.
+  o.create_burst = 0;
+  o.join_failure_burst = 0;
+  o.max_sessions = 0;
   o.shutdown_grace_ms = 100;
   std::string error;
   w.server = mf::server::Forumd::Start(o, &error);
@@ -132,6 +155,82 @@ int SlotOf(const std::string& token, const std::string& session) {
   if (dot == std::string::npos) return -9;
   const std::string slot = token.substr(prefix.size(), dot - prefix.size());
   return slot == "f" ? -1 : std::atoi(slot.c_str());
+}
+
+// CreateSession answers OK only for what the contract allows, and never
+// "try again" (UNAVAILABLE) for a request that can never succeed.
+void CheckCreate(const mf::CreateSessionRequest& req, const grpc::Status& st,
+                 const mf::CreateSessionResponse& resp) {
+  if (st.error_code() == grpc::StatusCode::UNAVAILABLE)
+    Fail("CreateSession answered " + mf::net::Describe(st) + " for " + req.ShortDebugString());
+  if (!st.ok()) return;
+  if (!mf::DecisionRule_IsValid(req.decision_rule()))
+    Fail("CreateSession accepted decision_rule " + std::to_string(req.decision_rule()));
+  std::vector<bool> bot(static_cast<size_t>(resp.seats()), false);
+  for (const mf::BotSeat& b : req.bots()) {
+    if (b.seat() < 0 || b.seat() >= resp.seats())
+      Fail("CreateSession accepted bot seat " + std::to_string(b.seat()));
+    if (bot[static_cast<size_t>(b.seat())])
+      Fail("CreateSession accepted seat " + std::to_string(b.seat()) + " twice");
+    bot[static_cast<size_t>(b.seat())] = true;
+  }
+  mf::GetRecordRequest rr;
+  rr.set_session(resp.session());
+  grpc::ClientContext ctx;
+  mf::GetRecordResponse rec;
+  const grpc::Status rs =
+      g_world->stub->GetRecord(WithToken(&ctx, resp.facilitator_token()), rr, &rec);
+  if (!rs.ok()) Fail("GetRecord of a created session: " + mf::net::Describe(rs));
+  mf::rules::LoadResult sc = mf::rules::LoadScenario(rec.log().scenario_text(), "created");
+  if (!sc.ok() || !mf::DecisionRule_IsValid(sc.scenario->decision_rule()) ||
+      sc.scenario->decision_rule() == mf::DECISION_RULE_UNSPECIFIED)
+    Fail("a created session plays a scenario with no valid decision rule");
+  if (Replay(rec) != rec.state_hash()) Fail("a created session does not replay to its hash");
+}
+
+// Imports `record` (in chunks, as forumctl does); an accepted one is read back
+// and turned into the debrief.
+grpc::Status Import(const mf::GetRecordResponse& record, const std::string& token) {
+  const std::string bytes = record.SerializeAsString();
+  grpc::ClientContext ctx;
+  WithToken(&ctx, token);
+  mf::CreateSessionResponse resp;
+  auto writer = g_world->stub->ImportSession(&ctx, &resp);
+  for (size_t at = 0; at < bytes.size() || at == 0; at += 32 * 1024) {
+    mf::ImportChunk chunk;
+    chunk.set_data(bytes.substr(at, 32 * 1024));
+    if (!writer->Write(chunk)) break;
+  }
+  writer->WritesDone();
+  const grpc::Status st = writer->Finish();
+  if (st.error_code() == grpc::StatusCode::UNAVAILABLE)
+    Fail("ImportSession answered " + mf::net::Describe(st));
+  if (!st.ok()) return st;
+  mf::GetRecordRequest rr;
+  rr.set_session(resp.session());
+  grpc::ClientContext rctx;
+  mf::GetRecordResponse back;
+  const grpc::Status rs =
+      g_world->stub->GetRecord(WithToken(&rctx, resp.facilitator_token()), rr, &back);
+  if (!rs.ok()) Fail("GetRecord of an imported session: " + mf::net::Describe(rs));
+  if (Replay(back) != back.state_hash()) Fail("an imported session does not replay to its hash");
+  if (back.chat_size() != record.chat_size()) Fail("an imported session lost chat messages");
+  mf::tools::debrief::Record r;
+  std::string error;
+  if (!mf::tools::debrief::RecordFromGetRecord(back, &r, &error))
+    Fail("the debrief refused an imported record: " + error);
+  mf::tools::debrief::Model m;
+  if (!mf::tools::debrief::BuildModel(r, &m, &error))
+    Fail("the debrief could not model an imported record: " + error);
+  mf::tools::debrief::ReportOptions facilitator;
+  facilitator.facilitator = true;
+  const size_t bytes_out =
+      mf::tools::debrief::ReportHtml(m, facilitator).size() +
+      mf::tools::debrief::ReportHtml(m, {}).size() + mf::tools::debrief::ActionsCsv(m).size() +
+      mf::tools::debrief::VotesCsv(m).size() + mf::tools::debrief::DealsCsv(m).size() +
+      mf::tools::debrief::ScoresCsv(m).size() + mf::tools::debrief::MessagesCsv(m).size();
+  if (bytes_out == 0) Fail("an empty debrief");
+  return st;
 }
 
 // The seed corpus (MF_FUZZ_SERVER_SEEDS=DIR fuzz_server): real calls in the
@@ -267,6 +366,86 @@ void WriteSeeds(const std::string& dir) {
     Call(&calls, 6, 2, 3, 0, list);
     write("read", calls);
   }
+  {
+    // CreateSession: valid requests, and each defect of issue 18 that was
+    // accepted or told to retry (a regression input each).
+    mf::CreateSessionRequest c;
+    c.set_scenario("classroom-8");
+    c.set_seed(5);
+    c.set_decision_rule(mf::MAJORITY);
+    c.add_bots()->set_seat(6);
+    c.mutable_bots(0)->set_strategy("easy");
+    c.add_bots()->set_seat(7);
+    c.set_start_paused(true);
+    c.set_title("fuzz");
+    std::string calls;
+    Call(&calls, 7, 7, 0, 1, c);
+    mf::CreateSessionRequest bad_rule = c;
+    bad_rule.set_decision_rule(static_cast<mf::DecisionRule>(99));
+    Call(&calls, 7, 7, 0, 1, bad_rule);
+    bad_rule.set_decision_rule(static_cast<mf::DecisionRule>(-1));
+    Call(&calls, 7, 7, 0, 1, bad_rule);
+    write("create-rule", calls);
+    calls.clear();
+    mf::CreateSessionRequest twice = c;
+    twice.add_bots()->set_seat(6);
+    Call(&calls, 7, 7, 0, 1, twice);
+    write("create-bots", calls);
+    // Sessions, actions, a restart on the same folder, more actions.
+    calls.clear();
+    c.set_decision_rule(mf::WEIGHTED_MAJORITY);
+    c.set_timer_preset("fast");
+    Call(&calls, 7, 7, 0, 1, c);
+    c.clear_decision_rule();
+    c.clear_bots();
+    Call(&calls, 7, 7, 0, 1, c);
+    mf::ActRequest act;
+    act.mutable_action()->mutable_ready();
+    Call(&calls, 1, 1, 0, 4, act);
+    Call(&calls, 9, 0, 0, 0, mf::ListSessionsRequest());
+    Call(&calls, 1, 2, 0, 4, act);
+    write("restart", calls);
+  }
+  {
+    // A's record with chat added (flags 2), then a record carrying its own
+    // scenario by name (flags 1).
+    std::string calls;
+    mf::ActRequest act;
+    act.mutable_action()->mutable_ready();
+    Call(&calls, 1, 1, 0, 4, act);
+    mf::GetRecordResponse chat;
+    auto add = [&](int from, int to_seat, const std::string& caucus, const std::string& text) {
+      mf::ChatMessage* m = chat.add_chat();
+      m->set_serial(static_cast<uint64_t>(chat.chat_size()));
+      m->set_from(from);
+      m->set_from_name(from < 0 ? "Facilitator" : "State " + std::to_string(from));
+      if (to_seat >= 0)
+        m->mutable_channel()->set_seat(to_seat);
+      else if (!caucus.empty())
+        m->mutable_channel()->set_caucus(caucus);
+      else
+        m->mutable_channel()->set_everyone(true);
+      m->set_text(text);
+      m->set_sent_unix_ms(1700000000000 + chat.chat_size());
+    };
+    add(0, -1, "", "=HYPERLINK(\"http://example.org\",\"y\")");
+    add(1, 2, "", "a private word");
+    add(2, -1, "narrow_sea", "route states only");
+    add(-1, 3, "", "from the facilitator");
+    Call(&calls, 8, 7, 0, 2, chat);
+    mf::GetRecordResponse named;
+    named.mutable_log()->set_scenario("classroom-8");
+    named.mutable_log()->set_seed(3);
+    *named.mutable_chat() = chat.chat();
+    Call(&calls, 8, 7, 0, 1, named);
+    // A message from a seat the scenario does not have (issue 18: the report
+    // indexed the seats by it): refused now.
+    mf::GetRecordResponse outside;
+    *outside.add_chat() = chat.chat(0);
+    outside.mutable_chat(0)->set_from(5000000);
+    Call(&calls, 8, 7, 0, 2, outside);
+    write("import", calls);
+  }
 }
 
 }  // namespace
@@ -288,6 +467,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   World& w = *g_world;
   if (++w.inputs % 200 == 0) Restart();
   mf::Forum::Stub* stub = w.stub.get();
+  int created = 0, restarts = 0;
 
   // Two fresh sessions and their tokens.
   Sess sessions[2];
@@ -357,7 +537,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
     std::string target;    // The session the call names.
     bool changes = false;  // An OK answer adds one entry to `target`'s record.
     bool to_bot = false;   // An OK answer hands a seat to a bot.
-    switch (op % 7) {
+    switch (op % 10) {
       case 0: {
         mf::JoinSessionRequest req;
         if (!req.ParseFromArray(payload, static_cast<int>(len))) req.Clear();
@@ -418,19 +598,60 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
         st = stub->GetRoster(&ctx, req, &resp);
         break;
       }
-      default: {
+      case 6: {
         mf::ListSessionsRequest req;
         if (!req.ParseFromArray(payload, static_cast<int>(len))) req.Clear();
         mf::ListSessionsResponse resp;
         st = stub->ListSessions(&ctx, req, &resp);
         break;
       }
+      case 7: {
+        if (created >= 8) continue;
+        ++created;
+        mf::CreateSessionRequest req;
+        if (!req.ParseFromArray(payload, static_cast<int>(len))) req.Clear();
+        if (flags & 1) req.set_scenario("classroom-8");
+        mf::CreateSessionResponse resp;
+        st = stub->CreateSession(&ctx, req, &resp);
+        CheckCreate(req, st, resp);
+        break;
+      }
+      case 8: {
+        mf::GetRecordResponse req;
+        if (!req.ParseFromArray(payload, static_cast<int>(len))) req.Clear();
+        if (flags & 2) {
+          mf::GetRecordResponse base = sessions[0].record;
+          for (const mf::ChatMessage& m : req.chat()) *base.add_chat() = m;
+          for (const mf::RecordEntry& e : req.entries()) *base.add_entries() = e;
+          req = std::move(base);
+        }
+        if ((flags & 1) && req.log().scenario_text().empty()) {
+          mf::rules::LoadResult named = mf::rules::LoadEmbeddedScenario(req.log().scenario());
+          if (!named.ok()) named = mf::rules::LoadEmbeddedScenario("classroom-8");
+          req.mutable_log()->set_scenario_text(named.scenario->text());
+        }
+        st = Import(req, token);
+        break;
+      }
+      default: {
+        if (restarts++ > 0) continue;
+        const size_t objects = w.server->scenario_objects_for_testing();
+        Restart(/*same_folder=*/true);
+        stub = w.stub.get();
+        const size_t after = w.server->scenario_objects_for_testing();
+        if (after > objects)
+          Fail("after a restart the sessions hold " + std::to_string(after) +
+               " parsed scenarios, before it " + std::to_string(objects) +
+               ": restored sessions do not share their scenarios");
+        break;
+      }
     }
     if (st.error_code() == grpc::StatusCode::UNKNOWN ||
-        st.error_code() == grpc::StatusCode::INTERNAL)
+        st.error_code() == grpc::StatusCode::INTERNAL ||
+        st.error_code() == grpc::StatusCode::UNIMPLEMENTED)
       Fail("a call answered " + mf::net::Describe(st));
     static const bool verbose = std::getenv("MF_FUZZ_SERVER_VERBOSE") != nullptr;
-    if (verbose) std::fprintf(stderr, "call %d: %s\n", op % 7, mf::net::Describe(st).c_str());
+    if (verbose) std::fprintf(stderr, "call %d: %s\n", op % 10, mf::net::Describe(st).c_str());
     // A request without a session acts on its token's session.
     if (target.empty()) target = token.substr(0, token.find('.'));
 
@@ -454,7 +675,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (mine && to_bot) s.autonomous = true;  // The bots may have moved already.
       if (!s.autonomous) {
         if (after != before + (mine ? 1 : 0))
-          Fail("call " + std::to_string(op % 7) + " answered " + mf::net::Describe(st) +
+          Fail("call " + std::to_string(op % 10) + " answered " + mf::net::Describe(st) +
                " and the record of " + s.created.session() + " went from " +
                std::to_string(before) + " to " + std::to_string(after) + " entries");
         if (!mine && now.state_hash() != s.record.state_hash())
