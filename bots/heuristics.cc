@@ -180,7 +180,8 @@ class HeuristicBot : public Bot {
         if (v.sovereignty_sensitivity(me) < 0.35 && brief.ideal[t] >= 70 && !p_.trust_driven &&
             p_.statement_shift > 0)
           form = mf::BINDING_CONVENTION;
-        while (CrossesRedLine(v, t, pos, form) && form > mf::CHAIRS_SUMMARY)
+        while ((CrossesRedLine(v, t, pos, form) || !v.form_allowed(form)) &&
+               form > mf::CHAIRS_SUMMARY)
           form = static_cast<mf::Form>(form - 1);
         *out = Action::Make(ActionType::kTableDraft);
         out->position = std::clamp(pos, 0, 100);
@@ -218,7 +219,8 @@ class HeuristicBot : public Bot {
     if (!d->tabled || v.capital(me) < 1) return false;
     for (const rules::Amendment& m : v.amendments())
       if (m.proposer == me) return false;  // One amendment per item.
-    if (CrossesRedLine(v, t, d->position, d->form) && d->form > mf::CHAIRS_SUMMARY) {
+    if (CrossesRedLine(v, t, d->position, d->form) && d->form > mf::CHAIRS_SUMMARY &&
+        v.form_allowed(static_cast<mf::Form>(d->form - 1))) {
       *out = Action::Make(ActionType::kAmend);
       out->form = static_cast<mf::Form>(d->form - 1);
       return true;

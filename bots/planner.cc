@@ -132,6 +132,7 @@ class PlannerBot : public Bot {
         const int ideal = static_cast<int>(std::lround(brief.ideal[v.current_theme()]));
         for (int p : {ideal, (ideal + base.position) / 2})
           for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES}) {
+            if (!v.form_allowed(f)) continue;
             Action a = base;
             a.position = std::clamp(p, 0, 100);
             a.form = f;

@@ -6,6 +6,7 @@
 #include "client/app.h"
 #include "client/style.h"
 #include "client/view_util.h"
+#include "rules/scenario.h"
 
 namespace mf::client {
 namespace {
@@ -28,6 +29,16 @@ void Flip(std::vector<int>* v, int x) {
     v->push_back(x);
   else
     v->erase(it);
+}
+
+// Why the forum refuses texts in form `f` (empty when it adopts them): the
+// engine's sentence, from the forms the view says the forum adopts.
+std::string FormWhyNot(const mf::View& v, mf::Form f) {
+  if (v.allowed_forms_size() == 0) return "";
+  uint32_t mask = 0;
+  for (int x : v.allowed_forms()) mask |= 1u << x;
+  if ((mask >> f) & 1) return "";
+  return rules::FormRefusal(mask, v.forms_reason(), f);
 }
 
 mf::Action ReadyAction() {
@@ -278,8 +289,8 @@ void App::DrawPhaseControls(Rect r) {
                         f == mf::CHAIRS_SUMMARY       ? "Summary"
                         : f == mf::GUIDING_PRINCIPLES ? "Principles"
                                                       : "Convention",
-                        compose_.draft_form == f ? ButtonKind::kSelected : ButtonKind::kNormal, "",
-                        sf::Keyboard::Unknown, FormWord(f)))
+                        compose_.draft_form == f ? ButtonKind::kSelected : ButtonKind::kNormal,
+                        FormWhyNot(v, f), sf::Keyboard::Unknown, FormWord(f)))
             compose_.draft_form = f;
         }
         r.TakeTop(gap);
@@ -365,8 +376,8 @@ void App::DrawPhaseControls(Rect r) {
                            : f == mf::GUIDING_PRINCIPLES ? "Principles"
                                                          : "Convention";
         if (ui.Button(b, name,
-                      compose_.amend_form == f ? ButtonKind::kSelected : ButtonKind::kNormal, "",
-                      sf::Keyboard::Unknown,
+                      compose_.amend_form == f ? ButtonKind::kSelected : ButtonKind::kNormal,
+                      FormWhyNot(v, f), sf::Keyboard::Unknown,
                       "Change the form to " + FormWord(f) + " (click again: keep the form)"))
           compose_.amend_form = compose_.amend_form == f ? mf::FORM_UNSPECIFIED : f;
       }

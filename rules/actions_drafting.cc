@@ -23,6 +23,12 @@ void Natural(const State& st, const Text& t, CommitmentSet* set, int* corridor) 
   if (natural == mf::ANTI_SMUGGLING && *corridor < 0) *set = 0;
 }
 
+// A form this forum does not adopt is refused with the scenario's reason.
+Result CheckForm(const Scenario& sc, mf::Form form) {
+  if (sc.FormAllowed(form)) return Ok();
+  return Err(mf::NOT_ALLOWED, FormRefusal(sc.allowed_forms(), sc.proto().forms_reason(), form));
+}
+
 bool CoChairOf(const State& st, int actor, Result* why, const char* refusal) {
   if (st.IsCoChair(actor)) return true;
   if (why) *why = Err(mf::NOT_YOUR_TURN, refusal);
@@ -85,6 +91,7 @@ ActionSpec TableDraft() {
   s.check = [](const State& st, int, const Action& a) {
     if (!ValidPosition(a.position)) return Err(mf::MALFORMED, "a position is 0..100");
     if (!ValidForm(a.form)) return Err(mf::MALFORMED, "choose a form for the draft");
+    if (Result r = CheckForm(st.scenario(), a.form); !r.ok()) return r;
     return CheckCommitments(st.scenario(), a.add, a.corridor);
   };
   s.apply = [](StateEditor& e, int actor, const Action& a) {
@@ -103,7 +110,8 @@ ActionSpec TableDraft() {
     const CommitmentSet options[2] = {0, natural};
     const int num_options = natural ? 2 : 1;
     for (int p : {20, 50, 80})
-      for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
+      for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION}) {
+        if (!st.scenario().FormAllowed(f)) continue;
         for (int k = 0; k < num_options; ++k) {
           Action a = Action::Make(ActionType::kTableDraft);
           a.position = p;
@@ -112,6 +120,7 @@ ActionSpec TableDraft() {
           a.corridor = (options[k] & Bit(mf::ANTI_SMUGGLING)) ? corridor : -1;
           out->push_back(a);
         }
+      }
   };
   return s;
 }
@@ -330,6 +339,8 @@ ActionSpec Amend() {
       return Err(mf::MALFORMED, "a position is 0..100 (or -1 to keep it)");
     if (a.form != mf::FORM_UNSPECIFIED && !ValidForm(a.form))
       return Err(mf::MALFORMED, "unknown form");
+    if (a.form != mf::FORM_UNSPECIFIED)
+      if (Result r = CheckForm(st.scenario(), a.form); !r.ok()) return r;
     if ((a.add | a.remove) & ~kAllCommitments) return Err(mf::MALFORMED, "unknown commitment");
     if (a.add & a.remove) return Err(mf::MALFORMED, "an amendment cannot add and remove the same");
     const bool changes = (a.position != -1 && a.position != t->position) ||
@@ -370,6 +381,7 @@ ActionSpec Amend() {
     for (int delta : {-1, 1}) {
       const int f = static_cast<int>(t.form) + delta;
       if (f < mf::CHAIRS_SUMMARY || f > mf::BINDING_CONVENTION) continue;
+      if (!st.scenario().FormAllowed(static_cast<mf::Form>(f))) continue;
       Action a = Action::Make(ActionType::kAmend);
       a.form = static_cast<mf::Form>(f);
       out->push_back(a);

@@ -1,5 +1,6 @@
 // Readable names and sentences for phases, forms, events and texts.
 #include <string>
+#include <vector>
 
 #include "rules/state.h"
 
@@ -16,6 +17,23 @@ const char* FormName(mf::Form f) {
     default:
       return "No form";
   }
+}
+
+std::string FormRefusal(uint32_t allowed, const std::string& reason, mf::Form form) {
+  static const char* const kPlural[] = {"", "chair's summaries", "guiding principles",
+                                        "binding conventions"};
+  static const char* const kOne[] = {"", "a chair's summary", "guiding principles",
+                                     "a binding convention"};
+  std::vector<const char*> names;
+  for (int f = mf::CHAIRS_SUMMARY; f <= mf::BINDING_CONVENTION; ++f)
+    if ((allowed >> f) & 1) names.push_back(kPlural[f]);
+  std::string list;
+  for (size_t k = 0; k < names.size(); ++k)
+    list += std::string(k == 0 ? "" : k + 1 == names.size() ? " and " : ", ") + names[k];
+  const int f = form >= mf::CHAIRS_SUMMARY && form <= mf::BINDING_CONVENTION ? form : 0;
+  std::string out = "this forum adopts " + list + " only, not " + (f ? kOne[f] : "that form");
+  if (!reason.empty()) out += ": " + reason;
+  return out;
 }
 
 const char* PhaseName(mf::Phase p) {

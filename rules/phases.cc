@@ -102,6 +102,7 @@ void State::BeginItem() {
   t.id = next_id_++;
   t.theme = theme;
   t.position = sc.themes()[theme].status_quo;
+  t.form = sc.WeakestForm();
   t.cycle = cycle_;
   texts_.push_back(t);
   current_text_ = t.id;
@@ -157,7 +158,7 @@ void State::EndPhase() {
           }
         }
         t->position = count ? (sum + count / 2) / count : t->position;
-        t->form = mf::CHAIRS_SUMMARY;
+        t->form = scenario_->WeakestForm();
         t->tabled = true;
         Log(EventType::kWorkingPaper, 0, t->id);
       }

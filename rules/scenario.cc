@@ -378,6 +378,24 @@ struct ScenarioLoader {
       if (!(total > 0)) rep.Error(p, {{"event_weights", -1}}, "event weights must not all be zero");
     }
 
+    // Text forms.
+    if (p.allowed_forms_size() > 0) {
+      uint32_t mask = 0;
+      for (int i = 0; i < p.allowed_forms_size(); ++i) {
+        const int f = p.allowed_forms(i);
+        if (f == mf::FORM_UNSPECIFIED || !mf::Form_IsValid(f)) {
+          rep.Error(p, {{"allowed_forms", i}}, "unknown or unspecified form " + std::to_string(f));
+          continue;
+        }
+        if (mask & (1u << f))
+          rep.Error(p, {{"allowed_forms", i}}, "form " + mf::Form_Name(f) + " is listed twice");
+        mask |= 1u << f;
+      }
+      if (mask != 0) sc->allowed_forms_ = mask;
+    }
+    if (p.forms_reason().size() > 200)
+      rep.Error(p, {{"forms_reason", -1}}, "forms_reason is one clause of at most 200 bytes");
+
     // Parameters: zero means "engine default".
     const mf::Parameters& q = p.params();
     Params& P = sc->params_;
@@ -435,6 +453,12 @@ const std::string& ThemeData::BandLabel(int position) const {
   for (const Band& b : bands)
     if (position >= b.low && position <= b.high) return b.label;
   return kNone;
+}
+
+mf::Form Scenario::WeakestForm() const {
+  for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
+    if (FormAllowed(f)) return f;
+  return mf::CHAIRS_SUMMARY;
 }
 
 int Scenario::ThemeIndex(const std::string& id) const {

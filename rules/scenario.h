@@ -18,6 +18,9 @@ constexpr int kMaxSeats = 64;  // Seat sets are 64-bit masks.
 constexpr int kMaxThemes = 16;
 constexpr int kMaxCorridors = 64;
 constexpr int kMaxCycles = 20;
+// Every text form as a mask of bits (1 << form).
+constexpr uint32_t kAllForms =
+    (1u << mf::CHAIRS_SUMMARY) | (1u << mf::GUIDING_PRINCIPLES) | (1u << mf::BINDING_CONVENTION);
 
 struct RedLineData {
   int theme = 0;
@@ -96,6 +99,11 @@ class Scenario {
   const std::vector<mf::EventKind>& event_kinds() const { return event_kinds_; }
   const std::vector<double>& event_weights() const { return event_weights_; }
   const Params& params() const { return params_; }
+  // The text forms this forum may adopt: bit (1 << form) per allowed form.
+  uint32_t allowed_forms() const { return allowed_forms_; }
+  bool FormAllowed(mf::Form f) const { return f > 0 && f < 32 && ((allowed_forms_ >> f) & 1); }
+  // The weakest allowed form: the form of the co-chairs' working paper.
+  mf::Form WeakestForm() const;
   // The scenario's text as it was loaded (for self-contained logs).
   const std::string& text() const { return text_; }
 
@@ -117,7 +125,15 @@ class Scenario {
   std::vector<mf::EventKind> event_kinds_;
   std::vector<double> event_weights_;
   Params params_;
+  uint32_t allowed_forms_ = kAllForms;
 };
+
+// The sentence that refuses a text in `form` at a forum that adopts only
+// the forms in `allowed` (a mask of bits 1 << form), with the scenario's
+// `reason`: "this forum adopts chair's summaries and guiding principles
+// only, not a binding convention: <reason>". The engine refuses with it and
+// clients grey a form's button with it (View.allowed_forms, forms_reason).
+std::string FormRefusal(uint32_t allowed, const std::string& reason, mf::Form form);
 
 // The result of loading: a scenario, or errors of the form "FILE:LINE: message".
 struct LoadResult {

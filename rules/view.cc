@@ -339,6 +339,9 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     x->set_rank(b.rank);
   }
   if (v.terminal() && v.winner() >= 0) out->add_winners(v.winner());
+  for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
+    if (v.form_allowed(f)) out->add_allowed_forms(f);
+  out->set_forms_reason(v.forms_reason());
   std::vector<Verdict> verdicts;
   v.Verdicts(&verdicts);
   const std::string* last_reason = nullptr;

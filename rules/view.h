@@ -32,6 +32,8 @@ class SeatView {
   const ThemeData& theme(int t) const { return s_->scenario().themes()[t]; }
   const CorridorData& corridor_def(int c) const { return s_->scenario().corridors()[c]; }
   mf::DecisionRule decision_rule() const { return s_->scenario().decision_rule(); }
+  bool form_allowed(mf::Form f) const { return s_->scenario().FormAllowed(f); }
+  const std::string& forms_reason() const { return s_->scenario().proto().forms_reason(); }
   const Params& params() const { return s_->scenario().params(); }
   int cycles() const { return s_->scenario().cycles(); }
   uint64_t caucus_mask(int k) const { return s_->scenario().caucus_masks()[k]; }

@@ -18,6 +18,7 @@ grpc::StatusCode StatusCodeFor(mf::RuleError error) {
     case mf::ALREADY_DONE:
     case mf::LIMIT:
     case mf::STALE:
+    case mf::NOT_ALLOWED:
       return grpc::StatusCode::FAILED_PRECONDITION;
     default:
       return grpc::StatusCode::INTERNAL;

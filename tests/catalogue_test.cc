@@ -278,7 +278,9 @@ TEST_P(ConformanceGames, AgreesWithTheEngineOnRandomGames) {
           a = Action::Make(ActionType::kVote);
           a.vote = mf::SUPPORT;
         }
-        if (a.type == ActionType::kTableDraft && rng.Below(2) == 0) a.form = mf::BINDING_CONVENTION;
+        if (a.type == ActionType::kTableDraft && rng.Below(2) == 0 &&
+            sc->FormAllowed(mf::BINDING_CONVENTION))
+          a.form = mf::BINDING_CONVENTION;
         ASSERT_TRUE(st.Apply(seat, a).ok()) << DescribeAction(a, *sc);
       }
       EXPECT_TRUE(st.IsTerminal()) << name;

@@ -181,6 +181,43 @@ TEST_F(RulesTest, TheCoChairsTableTheDraft) {
   EXPECT_EQ(st().draft()->form, mf::GUIDING_PRINCIPLES);
 }
 
+// classroom-8 models the GFMD: a binding convention is not a form it adopts,
+// and the refusal says so and why; the legal actions and the view agree.
+TEST_F(RulesTest, AForumRefusesTheFormsItDoesNotAdoptAndSaysWhy) {
+  ASSERT_FALSE(sc_->FormAllowed(mf::BINDING_CONVENTION));
+  ASSERT_TRUE(AdvanceUntil(&st(), mf::DRAFTING));
+  const int chair = st().co_chair(0);
+  const Result r = st().Check(chair, TableAction(60, mf::BINDING_CONVENTION));
+  EXPECT_EQ(r.code, mf::NOT_ALLOWED);
+  EXPECT_NE(r.message.find("not a binding convention"), std::string::npos) << r.message;
+  EXPECT_NE(r.message.find(sc_->proto().forms_reason()), std::string::npos) << r.message;
+  EXPECT_TRUE(Rejected(&st(), chair, TableAction(60, mf::BINDING_CONVENTION), mf::NOT_ALLOWED));
+  std::vector<Action> legal;
+  st().LegalActions(chair, &legal);
+  for (const Action& a : legal) {
+    EXPECT_FALSE(a.type == ActionType::kTableDraft && a.form == mf::BINDING_CONVENTION);
+  }
+  ASSERT_TRUE(Accepted(&st(), chair, TableAction(60, mf::GUIDING_PRINCIPLES)));
+  const int other = Ordinary();
+  Action amend = Make(ActionType::kAmend);
+  amend.form = mf::BINDING_CONVENTION;
+  EXPECT_TRUE(Rejected(&st(), other, amend, mf::NOT_ALLOWED));
+  st().LegalActions(other, &legal);
+  for (const Action& a : legal) {
+    EXPECT_FALSE(a.type == ActionType::kAmend && a.form == mf::BINDING_CONVENTION);
+  }
+  amend.form = mf::CHAIRS_SUMMARY;
+  EXPECT_TRUE(Accepted(&st(), other, amend));
+  mf::View view;
+  MakeView(SeatView(st(), chair), &view);
+  ASSERT_EQ(view.allowed_forms_size(), 2);
+  EXPECT_EQ(view.allowed_forms(0), mf::CHAIRS_SUMMARY);
+  EXPECT_EQ(view.allowed_forms(1), mf::GUIDING_PRINCIPLES);
+  EXPECT_EQ(FormRefusal(kAllForms & ~(1u << mf::BINDING_CONVENTION), view.forms_reason(),
+                        mf::BINDING_CONVENTION),
+            r.message);
+}
+
 TEST_F(RulesTest, ContextVersionMovesWithThePhaseAndTheTextOnly) {
   ASSERT_TRUE(AdvanceUntil(&st(), mf::STATEMENTS));
   const uint64_t entered = st().context_version();
@@ -358,8 +395,15 @@ TEST_F(RulesTest, VotesCanChangeUntilTheDecisionEnds) {
 // Ratification of a binding convention
 // ---------------------------------------------------------------------------
 
+// Ratification needs a forum that adopts binding texts: classroom-8's table
+// with every form allowed.
 class RatificationTest : public RulesTest {
  protected:
+  void SetUp() override {
+    sc_ = WithAllForms("classroom-8");
+    ASSERT_TRUE(sc_);
+    st_ = std::make_unique<State>(sc_, 1);
+  }
   // Adopts a binding convention on the first item, then runs the other items.
   void AdoptConvention() {
     TableFirstDraft(50, mf::BINDING_CONVENTION);

@@ -438,6 +438,18 @@ TEST(LoadScenarioMessage, UnknownEnumValuesAreErrors) {
          r->set_theme(p->themes(0).id());
          r->set_max_form(static_cast<mf::Form>(12));
        }},
+      {"allowed_forms[1]",
+       [](mf::Scenario* p) {
+         p->clear_allowed_forms();
+         p->add_allowed_forms(mf::CHAIRS_SUMMARY);
+         p->add_allowed_forms(static_cast<mf::Form>(9));
+       }},
+      {"allowed_forms[1]",
+       [](mf::Scenario* p) {
+         p->clear_allowed_forms();
+         p->add_allowed_forms(mf::CHAIRS_SUMMARY);
+         p->add_allowed_forms(mf::CHAIRS_SUMMARY);
+       }},
       {"event_kinds[0]",
        [](mf::Scenario* p) {
          p->clear_event_kinds();
@@ -461,6 +473,49 @@ TEST(LoadScenarioMessage, UnknownEnumValuesAreErrors) {
   ASSERT_NE(at, std::string::npos);
   text.replace(at, 12, "role: 99");
   EXPECT_FALSE(LoadScenario(text, "edited.textproto").ok());
+}
+
+// A scenario lists the forms its forum adopts; none listed means all three.
+TEST(LoadScenarioMessage, AllowedFormsDefaultToAllAndNameTheWeakest) {
+  auto sc = LoadOrFail("classroom-8");
+  ASSERT_TRUE(sc);
+  mf::Scenario p = sc->proto();
+  p.clear_allowed_forms();
+  LoadResult all = LoadScenarioMessage(p, "all");
+  ASSERT_TRUE(all.ok()) << JoinErrors(all.errors);
+  EXPECT_EQ(all.scenario->allowed_forms(), kAllForms);
+  EXPECT_EQ(all.scenario->WeakestForm(), mf::CHAIRS_SUMMARY);
+  p.add_allowed_forms(mf::BINDING_CONVENTION);
+  p.add_allowed_forms(mf::GUIDING_PRINCIPLES);
+  LoadResult some = LoadScenarioMessage(p, "some");
+  ASSERT_TRUE(some.ok()) << JoinErrors(some.errors);
+  EXPECT_FALSE(some.scenario->FormAllowed(mf::CHAIRS_SUMMARY));
+  EXPECT_TRUE(some.scenario->FormAllowed(mf::BINDING_CONVENTION));
+  EXPECT_FALSE(some.scenario->FormAllowed(mf::FORM_UNSPECIFIED));
+  EXPECT_EQ(some.scenario->WeakestForm(), mf::GUIDING_PRINCIPLES);
+  // The engine's working paper is in the weakest form the forum adopts.
+  State st(some.scenario, 1);
+  while (st.phase() != mf::DECISION)
+    ASSERT_TRUE(st.Apply(kFacilitator, Action::Make(ActionType::kAdvance)).ok());
+  EXPECT_EQ(st.draft()->form, mf::GUIDING_PRINCIPLES);
+}
+
+// The GFMD-like scenarios adopt non-binding texts only; the UN ones may adopt
+// a binding convention.
+TEST(EmbeddedScenarios, GfmdForumsAdoptNonBindingTextsOnly) {
+  for (const char* name : {"classroom-8", "gfmd-roundtables", "puebla-process"}) {
+    auto sc = LoadOrFail(name);
+    ASSERT_TRUE(sc);
+    EXPECT_TRUE(sc->FormAllowed(mf::CHAIRS_SUMMARY)) << name;
+    EXPECT_TRUE(sc->FormAllowed(mf::GUIDING_PRINCIPLES)) << name;
+    EXPECT_FALSE(sc->FormAllowed(mf::BINDING_CONVENTION)) << name;
+    EXPECT_FALSE(sc->proto().forms_reason().empty()) << name;
+  }
+  for (const char* name : {"convention", "hld-2006", "workshop-30"}) {
+    auto sc = LoadOrFail(name);
+    ASSERT_TRUE(sc);
+    EXPECT_TRUE(sc->FormAllowed(mf::BINDING_CONVENTION)) << name;
+  }
 }
 
 TEST(LoadScenarioMessage, ParametersChangeTheEngine) {

@@ -27,6 +27,18 @@ inline std::shared_ptr<const rules::Scenario> LoadOrFail(const std::string& name
   return r.scenario;
 }
 
+// A copy of an embedded scenario whose forum adopts every form (binding
+// conventions included), for the tests of ratification on a small table.
+inline std::shared_ptr<const rules::Scenario> WithAllForms(const std::string& name) {
+  std::shared_ptr<const rules::Scenario> base = LoadOrFail(name);
+  if (!base) return nullptr;
+  mf::Scenario p = base->proto();
+  p.clear_allowed_forms();
+  rules::LoadResult r = rules::LoadScenarioMessage(p, name + "-all-forms");
+  if (!r.ok()) ADD_FAILURE() << name << " with every form does not load";
+  return r.scenario;
+}
+
 // The names of the embedded scenarios, for parameterised suites.
 inline std::vector<std::string> EmbeddedNames() {
   std::vector<std::string> names;
