@@ -22,7 +22,11 @@ struct Personality {
   bool object_on_red_line = true;
   double binding_aversion = 0;  // Extra cost of binding forms, times sovereignty sensitivity.
   bool endorse_all = false;
-  int implement = 100;
+  // Pledges: carry an adopted text out in full when its value to the seat
+  // (points) is above `pledge_full_above`, by half above `pledge_half_above`,
+  // else not at all.
+  double pledge_full_above = -1;
+  double pledge_half_above = -3;
   int enforcement = 40;     // Destinations' unilateral enforcement.
   double accept_above = 0;  // Accept a deal worth more than this (points).
   bool proposes_deals = false;
@@ -31,11 +35,11 @@ struct Personality {
   double amend_gap = 25;        // Amend when the draft is this far from the ideal.
 };
 
-// Value to me, in score points, of a text at `pos` with `form` being adopted.
-double TextValue(const SeatView& v, int theme, int pos, mf::Form form) {
+// Value to me, in score points, of carrying out a text at `pos` with `form`,
+// from policy `sq` on its theme.
+double TextValueFrom(const SeatView& v, int theme, int pos, mf::Form form, double sq) {
   const rules::SeatData& me = *v.brief(v.viewer());
   const rules::Params& p = v.params();
-  const double sq = v.own()->policy[theme];
   const double pull = form == mf::BINDING_CONVENTION   ? p.pull_convention
                       : form == mf::GUIDING_PRINCIPLES ? p.pull_principles
                                                        : p.pull_summary;
@@ -49,6 +53,11 @@ double TextValue(const SeatView& v, int theme, int pos, mf::Form form) {
   // Every adoption strengthens the regime a little: a shared benefit.
   const double shared = 100.0 * p.w_shared / wsum * 0.5 * 0.03;
   return 100.0 * p.w_interest / wsum * gain + shared;
+}
+
+// Value to me of a text at `pos` with `form` being adopted and carried out.
+double TextValue(const SeatView& v, int theme, int pos, mf::Form form) {
+  return TextValueFrom(v, theme, pos, form, v.own()->policy[theme]);
 }
 
 bool CrossesRedLine(const SeatView& v, int theme, int pos, mf::Form form) {
@@ -282,13 +291,30 @@ class HeuristicBot : public Bot {
     return value > cost * 0.5 || (Cooperative(v) && p_.statement_shift > 0 && value > 0);
   }
 
+  // How far to carry out an adopted text: by what carrying it out (from the
+  // status quo) is worth to this seat, and how much it trusts the room.
+  int PledgeLevel(const SeatView& v, const rules::Text& t) const {
+    const double value = TextValueFrom(v, t.theme, t.position, t.form, v.theme(t.theme).status_quo);
+    double full = p_.pledge_full_above, half = p_.pledge_half_above;
+    if (!Cooperative(v)) {
+      full = 1e9;
+      half = std::max(half, -0.5);
+    }
+    // A government in trouble at home walks back the pledges that cost it.
+    if (p_.break_if_costs < 1e8 && v.approval(v.viewer()) < 0.3) full = std::max(full, 1.0);
+    return value > full ? 100 : value > half ? 50 : 0;
+  }
+
   bool Implement(const SeatView& v, Action* out) const {
     const int me = v.viewer();
     const rules::SeatState& self = *v.own();
     const bool can_act = self.actions < v.params().max_actions_per_phase;
-    const int level = p_.trust_driven ? (v.mean_trust() >= 0.45 ? 100 : 50) : p_.implement;
-    if (can_act && self.implement != level) {
-      *out = Action::Make(ActionType::kImplement);
+    for (const rules::Text& t : v.texts()) {
+      if (!can_act || !v.PledgeOpen(t)) continue;
+      const int level = PledgeLevel(v, t);
+      if (t.level[me] == level) continue;
+      *out = Action::Make(ActionType::kPledge);
+      out->id = t.id;
       out->level = level;
       return true;
     }
@@ -438,7 +464,8 @@ Personality Hardliner() {
   p.support_above = 0.5;
   p.object_below = -0.5;
   p.binding_aversion = 1.5;
-  p.implement = 50;
+  p.pledge_full_above = 0.3;
+  p.pledge_half_above = 1e9;
   p.enforcement = 80;
   p.accept_above = 2.0;
   p.break_if_costs = 1.5;
@@ -455,7 +482,8 @@ Personality Cooperator() {
   p.object_on_red_line = false;
   p.binding_aversion = 0.5;
   p.endorse_all = true;
-  p.implement = 100;
+  p.pledge_full_above = -3;
+  p.pledge_half_above = -1e9;
   p.enforcement = 30;
   p.accept_above = -0.5;
   p.amend_gap = 35;
@@ -469,6 +497,8 @@ Personality Reciprocator() {
   p.support_above = -0.8;
   p.object_below = -3.0;
   p.trust_driven = true;
+  p.pledge_full_above = -2;
+  p.pledge_half_above = -1e9;
   p.enforcement = 40;
   p.accept_above = 0.0;
   p.amend_gap = 30;

@@ -90,6 +90,20 @@ bool LightPolicy(const mf::View& v, const mf::Brief& brief, mf::Action* out) {
       return true;
     }
   }
+  if (rules::Offers(v, mf::Action::kPledge)) {
+    // Carry out in full the adopted texts near one's ideal, the others not at all.
+    for (const mf::Text& t : v.texts()) {
+      if (!rules::Offers(v, mf::Action::kPledge, t.id())) continue;
+      const int want = std::abs(t.position() - Ideal(brief, t.theme())) <= 20 ? 100 : 0;
+      int now = -1;
+      for (const mf::PledgeRecord& p : t.pledges())
+        if (p.seat() == me) now = p.level();
+      if (now == want) continue;
+      out->mutable_pledge()->set_text(t.id());
+      out->mutable_pledge()->set_level(want);
+      return true;
+    }
+  }
   out->mutable_ready();
   return true;
 }

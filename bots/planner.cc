@@ -153,16 +153,18 @@ class PlannerBot : public Bot {
           add(Make(ActionType::kReady));
         }
         break;
-      case ActionType::kImplement:
-      case ActionType::kEnforce:
+      case ActionType::kPledge:
+      case ActionType::kEnforce: {
+        const rules::Text* t = v.FindText(base.id);
         for (int level : {0, 50, 100}) {
           Action a = base;
           a.level = level;
-          if (level !=
-              (base.type == ActionType::kImplement ? v.own()->implement : v.own()->enforcement))
-            add(a);
+          const int now =
+              base.type == ActionType::kPledge ? (t ? t->level[me] : -1) : v.own()->enforcement;
+          if (level != now) add(a);
         }
         break;
+      }
       case ActionType::kHonourDeal:
       case ActionType::kAcceptDeal:
       case ActionType::kRejectDeal: {

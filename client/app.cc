@@ -173,7 +173,6 @@ void App::ResetCompose() {
   compose_.amend_form = mf::FORM_UNSPECIFIED;
   compose_.amend_add.clear();
   compose_.amend_remove.clear();
-  compose_.implement = v.implement_level() >= 0 ? v.implement_level() : 100;
   compose_.enforce = v.enforcement_level();
   // A promised stance refers to the draft on the table: drop stale ones.
   for (mf::DealTerms* t : {&compose_.give, &compose_.ask})

@@ -194,7 +194,7 @@ class App {
     Channel channel;
     sf::String chat_text;
     bool chat_all = false;  // Facilitator: every channel at once.
-    int implement = 100, enforce = 30;
+    int enforce = 30;
     int inject_kind = 1;
     int inject_seat = -1;
     int brief_seat = 0;  // Facilitator: whose brief is shown.

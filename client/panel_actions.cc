@@ -6,6 +6,7 @@
 #include "client/app.h"
 #include "client/style.h"
 #include "client/view_util.h"
+#include "rules/catalogue.h"
 #include "rules/scenario.h"
 
 namespace mf::client {
@@ -481,20 +482,42 @@ void App::DrawPhaseControls(Rect r) {
       break;
     }
     case mf::IMPLEMENTATION: {
-      label("CARRY OUT WHAT YOU SIGNED (%)");
+      // One pledge per adopted text: only what a state pledges moves its policy.
+      bool pledges = false;
+      for (const mf::Text& t : v.texts()) {
+        if (!rules::Offers(v, mf::Action::kPledge, t.id()) || r.h < ui.P(120)) continue;
+        if (!pledges) label("CARRY OUT EACH TEXT? (YOUR PLEDGE, %)");
+        pledges = true;
+        int now = -1, carried = -1;
+        for (const mf::PledgeRecord& p : t.pledges()) {
+          if (p.seat() != v.viewer()) continue;
+          now = p.level();
+          carried = p.carried();
+        }
+        ui.Paragraph(t.label(), r.TakeTop(ui.P(32)), 12, colour::kText, false, 2);
+        Rect bs = r.TakeTop(ui.P(28));
+        r.TakeTop(gap);
+        const float bw = (bs.w - 2 * gap) / 3;
+        for (int level : {0, 50, 100}) {
+          Rect b = bs.TakeLeft(bw);
+          bs.TakeLeft(gap);
+          mf::Action a;
+          a.mutable_pledge()->set_text(t.id());
+          a.mutable_pledge()->set_level(level);
+          ui.Mark("button.pledge." + std::to_string(t.id()) + "." + std::to_string(level), b);
+          ActionButton(
+              b, std::to_string(level) + "%", a,
+              now == level ? ButtonKind::kSelected : ButtonKind::kNormal, sf::Keyboard::Unknown,
+              carried > level ? "Below the " + std::to_string(carried) +
+                                    "% you carried out last year: a broken pledge, seen by all"
+                              : "Only the states that pledge carry a text out; a pledge kept "
+                                "builds trust with the others who keep theirs");
+        }
+      }
+      label("BORDER ENFORCEMENT OF YOUR OWN (%)");
       Rect line = r.TakeTop(row);
       Rect set = line.TakeRight(ui.P(70));
       Rect value = line.TakeRight(ui.P(40));
-      ui.Slider("implement", line, &compose_.implement, 0, 100, colour::kGood);
-      ui.TextIn(std::to_string(compose_.implement), value, 15, colour::kText, true, Align::kCentre);
-      mf::Action a;
-      a.mutable_implement()->set_level(compose_.implement);
-      ActionButton(set, "Set", a, ButtonKind::kPrimary);
-      r.TakeTop(gap);
-      label("BORDER ENFORCEMENT OF YOUR OWN (%)");
-      line = r.TakeTop(row);
-      set = line.TakeRight(ui.P(70));
-      value = line.TakeRight(ui.P(40));
       ui.Slider("enforce", line, &compose_.enforce, 0, 100, colour::kWarning);
       ui.TextIn(std::to_string(compose_.enforce), value, 15, colour::kText, true, Align::kCentre);
       mf::Action e;

@@ -53,10 +53,10 @@ struct Terms {
 // One action. Which fields matter depends on `type` (see game.proto).
 struct Action {
   ActionType type = ActionType::kReady;
-  int id = 0;         // Recommendation, amendment, deal or text id; timeout phase serial.
+  int id = 0;  // Recommendation, amendment, deal or text id (ratify, pledge); timeout phase serial.
   int seat = -1;      // Deal counterpart, SetBot seat, event target seat.
   int position = -1;  // Statement / draft / amendment position (-1 unchanged).
-  int level = 0;      // Implement / enforcement level, extension seconds.
+  int level = 0;      // Pledge / enforcement level, extension seconds.
   int theme = -1;     // Prioritise: theme index.
   int corridor = -1;  // Anti-smuggling corridor index.
   bool flag = false;  // Ratify yes, keep a deal, seat to bot.

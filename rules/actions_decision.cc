@@ -1,6 +1,6 @@
 // Actions of the decision, ratification and implementation phases: votes on
-// the draft, ratification of adopted conventions, implementation and
-// unilateral enforcement.
+// the draft, ratification of adopted conventions, pledges to carry out
+// adopted texts (one per text) and unilateral enforcement.
 #include "rules/editor.h"
 
 namespace mf::rules::act {
@@ -105,52 +105,61 @@ ActionSpec Ratify() {
   return s;
 }
 
-// Implementation and enforcement levels share everything but the field.
-ActionSpec Level(ActionType type, const char* name, const char* doing) {
-  ActionSpec s;
-  s.type = type;
-  s.name = name;
-  s.doing = doing;
-  s.phase = mf::IMPLEMENTATION;
-  s.counted = true;
-  s.describe = [](const Action& a, const Scenario&) {
-    return std::string(FindSpec(a.type)->name) + " " + Str(a.level) + "%";
-  };
-  s.check = [](const State& st, int actor, const Action& a) {
-    if (a.level < 0 || a.level > 100) return Err(mf::MALFORMED, "a level is 0..100 percent");
-    const SeatState& me = st.seat(actor);
-    if ((a.type == ActionType::kEnforce ? me.enforcement : me.implement) == a.level)
-      return Err(mf::ALREADY_DONE, "that level is already set");
-    return Ok();
-  };
-  s.apply = [](StateEditor& e, int actor, const Action& a) {
-    (a.type == ActionType::kEnforce ? e.seat(actor).enforcement : e.seat(actor).implement) =
-        a.level;
-  };
-  return s;
+void OpenTexts(const State& st, int actor, std::vector<int>* out) {
+  for (const Text& t : st.texts())
+    if (st.PledgeOpen(actor, t)) out->push_back(t.id);
 }
 
-ActionSpec Implement() {
-  ActionSpec s = Level(ActionType::kImplement, "implement", "implementing");
+ActionSpec Pledge() {
+  ActionSpec s;
+  s.type = ActionType::kPledge;
+  s.name = "pledge";
+  s.doing = "pledging to carry out a text";
+  s.phase = mf::IMPLEMENTATION;
+  s.counted = true;
   s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string*) {
-    out->type = ActionType::kImplement;
-    out->level = in.implement().level();
+    out->type = ActionType::kPledge;
+    out->id = in.pledge().text();
+    out->level = in.pledge().level();
     return true;
   };
   s.to_proto = [](const Action& a, const Scenario&, mf::Action* out) {
-    out->mutable_implement()->set_level(a.level);
+    out->mutable_pledge()->set_text(a.id);
+    out->mutable_pledge()->set_level(a.level);
   };
-  // Levels 0, 50 and 100 in turn: implementation, then enforcement.
+  s.describe = [](const Action& a, const Scenario&) {
+    return "pledge " + Str(a.level) + "% of text #" + Str(a.id);
+  };
+  s.check = [](const State& st, int actor, const Action& a) {
+    const Text* t = st.FindText(a.id);
+    if (!t || !t->adopted)
+      return Err(mf::NOT_FOUND, "text " + Str(a.id) + " is not an adopted text");
+    if (!st.PledgeOpen(actor, *t)) {
+      if (!t->in_force)
+        return Err(mf::NOT_FOUND, "text " + Str(a.id) + " is not in force: nobody carries it out");
+      return Err(mf::NOT_YOUR_TURN,
+                 "a convention binds its ratifiers alone: you did not ratify "
+                 "text " +
+                     Str(a.id));
+    }
+    if (a.level < 0 || a.level > 100) return Err(mf::MALFORMED, "a pledge is 0..100 percent");
+    return Ok();
+  };
+  s.apply = [](StateEditor& e, int actor, const Action& a) {
+    Text* t = e.FindText(a.id);
+    t->level[actor] = static_cast<int8_t>(a.level);
+    e.Log(EventType::kPledged, actor, t->id, a.level);
+  };
+  s.targets = OpenTexts;
+  s.target_of = [](const mf::Action& in) { return in.pledge().text(); };
+  // Levels 0, 50 and 100 of every text open to the actor, then enforcement.
   s.enumerate = [](const State& st, int actor, std::vector<Action>* out) {
-    const SeatState& me = st.seat(actor);
-    for (int level : {0, 50, 100}) {
-      if (me.implement != level) {
-        Action a = Action::Make(ActionType::kImplement);
-        a.level = level;
-        out->push_back(a);
-      }
-      if (me.enforcement != level) {
-        Action a = Action::Make(ActionType::kEnforce);
+    for (const Text& t : st.texts()) {
+      if (!st.PledgeOpen(actor, t)) continue;
+      for (int level : {0, 50, 100}) {
+        if (t.level[actor] == level) continue;
+        Action a = Action::Make(ActionType::kPledge);
+        a.id = t.id;
         a.level = level;
         out->push_back(a);
       }
@@ -160,7 +169,12 @@ ActionSpec Implement() {
 }
 
 ActionSpec Enforce() {
-  ActionSpec s = Level(ActionType::kEnforce, "set enforcement", "setting enforcement");
+  ActionSpec s;
+  s.type = ActionType::kEnforce;
+  s.name = "set enforcement";
+  s.doing = "setting enforcement";
+  s.phase = mf::IMPLEMENTATION;
+  s.counted = true;
   s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string*) {
     out->type = ActionType::kEnforce;
     out->level = in.enforce().level();
@@ -169,7 +183,24 @@ ActionSpec Enforce() {
   s.to_proto = [](const Action& a, const Scenario&, mf::Action* out) {
     out->mutable_enforce()->set_level(a.level);
   };
-  s.enumerated_with = ActionType::kImplement;
+  s.describe = [](const Action& a, const Scenario&) {
+    return "set enforcement " + Str(a.level) + "%";
+  };
+  s.check = [](const State& st, int actor, const Action& a) {
+    if (a.level < 0 || a.level > 100) return Err(mf::MALFORMED, "a level is 0..100 percent");
+    if (st.seat(actor).enforcement == a.level)
+      return Err(mf::ALREADY_DONE, "that level is already set");
+    return Ok();
+  };
+  s.apply = [](StateEditor& e, int actor, const Action& a) { e.seat(actor).enforcement = a.level; };
+  s.enumerate = [](const State& st, int actor, std::vector<Action>* out) {
+    for (int level : {0, 50, 100}) {
+      if (st.seat(actor).enforcement == level) continue;
+      Action a = Action::Make(ActionType::kEnforce);
+      a.level = level;
+      out->push_back(a);
+    }
+  };
   return s;
 }
 
@@ -178,7 +209,7 @@ ActionSpec Enforce() {
 void AddDecisionActions(std::vector<ActionSpec>* out) {
   out->push_back(Vote());
   out->push_back(Ratify());
-  out->push_back(Implement());
+  out->push_back(Pledge());
   out->push_back(Enforce());
 }
 

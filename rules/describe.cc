@@ -224,6 +224,14 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
     case EventType::kBreachVisible:
       return seat(e.a) + " broke its word to " + seat(e.c) + " (deal #" + std::to_string(e.b) +
              "). Trust in " + seat(e.a) + " falls.";
+    case EventType::kPledged:
+      return seat(e.a) + " pledges to carry out " + std::to_string(e.c) + "% of " + text(e.b) + ".";
+    case EventType::kPledgeBroken:
+      return seat(e.a) + " carried out only " + std::to_string(e.c) + "% of " + text(e.b) +
+             ", less than the year before: a broken pledge. Trust in " + seat(e.a) + " falls.";
+    case EventType::kPledgesKept:
+      return std::to_string(e.c) + (e.c == 1 ? " state carried" : " states carried") +
+             " out their pledges on " + text(e.b) + ".";
     case EventType::kPaused:
       return "The facilitator pauses the session.";
     case EventType::kResumed:

@@ -51,6 +51,8 @@ State::State(std::shared_ptr<const Scenario> scenario, uint64_t seed)
     s.base_transit = std::max(s.transit_flow, 1e-3);
     s.base_irregular = std::max(s.irregular_in, 1e-3);
   }
+  // The shared indicators start from the starting world too.
+  UpdateIndicators();
   // Scores are measured against the starting world: a seat's total says how
   // far it improved its position, so every role starts level.
   for (const ScoreBreakdown& b : Scores()) baseline_raw_.push_back(b.raw);
@@ -110,6 +112,11 @@ bool State::CrossesRedLine(int seat, const Text& text) const {
     if (text.position > r.max_position || text.position < r.min_position) return true;
   }
   return false;
+}
+
+bool State::PledgeOpen(int seat, const Text& text) const {
+  if (!text.adopted || !text.in_force) return false;
+  return text.form != mf::BINDING_CONVENTION || (text.ratified & SeatBit(seat));
 }
 
 void State::Log(EventType t, int a, int b, int c, uint64_t private_to) {

@@ -82,6 +82,8 @@ uint64_t State::Hash() const {
     h.U64(t.objectors);
     h.U64(t.ratified);
     h.U64(t.declined);
+    for (int k = 0; k < n_; ++k) h.I(t.level[k] * 256 + t.carried[k]);
+    h.U64(t.broken);
   }
   for (const Amendment& m : amendments_) {
     h.I(m.id);
@@ -127,7 +129,8 @@ uint64_t State::Hash() const {
                      s.labour,          s.transit_flow,     s.irregular_in,
                      s.cum_remittances, s.cum_labour,       s.cum_transit,
                      s.cum_irregular,   s.base_remittances, s.base_labour,
-                     s.base_transit,    s.base_irregular,   s.sovereignty_cost})
+                     s.base_transit,    s.base_irregular,   s.sovereignty_cost,
+                     s.deal_readmission})
       h.D(v);
     for (double p : s.policy) h.D(p);
   }
@@ -143,11 +146,14 @@ uint64_t State::Hash() const {
   h.D(rules_);
   h.D(procedures_);
   h.D(welfare_);
+  h.D(movers_);
+  h.D(detoured_);
   h.I(adoptions_);
   h.I(ratifications_);
   h.I(endorsements_);
   h.I(meetings_);
   h.I(kept_deals_);
+  h.I(kept_pledges_);
   h.D(mods_.demand);
   h.D(mods_.remittance);
   h.D(mods_.mobility);

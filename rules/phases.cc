@@ -175,6 +175,7 @@ void State::EndPhase() {
       break;
     case mf::IMPLEMENTATION:
       ResolveImplementation();
+      ResolvePledges();
       WorldUpdate();
       RecordCycleStats();
       Log(EventType::kWorldUpdate, cycle_);
@@ -283,8 +284,12 @@ void State::ResolveRatification() {
     for (int s = 0; s < n_; ++s) {
       if (!(t.ratified & SeatBit(s))) continue;
       if (CrossesRedLine(s, t)) seats_[s].approval -= 0.08;
-      if (t.in_force)
+      if (t.in_force) {
         seats_[s].sovereignty_cost += scenario_->seats()[s].sovereignty * params_->sovereignty_cost;
+        // A ratifier is bound to carry the convention out in full unless it
+        // pledges less (which breaks its word once it has carried it out).
+        if (t.level[s] < 0) t.level[s] = 100;
+      }
     }
   }
 }
@@ -309,7 +314,7 @@ void State::ResolveImplementation() {
         g.aid_given += terms.aid;
         r.aid_received += terms.aid;
         g.deal_visas += terms.visas;
-        if (terms.readmission) g.readmission = std::min(1.0, g.readmission + 0.15);
+        if (terms.readmission) g.deal_readmission = std::min(1.0, g.deal_readmission + 0.15);
       }
       if (flag == 0 && !d.breach_visible) RevealBreach(giver, static_cast<int>(k));
     }

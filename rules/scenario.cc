@@ -439,6 +439,13 @@ struct ScenarioLoader {
       else
         P.max_actions_per_phase = q.max_actions_per_phase();
     }
+    if (q.has_meeting_procedures()) {
+      const double v = q.meeting_procedures();
+      if (!Finite(v) || v < 0 || v > 10)
+        rep.Error(p, {{"params", -1}, {"meeting_procedures", -1}}, "must be in [0, 10]");
+      else
+        P.meeting_procedures = v;
+    }
     if (P.w_interest + P.w_economy + P.w_approval + P.w_reputation + P.w_shared <= 0)
       rep.Error(p, {{"params", -1}}, "score weights must not all be zero");
 
@@ -453,6 +460,38 @@ const std::string& ThemeData::BandLabel(int position) const {
   for (const Band& b : bands)
     if (position >= b.low && position <= b.high) return b.label;
   return kNone;
+}
+
+int ClassroomPhaseSeconds(const Scenario& sc, mf::Phase phase) {
+  const int m = sc.proto().minutes_per_phase() > 0 ? sc.proto().minutes_per_phase() : 3;
+  switch (phase) {
+    case mf::CIVIL_SOCIETY:
+    case mf::RATIFICATION:
+    case mf::IMPLEMENTATION:
+      return 60 * m;
+    case mf::STATEMENTS:
+      return 30 * m;
+    case mf::DRAFTING:
+      return 90 * m;
+    case mf::DECISION:
+      return 45 * m;
+    default:
+      return 0;
+  }
+}
+
+double ClassroomMinutes(const Scenario& sc) {
+  int seconds = 0;
+  const bool binding = sc.FormAllowed(mf::BINDING_CONVENTION);
+  for (const std::vector<int>& items : sc.agenda()) {
+    seconds += ClassroomPhaseSeconds(sc, mf::CIVIL_SOCIETY);
+    for (size_t k = 0; k < items.size(); ++k)
+      for (mf::Phase p : {mf::STATEMENTS, mf::DRAFTING, mf::DECISION})
+        seconds += ClassroomPhaseSeconds(sc, p);
+    if (binding) seconds += ClassroomPhaseSeconds(sc, mf::RATIFICATION);
+    seconds += ClassroomPhaseSeconds(sc, mf::IMPLEMENTATION);
+  }
+  return seconds / 60.0;
 }
 
 mf::Form Scenario::WeakestForm() const {

@@ -75,6 +75,7 @@ struct Params {
   double role_offset[4] = {0, 0, 0, 0};  // Indexed by mf::Role.
   double capital_income = 2;
   int max_actions_per_phase = 6;
+  double meeting_procedures = 0.5;
 };
 
 // A loaded, validated scenario.
@@ -134,6 +135,17 @@ class Scenario {
 // only, not a binding convention: <reason>". The engine refuses with it and
 // clients grey a form's button with it (View.allowed_forms, forms_reason).
 std::string FormRefusal(uint32_t allowed, const std::string& reason, mf::Form form);
+
+// The classroom timer preset (forumd's --timers classroom, `session create
+// --timers classroom`): the seconds of `phase` from the scenario's own
+// minutes_per_phase m: Civil Society Days m, statements m/2, drafting 1.5 m,
+// decision 0.75 m, ratification and implementation m. 0 outside the timed phases.
+int ClassroomPhaseSeconds(const Scenario& sc, mf::Phase phase);
+// The minutes a whole session's phase clocks add up to under the classroom
+// preset: per cycle the Civil Society Days, three roundtable phases per
+// agenda item, ratification when the forum may adopt a binding text, and
+// implementation. (Phases end earlier when every seat is ready.)
+double ClassroomMinutes(const Scenario& sc);
 
 // The result of loading: a scenario, or errors of the form "FILE:LINE: message".
 struct LoadResult {

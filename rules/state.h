@@ -7,6 +7,7 @@
 // network: the server injects timeouts as actions of the clock.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -57,13 +58,16 @@ enum class EventType : uint8_t {
   kBreachVisible,       // public: a = breaching seat, b = deal, c = victim
   kPaused,
   kResumed,
-  kExtended,     // a = seconds
-  kSeatToBot,    // a = seat
-  kSeatToHuman,  // a = seat
-  kAdvanced,     // a = Phase that was ended
-  kTimedOut,     // a = Phase that ended
-  kWorldUpdate,  // a = cycle
-  kGameOver,     // a = winning seat
+  kExtended,      // a = seconds
+  kSeatToBot,     // a = seat
+  kSeatToHuman,   // a = seat
+  kAdvanced,      // a = Phase that was ended
+  kTimedOut,      // a = Phase that ended
+  kWorldUpdate,   // a = cycle
+  kGameOver,      // a = winning seat
+  kPledged,       // a = seat, b = text id, c = level
+  kPledgeBroken,  // a = seat, b = text id, c = level carried out (below last year's)
+  kPledgesKept,   // b = text id, c = seats that carried it out as pledged
 };
 
 struct EventRec {
@@ -87,7 +91,13 @@ struct Amendment {
   AmendStatus status = AmendStatus::kPending;
 };
 
+// A text. Its pledges: how far each seat carries it out (non-binding texts:
+// any seat that pledges; binding ones: their ratifiers).
 struct Text {
+  Text() {
+    level.fill(-1);
+    carried.fill(-1);
+  }
   int id = 0;
   int theme = 0;
   int position = 50;
@@ -101,6 +111,10 @@ struct Text {
   bool adopted = false;
   bool in_force = false;  // Non-binding texts are in force once adopted.
   uint64_t supporters = 0, objectors = 0, ratified = 0, declined = 0;
+  // Per seat: the level pledged for this year (-1: no pledge), and the level
+  // carried out at the last world update (-1: none yet).
+  std::array<int8_t, kMaxSeats> level, carried;
+  uint64_t broken = 0;  // Seats that once carried out less than the year before.
 };
 
 struct Deal {
@@ -131,10 +145,14 @@ struct SeatState {
   int statement = -1;  // Position stated on the current item.
   std::string statement_text;
   mf::VoteChoice vote = mf::VOTE_UNSPECIFIED;
-  int implement = 100;   // Implementation level chosen (0..100).
+  // Mean level carried out over the texts open to it at the last world update (0..100).
+  int implement = 0;
   int enforcement = 30;  // Unilateral enforcement level (0..100).
-  // Programmes built up by commitments, 0..1.
+  // Programmes built up by the commitments of the texts it carries out, 0..1
+  // (recomputed from the pledges at each world update), and readmission
+  // cooperation delivered in side deals.
   double visas = 0, readmission = 0, remit_cut = 0, rights = 0, climate = 0;
+  double deal_readmission = 0;
   double deal_visas = 0;  // Visas promised in deals this cycle (delivered).
   double aid_received = 0, aid_given = 0;
   // Flows of the last world update, and their sums over the cycles played.
@@ -174,10 +192,26 @@ struct Modifiers {
   double welfare_shock = 0;
 };
 
+// The migration model's answer for one year of a scenario's starting world
+// (no texts, no events) when every destination enforces its border at
+// `enforcement` (0..100) and the origin and transit of every corridor
+// cooperate at `cooperation` (0..1): `forumctl enforcement` prints it and
+// the world tests check it.
+struct FlowOutcome {
+  double irregular = 0;  // Irregular arrivals into the destinations (thousands).
+  double legal = 0;      // Legal arrivals.
+  double detoured = 0;   // Detours taken by people intercepted without cooperation.
+  double transit = 0;    // People crossing transit states.
+  double welfare = 0;    // Migrant welfare, 0..1.
+};
+FlowOutcome StartingWorldFlows(std::shared_ptr<const Scenario> scenario, int enforcement,
+                               double cooperation);
+
 class State {
  public:
   friend class SeatView;
   friend class StateEditor;  // What actions change (rules/editor.h).
+  friend FlowOutcome StartingWorldFlows(std::shared_ptr<const Scenario>, int, double);
   State(std::shared_ptr<const Scenario> scenario, uint64_t seed);
 
   // The single entry for change: validates, then applies. `actor` is a seat
@@ -248,6 +282,9 @@ class State {
   int PendingRatifications(int seat) const;
   // True when `seat` would cross one of its red lines by accepting `text`.
   bool CrossesRedLine(int seat, const Text& text) const;
+  // True when `seat` may pledge to carry out `text` now or later: an adopted
+  // non-binding text, or a binding convention in force that it ratified.
+  bool PledgeOpen(int seat, const Text& text) const;
 
  private:
   // Phase machine (phases.cc): the one place phases change.
@@ -271,7 +308,13 @@ class State {
   // flows (remittances, labour, transit, irregular arrivals).
   void ComputeFlows();
   void RecordCycleStats();
-  void ApplyTextEffects(const Text& t);
+  // Migrant welfare and the regime's three parts, from the world and what the
+  // states did so far (also the starting values, from the starting world).
+  void UpdateIndicators();
+  // The policies and programmes of every seat, from the texts it carries out.
+  void ApplyPledges();
+  // Pledges kept and broken this year become public and move trust.
+  void ResolvePledges();
   void ChangeTrust(int from, int to, double delta);
   void RevealBreach(int breacher, int deal_index);
   void FinishGame();
@@ -303,8 +346,12 @@ class State {
   std::vector<SeatState> seats_;
   std::vector<CorridorState> corridors_;
   std::vector<double> trust_;
-  double norms_ = 0, rules_ = 0, procedures_ = 0, welfare_ = 0.4;
+  double norms_ = 0, rules_ = 0, procedures_ = 0, welfare_ = 0;
+  // This year's movers (the corridors' pressure) and the detours those
+  // intercepted without cooperation took (ComputeFlows).
+  double movers_ = 0, detoured_ = 0;
   int adoptions_ = 0, ratifications_ = 0, endorsements_ = 0, meetings_ = 0, kept_deals_ = 0;
+  int kept_pledges_ = 0;
   Modifiers mods_;
   mf::EventKind current_event_ = mf::EVENT_UNSPECIFIED;
   int current_event_seat_ = -1;

@@ -1,6 +1,8 @@
 // Builds the wire view from a SeatView. Reads nothing else.
 #include "rules/view.h"
 
+#include <algorithm>
+
 namespace mf::rules {
 namespace {
 
@@ -47,6 +49,14 @@ void TextOut(const SeatView& v, const Text& t, mf::Text* out) {
   out->set_label(v.Label(t));
   out->set_supporters(__builtin_popcountll(t.supporters));
   out->set_objectors(__builtin_popcountll(t.objectors));
+  for (int s = 0; s < v.num_seats(); ++s) {
+    if (t.level[s] < 0 && t.carried[s] < 0) continue;
+    auto* p = out->add_pledges();
+    p->set_seat(s);
+    p->set_level(std::max<int>(0, t.level[s]));
+    p->set_carried(t.carried[s]);
+    p->set_broken((t.broken >> s) & 1);
+  }
 }
 
 void TermsOut(const Terms& in, mf::DealTerms* out) {

@@ -52,6 +52,8 @@ class SeatView {
   int current_theme() const { return s_->current_theme(); }
   const Text* draft() const { return s_->draft(); }
   const std::vector<Text>& texts() const { return s_->texts(); }
+  // Whether the viewer may pledge to carry out `t` (State::PledgeOpen).
+  bool PledgeOpen(const Text& t) const { return is_seat() && s_->PledgeOpen(viewer_, t); }
   const Text* FindText(int id) const { return s_->FindText(id); }
   const std::vector<Amendment>& amendments() const { return s_->amendments(); }
   const std::vector<Recommendation>& recommendations() const { return s_->recommendations(); }

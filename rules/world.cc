@@ -5,6 +5,7 @@
 // last bit may differ between C libraries), and the rules library is built
 // with -ffp-contract=off, so results are identical on every machine.
 #include <algorithm>
+#include <array>
 #include <cmath>
 
 #include "rules/state.h"
@@ -125,50 +126,126 @@ void State::ApplyWorldEvent(mf::EventKind kind, int seat) {
   Log(EventType::kWorldEvent, kind, seat, corridor);
 }
 
-void State::ApplyTextEffects(const Text& t) {
+void State::ApplyPledges() {
   const Scenario& sc = *scenario_;
-  CommitmentSet commitments = t.commitments;
-  // A text far towards the open end of its axis carries its theme's natural commitment.
-  const mf::CommitmentKind natural = sc.themes()[t.theme].natural_commitment;
-  if (t.position >= 60 && natural != mf::COMMITMENT_UNSPECIFIED && natural != mf::ANTI_SMUGGLING)
-    commitments |= Bit(natural);
-  const double strength = FormStrength(t.form);
+  // Everything is recomputed from the pledges in force: a state that stops
+  // carrying a text out loses what the text gave it.
+  std::vector<double> rights_before(n_);
   for (int s = 0; s < n_; ++s) {
-    if (t.form == mf::BINDING_CONVENTION && !(t.ratified & SeatBit(s))) continue;
     SeatState& st = seats_[s];
-    const double impl = st.implement / 100.0;
-    const double f = strength * impl;
-    double& p = st.policy[t.theme];
-    p += FormPull(t.form) * impl * (t.position - p);
-    const mf::Role role = sc.seats()[s].role;
-    if ((commitments & Bit(mf::LABOUR_VISAS)) && role == mf::DESTINATION)
-      st.visas = std::min(1.0, st.visas + 0.5 * f);
-    if ((commitments & Bit(mf::READMISSION)) && role != mf::DESTINATION)
-      st.readmission = std::min(1.0, st.readmission + 0.5 * f);
-    if (commitments & Bit(mf::REMITTANCE_COST_CUT))
-      st.remit_cut = std::min(1.0, st.remit_cut + 0.5 * f);
-    if (commitments & Bit(mf::RIGHTS_PROTECTION)) st.rights = std::min(1.0, st.rights + 0.5 * f);
-    if (commitments & Bit(mf::CLIMATE_DISPLACEMENT))
-      st.climate = std::min(1.0, st.climate + 0.5 * f);
-    if ((commitments & Bit(mf::ANTI_SMUGGLING)) && t.corridor >= 0) {
-      const CorridorData& c = sc.corridors()[t.corridor];
-      CorridorState& cs = corridors_[t.corridor];
-      if (s == c.origin) cs.origin_coop = std::min(1.0, cs.origin_coop + 0.6 * f);
-      if (s == c.transit) cs.transit_coop = std::min(1.0, cs.transit_coop + 0.6 * f);
+    rights_before[s] = st.rights;
+    for (int t = 0; t < sc.num_themes(); ++t) st.policy[t] = sc.themes()[t].status_quo;
+    st.visas = st.readmission = st.remit_cut = st.rights = st.climate = 0;
+  }
+  for (CorridorState& c : corridors_) c.origin_coop = c.transit_coop = 0;
+  std::vector<int> open(n_, 0), carried(n_, 0);
+  for (const Text& t : texts_) {
+    if (!t.adopted || !t.in_force) continue;
+    CommitmentSet commitments = t.commitments;
+    // A text far towards the open end of its axis carries its theme's natural commitment.
+    const mf::CommitmentKind natural = sc.themes()[t.theme].natural_commitment;
+    if (t.position >= 60 && natural != mf::COMMITMENT_UNSPECIFIED && natural != mf::ANTI_SMUGGLING)
+      commitments |= Bit(natural);
+    const double strength = FormStrength(t.form);
+    const double pull = FormPull(t.form);
+    for (int s = 0; s < n_; ++s) {
+      if (!PledgeOpen(s, t)) continue;
+      ++open[s];
+      if (t.level[s] <= 0) continue;
+      carried[s] += t.level[s];
+      SeatState& st = seats_[s];
+      const double impl = t.level[s] / 100.0;
+      const double f = strength * impl;
+      double& p = st.policy[t.theme];
+      p += pull * impl * (t.position - p);
+      const mf::Role role = sc.seats()[s].role;
+      if ((commitments & Bit(mf::LABOUR_VISAS)) && role == mf::DESTINATION)
+        st.visas = std::min(1.0, st.visas + 0.5 * f);
+      if ((commitments & Bit(mf::READMISSION)) && role != mf::DESTINATION)
+        st.readmission = std::min(1.0, st.readmission + 0.5 * f);
+      if (commitments & Bit(mf::REMITTANCE_COST_CUT))
+        st.remit_cut = std::min(1.0, st.remit_cut + 0.5 * f);
+      if (commitments & Bit(mf::RIGHTS_PROTECTION)) st.rights = std::min(1.0, st.rights + 0.5 * f);
+      if (commitments & Bit(mf::CLIMATE_DISPLACEMENT))
+        st.climate = std::min(1.0, st.climate + 0.5 * f);
+      if ((commitments & Bit(mf::ANTI_SMUGGLING)) && t.corridor >= 0) {
+        const CorridorData& c = sc.corridors()[t.corridor];
+        CorridorState& cs = corridors_[t.corridor];
+        if (s == c.origin) cs.origin_coop = std::min(1.0, cs.origin_coop + 0.6 * f);
+        if (s == c.transit) cs.transit_coop = std::min(1.0, cs.transit_coop + 0.6 * f);
+      }
     }
-    // Each commitment a government implements costs it some capital at home
-    // unless its public is on the same side.
-    if (role == mf::DESTINATION && (commitments & Bit(mf::RIGHTS_PROTECTION)))
-      st.approval -= 0.02 * sc.seats()[s].sovereignty * impl;
+  }
+  for (int s = 0; s < n_; ++s) {
+    SeatState& st = seats_[s];
+    st.readmission = std::min(1.0, st.readmission + st.deal_readmission);
+    st.implement = open[s] > 0 ? (carried[s] + open[s] / 2) / open[s] : 0;
+    // Protecting the rights of migrants whatever their status costs a
+    // destination's government at home when it takes on more of it.
+    if (sc.seats()[s].role == mf::DESTINATION && st.rights > rights_before[s])
+      st.approval -= 0.04 * sc.seats()[s].sovereignty * (st.rights - rights_before[s]);
   }
 }
+
+void State::ResolvePledges() {
+  for (Text& t : texts_) {
+    if (!t.adopted || !t.in_force) continue;
+    const double weight = t.form == mf::BINDING_CONVENTION ? 2.0 : 1.0;
+    int kept = 0;
+    for (int s = 0; s < n_; ++s) {
+      if (!PledgeOpen(s, t)) continue;
+      const int now = std::max<int>(0, t.level[s]);
+      const int before = t.carried[s];
+      if (before > 0 && now < before) {
+        // Carrying out less than last year breaks the pledge, publicly: the
+        // states that carry the same text out lose most trust.
+        t.broken |= SeatBit(s);
+        const double drop = weight * (before - now) / 100.0;
+        for (int j = 0; j < n_; ++j) {
+          if (j == s) continue;
+          const bool partner = t.level[j] > 0;
+          ChangeTrust(j, s,
+                      -drop * (partner ? 0.5 * params_->breach_trust_victim
+                                       : params_->breach_trust_others));
+        }
+        Log(EventType::kPledgeBroken, s, t.id, now);
+      } else if (now > 0) {
+        // A pledge carried out builds trust with those who carry out the same text.
+        ++kept;
+        ++kept_pledges_;
+        for (int j = 0; j < n_; ++j)
+          if (j != s && t.level[j] > 0) ChangeTrust(j, s, 0.02 * now / 100.0);
+      }
+    }
+    for (int s = 0; s < n_; ++s)
+      if (PledgeOpen(s, t)) t.carried[s] = static_cast<int8_t>(std::max<int>(0, t.level[s]));
+    if (kept > 0) Log(EventType::kPledgesKept, 0, t.id, kept);
+  }
+}
+
+namespace {
+
+// The migration model's constants. Border enforcement alone intercepts at
+// most half of those who try a route; with the origin's and the transit's
+// cooperation (readmission, joint action against smugglers) it stops most of
+// them before they set out. Those intercepted alone try again: smugglers find
+// another route from the same origin, or a longer way round to the same
+// destination (a `diversion` share of them, a scenario parameter), for a few
+// rounds a year; every such detour is a longer, more dangerous journey.
+constexpr double kInterceptAlone = 0.5;
+constexpr double kStopWithHelp = 0.8;
+constexpr int kRetryRounds = 4;
+constexpr double kDetourHarm = 0.5;  // Welfare lost per detour, as a share of all movers.
+
+}  // namespace
 
 void State::ComputeFlows() {
   const Scenario& sc = *scenario_;
   const int nc = sc.num_corridors();
   for (SeatState& s : seats_) s.remittances = s.labour = s.transit_flow = s.irregular_in = 0;
-  double diverted_total = 0;
-  std::vector<double> diverted_from(nc, 0.0);
+  detoured_ = 0;
+  movers_ = 0;
+  std::array<double, kMaxCorridors> attempts{}, next{}, intercept{}, stop{};
   for (int c = 0; c < nc; ++c) {
     const CorridorData& cd = sc.corridors()[c];
     CorridorState& cs = corridors_[c];
@@ -177,43 +254,46 @@ void State::ComputeFlows() {
     const double pressure = cd.pressure * mods_.mobility * mods_.push[cd.origin];
     const double legal =
         std::min(pressure, cd.legal * mods_.demand * (1.0 + d.visas) + d.deal_visas * 10.0);
-    const double want = std::max(0.0, pressure - legal);
     const double coop_o = std::min(1.0, 0.5 * o.readmission + cs.origin_coop);
     const double coop_t =
         cd.transit < 0 ? 1.0
                        : std::min(1.0, 0.5 * seats_[cd.transit].readmission + cs.transit_coop);
     const double coop = std::min(coop_o, coop_t);
     const double enforcement = d.enforcement / 100.0;
-    // Enforcement stops people only with the cooperation of origin and transit;
-    // alone, it pushes most of them onto other routes.
-    const double stopped_with_help = want * enforcement * coop * 0.8;
-    const double blocked_alone = want * enforcement * (1.0 - coop) * 0.8;
-    const double diverted = blocked_alone * params_->diversion;
     cs.legal = legal;
-    cs.irregular = want - stopped_with_help - blocked_alone;
+    cs.irregular = 0;
     cs.cooperation = coop;
-    diverted_from[c] = diverted;
-    diverted_total += diverted;
+    attempts[c] = std::max(0.0, pressure - legal);
+    intercept[c] = kInterceptAlone * enforcement * (1.0 - coop);
+    stop[c] = kStopWithHelp * enforcement * coop;
+    movers_ += pressure;
   }
-  if (diverted_total > 0 && nc > 1) {
+  for (int round = 0; round < kRetryRounds; ++round) {
+    next.fill(0.0);
     for (int c = 0; c < nc; ++c) {
-      if (diverted_from[c] <= 0) continue;
-      // Diverted people try other routes from the same origin, else any other route.
-      const int origin = sc.corridors()[c].origin;
-      double weight_same = 0, weight_all = 0;
-      for (int k = 0; k < nc; ++k) {
-        if (k == c) continue;
-        weight_all += sc.corridors()[k].pressure;
-        if (sc.corridors()[k].origin == origin) weight_same += sc.corridors()[k].pressure;
+      const double q = attempts[c];
+      if (q <= 0) continue;
+      const CorridorData& cd = sc.corridors()[c];
+      corridors_[c].irregular += q * (1.0 - intercept[c] - stop[c]);
+      if (cd.transit >= 0) seats_[cd.transit].transit_flow += q * (1.0 - stop[c]);
+      if (round + 1 == kRetryRounds) continue;  // The rest give up this year.
+      const double retry = q * intercept[c] * params_->diversion;
+      if (retry <= 0) continue;
+      detoured_ += retry;
+      // Another route from the same origin, or a longer way round to the same
+      // destination (weighted like this route's own pressure).
+      double total = cd.pressure;
+      for (int k = 0; k < nc; ++k)
+        if (k != c && sc.corridors()[k].origin == cd.origin) total += sc.corridors()[k].pressure;
+      if (total <= 0) {
+        next[c] += retry;
+        continue;
       }
-      const bool same = weight_same > 0;
-      const double total = same ? weight_same : weight_all;
-      if (total <= 0) continue;
-      for (int k = 0; k < nc; ++k) {
-        if (k == c || (same && sc.corridors()[k].origin != origin)) continue;
-        corridors_[k].irregular += diverted_from[c] * sc.corridors()[k].pressure / total;
-      }
+      for (int k = 0; k < nc; ++k)
+        if (k == c || sc.corridors()[k].origin == cd.origin)
+          next[k] += retry * sc.corridors()[k].pressure / total;
     }
+    attempts = next;
   }
   for (int c = 0; c < nc; ++c) {
     const CorridorData& cd = sc.corridors()[c];
@@ -225,21 +305,34 @@ void State::ComputeFlows() {
         (cs.legal + 0.5 * cs.irregular) * 0.01 * mods_.remittance * (1.0 + 0.5 * cost_cut);
     d.labour += cs.legal * mods_.demand;
     d.irregular_in += cs.irregular;
-    if (cd.transit >= 0) seats_[cd.transit].transit_flow += cs.irregular;
   }
+}
+
+FlowOutcome StartingWorldFlows(std::shared_ptr<const Scenario> scenario, int enforcement,
+                               double cooperation) {
+  State st(std::move(scenario), 1);
+  st.mods_ = Modifiers();
+  st.mods_.push.assign(st.n_, 1.0);
+  for (int s = 0; s < st.n_; ++s)
+    if (st.scenario().seats()[s].role == mf::DESTINATION) st.seats_[s].enforcement = enforcement;
+  for (CorridorState& c : st.corridors_) c.origin_coop = c.transit_coop = cooperation;
+  st.ComputeFlows();
+  st.UpdateIndicators();
+  FlowOutcome out;
+  for (const SeatState& s : st.seats_) {
+    out.irregular += s.irregular_in;
+    out.legal += s.labour;
+    out.transit += s.transit_flow;
+  }
+  out.detoured = st.detoured_;
+  out.welfare = st.welfare_;
+  return out;
 }
 
 void State::WorldUpdate() {
   const Scenario& sc = *scenario_;
-  for (const Text& t : texts_)
-    if (t.cycle == cycle_ && t.adopted && t.in_force) ApplyTextEffects(t);
+  ApplyPledges();
   ComputeFlows();
-
-  double legal = 0, irregular = 0, rights_weighted = 0, inflow = 0, climate = 0;
-  for (const CorridorState& c : corridors_) {
-    legal += c.legal;
-    irregular += c.irregular;
-  }
   for (int s = 0; s < n_; ++s) {
     SeatState& st = seats_[s];
     const SeatData& d = sc.seats()[s];
@@ -247,10 +340,6 @@ void State::WorldUpdate() {
     st.cum_labour += st.labour;
     st.cum_transit += st.transit_flow;
     st.cum_irregular += st.irregular_in;
-    const double in = st.labour + st.irregular_in;
-    rights_weighted += st.rights * in;
-    inflow += in;
-    climate += st.climate;
     // Domestic approval: drifts back to its base, then reacts to this year.
     double a = st.approval + 0.1 * (d.approval - st.approval);
     switch (d.role) {
@@ -269,29 +358,58 @@ void State::WorldUpdate() {
     }
     st.approval = Clamp(a, 0.05, 0.95);
   }
+  ++meetings_;
+  UpdateIndicators();
+}
+
+void State::UpdateIndicators() {
+  // Migrant welfare: the share of people who move legally, the rights they
+  // have, preparation for climate displacement, minus this year's tragedies
+  // and the harm of the longer, more dangerous routes people are pushed onto.
+  double legal = 0, irregular = 0, rights_weighted = 0, inflow = 0, climate = 0;
+  for (const CorridorState& c : corridors_) {
+    legal += c.legal;
+    irregular += c.irregular;
+  }
+  for (const SeatState& st : seats_) {
+    const double in = st.labour + st.irregular_in;
+    rights_weighted += st.rights * in;
+    inflow += in;
+    climate += st.climate;
+  }
   const double legal_share = legal + irregular > 0 ? legal / (legal + irregular) : 1.0;
   const double rights_avg = inflow > 0 ? rights_weighted / inflow : 0.0;
-  welfare_ =
-      Clamp(0.3 + 0.35 * legal_share + 0.25 * rights_avg + 0.1 * climate / n_ - mods_.welfare_shock,
-            0.0, 1.0);
+  const double detours = movers_ > 0 ? detoured_ / movers_ : 0.0;
+  welfare_ = Clamp(0.3 + 0.35 * legal_share + 0.25 * rights_avg + 0.1 * climate / n_ -
+                       kDetourHarm * detours - mods_.welfare_shock,
+                   0.0, 1.0);
 
-  // Regime strength: Krasner's norms, decision rules and procedures. Each grows
-  // with what the forum does and saturates; a forum that keeps meeting builds them.
-  ++meetings_;
-  double principles = 0, conventions = 0;
+  // Regime strength, Krasner's three parts, from what the states did.
+  // Norms: guiding principles as far as states carry them out, conventions
+  // in force, and the civil society recommendations governments endorse.
+  // Decision rules: binding conventions in force, weighted by how many
+  // ratified them (chair's summaries and principles decide nothing).
+  // Procedures: meetings held (the scenario's meeting_procedures, which may
+  // be 0), deals and pledges kept, as far as the states trust each other.
+  double principles = 0, conventions = 0, binding_rules = 0;
   for (const Text& t : texts_) {
-    if (!t.adopted) continue;
-    if (t.form == mf::GUIDING_PRINCIPLES) principles += 1;
-    if (t.form == mf::BINDING_CONVENTION && t.in_force) conventions += 1;
+    if (!t.adopted || !t.in_force) continue;
+    if (t.form == mf::GUIDING_PRINCIPLES) {
+      int carriers = 0;
+      for (int s = 0; s < n_; ++s) carriers += t.level[s] > 0;
+      principles += static_cast<double>(carriers) / n_;
+    }
+    if (t.form == mf::BINDING_CONVENTION) {
+      conventions += 1;
+      binding_rules += 1.0 + static_cast<double>(__builtin_popcountll(t.ratified)) / n_;
+    }
   }
   norms_ = Saturate(principles + 2.0 * conventions + 0.05 * endorsements_, 4.0);
-  rules_ = Saturate(adoptions_ + 0.2 * ratifications_, 5.0);
-  procedures_ = Saturate(meetings_ + 0.3 * kept_deals_, 3.0) * (0.5 + 0.5 * mean_trust());
-
-  // Meeting again builds trust between all participants.
-  for (int i = 0; i < n_; ++i)
-    for (int j = 0; j < n_; ++j)
-      if (i != j) trust_[i * n_ + j] += 0.03 * (1.0 - trust_[i * n_ + j]);
+  rules_ = Saturate(binding_rules, 3.0);
+  procedures_ =
+      Saturate(params_->meeting_procedures * meetings_ + 0.3 * kept_deals_ + 0.1 * kept_pledges_,
+               3.0) *
+      (0.5 + 0.5 * mean_trust());
 }
 
 void State::RecordCycleStats() {

@@ -36,7 +36,8 @@ bool RateLimiter::Take(double rate, double burst) {
   return true;
 }
 
-bool ResolveTimers(const mf::CreateSessionRequest& r, PhaseClock* out, std::string* error) {
+bool ResolveTimers(const mf::CreateSessionRequest& r, PhaseClock* out, std::string* error,
+                   const rules::Scenario* scenario) {
   *out = PhaseClock();
   const std::string& p = r.timer_preset();
   auto set = [out](int cs, int st, int dr, int de, int ra, int im) {
@@ -49,6 +50,11 @@ bool ResolveTimers(const mf::CreateSessionRequest& r, PhaseClock* out, std::stri
   };
   if (p == "fast") {
     set(20, 20, 20, 20, 20, 20);
+  } else if (p == "classroom" && scenario) {
+    // Each scenario's own minutes: classroom-8 fits a 45-minute lesson.
+    auto at = [scenario](mf::Phase ph) { return rules::ClassroomPhaseSeconds(*scenario, ph); };
+    set(at(mf::CIVIL_SOCIETY), at(mf::STATEMENTS), at(mf::DRAFTING), at(mf::DECISION),
+        at(mf::RATIFICATION), at(mf::IMPLEMENTATION));
   } else if (p == "classroom") {
     set(240, 300, 480, 180, 180, 180);
   } else if (!p.empty() && p != "none") {
@@ -122,7 +128,7 @@ Session::Session(asio::io_context& io, Store* store, const ServerOptions& option
       seats_(static_cast<size_t>(init.scenario->num_seats())),
       clock_timer_(io) {
   std::string ignored;
-  ResolveTimers(config_, &clock_, &ignored);
+  ResolveTimers(config_, &clock_, &ignored, scenario_.get());
   for (size_t s = 0; s < seats_.size(); ++s) {
     seats_[s].rng.Seed(seed_ * 1000003u + s + 1);
     seats_[s].bot_timer = std::make_unique<asio::steady_timer>(io);

@@ -77,7 +77,10 @@ struct PhaseClock {
 };
 // Resolves CreateSessionRequest's preset and explicit timers; false with a
 // message for an unknown preset.
-bool ResolveTimers(const mf::CreateSessionRequest& request, PhaseClock* out, std::string* error);
+// `scenario` (when given) sets the classroom preset from its own minutes
+// (rules::ClassroomPhaseSeconds); without it the preset is only validated.
+bool ResolveTimers(const mf::CreateSessionRequest& request, PhaseClock* out, std::string* error,
+                   const rules::Scenario* scenario = nullptr);
 // A bot strategy from a name or a difficulty ("" = normal); false if unknown.
 bool ResolveStrategy(const std::string& name, std::string* strategy);
 

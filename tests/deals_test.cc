@@ -214,11 +214,9 @@ TEST_F(DeliveryTest, WithheldDeliveryBecomesVisibleAfterImplementation) {
   EXPECT_EQ(d.to_kept, 0);
   EXPECT_EQ(d.from_kept, 1) << "an undecided delivery is carried out";
   EXPECT_EQ(st().seat(source_).readmission, readmission) << "withheld cooperation";
-  // Breach, then the yearly growth of trust between participants.
-  auto grown = [](double t) { return t + 0.03 * (1.0 - t); };
-  EXPECT_NEAR(st().trust(dest_, source_), grown(victim - sc_->params().breach_trust_victim), 1e-9);
-  EXPECT_NEAR(st().trust(bystander_, source_), grown(other - sc_->params().breach_trust_others),
-              1e-9);
+  // The breach, and nothing else: trust moves only through play.
+  EXPECT_NEAR(st().trust(dest_, source_), victim - sc_->params().breach_trust_victim, 1e-9);
+  EXPECT_NEAR(st().trust(bystander_, source_), other - sc_->params().breach_trust_others, 1e-9);
   auto deals = ViewDeals(dest_);
   ASSERT_EQ(deals.size(), 1u);
   EXPECT_TRUE(deals[0].breach_visible());

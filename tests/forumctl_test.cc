@@ -10,6 +10,7 @@
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
+#include <map>
 #include <regex>
 #include <sstream>
 #include <string>
@@ -98,6 +99,46 @@ std::string Hex(uint64_t v) {
   char buf[20];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
   return buf;
+}
+
+// forumctl scenarios: seats, cycles and planned minutes under the classroom
+// preset for every scenario; --json an array of objects.
+TEST(ForumctlScenarios, ListSeatsCyclesAndClassroomMinutes) {
+  RunResult json = Forumctl("scenarios --json", false);
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  ASSERT_EQ(json.out.find('['), json.out.find_first_not_of(" \n"));
+  const std::regex object(
+      "\\{\"name\":\"([a-z0-9-]+)\",\"title\":\"[^\"]*\",\"seats\":([0-9]+),\"cycles\":([0-9]+),"
+      "\"minutes_per_phase\":[0-9]+,\"classroom_minutes\":([0-9.]+)\\}");
+  std::map<std::string, double> minutes;
+  for (std::sregex_iterator it(json.out.begin(), json.out.end(), object), end; it != end; ++it) {
+    const std::string name = (*it)[1];
+    auto sc = mf::testing::LoadOrFail(name);
+    ASSERT_TRUE(sc) << name;
+    EXPECT_EQ(std::stoi((*it)[2]), sc->num_seats()) << name;
+    EXPECT_EQ(std::stoi((*it)[3]), sc->cycles()) << name;
+    minutes[name] = std::stod((*it)[4]);
+    EXPECT_DOUBLE_EQ(minutes[name], ClassroomMinutes(*sc)) << name;
+  }
+  EXPECT_EQ(minutes.size(), mf::testing::EmbeddedNames().size()) << json.out;
+  ASSERT_TRUE(minutes.count("classroom-8"));
+  EXPECT_LE(minutes["classroom-8"], 40.0) << "a 45-minute lesson";
+  ASSERT_TRUE(minutes.count("classroom-8-double"));
+  EXPECT_GT(minutes["classroom-8-double"], minutes["classroom-8"]);
+  RunResult text = Forumctl("scenarios");
+  ASSERT_EQ(text.exit_code, 0);
+  EXPECT_NE(text.out.find("classroom-8\t8 seats\t3 cycles\t39.5 min"), std::string::npos)
+      << text.out;
+  EXPECT_NE(Forumctl("scenarios --jsn").exit_code, 0);
+}
+
+// forumctl enforcement: the unilateral vs cooperative table.
+TEST(ForumctlEnforcement, PrintsTheTable) {
+  RunResult r = Forumctl("enforcement --scenario classroom-8");
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  EXPECT_NE(r.out.find("| no enforcement |"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("full cooperation on every corridor"), std::string::npos) << r.out;
+  EXPECT_NE(Forumctl("enforcement --scenario nosuch").exit_code, 0);
 }
 
 TEST(ForumctlValidate, EveryScenarioFilePasses) {

@@ -546,7 +546,7 @@ TEST_F(RulesTest, FacilitatorAndSeatsKeepToTheirOwnActions) {
   EXPECT_TRUE(Rejected(&st(), n(), ReadyAction(), mf::MALFORMED));
   EXPECT_TRUE(Rejected(&st(), -7, ReadyAction(), mf::MALFORMED));
   Action bogus = ReadyAction();
-  bogus.type = static_cast<ActionType>(20);  // No kind has field number 20.
+  bogus.type = static_cast<ActionType>(13);  // No kind has field number 13 (reserved).
   EXPECT_TRUE(Rejected(&st(), 0, bogus, mf::MALFORMED));
 }
 

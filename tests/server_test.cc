@@ -406,5 +406,40 @@ TEST(ServerLimitsTest, FloodIsAnsweredWithResourceExhausted) {
   EXPECT_EQ(rec.version(), version);
 }
 
+// The classroom preset honours each scenario's own minutes: classroom-8's
+// phase clocks add up to at most 40 minutes (a 45-minute lesson).
+TEST(ResolveTimersTest, TheClassroomPresetHonoursTheScenariosMinutes) {
+  mf::CreateSessionRequest r;
+  r.set_timer_preset("classroom");
+  server::PhaseClock clock;
+  std::string why;
+  for (const rules::EmbeddedScenario& e : rules::EmbeddedScenarios()) {
+    SCOPED_TRACE(e.name);
+    auto sc = LoadOrFail(e.name);
+    ASSERT_TRUE(sc);
+    ASSERT_TRUE(server::ResolveTimers(r, &clock, &why, sc.get())) << why;
+    const int m = sc->proto().minutes_per_phase();
+    EXPECT_EQ(clock.For(mf::CIVIL_SOCIETY), 60 * m);
+    EXPECT_EQ(clock.For(mf::DRAFTING), 90 * m);
+    double total = 0;
+    for (const auto& items : sc->agenda()) {
+      total += clock.For(mf::CIVIL_SOCIETY) + clock.For(mf::IMPLEMENTATION);
+      if (sc->FormAllowed(mf::BINDING_CONVENTION)) total += clock.For(mf::RATIFICATION);
+      total += static_cast<double>(items.size()) *
+               (clock.For(mf::STATEMENTS) + clock.For(mf::DRAFTING) + clock.For(mf::DECISION));
+    }
+    EXPECT_DOUBLE_EQ(total / 60, rules::ClassroomMinutes(*sc));
+    if (std::string(e.name) == "classroom-8") EXPECT_LE(total / 60, 40.0);
+    if (std::string(e.name) == "classroom-8-double") {
+      EXPECT_GT(total / 60, 40.0);
+      EXPECT_LE(total / 60, 80.0);
+    }
+  }
+  // Explicit timers still win over the preset.
+  r.mutable_timers()->set_drafting(7);
+  ASSERT_TRUE(server::ResolveTimers(r, &clock, &why, LoadOrFail("classroom-8").get()));
+  EXPECT_EQ(clock.For(mf::DRAFTING), 7);
+}
+
 }  // namespace
 }  // namespace mf::testing

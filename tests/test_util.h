@@ -149,6 +149,12 @@ inline rules::Action LevelAction(rules::ActionType t, int level) {
   a.level = level;
   return a;
 }
+inline rules::Action PledgeAction(int text, int level) {
+  rules::Action a = Make(rules::ActionType::kPledge);
+  a.id = text;
+  a.level = level;
+  return a;
+}
 inline rules::Action ProposeAction(int to, rules::Terms give, rules::Terms ask) {
   rules::Action a = Make(rules::ActionType::kProposeDeal);
   a.seat = to;

@@ -5,6 +5,7 @@
 // first cycle is compared.
 #include <gtest/gtest.h>
 
+#include <map>
 #include <numeric>
 
 #include "rules/state.h"
@@ -92,6 +93,36 @@ TEST_F(WorldTest, UnilateralEnforcementDivertsFlowsToOtherRoutes) {
   EXPECT_DOUBLE_EQ(enforced.history()[0].irregular, TotalIrregular(enforced));
 }
 
+// The target, from the starting world of classroom-8 with every
+// destination enforcing in full: alone, irregular arrivals into the
+// destinations fall by at most a quarter against no enforcement (people take
+// other routes, longer ones, and migrant welfare falls); with the origin and
+// transit states cooperating on every corridor they fall by 60% or more.
+TEST_F(WorldTest, EnforcementAloneDivertsAndCooperationStops) {
+  const FlowOutcome none = StartingWorldFlows(sc_, 0, 0.0);
+  const FlowOutcome alone = StartingWorldFlows(sc_, 100, 0.0);
+  const FlowOutcome together = StartingWorldFlows(sc_, 100, 1.0);
+  ASSERT_GT(none.irregular, 0);
+  EXPECT_EQ(none.detoured, 0.0);
+  EXPECT_LT(alone.irregular, none.irregular);
+  EXPECT_GE(alone.irregular, 0.75 * none.irregular) << "alone it falls by at most a quarter";
+  EXPECT_GT(alone.detoured, 0.0) << "people take other, longer routes";
+  EXPECT_LT(alone.welfare, none.welfare) << "the longer routes cost migrant welfare";
+  EXPECT_GT(alone.transit, none.transit) << "more people are stuck crossing the transit states";
+  EXPECT_LE(together.irregular, 0.4 * none.irregular) << "with cooperation it falls by 60%+";
+  EXPECT_EQ(together.detoured, 0.0);
+  EXPECT_GT(together.welfare, none.welfare);
+  // Legal channels are untouched by enforcement.
+  EXPECT_DOUBLE_EQ(alone.legal, none.legal);
+  EXPECT_DOUBLE_EQ(together.legal, none.legal);
+  // Fewer diverted (the scenario's diversion at 0): enforcement alone works better.
+  mf::Scenario p = sc_->proto();
+  p.mutable_params()->set_diversion(1e-9);
+  LoadResult deterred = LoadScenarioMessage(p, "no-diversion");
+  ASSERT_TRUE(deterred.ok());
+  EXPECT_LT(StartingWorldFlows(deterred.scenario, 100, 0.0).irregular, alone.irregular);
+}
+
 class CooperationTest : public WorldTest {
  protected:
   // A corridor through a transit state to the busiest destination.
@@ -115,6 +146,11 @@ class CooperationTest : public WorldTest {
     ASSERT_TRUE(VoteAll(st, votes));
     ASSERT_EQ(st->FindText(text)->adopted, objector < 0);
     ASSERT_TRUE(AdvanceUntil(st, mf::IMPLEMENTATION, 1));
+    // Every state pledges to carry the text out in full (when it was adopted).
+    if (objector < 0) {
+      for (int s = 0; s < st->num_seats(); ++s)
+        ASSERT_TRUE(Accepted(st, s, PledgeAction(text, 100)));
+    }
     ASSERT_TRUE(AdvanceOnce(st));
     ASSERT_EQ(st->cycle(), 2);
   }
@@ -177,38 +213,313 @@ TEST_F(CooperationTest, CooperationMakesEnforcementWorkInsteadOfDiverting) {
   EXPECT_GT(total_drop / all_own_drop, 1.0 - sc_->params().diversion);
 }
 
-TEST_F(WorldTest, ImplementationAndEnforcementLevels) {
+TEST_F(WorldTest, EnforcementLevels) {
   ASSERT_TRUE(AdvanceUntil(&st(), mf::IMPLEMENTATION, 1));
-  EXPECT_TRUE(Rejected(&st(), 0, LevelAction(ActionType::kImplement, 101), mf::MALFORMED));
   EXPECT_TRUE(Rejected(&st(), 0, LevelAction(ActionType::kEnforce, -1), mf::MALFORMED));
-  EXPECT_TRUE(Rejected(&st(), 0, LevelAction(ActionType::kImplement, st().seat(0).implement),
+  EXPECT_TRUE(Rejected(&st(), 0, LevelAction(ActionType::kEnforce, 101), mf::MALFORMED));
+  EXPECT_TRUE(Rejected(&st(), 0, LevelAction(ActionType::kEnforce, st().seat(0).enforcement),
                        mf::ALREADY_DONE));
-  ASSERT_TRUE(Accepted(&st(), 0, LevelAction(ActionType::kImplement, 40)));
-  EXPECT_EQ(st().seat(0).implement, 40);
+  ASSERT_TRUE(Accepted(&st(), 0, LevelAction(ActionType::kEnforce, 40)));
+  EXPECT_EQ(st().seat(0).enforcement, 40);
   ASSERT_TRUE(AdvanceOnce(&st()));
   EXPECT_TRUE(Rejected(&st(), 0, LevelAction(ActionType::kEnforce, 90), mf::WRONG_PHASE));
-  EXPECT_TRUE(Rejected(&st(), 0, LevelAction(ActionType::kImplement, 90), mf::WRONG_PHASE));
 }
 
-TEST_F(WorldTest, TrustAndRegimeGrowWhenTheForumKeepsMeeting) {
-  const double trust0 = st().mean_trust();
-  while (!st().IsTerminal()) {
-    if (st().phase() == mf::DECISION) {
-      ASSERT_TRUE(VoteAll(&st(), All(mf::SUPPORT)));
+// ---------------------------------------------------------------------------
+// Pledges: a non-binding text moves only the policies of the states that
+// pledge to carry it out, each as far as it pledges; pledges kept build
+// trust, pledges broken are public and cost it.
+// ---------------------------------------------------------------------------
+
+class PledgeTest : public WorldTest {
+ protected:
+  // Adopts guiding principles at `position` on the first item (everyone
+  // supports) and reaches the implementation phase of cycle 1.
+  int AdoptFirst(int position) {
+    EXPECT_TRUE(AdvanceUntil(&st(), mf::DRAFTING));
+    EXPECT_TRUE(Accepted(&st(), st().co_chair(0), TableAction(position, mf::GUIDING_PRINCIPLES)));
+    EXPECT_TRUE(AdvanceOnce(&st()));
+    const int text = st().draft()->id;
+    EXPECT_TRUE(VoteAll(&st(), All(mf::SUPPORT)));
+    EXPECT_TRUE(st().FindText(text)->adopted);
+    EXPECT_TRUE(AdvanceUntil(&st(), mf::IMPLEMENTATION, 1));
+    return text;
+  }
+  int Destination(int k) const {
+    for (int s = 0; s < n(); ++s)
+      if (sc_->seats()[s].role == mf::DESTINATION && k-- == 0) return s;
+    return -1;
+  }
+};
+
+TEST_F(PledgeTest, OnlyPledgingStatesCarryANonBindingTextOut) {
+  const int text = AdoptFirst(80);
+  const Text& t = *st().FindText(text);
+  const int theme = t.theme;
+  ASSERT_EQ(sc_->themes()[theme].natural_commitment, mf::LABOUR_VISAS);
+  const int d0 = Destination(0), d1 = Destination(1);
+  ASSERT_GE(d1, 0);
+  const int half = Ordinary(d0) == d1 ? Ordinary(d1) : Ordinary(d0);
+  ASSERT_TRUE(Accepted(&st(), d0, PledgeAction(text, 100)));
+  ASSERT_TRUE(Accepted(&st(), half, PledgeAction(text, 50)));
+  // Nobody else pledges; d1 pledges and takes it back before the year ends.
+  ASSERT_TRUE(Accepted(&st(), d1, PledgeAction(text, 100)));
+  ASSERT_TRUE(Accepted(&st(), d1, PledgeAction(text, 0)));
+  ASSERT_TRUE(AdvanceOnce(&st()));
+  ASSERT_EQ(st().cycle(), 2);
+  const double sq = sc_->themes()[theme].status_quo;
+  const double pull = sc_->params().pull_principles;
+  for (int s = 0; s < n(); ++s) {
+    SCOPED_TRACE("seat " + std::to_string(s));
+    if (s == d0) {
+      EXPECT_DOUBLE_EQ(st().seat(s).policy[theme], sq + pull * (80 - sq));
+    } else if (s == half) {
+      EXPECT_DOUBLE_EQ(st().seat(s).policy[theme], sq + 0.5 * pull * (80 - sq));
     } else {
-      ASSERT_TRUE(AdvanceOnce(&st()));
+      EXPECT_DOUBLE_EQ(st().seat(s).policy[theme], sq) << "a state that did not pledge";
     }
   }
-  const auto& h = st().history();
-  ASSERT_EQ(static_cast<int>(h.size()), sc_->cycles());
-  EXPECT_GT(h.back().mean_trust, trust0);
-  for (size_t k = 1; k < h.size(); ++k) {
-    EXPECT_GT(h[k].regime, h[k - 1].regime) << "cycle " << k + 1;
-    EXPECT_GE(h[k].mean_trust, h[k - 1].mean_trust) << "cycle " << k + 1;
+  // The text's commitments follow the pledges too.
+  EXPECT_GT(st().seat(d0).visas, 0.0);
+  EXPECT_EQ(st().seat(d1).visas, 0.0);
+  EXPECT_EQ(st().seat(d0).implement, 100);
+  // The pledges are public.
+  mf::View view;
+  MakeView(SeatView(st(), kSpectatorView), &view);
+  const mf::Text* shown = nullptr;
+  for (const mf::Text& x : view.texts())
+    if (x.id() == text) shown = &x;
+  ASSERT_NE(shown, nullptr);
+  std::map<int, int> carried;
+  for (const mf::PledgeRecord& p : shown->pledges()) carried[p.seat()] = p.carried();
+  EXPECT_EQ(carried[d0], 100);
+  EXPECT_EQ(carried[half], 50);
+  EXPECT_EQ(carried[d1], 0);
+  EXPECT_EQ(carried.count(Ordinary(-1) == d0 ? Ordinary(d0) : -1), 0u);
+}
+
+TEST_F(PledgeTest, RefusedPledgesChangeNothing) {
+  const int text = AdoptFirst(60);
+  EXPECT_TRUE(Rejected(&st(), 0, PledgeAction(9999, 100), mf::NOT_FOUND));
+  EXPECT_TRUE(Rejected(&st(), 0, PledgeAction(text, 101), mf::MALFORMED));
+  EXPECT_TRUE(Rejected(&st(), 0, PledgeAction(text, -1), mf::MALFORMED));
+  // The second item was not adopted (nobody supported its working paper).
+  int other = 0;
+  for (const Text& t : st().texts())
+    if (t.id != text && t.cycle == 1) other = t.id;
+  ASSERT_NE(other, 0);
+  ASSERT_FALSE(st().FindText(other)->adopted);
+  EXPECT_TRUE(Rejected(&st(), 0, PledgeAction(other, 100), mf::NOT_FOUND));
+  ASSERT_TRUE(AdvanceOnce(&st()));
+  EXPECT_TRUE(Rejected(&st(), 0, PledgeAction(text, 100), mf::WRONG_PHASE));
+}
+
+TEST_F(PledgeTest, KeptPledgesBuildTrustAndABrokenOneIsPublicAndCostsIt) {
+  const int text = AdoptFirst(70);
+  const int keeper = 0, breaker = 1, bystander = 2;
+  ASSERT_TRUE(Accepted(&st(), keeper, PledgeAction(text, 100)));
+  ASSERT_TRUE(Accepted(&st(), breaker, PledgeAction(text, 100)));
+  const double partners0 = st().trust(keeper, breaker);
+  const double bystander0 = st().trust(bystander, keeper);
+  ASSERT_TRUE(AdvanceOnce(&st()));
+  // Carrying out the same text together: both trust each other more than a
+  // state that does not carry it out trusts them.
+  EXPECT_GT(st().trust(keeper, breaker), partners0);
+  EXPECT_GT(st().trust(breaker, keeper), partners0);
+  EXPECT_GT(st().trust(keeper, breaker) - partners0, st().trust(bystander, keeper) - bystander0);
+  // Next year the breaker carries out less than it did: the pledge breaks.
+  ASSERT_TRUE(AdvanceUntil(&st(), mf::IMPLEMENTATION, 2));
+  ASSERT_TRUE(Accepted(&st(), breaker, PledgeAction(text, 0)));
+  const double keeper_before = st().trust(keeper, breaker);
+  const double bystander_before = st().trust(bystander, breaker);
+  const size_t events = st().events().size();
+  ASSERT_TRUE(AdvanceOnce(&st()));
+  const Text& t = *st().FindText(text);
+  EXPECT_TRUE((t.broken >> breaker) & 1);
+  EXPECT_FALSE((t.broken >> keeper) & 1);
+  EXPECT_LT(st().trust(keeper, breaker), keeper_before);
+  EXPECT_LT(st().trust(bystander, breaker), bystander_before);
+  EXPECT_LT(st().trust(keeper, breaker) - keeper_before,
+            st().trust(bystander, breaker) - bystander_before)
+      << "its partners in the text lose more trust than the others";
+  bool told = false;
+  for (size_t k = events; k < st().events().size(); ++k) {
+    const EventRec& e = st().events()[k];
+    if (e.type == EventType::kPledgeBroken && e.a == breaker && e.b == text) {
+      told = true;
+      EXPECT_EQ(e.private_to, 0u) << "a broken pledge is public";
+      EXPECT_NE(DescribeEvent(st(), e).find("broken pledge"), std::string::npos);
+    }
   }
-  for (const ScoreBreakdown& b : st().final_scores()) {
-    EXPECT_GE(b.total, 0);
-    EXPECT_LE(b.total, 100);
+  EXPECT_TRUE(told);
+  // The breaker's policy no longer carries the text.
+  EXPECT_DOUBLE_EQ(st().seat(breaker).policy[t.theme], sc_->themes()[t.theme].status_quo);
+}
+
+TEST_F(PledgeTest, AConventionBindsItsRatifiersAloneAndEachCarriesItOutTextByText) {
+  sc_ = WithAllForms("classroom-8");
+  ASSERT_TRUE(sc_);
+  st_ = std::make_unique<State>(sc_, 1);
+  ASSERT_TRUE(AdvanceUntil(&st(), mf::DRAFTING));
+  ASSERT_TRUE(Accepted(&st(), st().co_chair(0), TableAction(70, mf::BINDING_CONVENTION)));
+  ASSERT_TRUE(AdvanceOnce(&st()));
+  const int text = st().draft()->id;
+  ASSERT_TRUE(VoteAll(&st(), All(mf::SUPPORT)));
+  ASSERT_TRUE(AdvanceUntil(&st(), mf::RATIFICATION, 1));
+  const int needed =
+      std::max(1, static_cast<int>(std::ceil(sc_->params().ratification_threshold * n() - 1e-9)));
+  for (int s = 0; s < n(); ++s) ASSERT_TRUE(Accepted(&st(), s, RatifyAction(text, s <= needed)));
+  ASSERT_EQ(st().phase(), mf::IMPLEMENTATION);
+  ASSERT_TRUE(st().FindText(text)->in_force);
+  const int outsider = n() - 1;
+  ASSERT_GT(outsider, needed);
+  EXPECT_TRUE(Rejected(&st(), outsider, PledgeAction(text, 100), mf::NOT_YOUR_TURN));
+  // A ratifier carries it out in full unless it pledges less.
+  ASSERT_TRUE(Accepted(&st(), 1, PledgeAction(text, 50)));
+  ASSERT_TRUE(AdvanceOnce(&st()));
+  const int theme = st().FindText(text)->theme;
+  const double sq = sc_->themes()[theme].status_quo;
+  const double pull = sc_->params().pull_convention;
+  EXPECT_DOUBLE_EQ(st().seat(0).policy[theme], sq + pull * (70 - sq));
+  EXPECT_DOUBLE_EQ(st().seat(1).policy[theme], sq + 0.5 * pull * (70 - sq));
+  EXPECT_DOUBLE_EQ(st().seat(outsider).policy[theme], sq);
+}
+
+// ---------------------------------------------------------------------------
+// Trust and the regime from what happens
+// ---------------------------------------------------------------------------
+
+// classroom-8 with the "forum keeps meeting" effect at `meeting`.
+std::shared_ptr<const Scenario> WithMeetingEffect(double meeting) {
+  auto base = LoadOrFail("classroom-8");
+  mf::Scenario p = base->proto();
+  p.mutable_params()->set_meeting_procedures(meeting);
+  LoadResult r = LoadScenarioMessage(p, "meeting");
+  EXPECT_TRUE(r.ok());
+  return r.scenario;
+}
+
+// Plays a whole game by hand: everyone votes `vote` on every draft; when
+// `carry` every state endorses civil society and pledges every adopted text in full.
+void PlayAll(State* st, mf::VoteChoice vote, bool carry) {
+  while (!st->IsTerminal()) {
+    if (st->phase() == mf::DECISION) {
+      for (int s = 0; s < st->num_seats(); ++s) ASSERT_TRUE(Accepted(st, s, VoteAction(vote)));
+      if (st->phase() == mf::DECISION) {
+        ASSERT_TRUE(AdvanceOnce(st));
+      }
+      continue;
+    }
+    if (carry && st->phase() == mf::CIVIL_SOCIETY) {
+      for (const Recommendation& r : st->recommendations())
+        for (int s = 0; s < st->num_seats(); ++s)
+          ASSERT_TRUE(Accepted(st, s, WithId(ActionType::kEndorse, r.id)));
+    }
+    if (carry && st->phase() == mf::IMPLEMENTATION) {
+      for (const Text& t : st->texts())
+        for (int s = 0; s < st->num_seats(); ++s) {
+          if (st->PledgeOpen(s, t) && t.level[s] != 100) {
+            ASSERT_TRUE(Accepted(st, s, PledgeAction(t.id, 100)));
+          }
+        }
+    }
+    ASSERT_TRUE(AdvanceOnce(st));
+  }
+}
+
+TEST_F(WorldTest, WelfareAndTheRegimeStartFromTheStartingWorld) {
+  // Welfare is computed from the starting world's flows, not set.
+  double legal = 0, irregular = 0;
+  for (const CorridorState& c : st().corridors()) {
+    legal += c.legal;
+    irregular += c.irregular;
+  }
+  ASSERT_GT(irregular, 0);
+  // The starting world: destinations enforce at 30 without help, so some
+  // people already take longer routes, which costs welfare.
+  EXPECT_DOUBLE_EQ(st().welfare(), StartingWorldFlows(sc_, 30, 0.0).welfare);
+  EXPECT_LT(st().welfare(), 0.3 + 0.35 * legal / (legal + irregular));
+  EXPECT_GT(st().welfare(), 0.3);
+  auto other = LoadOrFail("gfmd-roundtables");
+  EXPECT_NE(State(other, 1).welfare(), st().welfare());
+  // Nothing has been agreed yet: no norms, no decision rules, no procedures.
+  EXPECT_EQ(st().norms(), 0.0);
+  EXPECT_EQ(st().rules_strength(), 0.0);
+  EXPECT_EQ(st().procedures(), 0.0);
+}
+
+TEST_F(WorldTest, TrustMovesOnlyThroughPlay) {
+  // Nobody supports anything, nobody deals or pledges: three years of meetings
+  // leave every state's trust in every other where it started.
+  const std::vector<double> before = st().trust_matrix();
+  PlayAll(&st(), mf::STAND_ASIDE, false);
+  EXPECT_EQ(st().trust_matrix(), before);
+  for (const Text& t : st().texts()) EXPECT_FALSE(t.adopted);
+}
+
+TEST_F(WorldTest, NonBindingTextsSetNoDecisionRules) {
+  PlayAll(&st(), mf::SUPPORT, true);
+  int adopted = 0;
+  for (const Text& t : st().texts()) adopted += t.adopted;
+  ASSERT_GT(adopted, 0);
+  EXPECT_EQ(st().rules_strength(), 0.0) << "the GFMD is not a mechanism to agree decision rules";
+  EXPECT_GT(st().norms(), 0.0);
+}
+
+TEST_F(WorldTest, DecisionRulesGrowWithConventionsInForceAndTheirRatifiers) {
+  auto sc = WithAllForms("classroom-8");
+  double rules_by_ratifiers[2] = {0, 0};
+  for (int k = 0; k < 2; ++k) {
+    State st(sc, 1);
+    ASSERT_TRUE(AdvanceUntil(&st, mf::DRAFTING));
+    ASSERT_TRUE(Accepted(&st, st.co_chair(0), TableAction(60, mf::BINDING_CONVENTION)));
+    ASSERT_TRUE(AdvanceOnce(&st));
+    const int text = st.draft()->id;
+    for (int s = 0; s < st.num_seats(); ++s) ASSERT_TRUE(Accepted(&st, s, VoteAction(mf::SUPPORT)));
+    ASSERT_TRUE(AdvanceUntil(&st, mf::RATIFICATION));
+    const int ratifiers = k == 0 ? 4 : st.num_seats();
+    for (int s = 0; s < st.num_seats(); ++s)
+      ASSERT_TRUE(Accepted(&st, s, RatifyAction(text, s < ratifiers)));
+    ASSERT_TRUE(st.FindText(text)->in_force);
+    ASSERT_TRUE(AdvanceOnce(&st));
+    rules_by_ratifiers[k] = st.rules_strength();
+  }
+  EXPECT_GT(rules_by_ratifiers[0], 0.0);
+  EXPECT_GT(rules_by_ratifiers[1], rules_by_ratifiers[0]);
+}
+
+TEST_F(WorldTest, TheRegimeGrowsFromWhatTheStatesDoEvenWithoutTheMeetingEffect) {
+  for (double meeting : {0.0, 0.5}) {
+    SCOPED_TRACE("meeting_procedures " + std::to_string(meeting));
+    auto sc = WithMeetingEffect(meeting);
+    ASSERT_EQ(sc->params().meeting_procedures, meeting);
+    // Meeting and doing nothing: with the effect off, the regime stays where it started.
+    State idle(sc, 1);
+    const double start = idle.regime();
+    PlayAll(&idle, mf::STAND_ASIDE, false);
+    if (meeting == 0) {
+      EXPECT_EQ(idle.regime(), start);
+    } else {
+      EXPECT_GT(idle.regime(), start);
+    }
+    // Adopting texts, endorsing civil society and carrying the texts out:
+    // trust and the regime grow every cycle.
+    State busy(sc, 1);
+    const double trust0 = busy.mean_trust();
+    PlayAll(&busy, mf::SUPPORT, true);
+    const auto& h = busy.history();
+    ASSERT_EQ(static_cast<int>(h.size()), sc->cycles());
+    EXPECT_GT(h.front().regime, start);
+    for (size_t k = 1; k < h.size(); ++k) {
+      EXPECT_GT(h[k].regime, h[k - 1].regime) << "cycle " << k + 1;
+      EXPECT_GT(h[k].mean_trust, h[k - 1].mean_trust) << "cycle " << k + 1;
+    }
+    EXPECT_GT(h.front().mean_trust, trust0);
+    EXPECT_GT(busy.regime(), idle.regime());
+    for (const ScoreBreakdown& b : busy.final_scores()) {
+      EXPECT_GE(b.total, 0);
+      EXPECT_LE(b.total, 100);
+    }
   }
 }
 

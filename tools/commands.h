@@ -9,6 +9,10 @@ int CmdPlay(int argc, char** argv);
 int CmdDuel(int argc, char** argv);
 int CmdBalance(int argc, char** argv);
 int CmdSweep(int argc, char** argv);
+// Scenario facts (cmd_scenarios.cc): the list with planned minutes, and
+// what enforcement and cooperation do to a starting world.
+int ListScenarios(int argc, char** argv);
+int CmdEnforcement(int argc, char** argv);
 // Network clients of forumd (cmd_session.cc, cmd_bot.cc, cmd_load.cc).
 int CmdSession(int argc, char** argv);
 int CmdRecord(int argc, char** argv);

@@ -14,8 +14,10 @@ const char* kUsage =
     "sessions on a running forumd, and the debrief.\n"
     "\n"
     "Games and scenarios:\n"
-    "  scenarios\n"
-    "        list the built-in scenarios\n"
+    "  scenarios [--json]\n"
+    "        list the built-in scenarios: seats, cycles, minutes under the classroom timers\n"
+    "  enforcement [--scenario NAME|FILE]\n"
+    "        what unilateral enforcement and corridor cooperation do to the flows\n"
     "  validate FILE...\n"
     "        check scenario files\n"
     "  simulate --scenario NAME|FILE --seed N [--log F]\n"
@@ -58,8 +60,6 @@ const char* kUsage =
 
 }  // namespace
 
-int ListScenarios(int, char**);
-
 int main(int argc, char** argv) {
   if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
       !std::strcmp(argv[1], "help")) {
@@ -78,7 +78,8 @@ int main(int argc, char** argv) {
   if (cmd == "duel") return mf::tools::CmdDuel(argc, argv);
   if (cmd == "balance") return mf::tools::CmdBalance(argc, argv);
   if (cmd == "sweep") return mf::tools::CmdSweep(argc, argv);
-  if (cmd == "scenarios") return ListScenarios(argc, argv);
+  if (cmd == "scenarios") return mf::tools::ListScenarios(argc, argv);
+  if (cmd == "enforcement") return mf::tools::CmdEnforcement(argc, argv);
   if (cmd == "session") return mf::tools::CmdSession(argc, argv);
   if (cmd == "record") return mf::tools::CmdRecord(argc, argv);
   if (cmd == "bot") return mf::tools::CmdBot(argc, argv);

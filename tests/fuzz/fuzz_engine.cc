@@ -56,7 +56,7 @@ Action Decode(FuzzedDataProvider& in, const State& st, std::vector<Action>* lega
                                           ActionType::kWithdrawDraft,
                                           ActionType::kVote,
                                           ActionType::kRatify,
-                                          ActionType::kImplement,
+                                          ActionType::kPledge,
                                           ActionType::kEnforce,
                                           ActionType::kProposeDeal,
                                           ActionType::kAcceptDeal,
