@@ -91,6 +91,8 @@ struct ActionSpec {
 
 // Every kind, in the order legal actions are listed.
 const std::vector<const ActionSpec*>& Catalogue();
+// The kinds `sender` may send in `phase` (its own and those of any phase).
+const std::vector<const ActionSpec*>& CatalogueFor(Sender sender, mf::Phase phase);
 // The specification of a kind; nullptr for KIND_NOT_SET or an unknown value.
 const ActionSpec* FindSpec(ActionType type);
 
