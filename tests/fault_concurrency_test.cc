@@ -11,6 +11,7 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
@@ -63,13 +64,22 @@ class CountingSink final : public server::Sink {
     std::lock_guard<std::mutex> lock(mu_);
     ++queued_;
   }
-  void Close(grpc::StatusCode, const std::string&) override {
+  void Close(grpc::StatusCode code, const std::string&) override {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
+    code_ = code;
   }
   int latest() {
     std::lock_guard<std::mutex> lock(mu_);
     return latest_;
+  }
+  bool closed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return closed_;
+  }
+  grpc::StatusCode close_code() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return code_;
   }
 
  private:
@@ -77,6 +87,7 @@ class CountingSink final : public server::Sink {
   int latest_ = 0, queued_ = 0;
   uint64_t version_ = 0;
   bool closed_ = false;
+  grpc::StatusCode code_ = grpc::StatusCode::OK;
 };
 
 struct Live {
@@ -284,38 +295,90 @@ TEST_F(ConcurrencyTest, ManyThreadsOnTheSameSessionsWhileBotsPlayAndTheDiskFails
 TEST_F(ConcurrencyTest, ShutdownWhileRequestsArrive) {
   std::vector<Live> sessions;
   for (int k = 0; k < 2; ++k) sessions.push_back(Create(false));
-  std::atomic<int> issued{0}, answered{0};
-  std::atomic<bool> stop{false};
+  // Requests counted by whether they were issued after the shutdown had
+  // completed; those must all be refused, the stream ones closed.
+  std::atomic<bool> down_done{false}, stop{false};
+  std::atomic<int> issued{0}, answered{0}, issued_after{0}, refused_after{0}, wrong_after{0};
+  std::atomic<int> streams_after{0};
+  std::mutex sinks_mu;
+  std::vector<std::shared_ptr<CountingSink>> sinks_after;
   std::vector<std::thread> clients;
   for (int c = 0; c < 4; ++c)
     clients.emplace_back([&, c] {
       const Live& s = sessions[static_cast<size_t>(c % 2)];
       while (!stop) {
         Caller caller;
-        if (!registry_
-                 ->Authorize(s.tokens[static_cast<size_t>(c % 4)], s.created.session(), &caller)
-                 .ok())
-          continue;
+        const Outcome a = registry_->Authorize(s.tokens[static_cast<size_t>(c % 4)],
+                                               s.created.session(), &caller);
+        ASSERT_TRUE(a.ok()) << a.message;
+        ASSERT_TRUE(caller.session);
         mf::Action ready;
         ready.mutable_ready();
+        const bool after = down_done.load();
         ++issued;
-        caller.session->Act(caller.slot, ready, std::nullopt, "",
-                            [&](Outcome, uint64_t, mf::Phase) { answered++; });
+        if (after) ++issued_after;
+        caller.session->Act(
+            caller.slot, ready, std::nullopt, "", [&, after](Outcome o, uint64_t, mf::Phase) {
+              if (after) {
+                const bool refused = o.code == grpc::StatusCode::UNAVAILABLE &&
+                                     o.message.find("shutting down") != std::string::npos;
+                ++(refused ? refused_after : wrong_after);
+              }
+              ++answered;
+            });
         auto sink = std::make_shared<CountingSink>();
         caller.session->Unsubscribe(caller.session->Subscribe(caller.slot, sink, 0));
+        if (after) {
+          ++streams_after;
+          std::lock_guard<std::mutex> lock(sinks_mu);
+          if (sinks_after.size() < 200) sinks_after.push_back(sink);
+        }
+        std::this_thread::yield();
       }
     });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Waits (bounded, for failures only) until `pred` holds.
+  auto wait_until = [](const std::function<bool()>& pred) {
+    for (int i = 0; i < 6000 && !pred(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return pred();
+  };
+  // The shutdown begins while requests are arriving...
+  ASSERT_TRUE(wait_until([&] { return issued.load() >= 200; })) << "no requests were issued";
+  const int before = issued.load();
   Pending down;
   down.Add();
   registry_->Shutdown([&] { down.Done(); });
   EXPECT_TRUE(down.Wait());
+  down_done = true;
+  // ...and they keep arriving after it has completed.
+  EXPECT_TRUE(wait_until([&] { return issued_after.load() >= 100; }))
+      << issued_after.load() << " requests after the shutdown";
   stop = true;
   for (auto& t : clients) t.join();
-  // Every request got its answer, those after the shutdown a refusal.
-  for (int i = 0; i < 3000 && answered.load() < issued.load(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ(answered.load(), issued.load());
+  // Every request got its answer; those after the shutdown a refusal that says so.
+  EXPECT_TRUE(wait_until([&] { return answered.load() == issued.load(); }))
+      << answered.load() << " of " << issued.load() << " answered";
+  EXPECT_GE(before, 200);
+  EXPECT_GE(issued_after.load(), 100);
+  EXPECT_EQ(refused_after.load(), issued_after.load());
+  EXPECT_EQ(wrong_after.load(), 0);
+  // Streams opened after the shutdown were closed at once, UNAVAILABLE, with no view.
+  EXPECT_TRUE(wait_until([&] {
+    std::lock_guard<std::mutex> lock(sinks_mu);
+    for (const auto& sink : sinks_after)
+      if (!sink->closed()) return false;
+    return true;
+  }));
+  std::lock_guard<std::mutex> lock(sinks_mu);
+  ASSERT_FALSE(sinks_after.empty());
+  for (const auto& sink : sinks_after) {
+    EXPECT_EQ(sink->close_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(sink->latest(), 0);
+  }
+  std::printf(
+      "fault: shutdown under requests: %d issued before it began, %d in all, %d after it "
+      "completed (%d of them refused UNAVAILABLE), %d streams opened after it\n",
+      before, issued.load(), issued_after.load(), refused_after.load(), streams_after.load());
 }
 
 }  // namespace
