@@ -4,6 +4,7 @@
 // acting with the light policy and remembers what the server acknowledged.
 #pragma once
 
+#include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -36,7 +37,11 @@ struct ForumdProcessOptions {
   std::vector<std::string> flags;          // Extra command-line flags.
   rlim_t file_size_limit = RLIM_INFINITY;  // RLIMIT_FSIZE (soft), SIGXFSZ ignored.
   std::string err_path;                    // stderr (default: next to DATA).
+  // Run forumd as user and group "nobody" (65534) when the test runs as root,
+  // so that file permissions bind it (root ignores them).
+  bool as_nobody = false;
 };
+constexpr uid_t kNobody = 65534;
 
 class ForumdProcess {
  public:
@@ -62,6 +67,11 @@ class ForumdProcess {
         signal(SIGXFSZ, SIG_IGN);  // A write past the limit fails with EFBIG instead.
         rlimit lim{o.file_size_limit, RLIM_INFINITY};
         setrlimit(RLIMIT_FSIZE, &lim);
+      }
+      if (o.as_nobody && geteuid() == 0 &&
+          (setgroups(0, nullptr) != 0 || setgid(kNobody) != 0 || setuid(kNobody) != 0)) {
+        std::perror("dropping to nobody");
+        _exit(126);
       }
       std::vector<char*> argv;
       for (std::string& a : args) argv.push_back(a.data());
@@ -106,6 +116,14 @@ class ForumdProcess {
     reaped_ = true;
     exit_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     return exit_;
+  }
+  // The real user id the process runs as (from /proc; -1 when unknown).
+  int Uid() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("Uid:", 0) == 0) return std::atoi(line.c_str() + 4);
+    return -1;
   }
   // Changes the running process's RLIMIT_FSIZE (the space "returns").
   bool SetFileSizeLimit(rlim_t soft) {
