@@ -35,7 +35,11 @@ const char* kUsage =
     "  session join|list|roster ...                     take a seat, list sessions, who is on\n"
     "  bot --server ADDR --join CODE [--seat N] [--name NAME]   play a seat over the network\n"
     "  record --server ADDR --session ID --token T      a session's record as JSON\n"
-    "  load --server ADDR --sessions N --seats M --rate R --duration S   load test (JSON)\n";
+    "  load --server ADDR --sessions N --seats M --rate R --duration S   load test (JSON)\n"
+    "\n"
+    "a stopped forumd's data folder:\n"
+    "  verify --data DIR [--acks FILE] [--finished]     every session replays (to its stored\n"
+    "                                                   hash); acknowledged actions are stored\n";
 
 }  // namespace
 
@@ -60,6 +64,7 @@ int main(int argc, char** argv) {
   if (cmd == "record") return mf::tools::CmdRecord(argc, argv);
   if (cmd == "bot") return mf::tools::CmdBot(argc, argv);
   if (cmd == "load") return mf::tools::CmdLoad(argc, argv);
+  if (cmd == "verify") return mf::tools::CmdVerify(argc, argv);
   if (cmd == "report") return mf::tools::CmdReport(argc, argv);
   if (cmd == "fork") return mf::tools::CmdFork(argc, argv);
   std::cerr << "forumctl: unknown command '" << cmd << "'\n" << kUsage;
