@@ -3,6 +3,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <mutex>
 
@@ -30,6 +32,71 @@ std::string BearerToken(const grpc::CallbackServerContext* ctx) {
   if (v.size() <= prefix.size() || v.compare(0, prefix.size(), prefix) != 0) return "";
   return v.substr(prefix.size());
 }
+
+// ThreadSanitizer and gRPC. Debian's gRPC is not built for ThreadSanitizer:
+// TSan cannot see how gRPC orders a call's reactions after what started them
+// (a handler before its call's reactions, StartWrite or StartRead before
+// OnWriteDone or OnReadDone, Finish before OnDone and before gRPC destroys the
+// call's messages), and the part of gRPC that is inline code in its headers
+// would be checked as if it were ours. So, under TSan only:
+//   - IntoGrpc(call, f) wraps every call from this file into gRPC (Finish,
+//     StartWrite, StartRead): it publishes what this thread did so far to the
+//     call's reactions (a release on `call`) and runs f with TSan's access
+//     checks off, as if that code were inside the library (it runs no code of
+//     ours: TakeOver aborts if a reaction ever runs inside it);
+//   - TakeOver(call), first thing in every reaction, acquires that release.
+// The server's own accesses across gRPC's threads stay checked, and a real
+// race (e.g. a sink touched after its reactor is gone) is still reported.
+// Without TSan both are plain calls.
+#if defined(__SANITIZE_THREAD__)
+#define MF_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MF_TSAN 1
+#endif
+#endif
+#ifdef MF_TSAN
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+extern "C" void __tsan_ignore_thread_begin();
+extern "C" void __tsan_ignore_thread_end();
+thread_local bool in_grpc = false;
+template <typename F>
+void IntoGrpc(void* call, F&& f) {
+  __tsan_release(call);
+  in_grpc = true;
+  __tsan_ignore_thread_begin();
+  f();
+  __tsan_ignore_thread_end();
+  in_grpc = false;
+}
+void TakeOver(void* call) {
+  if (in_grpc) {
+    std::fprintf(stderr, "forumd: a reaction ran inside a call into gRPC (see IntoGrpc)\n");
+    std::abort();
+  }
+  __tsan_acquire(call);
+}
+#else
+template <typename F>
+void IntoGrpc(void*, F&& f) {
+  f();
+}
+void TakeOver(void*) {}
+#endif
+
+// A unary call's reactor: gRPC's default one, with the hand-off to OnDone
+// made visible (see IntoGrpc).
+class Reply final : public grpc::ServerUnaryReactor {
+ public:
+  void Finish(grpc::Status status) {
+    IntoGrpc(this, [&] { grpc::ServerUnaryReactor::Finish(std::move(status)); });
+  }
+  void OnDone() override {
+    TakeOver(this);
+    delete this;
+  }
+};
 
 class StreamReactor;
 
@@ -143,12 +210,25 @@ class StreamReactor final : public grpc::ServerWriteReactor<mf::ServerEvent> {
       : session_(std::move(session)), sink_(std::make_shared<StreamSink>(options)) {
     sink_->Attach(this);
     sub_id_ = session_->Subscribe(viewer, sink_, backlog);
+    IntoGrpc(this, [] {});  // The constructor's writes, for the reactions.
   }
-  void OnWriteDone(bool ok) override { sink_->OnWriteDone(ok); }
+  // gRPC's, through IntoGrpc.
+  void StartWrite(const mf::ServerEvent* event) {
+    IntoGrpc(this, [&] { grpc::ServerWriteReactor<mf::ServerEvent>::StartWrite(event); });
+  }
+  void Finish(grpc::Status status) {
+    IntoGrpc(this, [&] { grpc::ServerWriteReactor<mf::ServerEvent>::Finish(std::move(status)); });
+  }
+  void OnWriteDone(bool ok) override {
+    TakeOver(this);
+    sink_->OnWriteDone(ok);
+  }
   void OnCancel() override {
+    TakeOver(this);
     if (sink_) sink_->OnCancel();
   }
   void OnDone() override {
+    TakeOver(this);
     if (sink_) {
       sink_->Detach();
       session_->Unsubscribe(sub_id_);
@@ -214,6 +294,7 @@ class ImportReactor final : public grpc::ServerReadReactor<mf::ImportChunk> {
     StartRead(&chunk_);
   }
   void OnReadDone(bool ok) override {
+    TakeOver(this);
     if (!ok) {  // The client has sent everything.
       mf::GetRecordResponse record;
       if (data_.empty() || !record.ParseFromString(data_)) {
@@ -236,7 +317,17 @@ class ImportReactor final : public grpc::ServerReadReactor<mf::ImportChunk> {
     data_ += chunk_.data();
     StartRead(&chunk_);
   }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    TakeOver(this);
+    delete this;
+  }
+  // gRPC's, through IntoGrpc.
+  void StartRead(mf::ImportChunk* chunk) {
+    IntoGrpc(this, [&] { grpc::ServerReadReactor<mf::ImportChunk>::StartRead(chunk); });
+  }
+  void Finish(grpc::Status status) {
+    IntoGrpc(this, [&] { grpc::ServerReadReactor<mf::ImportChunk>::Finish(std::move(status)); });
+  }
 
  private:
   Registry* registry_;
@@ -270,7 +361,7 @@ class ForumService final : public mf::Forum::CallbackService {
                                           mf::CreateSessionResponse* resp) override {
     Outcome allowed = Organiser(ctx);
     if (!allowed.ok()) return Done(ctx, allowed);
-    auto* reactor = ctx->DefaultReactor();
+    auto* reactor = new Reply();
     registry_->Create(*req, [reactor, resp](Outcome o, const mf::CreateSessionResponse& r) {
       if (o.ok()) *resp = r;
       reactor->Finish(ToStatus(o));
@@ -293,7 +384,7 @@ class ForumService final : public mf::Forum::CallbackService {
                                           "'; check it with your facilitator"));
     std::optional<int> seat;
     if (req->has_seat()) seat = req->seat();
-    auto* reactor = ctx->DefaultReactor();
+    auto* reactor = new Reply();
     session->Join(name, seat, [reactor, resp](Outcome o, const mf::JoinSessionResponse& r) {
       if (o.ok()) *resp = r;
       reactor->Finish(ToStatus(o));
@@ -363,7 +454,7 @@ class ForumService final : public mf::Forum::CallbackService {
     Caller caller;
     Outcome o = Live(ctx, req->session(), &caller);
     if (!o.ok()) return Done(ctx, o);
-    auto* reactor = ctx->DefaultReactor();
+    auto* reactor = new Reply();
     caller.session->Chat(caller.slot, req->channel(), req->text(),
                          [reactor, resp](Outcome out, uint64_t serial) {
                            resp->set_serial(serial);
@@ -381,7 +472,7 @@ class ForumService final : public mf::Forum::CallbackService {
     if (caller.slot != kFacilitator)
       return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
                                       "listing sessions needs a facilitator token"));
-    auto* reactor = ctx->DefaultReactor();
+    auto* reactor = new Reply();
     registry_->ListSessions(caller, req->include_finished(),
                             [reactor, resp](const mf::ListSessionsResponse& r) {
                               *resp = r;
@@ -396,7 +487,7 @@ class ForumService final : public mf::Forum::CallbackService {
     Caller caller;
     Outcome o = registry_->Authorize(BearerToken(ctx), req->session(), &caller);
     if (!o.ok()) return Done(ctx, o);
-    auto* reactor = ctx->DefaultReactor();
+    auto* reactor = new Reply();
     auto answer = [reactor, resp](Outcome out, std::shared_ptr<mf::GetRecordResponse> r) {
       if (out.ok() && r) resp->Swap(r.get());
       reactor->Finish(ToStatus(out));
@@ -416,7 +507,7 @@ class ForumService final : public mf::Forum::CallbackService {
     if (caller.slot != kFacilitator)
       return Done(ctx, Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
                                       "the roster is for the facilitator"));
-    auto* reactor = ctx->DefaultReactor();
+    auto* reactor = new Reply();
     caller.session->Roster([reactor, resp](std::shared_ptr<mf::Roster> r) {
       resp->Swap(r.get());
       reactor->Finish(grpc::Status::OK);
@@ -430,7 +521,7 @@ class ForumService final : public mf::Forum::CallbackService {
     Caller caller;
     Outcome o = registry_->Authorize(BearerToken(ctx), req->session(), &caller);
     if (!o.ok()) return Done(ctx, o);
-    auto* reactor = ctx->DefaultReactor();
+    auto* reactor = new Reply();
     registry_->Delete(caller, [reactor](Outcome out) { reactor->Finish(ToStatus(out)); });
     return reactor;
   }
@@ -456,8 +547,8 @@ class ForumService final : public mf::Forum::CallbackService {
     return Outcome::Ok();
   }
 
-  grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext* ctx, const Outcome& o) {
-    auto* reactor = ctx->DefaultReactor();
+  grpc::ServerUnaryReactor* Done(grpc::CallbackServerContext*, const Outcome& o) {
+    auto* reactor = new Reply();
     reactor->Finish(ToStatus(o));
     return reactor;
   }
@@ -471,10 +562,10 @@ class ForumService final : public mf::Forum::CallbackService {
     return o;
   }
 
-  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext* ctx, const Caller& caller,
+  grpc::ServerUnaryReactor* Submit(grpc::CallbackServerContext*, const Caller& caller,
                                    const mf::Action& action, std::optional<uint64_t> based_on,
                                    const std::string& strategy, mf::ActResponse* resp) {
-    auto* reactor = ctx->DefaultReactor();
+    auto* reactor = new Reply();
     caller.session->Act(caller.slot, action, based_on, strategy,
                         [reactor, resp](Outcome o, uint64_t version, mf::Phase phase) {
                           resp->set_version(version);

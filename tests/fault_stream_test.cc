@@ -96,34 +96,6 @@ TEST(FaultStreams, ReconnectStormsEveryoneGetsTheFullViewAndTheSessionGoesOn) {
       storms, streams_total, acks.size());
 }
 
-// A connection whose client buffers little (as a laptop gone to sleep or a
-// phone on a bad network: the server's writes stall once the small HTTP/2
-// window is full, instead of the client library absorbing megabytes).
-std::shared_ptr<grpc::Channel> NarrowChannel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8 * 1024);
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-}
-
-// A raw stream on a connection of its own, read only when asked.
-struct RawStream {
-  RawStream(const std::string& address, const std::string& session, const std::string& token,
-            const std::string& code = "", int backlog = 0)
-      : stub(mf::Forum::NewStub(NarrowChannel(address))) {
-    if (!token.empty()) net::Authorize(&ctx, token);
-    mf::SubscribeRequest req;
-    req.set_session(session);
-    req.set_spectator_code(code);
-    req.set_chat_backlog(backlog);
-    reader = stub->Subscribe(&ctx, req);
-  }
-  std::unique_ptr<mf::Forum::Stub> stub;
-  grpc::ClientContext ctx;
-  std::unique_ptr<grpc::ClientReader<mf::ServerEvent>> reader;
-};
-
 TEST(FaultStreams, StuckAndSlowSubscribersDoNotHoldUpTheOthers) {
   ScratchDir dir;
   server::ServerOptions o = TestOptions(dir.path());

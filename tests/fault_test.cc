@@ -380,7 +380,9 @@ TEST(FaultDisk, ReadOnlyDataFolderServesRecordsAndRefusesChanges) {
     o.as_nobody = true;
     ForumdProcess forumd(data, o);
     ASSERT_FALSE(forumd.address().empty()) << forumd.Stderr();
-    if (geteuid() == 0) ASSERT_EQ(forumd.Uid(), static_cast<int>(kNobody));
+    if (geteuid() == 0) {
+      ASSERT_EQ(forumd.Uid(), static_cast<int>(kNobody));
+    }
     Client c(forumd.address());
     const mf::GetRecordResponse rec = c.Record(session.session(), session.facilitator_token());
     EXPECT_EQ(rec.version(), acks.back().version);
@@ -647,7 +649,9 @@ TEST(FaultCorrupt, TornLogAfterAKillReplaysAConsistentPrefix) {
   ASSERT_EQ(entries.size(), 3u);
   EXPECT_EQ(entries[0], 30) << "the torn log lost the first session's actions";
   for (size_t k = 1; k < entries.size(); ++k)
-    if (entries[k - 1] < 30) EXPECT_EQ(entries[k], -1) << "session " << k << " survived a gap";
+    if (entries[k - 1] < 30) {
+      EXPECT_EQ(entries[k], -1) << "session " << k << " survived a gap";
+    }
   std::printf("fault: torn log (%zu bytes left): sessions kept with %d, %d, %d actions\n",
               static_cast<size_t>(torn), entries[0], entries[1], entries[2]);
   EXPECT_EQ(forumd.Stop(SIGTERM), 0);

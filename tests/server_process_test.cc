@@ -129,9 +129,10 @@ void ShiftTimes(const std::string& db_path, const std::string& id, int64_t delta
   };
   exec("UPDATE actions SET at_ms = at_ms + " + d + " WHERE session = '" + id +
        "' AND seq BETWEEN " + std::to_string(from_seq) + " AND " + std::to_string(to_seq));
-  if (created)
+  if (created) {
     EXPECT_EQ(
         exec("UPDATE sessions SET created_ms = created_ms + " + d + " WHERE id = '" + id + "'"), 1);
+  }
   sqlite3_close(db);
 }
 
