@@ -219,7 +219,7 @@ why=()
 } >"$W/summary.txt"
 cat "$W/summary.txt" >&2
 echo "soak: $verdict ${ELAPSED}s, $round rounds, $sessions sessions ($finished finished, $replayed" \
-  "replayed to their hash after the restart), acknowledged $acked = stored $stored one by one," \
+  "replayed to their hash after the restart), acknowledged $acked, stored as acknowledged $stored," \
   "errors $errors, restart $restart, RSS second third ${m2} kB, last third ${m3} kB" \
   "(${growth}%, limit ${TOLERANCE}%), ${per_session} kB per finished session" \
   "${why[*]:+— ${why[*]}}"
