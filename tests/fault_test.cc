@@ -18,6 +18,7 @@
 #include <filesystem>
 
 #include "fault_util.h"
+#include "run_command.h"
 
 namespace mf::testing {
 namespace {
@@ -655,6 +656,69 @@ TEST(FaultCorrupt, TornLogAfterAKillReplaysAConsistentPrefix) {
   std::printf("fault: torn log (%zu bytes left): sessions kept with %d, %d, %d actions\n",
               static_cast<size_t>(torn), entries[0], entries[1], entries[2]);
   EXPECT_EQ(forumd.Stop(SIGTERM), 0);
+}
+
+// `forumctl verify`, the soak's judge of a data folder, finds what it must:
+// every acknowledged action in place, an unfinished game, an action that
+// was never stored, and a record changed behind forumd's back.
+TEST(FaultCorrupt, ForumctlVerifyChecksEachSessionAndEachAcknowledgedAction) {
+  ScratchDir dir;
+  const std::string data = dir.path() + "/data";
+  std::vector<Ack> acks;
+  mf::CreateSessionResponse session;
+  {
+    ForumdProcess forumd(data);
+    ASSERT_FALSE(forumd.address().empty()) << forumd.Stderr();
+    Table t(forumd.address(), 80);
+    session = t.session();
+    for (int i = 0; i < 15; ++i) {
+      grpc::Status st;
+      ASSERT_TRUE(t.Act(&st));
+      ASSERT_TRUE(st.ok()) << net::Describe(st);
+    }
+    acks = t.acks();
+    EXPECT_EQ(forumd.Stop(SIGTERM), 0);
+  }
+  auto write_acks = [&](const std::string& path, const std::vector<Ack>& list) {
+    std::ofstream out(path);
+    for (const Ack& a : list) {
+      std::string hex;
+      for (unsigned char c : a.action.SerializeAsString()) {
+        static const char* kHex = "0123456789abcdef";
+        hex += kHex[c >> 4];
+        hex += kHex[c & 15];
+      }
+      out << session.session() << ' ' << a.version << ' ' << a.seat << ' ' << hex << '\n';
+    }
+  };
+  const std::string verify = std::string(MF_FORUMCTL) + " verify --data " + data;
+  write_acks(dir.path() + "/acks.txt", acks);
+  CommandResult r = RunCommand(verify + " --acks " + dir.path() + "/acks.txt 2>&1");
+  EXPECT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find("\"problems\":0"), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("\"acknowledged_stored\":15"), std::string::npos) << r.out;
+  // The game is not over.
+  r = RunCommand(verify + " --finished 2>&1");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("not played to the end"), std::string::npos) << r.out;
+  // An acknowledgement the record does not hold, among good ones.
+  std::vector<Ack> more = acks;
+  more.push_back({acks.back().seat, acks.back().action, acks.back().version + 500});
+  write_acks(dir.path() + "/more.txt", more);
+  r = RunCommand(verify + " --acks " + dir.path() + "/more.txt 2>&1");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("acknowledged action " + std::to_string(acks.back().version + 500)),
+            std::string::npos)
+      << r.out;
+  EXPECT_NE(r.out.find("\"acknowledged_stored\":15"), std::string::npos) << r.out;
+  // A stored action changed behind forumd's back.
+  Sql(data + "/forum.db", "UPDATE actions SET actor = (actor + 1) % 8 WHERE session = '" +
+                              session.session() + "' AND seq = " + std::to_string(acks[3].version));
+  r = RunCommand(verify + " 2>&1");
+  EXPECT_EQ(r.code, 1) << r.out;
+  EXPECT_NE(r.out.find("session " + session.session()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find("breaks at action " + std::to_string(acks[3].version)), std::string::npos)
+      << r.out;
 }
 
 TEST(FaultCorrupt, GarbageDatabaseIsAClearStartError) {
