@@ -12,10 +12,14 @@ namespace {
 // KindCase values are the oneof's field numbers; the table is indexed by them.
 constexpr int kMaxKindCase = 64;
 
+constexpr int kNumPhases = mf::GAME_OVER + 1;
+
 struct Table {
   std::vector<ActionSpec> specs;
   std::vector<const ActionSpec*> ordered;
   std::array<const ActionSpec*, kMaxKindCase> by_type{};
+  // Per sender and phase: the kinds that belong to that phase or to any.
+  std::vector<const ActionSpec*> in_phase[3][kNumPhases];
 };
 
 const Table& TheTable() {
@@ -29,6 +33,9 @@ const Table& TheTable() {
     for (const ActionSpec& s : t->specs) {
       t->ordered.push_back(&s);
       t->by_type[static_cast<size_t>(s.type)] = &s;
+      for (int p = 0; p < kNumPhases; ++p)
+        if (s.phase == mf::PHASE_UNSPECIFIED || s.phase == p)
+          t->in_phase[static_cast<int>(s.sender)][p].push_back(&s);
     }
     return t;
   }();
@@ -39,6 +46,11 @@ const Table& TheTable() {
 
 const std::vector<const ActionSpec*>& Catalogue() {
   return TheTable().ordered;
+}
+
+const std::vector<const ActionSpec*>& CatalogueFor(Sender sender, mf::Phase phase) {
+  const int p = phase >= 0 && phase < kNumPhases ? phase : 0;
+  return TheTable().in_phase[static_cast<int>(sender)][p];
 }
 
 const ActionSpec* FindSpec(ActionType type) {
@@ -83,35 +95,60 @@ std::string WrongSenderReason(const ActionSpec& spec, int actor) {
   return std::string("only the facilitator may ") + spec.name;
 }
 
-bool Admits(const State& s, const ActionSpec& spec, int actor, Result* why) {
+namespace {
+
+// The checks before the phase: the sender, the end of the game, a pause,
+// the per-phase limit.
+bool AdmitsSender(const State& s, const ActionSpec& spec, int actor, Result* why) {
+  // The sentence is built only when asked for (legal-action lists do not).
   auto refuse = [why](mf::RuleError code, auto&& message) {
-    if (why) *why = Result::Error(code, message);
+    if (why) *why = Result::Error(code, message());
     return false;
   };
   if (actor == kClock) {
     if (spec.sender != Sender::kByClock)
-      return refuse(mf::NOT_YOUR_TURN, WrongSenderReason(spec, actor));
-    if (s.IsTerminal()) return refuse(mf::GAME_OVER_ERROR, "the game is over");
-    if (s.paused()) return refuse(mf::PAUSED, "the session is paused; timeouts wait for resume");
+      return refuse(mf::NOT_YOUR_TURN, [&] { return WrongSenderReason(spec, actor); });
+    if (s.IsTerminal()) return refuse(mf::GAME_OVER_ERROR, [] { return "the game is over"; });
+    if (s.paused())
+      return refuse(mf::PAUSED, [] { return "the session is paused; timeouts wait for resume"; });
   } else if (actor == kFacilitator) {
     if (spec.sender != Sender::kByFacilitator)
-      return refuse(mf::NOT_YOUR_TURN, WrongSenderReason(spec, actor));
-    if (s.IsTerminal()) return refuse(mf::GAME_OVER_ERROR, "the game is over");
+      return refuse(mf::NOT_YOUR_TURN, [&] { return WrongSenderReason(spec, actor); });
+    if (s.IsTerminal()) return refuse(mf::GAME_OVER_ERROR, [] { return "the game is over"; });
   } else {
     if (actor < 0 || actor >= s.num_seats())
-      return refuse(mf::MALFORMED, "no seat " + std::to_string(actor) + " (seats are 0.." +
-                                       std::to_string(s.num_seats() - 1) + ")");
+      return refuse(mf::MALFORMED, [&] {
+        return "no seat " + std::to_string(actor) + " (seats are 0.." +
+               std::to_string(s.num_seats() - 1) + ")";
+      });
     if (spec.sender != Sender::kBySeat)
-      return refuse(mf::NOT_YOUR_TURN, WrongSenderReason(spec, actor));
-    if (s.IsTerminal()) return refuse(mf::GAME_OVER_ERROR, "the game is over; no more actions");
-    if (s.paused()) return refuse(mf::PAUSED, "the facilitator has paused the session");
+      return refuse(mf::NOT_YOUR_TURN, [&] { return WrongSenderReason(spec, actor); });
+    if (s.IsTerminal())
+      return refuse(mf::GAME_OVER_ERROR, [] { return "the game is over; no more actions"; });
+    if (s.paused())
+      return refuse(mf::PAUSED, [] { return "the facilitator has paused the session"; });
     const int limit = s.scenario().params().max_actions_per_phase;
     if (spec.counted && s.seat(actor).actions >= limit)
-      return refuse(mf::LIMIT, "you have used your " + std::to_string(limit) +
-                                   " actions in this phase; say you are ready");
+      return refuse(mf::LIMIT, [&] {
+        return "you have used your " + std::to_string(limit) +
+               " actions in this phase; say you are ready";
+      });
   }
-  if (spec.phase != mf::PHASE_UNSPECIFIED && s.phase() != spec.phase)
-    return refuse(mf::WRONG_PHASE, WrongPhaseReason(spec, s.phase()));
+  return true;
+}
+
+bool OtherPhase(const State& s, const ActionSpec& spec) {
+  return spec.phase != mf::PHASE_UNSPECIFIED && s.phase() != spec.phase;
+}
+
+}  // namespace
+
+bool Admits(const State& s, const ActionSpec& spec, int actor, Result* why) {
+  if (!AdmitsSender(s, spec, actor, why)) return false;
+  if (OtherPhase(s, spec)) {
+    if (why) *why = Result::Error(mf::WRONG_PHASE, WrongPhaseReason(spec, s.phase()));
+    return false;
+  }
   return !spec.gate || spec.gate(s, actor, why);
 }
 
@@ -125,16 +162,15 @@ void Verdicts(const State& s, int viewer, std::vector<Verdict>* out) {
     Verdict v;
     v.type = spec->type;
     Result why;
-    if (!Admits(s, *spec, viewer, &why)) {
-      // A kind of another phase that nothing else refuses is left out.
-      if (why.code == mf::WRONG_PHASE && spec->phase != mf::PHASE_UNSPECIFIED &&
-          spec->phase != s.phase())
-        continue;
+    // A kind of another phase that nothing else refuses is left out.
+    if (!AdmitsSender(s, *spec, viewer, &why) ||
+        (!OtherPhase(s, *spec) && spec->gate && !spec->gate(s, viewer, &why))) {
       v.code = why.code;
       v.reason = std::move(why.message);
       out->push_back(std::move(v));
       continue;
     }
+    if (OtherPhase(s, *spec)) continue;
     out->push_back(v);
     if (!spec->targets) continue;
     targets.clear();

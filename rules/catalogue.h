@@ -91,6 +91,8 @@ struct ActionSpec {
 
 // Every kind, in the order legal actions are listed.
 const std::vector<const ActionSpec*>& Catalogue();
+// The kinds `sender` may send in `phase` (its own and those of any phase).
+const std::vector<const ActionSpec*>& CatalogueFor(Sender sender, mf::Phase phase);
 // The specification of a kind; nullptr for KIND_NOT_SET or an unknown value.
 const ActionSpec* FindSpec(ActionType type);
 
@@ -119,6 +121,7 @@ std::string WrongSenderReason(const ActionSpec& spec, int actor);
 Result CheckTermsForRole(mf::Role giver, const Terms& t, const std::string& side);
 Result CheckOfferTerms(mf::Role from, mf::Role to, const Terms& give, const Terms& ask);
 Terms TermsFromProto(const mf::DealTerms& in);
+void TermsToProto(const Terms& in, mf::DealTerms* out);
 
 // One verdict of the engine for a viewer: whether it may take `type` now
 // (about `target`, or the kind as a whole when target is 0), and if not why.

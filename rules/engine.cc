@@ -137,32 +137,38 @@ void State::Log(EventType t, int a, int b, int c, uint64_t private_to) {
 
 Result State::Check(int actor, const Action& a) const {
   const ActionSpec* spec = FindSpec(a.type);
-  if (!spec) return Err(mf::MALFORMED, "unknown action type");
-  Result why;
-  if (!Admits(*this, *spec, actor, &why)) return why;
-  return spec->check(*this, actor, a);
+  return spec ? Validate(*spec, actor, a) : Err(mf::MALFORMED, "unknown action type");
+}
+
+Result State::Validate(const ActionSpec& spec, int actor, const Action& a) const {
+  if (!Admits(*this, spec, actor, nullptr)) {
+    Result why;  // Only a refusal builds its sentence.
+    Admits(*this, spec, actor, &why);
+    return why;
+  }
+  return spec.check(*this, actor, a);
 }
 
 Result State::Apply(int actor, const Action& a) {
-  Result r = Check(actor, a);
+  const ActionSpec* spec = FindSpec(a.type);
+  if (!spec) return Err(mf::MALFORMED, "unknown action type");
+  Result r = Validate(*spec, actor, a);
   if (!r.ok()) return r;
-  const ActionSpec& spec = *FindSpec(a.type);
   const int serial_before = phase_serial_;
   StateEditor editor(*this);
-  spec.apply(editor, actor, a);
-  if (actor >= 0 && spec.counted) ++seats_[actor].actions;
+  spec->apply(editor, actor, a);
+  if (actor >= 0 && spec->counted) ++seats_[actor].actions;
   ++version_;
   if (actor >= 0 && phase_ != mf::GAME_OVER) MaybeEndPhase();
-  if (phase_serial_ != serial_before || spec.changes_context) context_version_ = version_;
+  if (phase_serial_ != serial_before || spec->changes_context) context_version_ = version_;
   return r;
 }
 
 void State::LegalActions(int s, std::vector<Action>* out) const {
   out->clear();
   if (s < 0 || s >= n_) return;
-  for (const ActionSpec* spec : Catalogue())
-    if (spec->sender == Sender::kBySeat && spec->enumerate && Admits(*this, *spec, s, nullptr))
-      spec->enumerate(*this, s, out);
+  for (const ActionSpec* spec : CatalogueFor(Sender::kBySeat, phase_))
+    if (spec->enumerate && Admits(*this, *spec, s, nullptr)) spec->enumerate(*this, s, out);
 }
 
 }  // namespace mf::rules

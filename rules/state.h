@@ -19,6 +19,8 @@
 
 namespace mf::rules {
 
+struct ActionSpec;  // rules/catalogue.h
+
 // The outcome of `Apply`: ok, or a typed error with a reason a person can read.
 struct Result {
   mf::RuleError code = mf::RULE_ERROR_UNSPECIFIED;
@@ -287,6 +289,10 @@ class State {
   bool PledgeOpen(int seat, const Text& text) const;
 
  private:
+  // Admission, the kind's gate and its check (catalogue.h), for both
+  // entries.
+  Result Validate(const ActionSpec& spec, int actor, const Action& a) const;
+
   // Phase machine (phases.cc): the one place phases change.
   void EnterPhase(mf::Phase p);
   void EndPhase();
