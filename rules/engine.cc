@@ -42,6 +42,10 @@ State::State(std::shared_ptr<const Scenario> scenario, uint64_t seed)
     }
   }
   for (int i = 0; i < n_; ++i) trust_[i * n_ + i] = 1.0;
+  trust_sum_ = 0;
+  for (int i = 0; i < n_; ++i)
+    for (int j = 0; j < n_; ++j)
+      if (i != j) trust_sum_ += trust_[i * n_ + j];
   mods_.push.assign(n_, 1.0);
   // The starting world's flows give every seat its baseline for normalisation.
   ComputeFlows();
@@ -87,11 +91,7 @@ double State::reputation(int i) const {
 
 double State::mean_trust() const {
   if (n_ < 2) return 0.5;
-  double sum = 0;
-  for (int i = 0; i < n_; ++i)
-    for (int j = 0; j < n_; ++j)
-      if (i != j) sum += trust_[i * n_ + j];
-  return sum / (static_cast<double>(n_) * (n_ - 1));
+  return trust_sum_ / (static_cast<double>(n_) * (n_ - 1));
 }
 
 int State::PendingRatifications(int seat) const {

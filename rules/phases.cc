@@ -329,7 +329,9 @@ void State::ResolveImplementation() {
 void State::ChangeTrust(int from, int to, double delta) {
   if (from == to) return;
   double& t = trust_[from * n_ + to];
+  const double before = t;
   t = std::min(1.0, std::max(0.0, t + delta));
+  trust_sum_ += t - before;
 }
 
 void State::RevealBreach(int breacher, int deal_index) {

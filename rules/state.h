@@ -266,6 +266,7 @@ class State {
   double trust(int i, int j) const { return trust_[i * n_ + j]; }
   const std::vector<double>& trust_matrix() const { return trust_; }
   double reputation(int i) const;
+  // The mean of everyone's trust in everyone else (kept as a sum: O(1)).
   double mean_trust() const;
   double norms() const { return norms_; }
   double rules_strength() const { return rules_; }
@@ -352,6 +353,7 @@ class State {
   std::vector<SeatState> seats_;
   std::vector<CorridorState> corridors_;
   std::vector<double> trust_;
+  double trust_sum_ = 0;  // The sum of trust_ off the diagonal (kept by ChangeTrust).
   double norms_ = 0, rules_ = 0, procedures_ = 0, welfare_ = 0;
   // This year's movers (the corridors' pressure) and the detours those
   // intercepted without cooperation took (ComputeFlows).

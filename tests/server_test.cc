@@ -4,8 +4,10 @@
 #include <atomic>
 #include <future>
 
+#include "server/session.h"
 #include "server/store.h"
 #include "server_util.h"
+#include "test_util.h"
 
 namespace mf::testing {
 namespace {
