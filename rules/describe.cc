@@ -1,4 +1,5 @@
 // Readable names and sentences for phases, forms, events and texts.
+#include <cmath>
 #include <string>
 #include <vector>
 
@@ -175,6 +176,7 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
       return s;
     }
     case EventType::kPhaseStart:
+      if (e.a == mf::GAME_OVER) return "The last cycle is over.";
       return std::string(PhaseName(static_cast<mf::Phase>(e.a))) + " begins.";
     case EventType::kRecommendation:
       return "Civil society recommends " + theme(e.b) + " at " + std::to_string(e.c) + ".";
@@ -249,8 +251,24 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
     case EventType::kWorldUpdate:
       return "A year passes: flows, remittances and approval move (cycle " + std::to_string(e.a) +
              ").";
-    case EventType::kGameOver:
-      return "The forum closes. " + seat(e.a) + " ranks first.";
+    case EventType::kGameOver: {
+      // Seats whose scores read the same (whole points) share first place.
+      const auto& scores = st.final_scores();
+      if (static_cast<int>(scores.size()) != sc.num_seats() || e.a < 0 || e.a >= sc.num_seats())
+        return "The forum closes. " + seat(e.a) + " ranks first.";
+      const long top = std::lround(scores[e.a].total);
+      std::vector<int> first;
+      for (int s = 0; s < sc.num_seats(); ++s)
+        if (std::lround(scores[s].total) == top) first.push_back(s);
+      if (first.size() == 1)
+        return "The forum closes. " + seat(e.a) + " ranks first with " + std::to_string(top) +
+               " points.";
+      std::string names;
+      for (size_t k = 0; k < first.size(); ++k)
+        names += (k == 0 ? "" : k + 1 == first.size() ? " and " : ", ") + seat(first[k]);
+      return "The forum closes. " + names + " share first place with " + std::to_string(top) +
+             " points.";
+    }
   }
   return "";
 }

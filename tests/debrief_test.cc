@@ -233,6 +233,61 @@ TEST(DebriefTest, AcceptedAmendmentsAreReadableDiffs) {
   EXPECT_GT(steps, 0) << "no bot game took an amendment in";
 }
 
+// The story as it happened: a draft reads as it was tabled (not as it ended
+// after amendments), an amendment says what it changes, a decision names
+// every seat that did not support it, and the last line closes the forum.
+TEST(DebriefTest, TheTimelineTellsTheStoryAsItHappened) {
+  int amended = 0, named = 0;
+  for (uint64_t seed = 1; seed <= 12 && amended < 2; ++seed) {
+    Recorded g =
+        PlayRecorded("gfmd-roundtables", seed, MixOptions("dealmaker:1,hardliner:1", seed));
+    const rules::Scenario& sc = g.state->scenario();
+    const Model m = Build(g.record);
+    ASSERT_TRUE(m.finished);
+    auto line_of = [&](rules::EventType type, int entry) -> std::string {
+      for (const auto& l : m.timeline)
+        if (l.kind == tools::debrief::TimelineLine::Kind::kEvent && l.event == type &&
+            l.entry == entry)
+          return l.text;
+      return "";
+    };
+    for (const auto& it : m.items) {
+      if (it.steps.empty() || it.steps[0].kind != tools::debrief::DraftStep::Kind::kTabled)
+        continue;
+      const auto& tabled = it.steps[0].after;
+      const std::string line = line_of(rules::EventType::kDraftTabled, it.steps[0].entry);
+      ASSERT_FALSE(line.empty());
+      EXPECT_NE(line.find(" at " + std::to_string(tabled.position)), std::string::npos) << line;
+      if (it.final_text.position != tabled.position) {
+        ++amended;
+        EXPECT_EQ(line.find(" at " + std::to_string(it.final_text.position) + "."),
+                  std::string::npos)
+            << "the tabled draft is labelled with its final text: " << line;
+      }
+      for (const auto& am : it.amendments) {
+        const std::string proposed = line_of(rules::EventType::kAmendmentProposed, am.entry);
+        EXPECT_NE(proposed.find(am.summary), std::string::npos) << proposed;
+      }
+      if (!it.decided) continue;
+      const std::string decision = line_of(
+          it.adopted ? rules::EventType::kAdopted : rules::EventType::kRejected, it.decided_entry);
+      ASSERT_FALSE(decision.empty());
+      for (int s = 0; s < sc.num_seats(); ++s) {
+        const bool named_here = decision.find(sc.seats()[s].name) != std::string::npos;
+        if (it.votes[s] == mf::OBJECT || it.votes[s] == mf::STAND_ASIDE) {
+          EXPECT_TRUE(named_here) << sc.seats()[s].name << " not named in: " << decision;
+          ++named;
+        }
+      }
+    }
+    ASSERT_FALSE(m.timeline.empty());
+    for (const auto& l : m.timeline) EXPECT_EQ(l.text.find("Game over begins"), std::string::npos);
+    EXPECT_EQ(m.timeline.back().text.rfind("The forum closes. ", 0), 0u) << m.timeline.back().text;
+  }
+  EXPECT_GT(amended, 0) << "no game moved a draft by amendment";
+  EXPECT_GT(named, 0) << "no game had an objection or a stand-aside";
+}
+
 // The chat is in the facilitator's copy only.
 TEST(DebriefTest, MessagesOnlyInTheFacilitatorsCopy) {
   Recorded g = PlayRecorded("classroom-8", 3, MixOptions("cooperator", 3));

@@ -14,6 +14,7 @@
 #include <regex>
 #include <sstream>
 #include <string>
+#include <tuple>
 #include <vector>
 
 #include "rules/playout.h"
@@ -99,6 +100,38 @@ std::string Hex(uint64_t v) {
   char buf[20];
   std::snprintf(buf, sizeof buf, "%016llx", static_cast<unsigned long long>(v));
   return buf;
+}
+
+// forumctl play: the ranking shows ties as ties (the same score, the same
+// rank marked "="), ranks follow the scores, and the story ends with the
+// forum closing, not with "Game over begins.".
+TEST(ForumctlPlay, RankingShowsTiesAndTheStoryCloses) {
+  int ties = 0;
+  for (int seed = 1; seed <= 6; ++seed) {
+    RunResult r = Forumctl("play --scenario convention --seed " + std::to_string(seed));
+    ASSERT_EQ(r.exit_code, 0) << r.out;
+    EXPECT_EQ(r.out.find("Game over begins"), std::string::npos);
+    EXPECT_NE(r.out.find("The forum closes. "), std::string::npos);
+    EXPECT_NE(r.out.find("   Stated: "), std::string::npos);
+    const std::regex row(R"(\n  (=?)([0-9]+)\. ([^\n]+?)  ([0-9]+)  \()");
+    std::vector<std::tuple<bool, int, int>> rows;  // (marked, rank, score)
+    for (std::sregex_iterator it(r.out.begin(), r.out.end(), row), end; it != end; ++it)
+      rows.emplace_back((*it)[1] == "=", std::stoi((*it)[2]), std::stoi((*it)[4]));
+    ASSERT_EQ(rows.size(), 20u) << r.out;
+    for (size_t k = 0; k < rows.size(); ++k) {
+      const auto [marked, rank, score] = rows[k];
+      int above = 0, same = 0;
+      for (const auto& o : rows) {
+        if (std::get<2>(o) > score) ++above;
+        if (std::get<2>(o) == score) ++same;
+      }
+      EXPECT_EQ(rank, above + 1) << "row " << k;
+      EXPECT_EQ(marked, same > 1) << "row " << k;
+      if (k > 0) EXPECT_LE(score, std::get<2>(rows[k - 1]));
+      if (same > 1) ++ties;
+    }
+  }
+  EXPECT_GT(ties, 0) << "no tie in six games: the test saw nothing to show";
 }
 
 // forumctl scenarios: seats, cycles and planned minutes under the classroom

@@ -143,6 +143,24 @@ class Builder {
     m_.timeline.push_back(std::move(l));
   }
 
+  // Who did not support a decision, by name: " Objected: A, B. Stood aside: C."
+  // (under majority rules: "Voted no" / "Abstained").
+  std::string VotesInWords(const std::vector<mf::VoteChoice>& votes) const {
+    const bool majority =
+        sc_->decision_rule() == mf::MAJORITY || sc_->decision_rule() == mf::WEIGHTED_MAJORITY;
+    std::string out;
+    const std::pair<mf::VoteChoice, const char*> kinds[] = {
+        {mf::OBJECT, majority ? "Voted no" : "Objected"},
+        {mf::STAND_ASIDE, majority ? "Abstained" : "Stood aside"}};
+    for (const auto& [choice, label] : kinds) {
+      std::string names;
+      for (int s = 0; s < n_ && s < static_cast<int>(votes.size()); ++s)
+        if (votes[s] == choice) names += (names.empty() ? "" : ", ") + SeatName(*sc_, s);
+      if (!names.empty()) out += std::string(" ") + label + ": " + names + ".";
+    }
+    return out;
+  }
+
   // Everything the last step logged.
   void Events(int entry, const rules::LoggedAction* la, const std::vector<mf::VoteChoice>& votes) {
     const rules::State& st = *st_;
@@ -318,6 +336,7 @@ class Builder {
           item->label = rules::TextLabel(*sc_, *t);
           item->final_text = FromText(*t);
           item->binding = t->form == mf::BINDING_CONVENTION;
+          text += VotesInWords(votes);
           for (int s = 0; s < n_; ++s) {
             SeatSummary& ss = m_.seats[s];
             ++ss.decisions;
