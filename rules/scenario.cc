@@ -185,7 +185,10 @@ struct ScenarioLoader {
         rep.Error(p, {{"seats", i}, {"sovereignty_sensitivity", -1}}, "must be 0..1");
       if (!Finite(s.economy()) || s.economy() <= 0 || s.economy() > 100)
         rep.Error(p, {{"seats", i}, {"economy", -1}}, "economy must be in (0, 100]");
+      if (!Finite(s.score_offset()) || s.score_offset() < -30 || s.score_offset() > 30)
+        rep.Error(p, {{"seats", i}, {"score_offset", -1}}, "score_offset must be -30..30");
       SeatData d;
+      d.score_offset = s.score_offset();
       d.id = s.id();
       d.name = s.name();
       d.region = s.region();

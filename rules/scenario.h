@@ -50,6 +50,7 @@ struct SeatData {
   mf::Bloc bloc = mf::DEVELOPING;
   double influence = 1, approval = 0.5, sovereignty = 0.5, economy = 1;
   int capital = 5;
+  double score_offset = 0;       // Added to the seat's total (forumctl tune).
   std::vector<double> ideal;     // Per theme, 0..100.
   std::vector<double> priority;  // Per theme, > 0.
   std::vector<RedLineData> red_lines;

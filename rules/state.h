@@ -183,7 +183,7 @@ struct ScoreBreakdown {
   double sovereignty = 0;
   double raw = 0;    // 0..100: the weighted components minus the sovereignty cost.
   double gain = 0;   // raw minus the seat's raw score in the starting world.
-  double total = 0;  // 0..100: 50 + role scale x gain + role offset.
+  double total = 0;  // 0..100: 50 + role scale x gain + role offset + seat offset.
   int rank = 0;
 };
 

@@ -439,6 +439,7 @@ std::vector<ScoreBreakdown> State::Scores() const {
   const double years = static_cast<double>(std::max<size_t>(1, history_.size()));
   const double wsum = p.w_interest + p.w_economy + p.w_approval + p.w_reputation + p.w_shared;
   const double shared = 0.5 * regime() + 0.5 * welfare_;
+  std::vector<double> points(static_cast<size_t>(n_));
   for (int s = 0; s < n_; ++s) {
     const SeatData& d = sc.seats()[s];
     const SeatState& st = seats_[s];
@@ -480,12 +481,15 @@ std::vector<ScoreBreakdown> State::Scores() const {
                             p.w_shared * b.shared;
     b.raw = Clamp(100.0 * weighted / wsum - b.sovereignty, 0.0, 100.0);
     b.gain = baseline_raw_.empty() ? 0.0 : b.raw - baseline_raw_[s];
-    b.total = Clamp(50.0 + p.role_offset[d.role] + p.role_scale[d.role] * b.gain, 0.0, 100.0);
+    points[s] = 50.0 + p.role_offset[d.role] + d.score_offset + p.role_scale[d.role] * b.gain;
+    b.total = Clamp(points[s], 0.0, 100.0);
   }
+  // Ranks follow the unclamped points: two seats past 100 are not a tie
+  // settled by seat order.
   for (int s = 0; s < n_; ++s) {
     int rank = 1;
     for (int o = 0; o < n_; ++o)
-      if (out[o].total > out[s].total || (out[o].total == out[s].total && o < s)) ++rank;
+      if (points[o] > points[s] || (points[o] == points[s] && o < s)) ++rank;
     out[s].rank = rank;
   }
   return out;

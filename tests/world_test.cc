@@ -5,9 +5,11 @@
 // first cycle is compared.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <map>
 #include <numeric>
 
+#include "rules/playout.h"
 #include "rules/state.h"
 #include "rules/view.h"
 #include "test_util.h"
@@ -521,6 +523,49 @@ TEST_F(WorldTest, TheRegimeGrowsFromWhatTheStatesDoEvenWithoutTheMeetingEffect) 
       EXPECT_LE(b.total, 100);
     }
   }
+}
+
+// A seat's score_offset adds to its total, and ranks follow the unclamped
+// points (50 + role offset + seat offset + role scale x gain): two seats past
+// 100 are not a tie settled by seat order.
+TEST(ScoresTest, SeatOffsetsAddAndRanksFollowTheUnclampedPoints) {
+  auto base = testing::LoadOrFail("classroom-8");
+  ASSERT_TRUE(base);
+  mf::Scenario p = base->proto();
+  // The sources (seats 0-2) well past 100, the others below.
+  p.mutable_params()->set_role_offset_source(40);
+  for (int s = 0; s < p.seats_size(); ++s)
+    p.mutable_seats(s)->set_score_offset(s < 3 ? 10.0 * s : -5);
+  LoadResult r = LoadScenarioMessage(p, "classroom-8-offsets");
+  ASSERT_TRUE(r.ok());
+  mf::Scenario bad = p;
+  bad.mutable_seats(2)->set_score_offset(31);
+  EXPECT_FALSE(LoadScenarioMessage(bad, "too-large").ok());
+  int clamped_pairs = 0;
+  for (uint64_t seed = 1; seed <= 10; ++seed) {
+    State plain(base, seed), offset(r.scenario, seed);
+    RandomPlayout(&plain, seed, nullptr);
+    RandomPlayout(&offset, seed, nullptr);
+    ASSERT_TRUE(plain.IsTerminal() && offset.IsTerminal());
+    const auto& a = plain.final_scores();
+    const auto& b = offset.final_scores();
+    const Params& params = r.scenario->params();
+    std::vector<double> points(b.size());
+    for (size_t s = 0; s < b.size(); ++s) {
+      const mf::Role role = r.scenario->seats()[s].role;
+      // The same game (offsets change no move of a random player).
+      EXPECT_DOUBLE_EQ(a[s].gain, b[s].gain);
+      points[s] = 50 + params.role_offset[role] + p.seats(static_cast<int>(s)).score_offset() +
+                  params.role_scale[role] * b[s].gain;
+      EXPECT_DOUBLE_EQ(b[s].total, std::clamp(points[s], 0.0, 100.0));
+    }
+    for (size_t s = 0; s < b.size(); ++s)
+      for (size_t o = 0; o < b.size(); ++o) {
+        if (points[s] > points[o]) EXPECT_LT(b[s].rank, b[o].rank) << s << " vs " << o;
+        if (o > s && b[s].total == 100 && b[o].total == 100) ++clamped_pairs;
+      }
+  }
+  EXPECT_GT(clamped_pairs, 0) << "no two seats past 100: the unclamped ranking was not exercised";
 }
 
 }  // namespace

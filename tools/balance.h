@@ -118,6 +118,11 @@ struct WinStat {
   double mean_score = 0, sd_score = 0;  // Over the seat-games.
 };
 
+// The seat-level verdict of the yardstick: a seat is level when it
+// wins between 0.5x and 1.5x its fair share (win_rate / fair_share).
+double ShareRatio(const WinStat& w);
+const char* ShareVerdict(const WinStat& w);  // "level", "favoured" (>1.5x), "disfavoured" (<0.5x).
+
 struct FormStat {
   std::string form;
   long long tabled = 0, adopted = 0;
@@ -182,6 +187,7 @@ struct Report {
   std::vector<CycleMean> cycle_means;
   std::vector<CorridorMean> corridors;
   std::vector<Imbalance> imbalances;
+  int seats_outside_share = 0;  // Seats whose verdict is not "level".
 };
 
 // The pure aggregation: records (in game order) -> report. Timing is left 0.
@@ -219,6 +225,35 @@ std::vector<GameRecord> RunGames(std::shared_ptr<const rules::Scenario> scenario
 // receives the per-game records.
 Report RunBalance(std::shared_ptr<const rules::Scenario> scenario, const BalanceOptions& options,
                   const ProgressFn& progress = nullptr, std::vector<GameRecord>* records = nullptr);
+
+// ---- Tuning seats (forumctl tune) ------------------------------------------------------
+
+struct TuneOptions {
+  BalanceOptions balance;  // Games, seed, threads and mix of every round.
+  int rounds = 12;
+  double gain = 1.5;      // Points per unit of log(win share) in the first round.
+  double max_step = 3.0;  // Largest move of one offset in one round.
+};
+
+struct TuneRound {
+  std::vector<double> offsets;  // Per seat, the score_offset this round played.
+  Report report;
+};
+
+struct TuneResult {
+  std::vector<TuneRound> rounds;  // rounds + 1 runs: the start, then after each step.
+  int best = 0;                   // The round whose worst seat is closest to its share.
+  std::shared_ptr<const rules::Scenario> scenario;  // The scenario with the best offsets.
+};
+
+// A copy of `base` with each seat's score_offset set (rounded to 0.01).
+bool ScenarioWithSeatOffsets(const rules::Scenario& base, const std::vector<double>& offsets,
+                             std::shared_ptr<const rules::Scenario>* out, std::string* error);
+// The largest |log(win rate / fair share)| over the seats.
+double WorstShare(const Report& report);
+// Starting from the scenario's own offsets, plays options.rounds steps.
+bool TuneSeatOffsets(std::shared_ptr<const rules::Scenario> base, const TuneOptions& options,
+                     TuneResult* out, std::string* error);
 
 // ---- Sweeps ------------------------------------------------------------------------
 

@@ -61,6 +61,7 @@ Imbalance MakeImbalance(const std::string& kind, const std::string& who, const W
 void StatJson(const WinStat& w, Json* j, bool seat, bool strategy) {
   j->BeginObject();
   if (seat) j->Key("role").Str(w.role);
+  if (seat) j->Key("share").Num(ShareRatio(w)).Key("verdict").Str(ShareVerdict(w));
   if (!seat && !strategy) j->Key("seats").Int(w.seats);
   if (strategy) j->Key("seat_games").Int(w.seat_games);
   j->Key("wins").Int(w.wins);
@@ -79,6 +80,15 @@ void StatJson(const WinStat& w, Json* j, bool seat, bool strategy) {
 }  // namespace
 
 // ---- The report ---------------------------------------------------------------------
+
+double ShareRatio(const WinStat& w) {
+  return w.fair_share > 0 ? w.win_rate / w.fair_share : 0;
+}
+
+const char* ShareVerdict(const WinStat& w) {
+  const double r = ShareRatio(w);
+  return r < 0.5 ? "disfavoured" : r > 1.5 ? "favoured" : "level";
+}
 
 Interval Wilson(long long successes, long long trials, double z) {
   if (trials <= 0) return {0, 1};
@@ -297,6 +307,8 @@ Report Aggregate(const rules::Scenario& sc, const Mix& mix, uint64_t seed,
   for (const WinStat& w : rep.seats)
     if (Excludes(w))
       rep.imbalances.push_back(MakeImbalance("seat", w.name + " (" + w.role + ")", w));
+  for (const WinStat& w : rep.seats)
+    if (std::string(ShareVerdict(w)) != "level") ++rep.seats_outside_share;
   return rep;
 }
 
@@ -316,6 +328,7 @@ std::string ReportJson(const Report& r, bool timing) {
   j.Key("unfinished_games").Int(r.unfinished);
   j.Key("actions").Int(r.actions);
   j.Key("rejected_bot_actions").Int(r.rejected);
+  j.Key("seats_outside_share").Int(r.seats_outside_share);
 
   j.Key("roles").BeginObject();
   for (const WinStat& w : r.roles) {

@@ -88,6 +88,25 @@ void PrintSummary(const Report& r) {
                   100 * w.fair_share, w.mean_score, w.sd_score);
     std::cerr << line;
   }
+  // Seat-level verdicts: every seat should win 0.5x-1.5x its fair share.
+  for (const WinStat& w : r.seats) {
+    std::snprintf(line, sizeof line, "  seat %-24s %-11s win %5.1f%%  fair %5.1f%%  %.2fx  %s\n",
+                  w.name.c_str(), w.role.c_str(), 100 * w.win_rate, 100 * w.fair_share,
+                  ShareRatio(w), ShareVerdict(w));
+    std::cerr << line;
+  }
+  std::cerr << "  seats within 0.5x-1.5x of their fair share: "
+            << r.seats.size() - static_cast<size_t>(r.seats_outside_share) << " of "
+            << r.seats.size() << "\n";
+  for (const WinStat& w : r.strategies) {
+    std::snprintf(line, sizeof line, "  %-12s wins %5.2f%% of its seat-games (fair %5.2f%%)\n",
+                  w.name.c_str(),
+                  w.seat_games > 0
+                      ? 100.0 * static_cast<double>(w.wins) / static_cast<double>(w.seat_games)
+                      : 0.0,
+                  r.num_seats > 0 ? 100.0 / r.num_seats : 0.0);
+    std::cerr << line;
+  }
   if (r.imbalances.empty()) std::cerr << "  no role or seat outside its fair share (95% CI)\n";
   for (const Imbalance& im : r.imbalances) std::cerr << "  imbalance: " << im.message << "\n";
   std::cerr << "  rejected bot actions: " << r.rejected << " of " << r.actions << " actions";

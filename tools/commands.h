@@ -9,6 +9,7 @@ int CmdPlay(int argc, char** argv);
 int CmdDuel(int argc, char** argv);
 int CmdBalance(int argc, char** argv);
 int CmdSweep(int argc, char** argv);
+int CmdTune(int argc, char** argv);  // cmd_tune.cc
 // Scenario facts (cmd_scenarios.cc): the list with planned minutes, and
 // what enforcement and cooperation do to a starting world.
 int ListScenarios(int argc, char** argv);

@@ -34,6 +34,8 @@ const char* kUsage =
     "  sweep --scenario NAME|FILE --param FIELD --values a,b,c --games N [--seed S]\n"
     "          [--threads T] [--bots MIX] [--json]\n"
     "        balance per parameter value\n"
+    "  tune --scenario NAME|FILE [--games N] [--seed S] [--rounds R] [--threads T] [--bots MIX]\n"
+    "        per-seat score offsets that level every seat's win rate\n"
     "  duel --scenario S --challenger A --baseline B [--games N] [--budget B]\n"
     "        paired test: A vs B in the same seat\n"
     "\n"
@@ -82,6 +84,7 @@ int main(int argc, char** argv) {
   if (cmd == "duel") return mf::tools::CmdDuel(argc, argv);
   if (cmd == "balance") return mf::tools::CmdBalance(argc, argv);
   if (cmd == "sweep") return mf::tools::CmdSweep(argc, argv);
+  if (cmd == "tune") return mf::tools::CmdTune(argc, argv);
   if (cmd == "scenarios") return mf::tools::ListScenarios(argc, argv);
   if (cmd == "enforcement") return mf::tools::CmdEnforcement(argc, argv);
   if (cmd == "session") return mf::tools::CmdSession(argc, argv);
