@@ -2,6 +2,7 @@
 // (Apply), which runs an action's catalogue entry. The phase machine is in
 // phases.cc, the world model and scoring in world.cc, each action kind's
 // rules in actions_*.cc.
+#include <algorithm>
 #include <string>
 
 #include "rules/editor.h"
@@ -103,6 +104,31 @@ int State::PendingRatifications(int seat) const {
         !((t.ratified | t.declined) & bit))
       ++pending;
   return pending;
+}
+
+double State::RedLineExcess(int seat, const Text& text) const {
+  double worst = 0;
+  bool crossed = false;
+  for (const RedLineData& r : scenario_->seats()[seat].red_lines) {
+    if (r.theme != text.theme) continue;
+    double beyond = 0;
+    if (r.max_form != mf::FORM_UNSPECIFIED && text.form > r.max_form)
+      beyond += 20.0 * (text.form - r.max_form);
+    if (text.position > r.max_position) beyond += text.position - r.max_position;
+    if (text.position < r.min_position) beyond += r.min_position - text.position;
+    if (beyond > 0) {
+      crossed = true;
+      worst = std::max(worst, beyond);
+    }
+  }
+  return crossed ? worst : -1;
+}
+
+void State::PayForRedLine(int seat, const Text& text, double visibility) {
+  const double beyond = RedLineExcess(seat, text);
+  if (beyond < 0) return;
+  seats_[seat].approval = std::max(
+      0.0, seats_[seat].approval - params_->red_line_cost * visibility * (1.0 + beyond / 20.0));
 }
 
 bool State::CrossesRedLine(int seat, const Text& text) const {

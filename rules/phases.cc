@@ -238,8 +238,8 @@ void State::ResolveDecision() {
       if (!(sup & SeatBit(i))) continue;
       for (int j = 0; j < n_; ++j)
         if (j != i && (sup & SeatBit(j))) ChangeTrust(i, j, 0.02);
-      // Supporting a text across one's red line costs at home.
-      if (CrossesRedLine(i, t)) seats_[i].approval -= 0.06;
+      // Supporting a text across one's red line costs at home, by how far.
+      PayForRedLine(i, t, 1.0);
     }
   } else {
     Log(EventType::kRejected, 0, t.id, PopCount(obj));
@@ -283,7 +283,7 @@ void State::ResolveRatification() {
     Log(t.in_force ? EventType::kInForce : EventType::kNotInForce, 0, t.id, count);
     for (int s = 0; s < n_; ++s) {
       if (!(t.ratified & SeatBit(s))) continue;
-      if (CrossesRedLine(s, t)) seats_[s].approval -= 0.08;
+      PayForRedLine(s, t, 1.5);
       if (t.in_force) {
         seats_[s].sovereignty_cost += scenario_->seats()[s].sovereignty * params_->sovereignty_cost;
         // A ratifier is bound to carry the convention out in full unless it

@@ -449,6 +449,13 @@ struct ScenarioLoader {
       else
         P.meeting_procedures = v;
     }
+    if (q.has_red_line_cost()) {
+      const double v = q.red_line_cost();
+      if (!Finite(v) || v < 0 || v > 1)
+        rep.Error(p, {{"params", -1}, {"red_line_cost", -1}}, "must be in [0, 1]");
+      else
+        P.red_line_cost = v;
+    }
     if (P.w_interest + P.w_economy + P.w_approval + P.w_reputation + P.w_shared <= 0)
       rep.Error(p, {{"params", -1}}, "score weights must not all be zero");
 

@@ -77,6 +77,7 @@ struct Params {
   double capital_income = 2;
   int max_actions_per_phase = 6;
   double meeting_procedures = 0.5;
+  double red_line_cost = 0.1;
 };
 
 // A loaded, validated scenario.

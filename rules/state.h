@@ -285,6 +285,9 @@ class State {
   int PendingRatifications(int seat) const;
   // True when `seat` would cross one of its red lines by accepting `text`.
   bool CrossesRedLine(int seat, const Text& text) const;
+  // How far `text` lies beyond the seat's red lines (positions; a form past
+  // the line counts 20 per step), -1 when it crosses none.
+  double RedLineExcess(int seat, const Text& text) const;
   // True when `seat` may pledge to carry out `text` now or later: an adopted
   // non-binding text, or a binding convention in force that it ratified.
   bool PledgeOpen(int seat, const Text& text) const;
@@ -323,6 +326,9 @@ class State {
   // Pledges kept and broken this year become public and move trust.
   void ResolvePledges();
   void ChangeTrust(int from, int to, double delta);
+  // Crossing a red line costs approval at home (Params::red_line_cost x how
+  // far beyond x visibility).
+  void PayForRedLine(int seat, const Text& text, double visibility);
   void RevealBreach(int breacher, int deal_index);
   void FinishGame();
   double FormPull(mf::Form f) const;

@@ -568,5 +568,41 @@ TEST(ScoresTest, SeatOffsetsAddAndRanksFollowTheUnclampedPoints) {
   EXPECT_GT(clamped_pairs, 0) << "no two seats past 100: the unclamped ranking was not exercised";
 }
 
+// Crossing a red line costs approval by how far the text lies beyond it
+// (red_line_cost x (1 + positions beyond / 20)); 0 turns it off.
+TEST(RedLineTest, CrossingCostsApprovalByHowFar) {
+  auto base = testing::LoadOrFail("classroom-8");
+  ASSERT_TRUE(base);
+  // The theme of the first roundtable.
+  State probe(base, 1);
+  ASSERT_TRUE(AdvanceUntil(&probe, mf::DRAFTING));
+  const std::string theme = base->themes()[probe.current_theme()].id;
+  // Approval of seat 0 after everyone supports a draft at `position`.
+  auto approval_after = [&](int position, double cost) {
+    mf::Scenario p = base->proto();
+    p.mutable_seats(0)->mutable_brief()->clear_red_lines();
+    mf::RedLine* r = p.mutable_seats(0)->mutable_brief()->add_red_lines();
+    r->set_theme(theme);
+    r->set_max_position(40);
+    p.mutable_params()->set_red_line_cost(cost);
+    LoadResult loaded = LoadScenarioMessage(p, "red-line");
+    EXPECT_TRUE(loaded.ok());
+    State st(loaded.scenario, 1);
+    EXPECT_TRUE(AdvanceUntil(&st, mf::DRAFTING));
+    EXPECT_TRUE(Accepted(&st, st.co_chair(0), TableAction(position, mf::CHAIRS_SUMMARY)));
+    EXPECT_TRUE(AdvanceOnce(&st));
+    const int text = st.draft()->id;
+    EXPECT_EQ(st.RedLineExcess(0, *st.FindText(text)), position > 40 ? position - 40 : -1);
+    EXPECT_TRUE(VoteAll(&st, std::vector(static_cast<size_t>(st.num_seats()), mf::SUPPORT)));
+    EXPECT_TRUE(st.FindText(text)->adopted);
+    return st.seat(0).approval;
+  };
+  const double inside = approval_after(40, 0.1);
+  EXPECT_NEAR(inside - approval_after(50, 0.1), 0.1 * (1 + 10 / 20.0), 1e-9);
+  EXPECT_NEAR(inside - approval_after(80, 0.1), 0.1 * (1 + 40 / 20.0), 1e-9);
+  EXPECT_NEAR(inside - approval_after(80, 0.05), 0.05 * (1 + 40 / 20.0), 1e-9);
+  EXPECT_DOUBLE_EQ(approval_after(80, 0), inside);
+}
+
 }  // namespace
 }  // namespace mf::rules
