@@ -231,7 +231,7 @@ Report RunBalance(std::shared_ptr<const rules::Scenario> scenario, const Balance
 struct TuneOptions {
   BalanceOptions balance;  // Games, seed, threads and mix of every round.
   int rounds = 12;
-  double gain = 1.5;      // Points per unit of log(win share) in the first round.
+  double gain = 1.5;      // Points per unit of log(win share) until a seat overshoots.
   double max_step = 3.0;  // Largest move of one offset in one round.
 };
 
@@ -242,7 +242,7 @@ struct TuneRound {
 
 struct TuneResult {
   std::vector<TuneRound> rounds;  // rounds + 1 runs: the start, then after each step.
-  int best = 0;                   // The round whose worst seat is closest to its share.
+  int best = 0;  // No role imbalance if possible, then the worst seat closest to its share.
   std::shared_ptr<const rules::Scenario> scenario;  // The scenario with the best offsets.
 };
 

@@ -1,6 +1,7 @@
 // The last step of levelling seats (forumctl tune): per-seat score offsets
 // found by repeated balance runs, each round moving every seat's offset by
-// the log of its fair share over its win rate, until every seat wins
+// the log of its fair share over its win rate (the step halved for a seat
+// that overshot), until every seat wins
 // between 0.5x and 1.5x its fair share.
 #include <algorithm>
 #include <cmath>
@@ -42,13 +43,19 @@ bool TuneSeatOffsets(std::shared_ptr<const rules::Scenario> base, const TuneOpti
   std::vector<double> offsets(static_cast<size_t>(n));
   for (int s = 0; s < n; ++s) offsets[s] = base->seats()[s].score_offset;
   double best = 1e9;
+  std::vector<double> gain(static_cast<size_t>(n), options.gain);
+  std::vector<int> last_sign(static_cast<size_t>(n), 0);
   for (int round = 0; round <= options.rounds; ++round) {
     std::shared_ptr<const rules::Scenario> sc;
     if (!ScenarioWithSeatOffsets(*base, offsets, &sc, error)) return false;
     TuneRound row;
     row.offsets = offsets;
     row.report = RunBalance(sc, options.balance);
-    const double worst = WorstShare(row.report);
+    // The best round: no role imbalance if any round has none, then the
+    // worst seat closest to its share.
+    bool role_level = true;
+    for (const Imbalance& im : row.report.imbalances) role_level &= im.kind != "role";
+    const double worst = WorstShare(row.report) + (role_level ? 0 : 100);
     if (worst < best) {
       best = worst;
       out->best = static_cast<int>(out->rounds.size());
@@ -58,13 +65,16 @@ bool TuneSeatOffsets(std::shared_ptr<const rules::Scenario> base, const TuneOpti
       out->rounds.push_back(std::move(row));
       break;
     }
-    // Each seat moves towards its fair share; the step shrinks round by round.
-    const double gain = options.gain * std::pow(0.9, round);
+    // Each seat moves towards its fair share; a seat whose error changed
+    // sign since the last round halves its step (no oscillation).
     double mean = 0;
     for (int s = 0; s < n; ++s) {
       const WinStat& w = row.report.seats[s];
-      const double ratio = std::max(ShareRatio(w), 0.05);
-      offsets[s] += std::clamp(-gain * std::log(ratio), -options.max_step, options.max_step);
+      const double error = -std::log(std::max(ShareRatio(w), 0.05));
+      const int sign = error > 0 ? 1 : error < 0 ? -1 : 0;
+      if (sign != 0 && sign == -last_sign[s]) gain[s] *= 0.5;
+      last_sign[s] = sign;
+      offsets[s] += std::clamp(gain[s] * error, -options.max_step, options.max_step);
       mean += offsets[s] / n;
     }
     // Only differences between seats matter: keep the mean offset at 0.
