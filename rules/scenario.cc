@@ -442,20 +442,14 @@ struct ScenarioLoader {
       else
         P.max_actions_per_phase = q.max_actions_per_phase();
     }
-    if (q.has_meeting_procedures()) {
+    {
       const double v = q.meeting_procedures();
       if (!Finite(v) || v < 0 || v > 10)
         rep.Error(p, {{"params", -1}, {"meeting_procedures", -1}}, "must be in [0, 10]");
       else
         P.meeting_procedures = v;
     }
-    if (q.has_red_line_cost()) {
-      const double v = q.red_line_cost();
-      if (!Finite(v) || v < 0 || v > 1)
-        rep.Error(p, {{"params", -1}, {"red_line_cost", -1}}, "must be in [0, 1]");
-      else
-        P.red_line_cost = v;
-    }
+    set(q.red_line_cost(), &P.red_line_cost, "red_line_cost", 0, 1);
     if (P.w_interest + P.w_economy + P.w_approval + P.w_reputation + P.w_shared <= 0)
       rep.Error(p, {{"params", -1}}, "score weights must not all be zero");
 

@@ -76,7 +76,7 @@ struct Params {
   double role_offset[4] = {0, 0, 0, 0};  // Indexed by mf::Role.
   double capital_income = 2;
   int max_actions_per_phase = 6;
-  double meeting_procedures = 0.5;
+  double meeting_procedures = 0;  // 0: no meeting effect (scenarios set 0.5).
   double red_line_cost = 0.1;
 };
 

@@ -569,7 +569,7 @@ TEST(ScoresTest, SeatOffsetsAddAndRanksFollowTheUnclampedPoints) {
 }
 
 // Crossing a red line costs approval by how far the text lies beyond it
-// (red_line_cost x (1 + positions beyond / 20)); 0 turns it off.
+// (red_line_cost x (1 + positions beyond / 20)).
 TEST(RedLineTest, CrossingCostsApprovalByHowFar) {
   auto base = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(base);
@@ -601,7 +601,8 @@ TEST(RedLineTest, CrossingCostsApprovalByHowFar) {
   EXPECT_NEAR(inside - approval_after(50, 0.1), 0.1 * (1 + 10 / 20.0), 1e-9);
   EXPECT_NEAR(inside - approval_after(80, 0.1), 0.1 * (1 + 40 / 20.0), 1e-9);
   EXPECT_NEAR(inside - approval_after(80, 0.05), 0.05 * (1 + 40 / 20.0), 1e-9);
-  EXPECT_DOUBLE_EQ(approval_after(80, 0), inside);
+  // Unset (0): the engine default, 0.1.
+  EXPECT_DOUBLE_EQ(approval_after(80, 0), approval_after(80, 0.1));
 }
 
 }  // namespace
