@@ -47,9 +47,9 @@ Ran Forumctl(const std::string& args) {
   return {c.code, c.out, Slurp(err)};
 }
 
-const std::vector<std::string> kCommands = {"scenarios", "validate", "simulate", "replay", "play",
-                                            "balance",   "sweep",    "duel",     "report", "fork",
-                                            "session",   "record",   "bot",      "load"};
+const std::vector<std::string> kCommands = {
+    "scenarios", "validate", "simulate", "replay", "play", "balance", "sweep", "duel",
+    "report",    "fork",     "session",  "record", "bot",  "load",    "verify"};
 const std::vector<std::string> kSessionForms = {"create", "join",   "list",  "roster",
                                                 "export", "import", "delete"};
 
@@ -170,6 +170,8 @@ TEST(ForumctlCli, MissingAndUnknownOptions) {
       {"session list --server localhost:1", "--token is required"},
       {"session export --server localhost:1 --session S --token T", "--out is required"},
       {"validate", "FILE is required"},
+      {"verify", "--data is required"},
+      {"verify --data /nonexistent/forumd", "--data: Directory does not exist"},
   };
   for (const Case& c : cases) {
     const Ran r = Forumctl(c.args);

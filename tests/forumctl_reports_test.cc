@@ -282,6 +282,10 @@ const std::vector<std::string> kLoadKeys = {"scenario",
 const std::vector<std::string> kBotKeys = {"session", "seat",  "seat_name", "finished", "actions",
                                            "refused", "stale", "score",     "rank"};
 
+const std::vector<std::string> kVerifyKeys = {
+    "sessions", "finished",     "unfinished",          "replayed",
+    "actions",  "acknowledged", "acknowledged_stored", "problems"};
+
 const std::vector<std::string> kCreateKeys = {"session", "join_code", "facilitator_token", "seats"};
 
 // A value that was a JSON number before stays one (tools/soak.sh greps them).
@@ -420,17 +424,32 @@ TEST(ForumctlReports, NetworkCommands) {
   EXPECT_EQ(deleted.deleted(), s.session());
 
   // The load tool against the same server; its memory is this process's.
+  const std::string acks = TmpDir() + "/acks.txt";
   const std::string load_json =
       Forumctl("load" + at +
                " --sessions 2 --seats 2 --rate 20 --duration 1 --bot-pace 50 "
-               "--server-pid " +
-               std::to_string(getpid()));
+               "--acks " +
+               acks + " --server-pid " + std::to_string(getpid()));
   const mf::LoadReport load = Check<mf::LoadReport>(load_json, kLoadKeys);
   EXPECT_EQ(load.streams(), 4);
   EXPECT_GT(load.actions_ok(), 0);
   EXPECT_TRUE(load.has_server_rss_kb());
   for (const char* key : {"actions_ok", "errors", "seats_at_game_over", "streams"})
     ExpectNumber(load_json, key);
+
+  // The stopped server's data folder: every session replays and every
+  // acknowledged action of the load run is stored.
+  server.reset();
+  const std::string verify_json = Forumctl("verify --data " + data.path() + " --acks " + acks);
+  const mf::VerifyReport verify = Check<mf::VerifyReport>(verify_json, kVerifyKeys);
+  EXPECT_EQ(verify.problems(), 0);
+  EXPECT_EQ(verify.sessions(), 4) << "2 created + 1 imported - 1 deleted + 2 by the load";
+  EXPECT_EQ(verify.replayed(), verify.sessions());
+  EXPECT_EQ(verify.acknowledged(), load.actions_ok());
+  EXPECT_GT(verify.acknowledged(), 0);
+  EXPECT_EQ(verify.acknowledged_stored(), verify.acknowledged());
+  for (const char* key : {"problems", "acknowledged_stored", "sessions"})
+    ExpectNumber(verify_json, key);
 }
 
 }  // namespace

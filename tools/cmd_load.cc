@@ -7,6 +7,9 @@
 // action with the view's version. The latency of an action runs from the Act
 // call to the moment the acting seat's stream delivers a view at or past the
 // version the server answered. Seats beyond M are played by the server's bots.
+// With --acks FILE, every action the server acknowledged is written there,
+// one a line: "SESSION VERSION SEAT ACTION_HEX" (the Act request's action,
+// serialized), so that a check can find each in the record (forumctl verify).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -31,9 +34,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// An action the server answered OK: its place (the version after it) and
+// the action as sent.
+struct AckedAction {
+  std::string session;
+  uint64_t version = 0;
+  int seat = 0;
+  std::string action;  // Serialized mf::Action.
+};
+
 struct Stats {
   std::mutex mu;
   std::vector<double> latencies_ms;
+  std::vector<AckedAction> acked;
   std::map<std::string, int> errors;
   long long sent = 0, ok = 0, stale = 0, stream_errors = 0;
   void Error(const std::string& what) {
@@ -44,8 +57,12 @@ struct Stats {
 
 class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
  public:
-  SeatClient(mf::Forum::Stub* stub, std::string session, std::string token, Stats* stats)
-      : stub_(stub), session_(std::move(session)), token_(std::move(token)), stats_(stats) {}
+  SeatClient(mf::Forum::Stub* stub, std::string session, int seat, std::string token, Stats* stats)
+      : stub_(stub),
+        session_(std::move(session)),
+        seat_(seat),
+        token_(std::move(token)),
+        stats_(stats) {}
 
   void Start() {
     net::Authorize(&ctx_, token_);
@@ -159,6 +176,8 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
       {
         std::lock_guard<std::mutex> lock(stats_->mu);
         ++stats_->ok;
+        stats_->acked.push_back(
+            {session_, call->resp.version(), seat_, call->req.action().SerializeAsString()});
       }
       std::lock_guard<std::mutex> lock(mu_);
       const uint64_t v = call->resp.version();
@@ -193,7 +212,9 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
   }
 
   mf::Forum::Stub* stub_;
-  std::string session_, token_;
+  std::string session_;
+  int seat_;
+  std::string token_;
   Stats* stats_;
   grpc::ClientContext ctx_;
   mf::SubscribeRequest req_;
@@ -229,7 +250,7 @@ double Percentile(std::vector<double>* v, double p) {
 }
 
 struct LoadArgs {
-  std::string server, scenario, ca;
+  std::string server, scenario, ca, acks;
   int sessions = 10, seats = 8, channels = 8, bot_pace = 1000;
   double rate = 100, duration = 10;
   long pid = 0;
@@ -307,7 +328,7 @@ int RunLoad(const LoadArgs& a) {
       }
       mf::Forum::Stub* sstub = stubs[clients.size() % static_cast<size_t>(channels)].get();
       clients.push_back(
-          std::make_unique<SeatClient>(sstub, created.session(), joined.seat_token(), &stats));
+          std::make_unique<SeatClient>(sstub, created.session(), s, joined.seat_token(), &stats));
       clients.back()->Start();
     }
   }
@@ -386,6 +407,23 @@ int RunLoad(const LoadArgs& a) {
     rss->set_per_session(Sig(static_cast<double>(rss2 - rss0) / sessions, 5));
   }
   std::cout << ToJson(p) << "\n";
+  if (!a.acks.empty()) {
+    std::ofstream out(a.acks);
+    static const char* kHex = "0123456789abcdef";
+    for (const AckedAction& ack : stats.acked) {
+      std::string hex;
+      for (unsigned char ch : ack.action) {
+        hex += kHex[ch >> 4];
+        hex += kHex[ch & 15];
+      }
+      out << ack.session << ' ' << ack.version << ' ' << ack.seat << ' '
+          << (hex.empty() ? "-" : hex) << '\n';
+    }
+    if (!out) {
+      std::cerr << "forumctl load: cannot write " << a.acks << "\n";
+      return 1;
+    }
+  }
   return errors == 0 ? 0 : 1;
 }
 
@@ -412,6 +450,9 @@ void AddLoad(CLI::App* app) {
   AddNumber(sub, "--server-pid", &a->pid, "PID", 1L, 4194304L,
             "also report forumd's memory per session (RSS delta / N) (default: not measured)");
   AddText(sub, "--ca", &a->ca, "FILE", "connect with TLS, trusting this CA certificate");
+  AddText(sub, "--acks", &a->acks, "FILE",
+          "also write every acknowledged action to FILE (SESSION VERSION SEAT ACTION_HEX a "
+          "line), for forumctl verify --acks");
   OnRun(sub, [a] { return RunLoad(*a); });
 }
 

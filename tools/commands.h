@@ -11,6 +11,7 @@ extern const char* const kGamesGroup;
 extern const char* const kBalanceGroup;
 extern const char* const kDebriefGroup;
 extern const char* const kNetworkGroup;
+extern const char* const kDataGroup;
 
 void AddScenarios(CLI::App* app);  // cmd_scenarios.cc
 void AddValidate(CLI::App* app);   // cmd_game.cc
@@ -28,5 +29,7 @@ void AddSession(CLI::App* app);
 void AddRecord(CLI::App* app);
 void AddBot(CLI::App* app);
 void AddLoad(CLI::App* app);
+// A stopped forumd's data folder checked session by session (cmd_verify.cc).
+void AddVerify(CLI::App* app);
 
 }  // namespace mf::tools

@@ -12,6 +12,7 @@ const char* const kGamesGroup = "Games and scenarios";
 const char* const kBalanceGroup = "The balance lab";
 const char* const kDebriefGroup = "The debrief";
 const char* const kNetworkGroup = "Network (a running forumd)";
+const char* const kDataGroup = "A stopped forumd's data folder";
 
 }  // namespace mf::tools
 
@@ -40,6 +41,7 @@ int main(int argc, char** argv) {
   AddRecord(&app);
   AddBot(&app);
   AddLoad(&app);
+  AddVerify(&app);
   // The bash completion script, from the declarations above (installed with
   // the program: cmake/Packaging.cmake).
   app.add_flag_callback(
