@@ -12,6 +12,8 @@ PACKAGES=(
   python3-grpcio python3-grpc-tools
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   xvfb xauth fonts-dejavu-core
+  libcli11-dev  # forumctl's command line (tools/cli.h)
+  libcairo2-dev  # the charts and printed matter (tools/draw.h), in fonts-dejavu-core
   clang libclang-rt-14-dev
   chromium  # the debrief test renders the HTML report headless
   openssl sqlite3  # the security test makes a TLS certificate; tools/soak.sh reads the store
