@@ -26,21 +26,23 @@ int CmdBot(int argc, char** argv) {
     std::cerr << "forumctl bot: over the network every strategy plays the light policy "
                  "(asked: "
               << strategy << ")\n";
-  auto stub = mf::Forum::NewStub(net::Connect(args.Get("server"), args.Get("ca")));
+  // Through a router or to one forumd: redirects to the session's owner are followed.
+  net::Endpoint endpoint(args.Get("server"), args.Get("ca"));
   mf::JoinSessionRequest join;
   join.set_join_code(args.Get("join"));
   join.set_display_name(args.Get("name", "bot-" + strategy));
   if (args.Has("seat")) join.set_seat(static_cast<int>(args.GetInt("seat", -1)));
   mf::JoinSessionResponse seat;
-  grpc::ClientContext ctx;
-  const grpc::Status st = stub->JoinSession(&ctx, join, &seat);
+  const grpc::Status st = endpoint.Call("", "", [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+    return s->JoinSession(ctx, join, &seat);
+  });
   if (!st.ok()) {
     std::cerr << "forumctl bot: cannot join: " << net::Describe(st) << "\n";
     return 1;
   }
   net::PlayOptions options;
   options.pace_ms = static_cast<int>(args.GetInt("pace", 0));
-  const net::PlayResult r = net::PlaySeat(stub.get(), seat.session(), seat.seat_token(), options);
+  const net::PlayResult r = net::PlaySeat(&endpoint, seat.session(), seat.seat_token(), options);
   Json j;
   j.BeginObject()
       .Key("session")

@@ -75,13 +75,14 @@ int CmdSession(int argc, char** argv) {
       "                        [--count N] (N sessions alike: one JSON line each)\n"
       "    SPEC: comma list of SEATS[:STRATEGY], SEATS = N, N-M or all; STRATEGY = easy,\n"
       "    normal, hard or a strategy name (e.g. --bots 3-7:normal,0:hard)\n"
-      "forumctl session join --server ADDR --join CODE --name NAME [--seat N]\n"
+      "forumctl session join --server ADDR --join CODE --name NAME [--seat N] [--session ID]\n"
       "forumctl session list --server ADDR --token FACILITATOR_TOKEN [--all]\n"
       "forumctl session roster --server ADDR --session ID --token FACILITATOR_TOKEN\n"
       "forumctl session export --server ADDR --session ID --token T --out FILE\n"
       "forumctl session import --server ADDR --file FILE [--title T] [--token ORGANISER]\n"
       "forumctl session delete --server ADDR --session ID --token FACILITATOR_TOKEN\n"
-      "  (every form takes --ca FILE to connect with TLS)";
+      "  (every form takes --ca FILE to connect with TLS; ADDR may be a router in front of\n"
+      "  several forumd: calls carry the session id and follow redirects to its owner)";
   if (argc < 3) {
     std::cerr << "usage: " << usage << "\n";
     return 2;
@@ -97,7 +98,10 @@ int CmdSession(int argc, char** argv) {
     std::cerr << "forumctl session: --server ADDR is required\n";
     return 2;
   }
-  auto stub = mf::Forum::NewStub(net::Connect(args.Get("server"), args.Get("ca")));
+  // Through a router or to one forumd: calls about a session carry its id
+  // (the router hashes on it) and follow a cluster's redirects to its owner.
+  net::Endpoint endpoint(args.Get("server"), args.Get("ca"));
+  mf::Forum::Stub* stub = endpoint.Stub("");
 
   if (sub == "create") {
     mf::CreateSessionRequest req;
@@ -135,6 +139,9 @@ int CmdSession(int argc, char** argv) {
     for (long long i = 0; i < count; ++i) {
       grpc::ClientContext ctx;
       if (args.Has("token")) net::Authorize(&ctx, args.Get("token"));  // The organiser's.
+      // A proposed id: a router sends the creation where the session's
+      // later calls will go, and that node takes the id.
+      net::Route(&ctx, net::NewSessionKey());
       mf::CreateSessionResponse resp;
       const grpc::Status st = stub->CreateSession(&ctx, req, &resp);
       if (!st.ok())
@@ -162,9 +169,11 @@ int CmdSession(int argc, char** argv) {
     req.set_join_code(args.Get("join"));
     req.set_display_name(args.Get("name", "player"));
     if (args.Has("seat")) req.set_seat(static_cast<int>(args.GetInt("seat", -1)));
-    grpc::ClientContext ctx;
     mf::JoinSessionResponse resp;
-    const grpc::Status st = stub->JoinSession(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(args.Get("session"), "", [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->JoinSession(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("joining", st);
     PrintJson(resp);
     std::cout << "\n";
@@ -173,10 +182,11 @@ int CmdSession(int argc, char** argv) {
   if (sub == "list") {
     mf::ListSessionsRequest req;
     req.set_include_finished(args.Has("all"));
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.Get("token"));
     mf::ListSessionsResponse resp;
-    const grpc::Status st = stub->ListSessions(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call("", args.Get("token"), [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->ListSessions(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("listing sessions", st);
     PrintJson(resp);
     std::cout << "\n";
@@ -185,10 +195,11 @@ int CmdSession(int argc, char** argv) {
   if (sub == "roster") {
     mf::GetRosterRequest req;
     req.set_session(args.Get("session"));
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.Get("token"));
     mf::Roster resp;
-    const grpc::Status st = stub->GetRoster(&ctx, req, &resp);
+    const grpc::Status st = endpoint.Call(req.session(), args.Get("token"),
+                                          [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+                                            return s->GetRoster(ctx, req, &resp);
+                                          });
     if (!st.ok()) return Fail("reading the roster", st);
     PrintJson(resp);
     std::cout << "\n";
@@ -201,10 +212,11 @@ int CmdSession(int argc, char** argv) {
     }
     mf::GetRecordRequest req;
     req.set_session(args.Get("session"));
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.Get("token"));
     mf::GetRecordResponse resp;
-    const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+    const grpc::Status st = endpoint.Call(req.session(), args.Get("token"),
+                                          [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+                                            return s->GetRecord(ctx, req, &resp);
+                                          });
     if (!st.ok()) return Fail("reading the record", st);
     std::string error;
     if (!WriteFile(args.Get("out"), resp.SerializeAsString(), &error)) {
@@ -244,10 +256,11 @@ int CmdSession(int argc, char** argv) {
   if (sub == "delete") {
     mf::DeleteSessionRequest req;
     req.set_session(args.Get("session"));
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.Get("token"));
     mf::DeleteSessionResponse resp;
-    const grpc::Status st = stub->DeleteSession(&ctx, req, &resp);
+    const grpc::Status st = endpoint.Call(req.session(), args.Get("token"),
+                                          [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+                                            return s->DeleteSession(ctx, req, &resp);
+                                          });
     if (!st.ok()) return Fail("deleting the session", st);
     std::cout << "{\"deleted\":\"" << args.Get("session") << "\"}\n";
     return 0;
@@ -265,13 +278,13 @@ int CmdRecord(int argc, char** argv) {
     std::cerr << "usage: " << usage << "\n";
     return 2;
   }
-  auto stub = mf::Forum::NewStub(net::Connect(args.Get("server"), args.Get("ca")));
+  net::Endpoint endpoint(args.Get("server"), args.Get("ca"));
   mf::GetRecordRequest req;
   req.set_session(args.Get("session"));
-  grpc::ClientContext ctx;
-  net::Authorize(&ctx, args.Get("token"));
   mf::GetRecordResponse resp;
-  const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+  const grpc::Status st = endpoint.Call(
+      req.session(), args.Get("token"),
+      [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) { return s->GetRecord(ctx, req, &resp); });
   if (!st.ok()) return Fail("reading the record", st);
   // `entries` carries the same actions as the log with their order and times.
   resp.mutable_log()->clear_entries();
