@@ -1,5 +1,6 @@
 #include "client/offline.h"
 
+#include <algorithm>
 #include <chrono>
 #include <cmath>
 
@@ -143,14 +144,16 @@ void OfflineConnection::PublishRoster() {
 
 void OfflineConnection::Run() {
   using Clock = std::chrono::steady_clock;
+  const auto clock = [this] { return options_.clock ? options_.clock() : Clock::now(); };
   const int n = game_->state().num_seats();
   const double pace = options_.bot_pace_ms / 1000.0 * 8.0 / std::max(8, n);
-  auto next_bot = Clock::now();
-  auto last = Clock::now();
+  auto next_bot = clock();
+  auto last = clock();
   std::unique_lock<std::mutex> lock(mu_);
   while (!stop_) {
-    cv_.wait_until(lock, std::min(next_bot, Clock::now() + std::chrono::milliseconds(100)),
-                   [this] { return stop_ || !queue_.empty(); });
+    cv_.wait_for(
+        lock, std::clamp<Clock::duration>(next_bot - clock(), {}, std::chrono::milliseconds(100)),
+        [this] { return stop_ || !queue_.empty(); });
     if (stop_) break;
     rules::State& s = game_->state();
     bool changed = false, roster = false;
@@ -198,7 +201,7 @@ void OfflineConnection::Run() {
       changed = true;
       roster |= a.type == rules::ActionType::kSetBot;
     }
-    const auto now = Clock::now();
+    const auto now = clock();
     const double dt = std::chrono::duration<double>(now - last).count();
     last = now;
     if (s.phase_serial() != serial_) {
@@ -212,7 +215,11 @@ void OfflineConnection::Run() {
         elapsed_ >= phase_seconds_ + s.extension_seconds()) {
       rules::Action t = rules::Action::Make(rules::ActionType::kTimeout);
       t.id = s.phase_serial();
-      if (s.Apply(rules::kClock, t).ok()) changed = true;
+      if (s.Apply(rules::kClock, t).ok()) {
+        changed = true;
+        serial_ = s.phase_serial();  // The new phase's clock starts now (not at the next turn).
+        elapsed_ = 0;
+      }
     }
     if (now >= next_bot) {
       if (!s.paused() && !s.IsTerminal()) {

@@ -3,8 +3,10 @@
 // `forum-client --offline`, the demos and the benchmark.
 #pragma once
 
+#include <chrono>
 #include <condition_variable>
 #include <deque>
+#include <functional>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -28,6 +30,10 @@ struct OfflineOptions {
   // cycle `until_cycle`) begins: a quick way to a scene. PHASE_UNSPECIFIED: no.
   mf::Phase until = mf::PHASE_UNSPECIFIED;
   int until_cycle = 1;
+  // The clock the phase clock and the bots' pace read (empty: the steady
+  // clock). Tests inject one they move by hand; the engine thread still
+  // looks at it at least every 100 ms of real time.
+  std::function<std::chrono::steady_clock::time_point()> clock;
 };
 
 class OfflineConnection : public Connection {

@@ -38,14 +38,6 @@ bool TermsIn(const mf::DealTerms& in, Terms* out, std::string* error) {
   return true;
 }
 
-void TermsOut(const Terms& in, mf::DealTerms* out) {
-  out->set_capital(in.capital);
-  out->set_aid(in.aid);
-  out->set_visas(in.visas);
-  out->set_readmission(in.readmission);
-  out->set_stance_text(in.stance_text);
-  out->set_stance(in.stance);
-}
 
 const Deal* FindDeal(const State& st, int id) {
   for (const Deal& d : st.deals())
@@ -285,8 +277,8 @@ ActionSpec ProposeDeal() {
   };
   s.to_proto = [](const Action& a, const Scenario&, mf::Action* out) {
     out->mutable_propose_deal()->set_to(a.seat);
-    TermsOut(a.give, out->mutable_propose_deal()->mutable_give());
-    TermsOut(a.ask, out->mutable_propose_deal()->mutable_ask());
+    TermsToProto(a.give, out->mutable_propose_deal()->mutable_give());
+    TermsToProto(a.ask, out->mutable_propose_deal()->mutable_ask());
   };
   s.describe = [](const Action& a, const Scenario& sc) {
     return "propose deal to " +
@@ -391,6 +383,15 @@ Result CheckOfferTerms(mf::Role from, mf::Role to, const Terms& give, const Term
   if (give.Empty() && ask.Empty())
     return act::Err(mf::MALFORMED, "a deal must give or ask something");
   return Result::Ok();
+}
+
+void TermsToProto(const Terms& in, mf::DealTerms* out) {
+  out->set_capital(in.capital);
+  out->set_aid(in.aid);
+  out->set_visas(in.visas);
+  out->set_readmission(in.readmission);
+  out->set_stance_text(in.stance_text);
+  out->set_stance(in.stance);
 }
 
 Terms TermsFromProto(const mf::DealTerms& in) {

@@ -121,6 +121,7 @@ std::string WrongSenderReason(const ActionSpec& spec, int actor);
 Result CheckTermsForRole(mf::Role giver, const Terms& t, const std::string& side);
 Result CheckOfferTerms(mf::Role from, mf::Role to, const Terms& give, const Terms& ask);
 Terms TermsFromProto(const mf::DealTerms& in);
+void TermsToProto(const Terms& in, mf::DealTerms* out);
 
 // One verdict of the engine for a viewer: whether it may take `type` now
 // (about `target`, or the kind as a whole when target is 0), and if not why.

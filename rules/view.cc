@@ -49,15 +49,6 @@ void TextOut(const SeatView& v, const Text& t, mf::Text* out) {
   out->set_objectors(__builtin_popcountll(t.objectors));
 }
 
-void TermsOut(const Terms& in, mf::DealTerms* out) {
-  out->set_capital(in.capital);
-  out->set_aid(in.aid);
-  out->set_visas(in.visas);
-  out->set_readmission(in.readmission);
-  out->set_stance_text(in.stance_text);
-  out->set_stance(in.stance);
-}
-
 const char* AmendStatusName(AmendStatus s) {
   switch (s) {
     case AmendStatus::kPending:
@@ -263,8 +254,8 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     x->set_id(d->id);
     x->set_from(d->from);
     x->set_to(d->to);
-    TermsOut(d->give, x->mutable_give());
-    TermsOut(d->ask, x->mutable_ask());
+    TermsToProto(d->give, x->mutable_give());
+    TermsToProto(d->ask, x->mutable_ask());
     x->set_status(DealStatusName(*d));
     x->set_from_kept(d->from_kept == 1);
     x->set_to_kept(d->to_kept == 1);

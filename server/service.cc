@@ -4,6 +4,8 @@
 #include <grpcpp/grpcpp.h>
 
 #include <chrono>
+#include <cstdio>
+#include <cstdlib>
 #include <deque>
 #include <functional>
 #include <mutex>
@@ -133,6 +135,71 @@ grpc::Status Serialize(const Message& m, grpc::ByteBuffer* out) {
   return grpc::SerializationTraits<Message>::Serialize(m, out, &own);
 }
 
+// ThreadSanitizer and gRPC. Debian's gRPC is not built for ThreadSanitizer:
+// TSan cannot see how gRPC orders a call's reactions after what started them
+// (a handler before its call's reactions, StartWrite or StartRead before
+// OnWriteDone or OnReadDone, Finish before OnDone and before gRPC destroys the
+// call's messages), and the part of gRPC that is inline code in its headers
+// would be checked as if it were ours. So, under TSan only:
+//   - IntoGrpc(call, f) wraps every call from this file into gRPC (Finish,
+//     StartWrite, StartRead): it publishes what this thread did so far to the
+//     call's reactions (a release on `call`) and runs f with TSan's access
+//     checks off, as if that code were inside the library (it runs no code of
+//     ours: TakeOver aborts if a reaction ever runs inside it);
+//   - TakeOver(call), first thing in every reaction, acquires that release.
+// The server's own accesses across gRPC's threads stay checked, and a real
+// race (e.g. a sink touched after its reactor is gone) is still reported.
+// Without TSan both are plain calls.
+#if defined(__SANITIZE_THREAD__)
+#define MF_TSAN 1
+#elif defined(__has_feature)
+#if __has_feature(thread_sanitizer)
+#define MF_TSAN 1
+#endif
+#endif
+#ifdef MF_TSAN
+extern "C" void __tsan_acquire(void* addr);
+extern "C" void __tsan_release(void* addr);
+extern "C" void __tsan_ignore_thread_begin();
+extern "C" void __tsan_ignore_thread_end();
+thread_local bool in_grpc = false;
+template <typename F>
+void IntoGrpc(void* call, F&& f) {
+  __tsan_release(call);
+  in_grpc = true;
+  __tsan_ignore_thread_begin();
+  f();
+  __tsan_ignore_thread_end();
+  in_grpc = false;
+}
+void TakeOver(void* call) {
+  if (in_grpc) {
+    std::fprintf(stderr, "forumd: a reaction ran inside a call into gRPC (see IntoGrpc)\n");
+    std::abort();
+  }
+  __tsan_acquire(call);
+}
+#else
+template <typename F>
+void IntoGrpc(void*, F&& f) {
+  f();
+}
+void TakeOver(void*) {}
+#endif
+
+// A unary call's reactor: gRPC's default one, with the hand-off to OnDone
+// made visible (see IntoGrpc).
+class UnaryReactor final : public grpc::ServerUnaryReactor {
+ public:
+  void Finish(grpc::Status status) {
+    IntoGrpc(this, [&] { grpc::ServerUnaryReactor::Finish(std::move(status)); });
+  }
+  void OnDone() override {
+    TakeOver(this);
+    delete this;
+  }
+};
+
 // A unary call: parses the request, runs `body`, which answers through the
 // `Reply` it is given (exactly once, from any thread); an OK answer sends the
 // response `body` filled in.
@@ -141,7 +208,7 @@ using Reply = std::function<void(const Outcome&)>;
 template <class Request, class Response, class Body>
 grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, const grpc::ByteBuffer* in,
                                 grpc::ByteBuffer* out, Body body) {
-  auto* reactor = ctx->DefaultReactor();
+  auto* reactor = new UnaryReactor();
   struct Call {
     Request request;
     Response response;
@@ -302,12 +369,25 @@ class StreamReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
         closed_(std::move(closed)) {
     sink_->Attach(this);
     sub_id_ = session_->Subscribe(viewer, sink_, backlog);
+    IntoGrpc(this, [] {});  // The constructor's writes, for the reactions.
   }
-  void OnWriteDone(bool ok) override { sink_->OnWriteDone(ok); }
+  // gRPC's, through IntoGrpc.
+  void StartWrite(const grpc::ByteBuffer* bytes) {
+    IntoGrpc(this, [&] { grpc::ServerWriteReactor<grpc::ByteBuffer>::StartWrite(bytes); });
+  }
+  void Finish(grpc::Status status) {
+    IntoGrpc(this, [&] { grpc::ServerWriteReactor<grpc::ByteBuffer>::Finish(std::move(status)); });
+  }
+  void OnWriteDone(bool ok) override {
+    TakeOver(this);
+    sink_->OnWriteDone(ok);
+  }
   void OnCancel() override {
+    TakeOver(this);
     if (sink_) sink_->OnCancel();
   }
   void OnDone() override {
+    TakeOver(this);
     if (sink_) {
       sink_->Detach();
       session_->Unsubscribe(sub_id_);
@@ -383,6 +463,7 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     StartRead(&bytes_);
   }
   void OnReadDone(bool ok) override {
+    TakeOver(this);
     if (!ok) {  // The client has sent everything.
       mf::GetRecordResponse record;
       if (data_.empty() || !record.ParseFromString(data_)) {
@@ -413,7 +494,17 @@ class ImportReactor final : public grpc::ServerReadReactor<grpc::ByteBuffer> {
     bytes_.Clear();
     StartRead(&bytes_);
   }
-  void OnDone() override { delete this; }
+  void OnDone() override {
+    TakeOver(this);
+    delete this;
+  }
+  // gRPC's, through IntoGrpc.
+  void StartRead(grpc::ByteBuffer* bytes) {
+    IntoGrpc(this, [&] { grpc::ServerReadReactor<grpc::ByteBuffer>::StartRead(bytes); });
+  }
+  void Finish(grpc::Status status) {
+    IntoGrpc(this, [&] { grpc::ServerReadReactor<grpc::ByteBuffer>::Finish(std::move(status)); });
+  }
 
  private:
   Registry* registry_;

@@ -300,34 +300,85 @@ TEST(ClientOffline, BotsPlayTheOthersAndThePlayerActs) {
   EXPECT_EQ(s.chat[1].from, 5);
 }
 
-TEST(ClientOffline, TheClockEndsAPhaseNobodyFinishes) {
+// A clock the test moves by hand (OfflineOptions::clock).
+class ManualClock {
+ public:
+  std::chrono::steady_clock::time_point Now() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return t_;
+  }
+  void Advance(std::chrono::milliseconds d) {
+    std::lock_guard<std::mutex> lock(mu_);
+    t_ += d;
+  }
+
+ private:
+  std::mutex mu_;
+  std::chrono::steady_clock::time_point t_ =
+      std::chrono::steady_clock::time_point{} + std::chrono::hours(1);
+};
+
+// Returns once the engine thread has run a whole turn of its loop (which
+// reads the clock) after this call began: it answers a chat message in one,
+// and WithState waits for that turn to end.
+void Sync(OfflineConnection* c, Snapshot* s) {
+  static int n = 0;
+  const std::string text = "sync " + std::to_string(++n);
+  c->SendChat(Channel{}, text);
+  ASSERT_TRUE(WaitFor(
+      *c, s, [&](const Snapshot& x) { return !x.chat.empty() && x.chat.back().text == text; }));
+  c->WithState([](rules::State&) {});
+  uint64_t seen = 0;
+  c->inbox().Take(&seen, s);
+}
+
+TEST(ClientOffline, TheClockEndsAPhaseNobodyFinishesAndAPauseStopsIt) {
+  ManualClock clock;
   OfflineOptions o;
   o.scenario = "classroom-8";
   o.viewer = -1;           // Facilitator: bots in every seat...
   o.bot_pace_ms = 600000;  // ...that never move.
   o.phase_seconds = 1;
+  o.clock = [&clock] { return clock.Now(); };
   std::string error;
   std::unique_ptr<OfflineConnection> c = OfflineConnection::Start(o, &error);
   ASSERT_TRUE(c) << error;
   Snapshot s;
-  ASSERT_TRUE(
-      WaitFor(*c, &s, [](const Snapshot& x) { return x.view->phase() == mf::CIVIL_SOCIETY; }));
-  EXPECT_GT(s.phase_seconds_left, 0);
+  Sync(c.get(), &s);
+  ASSERT_EQ(s.view->phase(), mf::CIVIL_SOCIETY);
+  EXPECT_EQ(s.phase_seconds_left, 1);
   const int serial = s.view->phase_serial();
-  ASSERT_TRUE(WaitFor(
-      *c, &s, [serial](const Snapshot& x) { return x.view->phase_serial() != serial; }, 5));
+  // Time stands still: the phase does not end, however long the thread runs.
+  Sync(c.get(), &s);
+  EXPECT_EQ(s.view->phase_serial(), serial);
+  // Its second passes: the clock ends it.
+  clock.Advance(std::chrono::milliseconds(1100));
+  ASSERT_TRUE(
+      WaitFor(*c, &s, [serial](const Snapshot& x) { return x.view->phase_serial() != serial; }));
   EXPECT_EQ(s.view->phase(), mf::STATEMENTS);
-  // Pausing stops the clock.
+  EXPECT_EQ(s.phase_seconds_left, 1);
+  // Pausing stops the clock: ten seconds pass and the phase stays, with no time shown.
   mf::Action pause;
   pause.mutable_pause();
   c->Send(pause, 0, "");
   ASSERT_TRUE(WaitFor(*c, &s, [](const Snapshot& x) { return x.view->paused(); }));
   const int paused_serial = s.view->phase_serial();
-  std::this_thread::sleep_for(std::chrono::milliseconds(1500));
-  uint64_t seen = 0;
-  c->inbox().Take(&seen, &s);
+  clock.Advance(std::chrono::seconds(10));
+  Sync(c.get(), &s);
   EXPECT_EQ(s.view->phase_serial(), paused_serial);
   EXPECT_EQ(s.phase_seconds_left, 0);
+  // Resumed, the phase has its whole second again, and then it ends.
+  mf::Action resume;
+  resume.mutable_resume();
+  c->Send(resume, 0, "");
+  ASSERT_TRUE(WaitFor(*c, &s, [](const Snapshot& x) { return !x.view->paused(); }));
+  Sync(c.get(), &s);
+  EXPECT_EQ(s.view->phase_serial(), paused_serial);
+  EXPECT_EQ(s.phase_seconds_left, 1);
+  clock.Advance(std::chrono::milliseconds(1100));
+  ASSERT_TRUE(WaitFor(*c, &s, [paused_serial](const Snapshot& x) {
+    return x.view->phase_serial() != paused_serial;
+  }));
 }
 
 }  // namespace

@@ -1,9 +1,13 @@
-// The server's concurrency without gRPC in the way (label "fault"; the tsan
-// stage of tools/test.sh runs it under ThreadSanitizer, which then sees every
-// synchronisation): the registry, the sessions' strands on a pool of threads,
-// the store's writer thread, the token mutex and the streams' sinks, driven
-// from many threads at once while bots play, the disk fails and recovers,
-// finished sessions move to the archive and the server shuts down.
+// The server's concurrency (label "fault"; the tsan stage of tools/test.sh
+// runs it under ThreadSanitizer). First without gRPC in the way, where TSan
+// sees every synchronisation: the registry, the sessions' strands on a pool
+// of threads, the store's writer thread and the token mutex, driven from many
+// threads at once while bots play, the disk fails and recovers, finished
+// sessions move to the archive and the server shuts down. Then the real
+// streams (server/service.cc's StreamSink and StreamReactor) over real
+// connections: subscribers coming and going, stuck ones closed, chat and
+// views pushed from the strands while gRPC's threads finish writes, and a
+// shutdown in the middle of it all.
 #include <gtest/gtest.h>
 
 #include <boost/asio/executor_work_guard.hpp>
@@ -11,16 +15,17 @@
 
 #include <atomic>
 #include <condition_variable>
+#include <functional>
 #include <mutex>
 #include <thread>
 #include <vector>
 
+#include "fault_util.h"
 #include "rules/playout.h"
 #include "rules/rng.h"
 #include "rules/scenario.h"
 #include "server/registry.h"
 #include "server/store.h"
-#include "server_util.h"
 #include "test_scale.h"
 
 namespace mf::testing {
@@ -63,13 +68,22 @@ class CountingSink final : public server::Sink {
     std::lock_guard<std::mutex> lock(mu_);
     ++queued_;
   }
-  void Close(grpc::StatusCode, const std::string&) override {
+  void Close(grpc::StatusCode code, const std::string&) override {
     std::lock_guard<std::mutex> lock(mu_);
     closed_ = true;
+    code_ = code;
   }
   int latest() {
     std::lock_guard<std::mutex> lock(mu_);
     return latest_;
+  }
+  bool closed() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return closed_;
+  }
+  grpc::StatusCode close_code() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return code_;
   }
 
  private:
@@ -77,6 +91,7 @@ class CountingSink final : public server::Sink {
   int latest_ = 0, queued_ = 0;
   uint64_t version_ = 0;
   bool closed_ = false;
+  grpc::StatusCode code_ = grpc::StatusCode::OK;
 };
 
 struct Live {
@@ -89,6 +104,10 @@ class ConcurrencyTest : public ::testing::Test {
   void SetUp() override {
     options_ = TestOptions(dir_.path());
     options_.archive_after_seconds = 0;
+    // These tests flood the registry from several threads on purpose: the
+    // per-token rate limit (tested in the security suite) stays out of the way.
+    options_.rate_per_second = 1e9;
+    options_.rate_burst = 1e9;
     std::string error;
     store_ = server::Store::Open(dir_.path(), false, &error);
     ASSERT_TRUE(store_) << error;
@@ -284,38 +303,199 @@ TEST_F(ConcurrencyTest, ManyThreadsOnTheSameSessionsWhileBotsPlayAndTheDiskFails
 TEST_F(ConcurrencyTest, ShutdownWhileRequestsArrive) {
   std::vector<Live> sessions;
   for (int k = 0; k < 2; ++k) sessions.push_back(Create(false));
-  std::atomic<int> issued{0}, answered{0};
-  std::atomic<bool> stop{false};
+  // Requests counted by whether they were issued after the shutdown had
+  // completed; those must all be refused, the stream ones closed.
+  std::atomic<bool> down_done{false}, stop{false};
+  std::atomic<int> issued{0}, answered{0}, issued_after{0}, refused_after{0}, wrong_after{0};
+  std::atomic<int> streams_after{0};
+  std::mutex sinks_mu;
+  std::vector<std::shared_ptr<CountingSink>> sinks_after;
   std::vector<std::thread> clients;
   for (int c = 0; c < 4; ++c)
     clients.emplace_back([&, c] {
       const Live& s = sessions[static_cast<size_t>(c % 2)];
       while (!stop) {
         Caller caller;
-        if (!registry_
-                 ->Authorize(s.tokens[static_cast<size_t>(c % 4)], s.created.session(), &caller)
-                 .ok())
-          continue;
+        const Outcome a = registry_->Authorize(s.tokens[static_cast<size_t>(c % 4)],
+                                               s.created.session(), &caller);
+        ASSERT_TRUE(a.ok()) << a.message;
+        ASSERT_TRUE(caller.session);
         mf::Action ready;
         ready.mutable_ready();
+        const bool after = down_done.load();
         ++issued;
-        caller.session->Act(caller.slot, ready, std::nullopt, "",
-                            [&](Outcome, uint64_t, mf::Phase) { answered++; });
+        if (after) ++issued_after;
+        caller.session->Act(
+            caller.slot, ready, std::nullopt, "", [&, after](Outcome o, uint64_t, mf::Phase) {
+              if (after) {
+                const bool refused = o.code == grpc::StatusCode::UNAVAILABLE &&
+                                     o.message.find("shutting down") != std::string::npos;
+                ++(refused ? refused_after : wrong_after);
+              }
+              ++answered;
+            });
         auto sink = std::make_shared<CountingSink>();
         caller.session->Unsubscribe(caller.session->Subscribe(caller.slot, sink, 0));
+        if (after) {
+          ++streams_after;
+          std::lock_guard<std::mutex> lock(sinks_mu);
+          if (sinks_after.size() < 200) sinks_after.push_back(sink);
+        }
+        std::this_thread::yield();
       }
     });
-  std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  // Waits (bounded, for failures only) until `pred` holds.
+  auto wait_until = [](const std::function<bool()>& pred) {
+    for (int i = 0; i < 6000 && !pred(); ++i)
+      std::this_thread::sleep_for(std::chrono::milliseconds(5));
+    return pred();
+  };
+  // The shutdown begins while requests are arriving...
+  ASSERT_TRUE(wait_until([&] { return issued.load() >= 200; })) << "no requests were issued";
+  const int before = issued.load();
   Pending down;
   down.Add();
   registry_->Shutdown([&] { down.Done(); });
   EXPECT_TRUE(down.Wait());
+  down_done = true;
+  // ...and they keep arriving after it has completed.
+  EXPECT_TRUE(wait_until([&] { return issued_after.load() >= 100; }))
+      << issued_after.load() << " requests after the shutdown";
   stop = true;
   for (auto& t : clients) t.join();
-  // Every request got its answer, those after the shutdown a refusal.
-  for (int i = 0; i < 3000 && answered.load() < issued.load(); ++i)
-    std::this_thread::sleep_for(std::chrono::milliseconds(10));
-  EXPECT_EQ(answered.load(), issued.load());
+  // Every request got its answer; those after the shutdown a refusal that says so.
+  EXPECT_TRUE(wait_until([&] { return answered.load() == issued.load(); }))
+      << answered.load() << " of " << issued.load() << " answered";
+  EXPECT_GE(before, 200);
+  EXPECT_GE(issued_after.load(), 100);
+  EXPECT_EQ(refused_after.load(), issued_after.load());
+  EXPECT_EQ(wrong_after.load(), 0);
+  // Streams opened after the shutdown were closed at once, UNAVAILABLE, with no view.
+  EXPECT_TRUE(wait_until([&] {
+    std::lock_guard<std::mutex> lock(sinks_mu);
+    for (const auto& sink : sinks_after)
+      if (!sink->closed()) return false;
+    return true;
+  }));
+  std::lock_guard<std::mutex> lock(sinks_mu);
+  ASSERT_FALSE(sinks_after.empty());
+  for (const auto& sink : sinks_after) {
+    EXPECT_EQ(sink->close_code(), grpc::StatusCode::UNAVAILABLE);
+    EXPECT_EQ(sink->latest(), 0);
+  }
+  std::printf(
+      "fault: shutdown under requests: %d issued before it began, %d in all, %d after it "
+      "completed (%d of them refused UNAVAILABLE), %d streams opened after it\n",
+      before, issued.load(), issued_after.load(), refused_after.load(), streams_after.load());
+}
+
+// The real stream sinks under churn, through the real service: every
+// subscriber gets the whole first view, stuck ones are closed "too slow"
+// (by their queue and by the clock), the others end with the shutdown's
+// notice and status, and the games played meanwhile replay.
+TEST(StreamConcurrency, RealStreamsUnderChurnWhileBotsPlayAndTheServerStops) {
+  ScratchDir dir;
+  server::ServerOptions o = TestOptions(dir.path());
+  o.stream_queue = 16;        // A stuck stream's chat overflows soon...
+  o.slow_stream_seconds = 1;  // ...or its pending write gets too old.
+  o.archive_after_seconds = 0;
+  auto server = StartServer(o);
+  ASSERT_TRUE(server);
+  Client c(server->address());
+  std::vector<mf::CreateSessionResponse> sessions;
+  for (int k = 0; k < 2; ++k)
+    sessions.push_back(c.Create("classroom-8", {2, 3, 4, 5, 6, 7}, static_cast<uint64_t>(70 + k),
+                                [](mf::CreateSessionRequest* r) { r->set_bot_pace_ms(2); }));
+  std::vector<std::vector<std::string>> tokens(2);
+  for (int k = 0; k < 2; ++k)
+    for (int seat = 0; seat < 2; ++seat)
+      tokens[static_cast<size_t>(k)].push_back(
+          c.JoinOk(sessions[static_cast<size_t>(k)].join_code(), seat));
+  // Stuck subscribers: they never read.
+  std::vector<std::unique_ptr<RawStream>> stuck;
+  for (int i = 0; i < 4; ++i) {
+    const auto& s = sessions[static_cast<size_t>(i % 2)];
+    stuck.push_back(
+        std::make_unique<RawStream>(server->address(), s.session(), s.facilitator_token()));
+  }
+  // Long-lived subscribers, there when the server stops.
+  std::vector<std::unique_ptr<Client>> conns;
+  for (int i = 0; i < 4; ++i) conns.push_back(std::make_unique<Client>(server->address()));
+  std::vector<std::unique_ptr<Watcher>> lasting;
+  for (int i = 0; i < 4; ++i) {
+    const auto& s = sessions[static_cast<size_t>(i % 2)];
+    lasting.push_back(std::make_unique<Watcher>(conns[static_cast<size_t>(i)]->stub(), s.session(),
+                                                i < 2 ? tokens[static_cast<size_t>(i % 2)][0] : "",
+                                                i < 2 ? "" : s.join_code()));
+  }
+  // Churn: subscribers of every kind come, take their first view and go.
+  std::atomic<int> full_first{0}, opened{0};
+  std::atomic<bool> stop{false};
+  std::vector<std::thread> churn;
+  for (int t = 0; t < 4; ++t)
+    churn.emplace_back([&, t] {
+      for (int i = 0; i < Scaled(40, 10) && !stop; ++i) {
+        const auto& s = sessions[static_cast<size_t>((t + i) % 2)];
+        const int kind = (t + i) % 3;
+        const std::string token = kind == 0   ? tokens[static_cast<size_t>((t + i) % 2)][1]
+                                  : kind == 1 ? s.facilitator_token()
+                                              : "";
+        Watcher w(conns[static_cast<size_t>(t)]->stub(), s.session(), token,
+                  kind == 2 ? s.join_code() : "");
+        ++opened;
+        auto ev = w.WaitFor([](const mf::ServerEvent& e) { return e.has_view(); });
+        if (ev && !ev->static_omitted() && !ev->view().themes().empty()) ++full_first;
+      }
+    });
+  // The facilitators talk meanwhile (queued messages on every stream).
+  std::thread talk([&] {
+    mf::Channel everyone;
+    everyone.set_everyone(true);
+    for (int i = 0; i < Scaled(200, 50) && !stop; ++i)
+      c.Chat(sessions[static_cast<size_t>(i % 2)].session(),
+             sessions[static_cast<size_t>(i % 2)].facilitator_token(), everyone,
+             std::to_string(i) + std::string(300, 'c'));
+  });
+  for (auto& t : churn) t.join();
+  talk.join();
+  EXPECT_EQ(full_first.load(), opened.load());
+  EXPECT_GT(opened.load(), 0);
+  // The stuck streams were closed "client too slow".
+  int too_slow = 0;
+  for (auto& st : stuck) {
+    mf::ServerEvent ev;
+    while (st->reader->Read(&ev)) {
+    }
+    const grpc::Status status = st->reader->Finish();
+    if (status.error_code() == grpc::StatusCode::RESOURCE_EXHAUSTED &&
+        status.error_message().find("too slow") != std::string::npos)
+      ++too_slow;
+  }
+  EXPECT_EQ(too_slow, static_cast<int>(stuck.size()));
+  // The records so far replay.
+  for (const auto& s : sessions) EXPECT_TRUE(Replays(c.Record(s.session(), s.facilitator_token())));
+  // The server stops with streams open (and the games still going, or over).
+  server->Shutdown();
+  int told = 0;
+  for (auto& w : lasting) {
+    const grpc::Status st = w->WaitEnd();
+    bool notice = false, over = false;
+    for (const auto& e : w->events()) {
+      notice = notice || (e.has_notice() && e.notice().kind() == mf::Notice::SHUTTING_DOWN);
+      over = over || (e.has_view() && e.view().phase() == mf::GAME_OVER);
+    }
+    if (over) {
+      EXPECT_TRUE(st.ok()) << net::Describe(st);  // Its game ended first.
+    } else {
+      EXPECT_TRUE(notice);
+      EXPECT_EQ(st.error_code(), grpc::StatusCode::UNAVAILABLE) << net::Describe(st);
+      ++told;
+    }
+  }
+  std::printf(
+      "fault: real streams: %d subscribers came and went (all got the whole first view), %d "
+      "stuck ones closed \"too slow\", %d told of the shutdown\n",
+      opened.load(), too_slow, told);
 }
 
 }  // namespace

@@ -1,6 +1,9 @@
 // Stream faults against an in-process forumd (label "fault"): reconnect
 // storms (many clients dropping and resubscribing at once) and stuck or slow
 // subscribers. Only counts are asserted, never durations.
+#include <algorithm>
+#include <future>
+
 #include "fault_util.h"
 
 namespace mf::testing {
@@ -93,34 +96,6 @@ TEST(FaultStreams, ReconnectStormsEveryoneGetsTheFullViewAndTheSessionGoesOn) {
       storms, streams_total, acks.size());
 }
 
-// A connection whose client buffers little (as a laptop gone to sleep or a
-// phone on a bad network: the server's writes stall once the small HTTP/2
-// window is full, instead of the client library absorbing megabytes).
-std::shared_ptr<grpc::Channel> NarrowChannel(const std::string& address) {
-  grpc::ChannelArguments args;
-  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
-  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8 * 1024);
-  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
-  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
-}
-
-// A raw stream on a connection of its own, read only when asked.
-struct RawStream {
-  RawStream(const std::string& address, const std::string& session, const std::string& token,
-            const std::string& code = "", int backlog = 0)
-      : stub(mf::Forum::NewStub(NarrowChannel(address))) {
-    if (!token.empty()) net::Authorize(&ctx, token);
-    mf::SubscribeRequest req;
-    req.set_session(session);
-    req.set_spectator_code(code);
-    req.set_chat_backlog(backlog);
-    reader = stub->Subscribe(&ctx, req);
-  }
-  std::unique_ptr<mf::Forum::Stub> stub;
-  grpc::ClientContext ctx;
-  std::unique_ptr<grpc::ClientReader<mf::ServerEvent>> reader;
-};
-
 TEST(FaultStreams, StuckAndSlowSubscribersDoNotHoldUpTheOthers) {
   ScratchDir dir;
   server::ServerOptions o = TestOptions(dir.path());
@@ -156,25 +131,30 @@ TEST(FaultStreams, StuckAndSlowSubscribersDoNotHoldUpTheOthers) {
   ASSERT_TRUE(fast.WaitFor([&](const mf::ServerEvent& e) {
     return e.has_chat() && e.chat().serial() == static_cast<uint64_t>(chats);
   }));
-  // A slow subscriber joins (one message every 5 ms)...
+  // A slow subscriber joins: it reads nothing until the game is over (its
+  // connection's window fills after a view or two), then everything.
   RawStream slow(server->address(), s.session(), s.facilitator_token(), "", 1);
-  std::atomic<int> slow_views{0};
-  std::atomic<bool> slow_over{false};
+  std::promise<void> game_over;
+  std::shared_future<void> game_over_seen = game_over.get_future().share();
+  std::vector<uint64_t> slow_versions;
   std::thread slow_reader([&] {
     mf::ServerEvent ev;
-    while (slow.reader->Read(&ev)) {
-      if (ev.has_view()) ++slow_views;
-      if (ev.has_view() && ev.view().phase() == mf::GAME_OVER) slow_over = true;
-      std::this_thread::sleep_for(std::chrono::milliseconds(5));
-    }
+    if (!slow.reader->Read(&ev)) return;  // The first view is written at once.
+    if (ev.has_view()) slow_versions.push_back(ev.view().version());
+    game_over_seen.wait();
+    while (slow.reader->Read(&ev))
+      if (ev.has_view()) slow_versions.push_back(ev.view().version());
     slow.reader->Finish();
   });
   // ...and the bots play the whole game.
   mf::Action resume;
   resume.mutable_resume();
   ASSERT_TRUE(c.Facilitate(s.session(), s.facilitator_token(), resume).ok());
-  ASSERT_TRUE(fast.WaitView([](const mf::View& v) { return v.phase() == mf::GAME_OVER; }))
-      << "the game did not reach its end past the stuck subscribers";
+  const bool over =
+      fast.WaitView([](const mf::View& v) { return v.phase() == mf::GAME_OVER; }).has_value();
+  game_over.set_value();
+  slow_reader.join();
+  ASSERT_TRUE(over) << "the game did not reach its end past the stuck subscribers";
   const mf::GetRecordResponse end = c.Record(s.session(), s.facilitator_token());
   ASSERT_TRUE(end.finished());
   EXPECT_TRUE(Replays(end));
@@ -187,10 +167,15 @@ TEST(FaultStreams, StuckAndSlowSubscribersDoNotHoldUpTheOthers) {
   }
   EXPECT_EQ(fast_chats, chats);
   EXPECT_GT(fast_views, 10);
-  // The slow one had its views coalesced, and got the last.
-  slow_reader.join();
-  EXPECT_TRUE(slow_over);
-  EXPECT_LE(slow_views.load(), fast_views);
+  // The slow one had its views coalesced: far fewer views than the game had
+  // changes since it subscribed, in order, the last of them the final one.
+  ASSERT_FALSE(slow_versions.empty());
+  const uint64_t changes = end.version() - slow_versions.front();
+  EXPECT_GT(changes, 100u);
+  EXPECT_LT(slow_versions.size(), changes / 4) << "the slow subscriber's views were not coalesced";
+  EXPECT_EQ(slow_versions.back(), end.version());
+  EXPECT_TRUE(std::is_sorted(slow_versions.begin(), slow_versions.end()));
+  const int slow_views = static_cast<int>(slow_versions.size());
   // The stuck ones were closed RESOURCE_EXHAUSTED "client too slow" (read
   // now: first what was buffered, then the status).
   int too_slow = 0;
@@ -206,8 +191,9 @@ TEST(FaultStreams, StuckAndSlowSubscribersDoNotHoldUpTheOthers) {
   EXPECT_EQ(too_slow, stuck_n);
   std::printf(
       "fault: %d stuck subscribers closed \"client too slow\"; the normal subscriber got "
-      "%d/%d chat messages and %d views of %d actions; the slow one %d views\n",
-      too_slow, fast_chats, chats, fast_views, end.entries_size(), slow_views.load());
+      "%d/%d chat messages and %d views of %d actions; the slow one %d views of %d changes\n",
+      too_slow, fast_chats, chats, fast_views, end.entries_size(), slow_views,
+      static_cast<int>(changes));
 }
 
 }  // namespace

@@ -1,9 +1,11 @@
 // Helpers of the fault and security tests: a forumd child process (with extra
 // flags, a file-size limit, its stderr kept), the test scale, acknowledged
-// actions and their check against a record, and a network player that keeps
-// acting with the light policy and remembers what the server acknowledged.
+// actions and their check against a record, a network player that keeps
+// acting with the light policy and remembers what the server acknowledged,
+// and a raw stream on a narrow connection of its own, read only when asked.
 #pragma once
 
+#include <grp.h>
 #include <signal.h>
 #include <sys/resource.h>
 #include <sys/wait.h>
@@ -36,7 +38,11 @@ struct ForumdProcessOptions {
   std::vector<std::string> flags;          // Extra command-line flags.
   rlim_t file_size_limit = RLIM_INFINITY;  // RLIMIT_FSIZE (soft), SIGXFSZ ignored.
   std::string err_path;                    // stderr (default: next to DATA).
+  // Run forumd as user and group "nobody" (65534) when the test runs as root,
+  // so that file permissions bind it (root ignores them).
+  bool as_nobody = false;
 };
+constexpr uid_t kNobody = 65534;
 
 class ForumdProcess {
  public:
@@ -62,6 +68,11 @@ class ForumdProcess {
         signal(SIGXFSZ, SIG_IGN);  // A write past the limit fails with EFBIG instead.
         rlimit lim{o.file_size_limit, RLIM_INFINITY};
         setrlimit(RLIMIT_FSIZE, &lim);
+      }
+      if (o.as_nobody && geteuid() == 0 &&
+          (setgroups(0, nullptr) != 0 || setgid(kNobody) != 0 || setuid(kNobody) != 0)) {
+        std::perror("dropping to nobody");
+        _exit(126);
       }
       std::vector<char*> argv;
       for (std::string& a : args) argv.push_back(a.data());
@@ -106,6 +117,14 @@ class ForumdProcess {
     reaped_ = true;
     exit_ = WIFEXITED(status) ? WEXITSTATUS(status) : -WTERMSIG(status);
     return exit_;
+  }
+  // The real user id the process runs as (from /proc; -1 when unknown).
+  int Uid() const {
+    std::ifstream in("/proc/" + std::to_string(pid_) + "/status");
+    std::string line;
+    while (std::getline(in, line))
+      if (line.rfind("Uid:", 0) == 0) return std::atoi(line.c_str() + 4);
+    return -1;
   }
   // Changes the running process's RLIMIT_FSIZE (the space "returns").
   bool SetFileSizeLimit(rlim_t soft) {
@@ -230,6 +249,34 @@ class Players {
   std::atomic<int> errors_{0};
   std::mutex mu_;
   std::vector<Ack> acks_;
+};
+
+// A connection whose client buffers little (as a laptop gone to sleep or a
+// phone on a bad network: the server's writes stall once the small HTTP/2
+// window is full, instead of the client library absorbing megabytes).
+inline std::shared_ptr<grpc::Channel> NarrowChannel(const std::string& address) {
+  grpc::ChannelArguments args;
+  args.SetInt(GRPC_ARG_HTTP2_BDP_PROBE, 0);
+  args.SetInt(GRPC_ARG_HTTP2_STREAM_LOOKAHEAD_BYTES, 8 * 1024);
+  args.SetInt(GRPC_ARG_USE_LOCAL_SUBCHANNEL_POOL, 1);
+  return grpc::CreateCustomChannel(address, grpc::InsecureChannelCredentials(), args);
+}
+
+// A raw stream on a connection of its own, read only when asked.
+struct RawStream {
+  RawStream(const std::string& address, const std::string& session, const std::string& token,
+            const std::string& code = "", int backlog = 0)
+      : stub(mf::Forum::NewStub(NarrowChannel(address))) {
+    if (!token.empty()) net::Authorize(&ctx, token);
+    mf::SubscribeRequest req;
+    req.set_session(session);
+    req.set_spectator_code(code);
+    req.set_chat_backlog(backlog);
+    reader = stub->Subscribe(&ctx, req);
+  }
+  std::unique_ptr<mf::Forum::Stub> stub;
+  grpc::ClientContext ctx;
+  std::unique_ptr<grpc::ClientReader<mf::ServerEvent>> reader;
 };
 
 // Polls the record until `pred` holds (at most `tries` x 20 ms).

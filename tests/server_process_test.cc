@@ -3,6 +3,7 @@
 // as its record replays; SIGTERM tells the streams and exits 0; the health
 // service answers for mf.Forum. The binary's path is compiled in.
 #include <signal.h>
+#include <sqlite3.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -110,9 +111,38 @@ TEST(ServerProcessTest, SigkillMidSessionLosesNoAcknowledgedActionAndTheGameFini
   EXPECT_EQ(third.Stop(SIGTERM), 0);
 }
 
+// Moves the stored times of session `id` (its creation and its actions with
+// seq in [from_seq, to_seq]) by `delta_ms`. forumd reads the phase clock back
+// from these times when it restarts, so this is how the test makes time pass
+// (no sleeping, no windows of wall-clock time).
+void ShiftTimes(const std::string& db_path, const std::string& id, int64_t delta_ms,
+                int64_t from_seq, int64_t to_seq, bool created) {
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(db_path.c_str(), &db), SQLITE_OK);
+  const std::string d = std::to_string(delta_ms);
+  auto exec = [db](const std::string& sql) {
+    char* err = nullptr;
+    EXPECT_EQ(sqlite3_exec(db, sql.c_str(), nullptr, nullptr, &err), SQLITE_OK)
+        << (err ? err : "") << " in " << sql;
+    sqlite3_free(err);
+    return sqlite3_changes(db);
+  };
+  exec("UPDATE actions SET at_ms = at_ms + " + d + " WHERE session = '" + id +
+       "' AND seq BETWEEN " + std::to_string(from_seq) + " AND " + std::to_string(to_seq));
+  if (created) {
+    EXPECT_EQ(
+        exec("UPDATE sessions SET created_ms = created_ms + " + d + " WHERE id = '" + id + "'"), 1);
+  }
+  sqlite3_close(db);
+}
+
 // The phase in progress goes on after a restart with the time it had left
 // (paused or not); one that ran out during the outage gets a short grace.
+// The time that passed is injected into the stored record (ShiftTimes); the
+// only real time is the test's own, measured, which can only lower the
+// figures: each is checked within [expected - elapsed, expected].
 TEST(ServerProcessTest, ThePhaseClockResumesWhereItStoodAfterARestart) {
+  const auto t0 = std::chrono::steady_clock::now();
   ScratchDir dir;
   auto seconds_left = [](Client* c, const mf::CreateSessionResponse& s, mf::Phase* phase) {
     Watcher w(c->stub(), s.session(), s.facilitator_token());
@@ -141,47 +171,66 @@ TEST(ServerProcessTest, ThePhaseClockResumesWhereItStoodAfterARestart) {
   pause.mutable_pause();
   mf::CreateSessionResponse running, paused, lapsed;
   mf::Phase phase_running{}, phase_paused{}, phase_lapsed{};
-  int paused_left = -1;
+  int64_t paused_at = 0;  // The pause's place in its record.
   {
     ForumdProcess forumd(dir.path());
     ASSERT_FALSE(forumd.address().empty());
     Client c(forumd.address());
     running = c.Create("classroom-8", {}, 1, all_phases(600));
     paused = c.Create("classroom-8", {}, 2, all_phases(600));
-    lapsed = c.Create("classroom-8", {}, 3, all_phases(6));
+    lapsed = c.Create("classroom-8", {}, 3, all_phases(40));
     for (const auto* s : {&running, &paused, &lapsed})
       c.Facilitate(s->session(), s->facilitator_token(), resume);  // If created paused.
-    std::this_thread::sleep_for(std::chrono::milliseconds(2500));
     ASSERT_TRUE(c.Facilitate(paused.session(), paused.facilitator_token(), pause).ok());
-    paused_left = seconds_left(&c, paused, &phase_paused);  // 0 while paused...
-    EXPECT_EQ(paused_left, 0);
-    EXPECT_LE(seconds_left(&c, running, &phase_running), 598);
-    seconds_left(&c, lapsed, &phase_lapsed);
+    paused_at = c.Record(paused.session(), paused.facilitator_token()).entries_size();
+    EXPECT_EQ(seconds_left(&c, paused, &phase_paused), 0);  // 0 while paused...
+    EXPECT_EQ(seconds_left(&c, running, &phase_running), 600);
+    EXPECT_EQ(seconds_left(&c, lapsed, &phase_lapsed), 40);
     EXPECT_EQ(forumd.Stop(SIGKILL), -SIGKILL);
   }
-  std::this_thread::sleep_for(std::chrono::seconds(5));  // The lapsed phase runs out.
+  // Time passes (in the record): `running` began its phase 100 s ago;
+  // `paused` ran 100 s, then stayed paused for 100 s (the outage included);
+  // `lapsed`'s 40 s phase ran out during the outage.
+  const std::string db = dir.path() + "/forum.db";
+  ShiftTimes(db, running.session(), -100000, 1, 1 << 30, true);
+  ShiftTimes(db, paused.session(), -200000, 1, paused_at - 1, true);
+  ShiftTimes(db, paused.session(), -100000, paused_at, paused_at, false);
+  ShiftTimes(db, lapsed.session(), -100000, 1, 1 << 30, true);
   ForumdProcess again(dir.path());
   ASSERT_FALSE(again.address().empty());
   Client c(again.address());
   mf::Phase phase{};
-  // About 7.5 s have gone since the phase began: not 600 again.
+  // The real time since the sessions began, in whole seconds, rounded up.
+  auto elapsed = [&t0] {
+    const auto ms =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::steady_clock::now() - t0)
+            .count();
+    return static_cast<int>((ms + 999) / 1000);
+  };
+  // 100 s of its 600 are gone: not 600 again.
   const int left = seconds_left(&c, running, &phase);
   EXPECT_EQ(phase, phase_running);
-  EXPECT_LE(left, 594);
-  EXPECT_GE(left, 570);
+  EXPECT_LE(left, 500);
+  EXPECT_GE(left, 500 - elapsed());
   // Paused at the kill: still paused, and resuming gives back what it had
-  // (about 597.5 s), not the full phase and not minus the outage.
+  // (500 s), not the full phase and not minus the 100 s it was paused.
   EXPECT_EQ(seconds_left(&c, paused, &phase), 0);
   EXPECT_EQ(phase, phase_paused);
   ASSERT_TRUE(c.Facilitate(paused.session(), paused.facilitator_token(), resume).ok());
   const int resumed = seconds_left(&c, paused, &phase);
-  EXPECT_LE(resumed, 598);
-  EXPECT_GE(resumed, 590);
-  // Ran out during the outage: the same phase, with its grace (its 6 s).
+  EXPECT_EQ(phase, phase_paused);
+  EXPECT_LE(resumed, 500);
+  EXPECT_GE(resumed, 500 - elapsed());
+  // Ran out during the outage: the same phase, with its grace (30 s, less
+  // than its full 40 s).
   const int grace = seconds_left(&c, lapsed, &phase);
   EXPECT_EQ(phase, phase_lapsed);
-  EXPECT_GE(grace, 4);
-  EXPECT_LE(grace, 6);
+  EXPECT_LE(grace, 30);
+  EXPECT_GE(grace, 30 - elapsed());
+  std::printf(
+      "server: after the restart %d s left of 500 (running), %d of 500 (resumed), grace %d of 30; "
+      "%d s of real time\n",
+      left, resumed, grace, elapsed());
   EXPECT_EQ(again.Stop(SIGTERM), 0);
 }
 

@@ -166,7 +166,14 @@ TEST_F(ServerTest, SeatHandedToABotAndBack) {
   // The bot plays the seat until it is ready; the person may not act meanwhile.
   ASSERT_TRUE(w.WaitView([](const mf::View& v) { return v.seats(1).ready(); }));
   const uint64_t before = RecordSize(s);
-  EXPECT_EQ(client_->Act(s.session(), t1, Ready()).error_code(), StatusCode::FAILED_PRECONDITION);
+  mf::Action endorse;
+  endorse.mutable_statement()->set_position(40);
+  for (const mf::Action& a : {Ready(), endorse}) {
+    const grpc::Status st = client_->Act(s.session(), t1, a);
+    EXPECT_EQ(st.error_code(), StatusCode::FAILED_PRECONDITION);
+    EXPECT_EQ(st.error_message(),
+              "the facilitator handed your seat to a bot; ask them to hand it back");
+  }
   EXPECT_EQ(RecordSize(s), before);
   mf::Action back = to_bot;
   back.mutable_set_bot()->set_bot(false);
@@ -174,10 +181,15 @@ TEST_F(ServerTest, SeatHandedToABotAndBack) {
   ASSERT_TRUE(w.WaitFor([](const mf::ServerEvent& e) {
     return e.has_notice() && e.notice().kind() == mf::Notice::SEAT_TO_HUMAN;
   }));
-  mf::Action endorse;
-  endorse.mutable_statement()->set_position(40);
-  // Back in human hands: the person's own refusals are the rules' again.
-  EXPECT_EQ(client_->Act(s.session(), t1, endorse).error_code(), StatusCode::FAILED_PRECONDITION);
+  // Back in human hands: the same statement is now the rules' to refuse (not
+  // its phase), no longer the handover's.
+  const uint64_t handed_back = RecordSize(s);
+  EXPECT_EQ(handed_back, before + 1);  // The handover itself.
+  const grpc::Status st = client_->Act(s.session(), t1, endorse);
+  EXPECT_EQ(st.error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(st.error_message().find("bot"), std::string::npos) << st.error_message();
+  EXPECT_NE(st.error_message().find("statement"), std::string::npos) << st.error_message();
+  EXPECT_EQ(RecordSize(s), handed_back);
 }
 
 TEST_F(ServerTest, IdleSeatGoesToABotAndComesBackOnReconnect) {

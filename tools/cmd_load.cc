@@ -7,6 +7,9 @@
 // action with the view's version. The latency of an action runs from the Act
 // call to the moment the acting seat's stream delivers a view at or past the
 // version the server answered. Seats beyond M are played by the server's bots.
+// With --acks FILE, every action the server acknowledged is written there,
+// one a line: "SESSION VERSION SEAT ACTION_HEX" (the Act request's action,
+// serialized), so that a check can find each in the record (forumctl verify).
 #include <algorithm>
 #include <atomic>
 #include <chrono>
@@ -30,9 +33,19 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
+// An action the server answered OK: its place (the version after it) and
+// the action as sent.
+struct AckedAction {
+  std::string session;
+  uint64_t version = 0;
+  int seat = 0;
+  std::string action;  // Serialized mf::Action.
+};
+
 struct Stats {
   std::mutex mu;
   std::vector<double> latencies_ms;
+  std::vector<AckedAction> acked;
   std::map<std::string, int> errors;
   long long sent = 0, ok = 0, stale = 0, stream_errors = 0;
   void Error(const std::string& what) {
@@ -43,8 +56,12 @@ struct Stats {
 
 class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
  public:
-  SeatClient(mf::Forum::Stub* stub, std::string session, std::string token, Stats* stats)
-      : stub_(stub), session_(std::move(session)), token_(std::move(token)), stats_(stats) {}
+  SeatClient(mf::Forum::Stub* stub, std::string session, int seat, std::string token, Stats* stats)
+      : stub_(stub),
+        session_(std::move(session)),
+        seat_(seat),
+        token_(std::move(token)),
+        stats_(stats) {}
 
   void Start() {
     net::Authorize(&ctx_, token_);
@@ -160,6 +177,8 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
       {
         std::lock_guard<std::mutex> lock(stats_->mu);
         ++stats_->ok;
+        stats_->acked.push_back(
+            {session_, call->resp.version(), seat_, call->req.action().SerializeAsString()});
       }
       std::lock_guard<std::mutex> lock(mu_);
       const uint64_t v = call->resp.version();
@@ -194,7 +213,9 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
   }
 
   mf::Forum::Stub* stub_;
-  std::string session_, token_;
+  std::string session_;
+  int seat_;
+  std::string token_;
   Stats* stats_;
   grpc::ClientContext ctx_;
   mf::SubscribeRequest req_;
@@ -236,13 +257,17 @@ int CmdLoad(int argc, char** argv) {
       "forumctl load --server ADDR --sessions N --seats M --rate R --duration S\n"
       "              [--scenario NAME] [--channels C] [--bot-pace MS] [--server-pid PID] [--ca "
       "FILE]\n"
+      "              [--acks FILE]\n"
       "  N sessions with M network seats each (the other seats are server bots), acting at\n"
       "  R actions/s in total for S seconds; prints throughput, latency and errors as JSON.\n"
       "  --bot-pace: pacing of the server's bots in the other seats (default 1000 ms).\n"
-      "  --server-pid: also report the server's memory per session (RSS delta / N).";
+      "  --server-pid: also report the server's memory per session (RSS delta / N).\n"
+      "  --acks: write every acknowledged action to FILE (SESSION VERSION SEAT ACTION_HEX a "
+      "line),\n"
+      "  for `forumctl verify --acks`.";
   Args args(argc, argv, 2);
   if (!args.Check({"server", "sessions", "seats", "rate", "duration", "scenario", "channels",
-                   "server-pid", "ca", "bot-pace"},
+                   "server-pid", "ca", "bot-pace", "acks"},
                   usage))
     return 2;
   if (!args.Has("server")) {
@@ -332,7 +357,7 @@ int CmdLoad(int argc, char** argv) {
       }
       mf::Forum::Stub* sstub = seat_endpoint->Stub(created.session());
       clients.push_back(
-          std::make_unique<SeatClient>(sstub, created.session(), joined.seat_token(), &stats));
+          std::make_unique<SeatClient>(sstub, created.session(), s, joined.seat_token(), &stats));
       clients.back()->Start();
     }
   }
@@ -440,6 +465,23 @@ int CmdLoad(int argc, char** argv) {
         .EndObject();
   j.EndObject();
   std::cout << j.str() << "\n";
+  if (args.Has("acks")) {
+    std::ofstream out(args.Get("acks"));
+    static const char* kHex = "0123456789abcdef";
+    for (const AckedAction& a : stats.acked) {
+      std::string hex;
+      for (unsigned char ch : a.action) {
+        hex += kHex[ch >> 4];
+        hex += kHex[ch & 15];
+      }
+      out << a.session << ' ' << a.version << ' ' << a.seat << ' ' << (hex.empty() ? "-" : hex)
+          << '\n';
+    }
+    if (!out) {
+      std::cerr << "forumctl load: cannot write " << args.Get("acks") << "\n";
+      return 1;
+    }
+  }
   return errors == 0 ? 0 : 1;
 }
 

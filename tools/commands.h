@@ -14,6 +14,8 @@ int CmdSession(int argc, char** argv);
 int CmdRecord(int argc, char** argv);
 int CmdBot(int argc, char** argv);
 int CmdLoad(int argc, char** argv);
+// A forumd data folder checked session by session (cmd_verify.cc).
+int CmdVerify(int argc, char** argv);
 // The debrief (cmd_report.cc, cmd_fork.cc).
 int CmdReport(int argc, char** argv);
 int CmdFork(int argc, char** argv);

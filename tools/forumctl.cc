@@ -54,7 +54,11 @@ const char* kUsage =
     "  record --server ADDR --session ID --token T\n"
     "        a session's record as JSON\n"
     "  load --server ADDR --sessions N --seats M --rate R --duration S\n"
-    "        load test (JSON)\n";
+    "        load test (JSON)\n"
+    "\n"
+    "A stopped forumd's data folder:\n"
+    "  verify --data DIR [--acks FILE] [--finished]\n"
+    "        every session replays to its stored hash; acknowledged actions are stored\n";
 
 }  // namespace
 
@@ -83,6 +87,7 @@ int main(int argc, char** argv) {
   if (cmd == "record") return mf::tools::CmdRecord(argc, argv);
   if (cmd == "bot") return mf::tools::CmdBot(argc, argv);
   if (cmd == "load") return mf::tools::CmdLoad(argc, argv);
+  if (cmd == "verify") return mf::tools::CmdVerify(argc, argv);
   if (cmd == "report") return mf::tools::CmdReport(argc, argv);
   if (cmd == "fork") return mf::tools::CmdFork(argc, argv);
   std::cerr << "forumctl: unknown command '" << cmd << "'\n" << kUsage;

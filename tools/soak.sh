@@ -2,12 +2,20 @@
 # Soak test of forumd: runs `forumctl load` against one forumd for DURATION
 # seconds (in rounds: each round creates new sessions and plays them to the
 # end), samples forumd's RSS every few seconds, then kills forumd with SIGKILL,
-# restarts it on the same data folder (every session must replay) and checks
+# restarts it on the same data folder, stops it, and checks
 #   - memory stays flat: the mean RSS of the last third of the run is within
 #     SOAK_TOLERANCE (default 10%) of the mean of the second third;
-#   - nothing acknowledged is lost: the actions the network seats stored in the
-#     record (SQLite, after the kill and the restart) are at least the actions
-#     `forumctl load` was answered OK for (its JSON's actions_ok, summed).
+#   - the restart: forumd starts on the data folder and serves every session
+#     (none "cannot be served" on its stderr), and stops cleanly (exit 0);
+#   - restart memory: tools/restart_memory.sh 2000 (RSS after a restart of
+#     forumd with 2,000 idle sessions within 1.5x of RSS before it);
+#   - per session (`forumctl verify` on the data folder): every session was
+#     played to the end, its record replays to the state hash forumd stored
+#     when it finished, and every action `forumctl load` was answered OK for
+#     is stored at the version it was answered with, by its seat, the same
+#     action (one by one: extra stored rows cannot hide a missing one);
+#   - no round of `forumctl load` failed or counted errors.
+# Its exit status is the verdict (0: PASS).
 #
 # usage: tools/soak.sh [DURATION_SECONDS]   (default: $SOAK_SECONDS, else 120)
 # environment (all optional):
@@ -20,7 +28,7 @@
 #   SOAK_INTERVAL    seconds between RSS samples (default 3)
 #   SOAK_ARCHIVE     forumd --archive-after: seconds a finished session stays in memory (default 5)
 #   SOAK_DIR         keep the results here (default: a fresh folder under /tmp)
-# Prints one line per round and a final "soak: PASS|FAIL ..." line; exit 0 on PASS.
+# Prints one line per round and a final "soak: PASS|FAIL ..." line.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DURATION=${1:-${SOAK_SECONDS:-120}}
@@ -47,7 +55,7 @@ command -v sqlite3 >/dev/null || {
 
 W=${SOAK_DIR:-$(mktemp -d /tmp/mf_soak.XXXXXX)}
 mkdir -p "$W"
-rm -rf "$W/data" "$W"/round_*.json "$W/rss.txt"
+rm -rf "$W/data" "$W"/round_*.json "$W"/round_*.acks "$W/rss.txt"
 # Private copies: a rebuild of the shared build folder must not change them mid-run.
 cp "$BUILD_DIR/server/forumd" "$BUILD_DIR/tools/forumctl" "$W/"
 
@@ -104,6 +112,7 @@ acked=0
 errors=0
 unfinished=0
 round=0
+rss_rounds=()
 while [ "$round" -lt "$ROUNDS" ]; do
   d=$(((DURATION - ($(date +%s) - T0)) / (ROUNDS - round)))
   [ "$d" -ge 5 ] || d=5
@@ -112,18 +121,20 @@ while [ "$round" -lt "$ROUNDS" ]; do
   rc=0
   "$W/forumctl" load --server "$ADDR" --sessions "$SESSIONS" --seats "$SEATS" \
     --scenario "$SCENARIO" --rate "$RATE" --duration "$d" --bot-pace 10 \
-    --server-pid "$PID" >"$json" 2>"$W/round_$round.err" || rc=$?
+    --server-pid "$PID" --acks "$W/round_$round.acks" >"$json" 2>"$W/round_$round.err" || rc=$?
   field() { grep -o "\"$1\":[0-9.]*" "$json" | head -1 | cut -d: -f2; }
   ok=$(field actions_ok)
   err=$(field errors)
   over=$(field seats_at_game_over)
   streams=$(field streams)
-  if [ -z "$ok" ]; then
+  if [ -z "$ok" ] || [ ! -f "$W/round_$round.acks" ]; then
     echo "soak: round $round: forumctl load failed (exit $rc):" >&2
     cat "$W/round_$round.err" >&2
     errors=$((errors + 1))
     break
   fi
+  [ "$rc" -eq 0 ] || echo "soak: round $round: forumctl load exited $rc" >&2
+  rss_rounds+=("$(rss_kb "$PID")")
   acked=$((acked + ok))
   errors=$((errors + ${err:-0}))
   unfinished=$((unfinished + ${streams:-0} - ${over:-0}))
@@ -135,7 +146,9 @@ kill "$SAMPLER" 2>/dev/null || true
 wait "$SAMPLER" 2>/dev/null || true
 SAMPLER=""
 
-# The harshest stop, then a restart that must replay every unfinished session.
+# The harshest stop, then a restart on the same data folder: forumd must
+# rebuild every unfinished session (a session it cannot replay is refused
+# with "cannot be served" on its stderr, while forumd itself starts).
 {
   kill -KILL "$PID"
   wait "$PID"
@@ -145,16 +158,33 @@ restart=ok
 if start_forumd second; then
   kill -TERM "$PID"
   wait "$PID" || restart="exit $?"
+  if grep -q "cannot be served" "$W/forumd.second.err"; then
+    restart="sessions not served: $(grep -c "cannot be served" "$W/forumd.second.err")"
+    grep "cannot be served" "$W/forumd.second.err" | head -5 >&2
+  fi
 else
   restart="failed"
 fi
 PID=""
 
-# Acknowledged actions of the network seats (seats 0..SEATS-1) against the record.
-stored=$(sqlite3 "$W/data/forum.db" "SELECT COUNT(*) FROM actions WHERE actor >= 0 AND actor < $SEATS;")
-sessions=$(sqlite3 "$W/data/forum.db" "SELECT COUNT(*) FROM sessions;")
-finished=$(sqlite3 "$W/data/forum.db" "SELECT COUNT(*) FROM sessions WHERE finished_ms > 0;")
-lost=$((acked > stored ? acked - stored : 0))
+# Session by session: played to the end, replayed to its stored final hash,
+# every acknowledged action stored as acknowledged.
+cat "$W"/round_*.acks >"$W/acks.txt" 2>/dev/null || : >"$W/acks.txt"
+verify_rc=0
+"$W/forumctl" verify --data "$W/data" --acks "$W/acks.txt" --finished \
+  >"$W/verify.json" 2>"$W/verify.err" || verify_rc=$?
+vfield() { grep -o "\"$1\":[0-9]*" "$W/verify.json" | head -1 | cut -d: -f2; }
+sessions=$(vfield sessions)
+finished=$(vfield finished)
+replayed=$(vfield replayed)
+stored=$(vfield acknowledged_stored)
+problems=$(vfield problems)
+[ -n "$problems" ] || problems=unknown
+if [ "$verify_rc" -ne 0 ]; then
+  echo "soak: forumctl verify found problems (exit $verify_rc):" >&2
+  head -20 "$W/verify.err" >&2
+fi
+lost=$((acked - ${stored:-0}))
 
 # Memory: mean RSS per third of the samples.
 read -r n m2 m3 first last <<<"$(awk '{r[NR]=$2} END {
@@ -164,19 +194,41 @@ read -r n m2 m3 first last <<<"$(awk '{r[NR]=$2} END {
 growth=$(awk -v a="$m2" -v b="$m3" 'BEGIN { printf "%.1f", (a > 0) ? 100 * (b - a) / a : 0 }')
 flat=$(awk -v g="$growth" -v t="$TOLERANCE" 'BEGIN { print ((g + 0 <= t + 0) ? "yes" : "no") }')
 
+# RSS growth per finished session: from the end of the first round to the
+# end of the last (a figure, not a verdict: finished sessions stay in memory
+# as small summaries).
+per_session="n/a"
+if [ "${#rss_rounds[@]}" -ge 2 ]; then
+  per_session=$(awk -v a="${rss_rounds[0]}" -v b="${rss_rounds[-1]}" \
+    -v n="$((SESSIONS * (${#rss_rounds[@]} - 1)))" 'BEGIN { printf "%.1f", (b - a) / n }')
+fi
+
+# A restart must not multiply memory: 2,000 idle sessions, RSS after a
+# restart within 1.5x of RSS before (tools/restart_memory.sh, about 10 s).
+restart_memory=$(BUILD_DIR=$BUILD_DIR bash tools/restart_memory.sh 2000 2>&1 | tail -1) ||
+  restart_memory_failed=1
+
 verdict=PASS
-[ "$lost" -eq 0 ] || verdict=FAIL
-[ "$flat" = yes ] || verdict=FAIL
-[ "$errors" -eq 0 ] || verdict=FAIL
-[ "$restart" = ok ] || verdict=FAIL
-[ "$n" -ge 6 ] || verdict=FAIL
+why=()
+[ -z "${restart_memory_failed:-}" ] || why+=("$restart_memory")
+[ "$verify_rc" -eq 0 ] && [ "$problems" = 0 ] || why+=("forumctl verify: $problems problems")
+[ "${sessions:-0}" -eq $((SESSIONS * round)) ] || why+=("${sessions:-0} sessions stored of $((SESSIONS * round))")
+[ "$lost" -eq 0 ] || why+=("$lost acknowledged actions not stored")
+[ "$flat" = yes ] || why+=("RSS grew ${growth}%")
+[ "$errors" -eq 0 ] || why+=("$errors load errors")
+[ "$restart" = ok ] || why+=("restart: $restart")
+[ "$n" -ge 6 ] || why+=("only $n RSS samples")
+[ "${#why[@]}" -eq 0 ] || verdict=FAIL
 {
-  echo "rounds=$round elapsed_s=$ELAPSED sessions=$sessions finished=$finished unfinished_seats=$unfinished"
-  echo "acked=$acked stored=$stored lost=$lost errors=$errors restart=$restart"
+  echo "rounds=$round elapsed_s=$ELAPSED sessions=$sessions finished=$finished replayed=$replayed unfinished_seats_at_round_end=$unfinished"
+  echo "acked=$acked stored=$stored lost=$lost errors=$errors restart=$restart verify_problems=$problems"
   echo "rss_samples=$n first_kb=$first second_third_mean_kb=$m2 last_third_mean_kb=$m3 last_kb=$last growth_pct=$growth"
+  echo "rss_after_rounds_kb=${rss_rounds[*]} rss_growth_per_finished_session_kb=$per_session"
 } >"$W/summary.txt"
 cat "$W/summary.txt" >&2
-echo "soak: $verdict ${ELAPSED}s, $round rounds, $sessions sessions, acknowledged $acked, stored $stored," \
-  "lost $lost, errors $errors, restart $restart, RSS second third ${m2} kB, last third ${m3} kB" \
-  "(${growth}%, limit ${TOLERANCE}%)"
+echo "soak: $verdict ${ELAPSED}s, $round rounds, $sessions sessions ($finished finished, $replayed" \
+  "replayed to their hash after the restart), acknowledged $acked, stored as acknowledged $stored," \
+  "errors $errors, restart $restart, RSS second third ${m2} kB, last third ${m3} kB" \
+  "(${growth}%, limit ${TOLERANCE}%), ${per_session} kB per finished session; $restart_memory" \
+  "${why[*]:+— ${why[*]}}"
 [ "$verdict" = PASS ]
