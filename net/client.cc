@@ -136,6 +136,14 @@ struct Reach {
   bool reconnect = false;
 };
 
+// A call the connection broke under: the node is gone or moving (a router
+// resets the streams of a node that died: gRPC reports INTERNAL for such a
+// reset), so a client that reconnects goes on elsewhere.
+bool Broken(const grpc::Status& st) {
+  return st.error_code() == grpc::StatusCode::UNAVAILABLE ||
+         st.error_code() == grpc::StatusCode::INTERNAL;
+}
+
 PlayResult Play(const Reach& reach, const std::string& session, const std::string& token,
                 const PlayOptions& options) {
   using Clock = std::chrono::steady_clock;
@@ -192,7 +200,7 @@ PlayResult Play(const Reach& reach, const std::string& session, const std::strin
           ++result.stale;
           break;  // A newer view is on its way.
         }
-        if (st.error_code() == grpc::StatusCode::UNAVAILABLE) {
+        if (reach.reconnect ? Broken(st) : st.error_code() == grpc::StatusCode::UNAVAILABLE) {
           if (!reach.reconnect) result.error = Describe(st);
           moved = true;
           ctx.TryCancel();
@@ -207,7 +215,7 @@ PlayResult Play(const Reach& reach, const std::string& session, const std::strin
     }
     const grpc::Status st = reader->Finish();
     if (result.finished || (options.stop && options.stop->load())) break;
-    const bool gone = moved || st.error_code() == grpc::StatusCode::UNAVAILABLE;
+    const bool gone = moved || Broken(st);
     if (reach.reconnect && gone &&
         Clock::now() - progress < std::chrono::seconds(options.reconnect_seconds)) {
       // The owner moved or died: follow the redirect, or go back through

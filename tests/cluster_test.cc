@@ -11,7 +11,7 @@
 // players resume with their tokens; a paused owner that wakes up cannot
 // write; `forumctl session list` lists every node's sessions; the Python and
 // forumctl bots play through nginx across a kill; the Agones profile speaks
-// the SDK's REST calls.
+// the SDK's REST calls (to a stand-in for its sidecar).
 #include <google/protobuf/util/json_util.h>
 
 #include <future>
@@ -612,6 +612,200 @@ TEST_F(ClusterTest, APausedOwnerThatWakesUpCannotWrite) {
   EXPECT_TRUE(AcksInRecord(acks, rec));
   EXPECT_EQ(static_cast<size_t>(rec.entries_size()), acks.size())
       << "the record holds an action nobody acknowledged";
+  EXPECT_TRUE(Replays(rec));
+}
+
+// `forumctl session list` asked of one node lists the sessions of every node
+// (from PostgreSQL): each node's own sessions, and, with --all, the finished
+// ones too.
+TEST_F(ClusterTest, ForumctlSessionListShowsEveryNodesSessions) {
+  auto n1 = Node("n1"), n2 = Node("n2");
+  Client c1(n1->address()), c2(n2->address());
+  const mf::CreateSessionResponse a = CreateRouted(c1.stub(), {});
+  const mf::CreateSessionResponse b = CreateRouted(c2.stub(), {});
+  ASSERT_EQ(Owner(a.session()), "n1");
+  ASSERT_EQ(Owner(b.session()), "n2");
+  // The other node's summary is the one its owner wrote at its last renewal
+  // (every lease-ttl/3): wait for n2's (a bound for failures).
+  for (int i = 0; i < 100 && Query("SELECT id FROM sessions WHERE summary <> '' AND "
+                                   "id = '" +
+                                   b.session() + "'")
+                                 .empty();
+       ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const CommandResult r = RunCommand(std::string(MF_FORUMCTL) + " session list --server " +
+                                     n1->address() + " --token " + a.facilitator_token() + " 2>&1");
+  ASSERT_EQ(r.code, 0) << r.out;
+  EXPECT_NE(r.out.find(a.session()), std::string::npos) << r.out;
+  EXPECT_NE(r.out.find(b.session()), std::string::npos) << r.out;
+  // The same asked of n2 with n2's token.
+  const CommandResult r2 =
+      RunCommand(std::string(MF_FORUMCTL) + " session list --server " + n2->address() +
+                 " --token " + b.facilitator_token() + " 2>&1");
+  ASSERT_EQ(r2.code, 0) << r2.out;
+  EXPECT_NE(r2.out.find(a.session()), std::string::npos) << r2.out;
+  EXPECT_NE(r2.out.find(b.session()), std::string::npos) << r2.out;
+}
+
+// A stand-in for the Agones SDK sidecar's REST interface (which needs a
+// Kubernetes cluster): it answers 200 to every request and records
+// "METHOD PATH BODY" of each.
+class SdkSidecar {
+ public:
+  SdkSidecar() {
+    fd_ = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+    sockaddr_in a{};
+    a.sin_family = AF_INET;
+    a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    int one = 1;
+    setsockopt(fd_, SOL_SOCKET, SO_REUSEADDR, &one, sizeof one);
+    bind(fd_, reinterpret_cast<sockaddr*>(&a), sizeof a);
+    socklen_t n = sizeof a;
+    getsockname(fd_, reinterpret_cast<sockaddr*>(&a), &n);
+    port_ = ntohs(a.sin_port);
+    listen(fd_, 16);
+    thread_ = std::thread([this] { Serve(); });
+  }
+  ~SdkSidecar() {
+    stop_ = true;
+    shutdown(fd_, SHUT_RDWR);
+    thread_.join();
+    close(fd_);
+  }
+  int port() const { return port_; }
+  std::vector<std::string> requests() {
+    std::lock_guard<std::mutex> lock(mu_);
+    return requests_;
+  }
+  // Waits (a bound for failures) until a request equal to `r` arrived.
+  bool WaitFor(const std::string& r) {
+    for (int i = 0; i < 200; ++i) {
+      for (const std::string& x : requests())
+        if (x == r) return true;
+      std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    }
+    return false;
+  }
+
+ private:
+  void Serve() {
+    while (!stop_) {
+      const int c = accept(fd_, nullptr, nullptr);
+      if (c < 0) continue;
+      std::string in;
+      char buf[1024];
+      size_t need = std::string::npos;
+      while (need == std::string::npos || in.size() < need) {
+        const ssize_t n = recv(c, buf, sizeof buf, 0);
+        if (n <= 0) break;
+        in.append(buf, static_cast<size_t>(n));
+        const size_t end = in.find("\r\n\r\n");
+        if (end != std::string::npos && need == std::string::npos) {
+          size_t length = 0;
+          const size_t cl = in.find("Content-Length: ");
+          if (cl != std::string::npos && cl < end) length = std::stoul(in.substr(cl + 16));
+          need = end + 4 + length;
+        }
+      }
+      const size_t sp1 = in.find(' '), sp2 = in.find(' ', sp1 + 1), end = in.find("\r\n\r\n");
+      if (sp1 != std::string::npos && sp2 != std::string::npos && end != std::string::npos) {
+        std::lock_guard<std::mutex> lock(mu_);
+        requests_.push_back(in.substr(0, sp2) + " " + in.substr(end + 4));
+      }
+      const std::string answer = "HTTP/1.1 200 OK\r\nContent-Length: 2\r\n\r\n{}";
+      send(c, answer.data(), answer.size(), MSG_NOSIGNAL);
+      close(c);
+    }
+  }
+  int fd_ = -1, port_ = 0;
+  std::atomic<bool> stop_{false};
+  std::mutex mu_;
+  std::vector<std::string> requests_;
+  std::thread thread_;
+};
+
+// The Agones profile, switched on by the SDK's environment
+// (AGONES_SDK_HTTP_PORT): forumd marks itself Ready once listening, pings
+// /health, keeps the `sessions` label at the number of sessions it holds,
+// and on SIGTERM drains (its leases released) before calling Shutdown.
+TEST_F(ClusterTest, TheAgonesProfileSpeaksTheSdkRestInterface) {
+  SdkSidecar sidecar;
+  setenv("AGONES_SDK_HTTP_PORT", std::to_string(sidecar.port()).c_str(), 1);
+  auto n1 = Node("n1");
+  unsetenv("AGONES_SDK_HTTP_PORT");
+  EXPECT_TRUE(sidecar.WaitFor("POST /ready {}"));
+  EXPECT_TRUE(sidecar.WaitFor("POST /health {}"));
+  EXPECT_TRUE(sidecar.WaitFor("PUT /metadata/label {\"key\":\"sessions\",\"value\":\"0\"}"));
+  Client c1(n1->address());
+  const mf::CreateSessionResponse a = CreateRouted(c1.stub(), {});
+  ASSERT_FALSE(a.session().empty());
+  EXPECT_TRUE(sidecar.WaitFor("PUT /metadata/label {\"key\":\"sessions\",\"value\":\"1\"}"));
+  const std::vector<std::string> before = sidecar.requests();
+  EXPECT_EQ(before.front(), "POST /ready {}");
+  EXPECT_EQ(std::count(before.begin(), before.end(), "POST /shutdown {}"), 0);
+  EXPECT_EQ(n1->Stop(SIGTERM), 0) << n1->Stderr();
+  const std::vector<std::string> after = sidecar.requests();
+  ASSERT_FALSE(after.empty());
+  EXPECT_EQ(after.back(), "POST /shutdown {}");
+  // Drained: its lease lapsed at once, for another game server to take.
+  EXPECT_EQ(Query("SELECT session FROM leases WHERE expires > now()"), std::vector<std::string>{});
+}
+
+// The Python bot and three `forumctl bot`s play a whole session through
+// nginx while its owner is SIGKILLed mid-game: each comes back through the
+// router, resumes with its token on the node that took the session over, and
+// sees the end of the game; the record replays to the server's state hash.
+TEST_F(ClusterTest, ThePythonAndForumctlBotsPlayThroughARouterAcrossAKill) {
+  auto n1 = Node("n1"), n2 = Node("n2");
+  Router router(Router::Kind::kNginx, {n1->address(), n2->address()});
+  ASSERT_TRUE(router.ok()) << router.Log();
+  Client via(router.address());
+  const mf::CreateSessionResponse s = CreateRouted(via.stub(), {4, 5, 6, 7}, 20, 3);
+  auto run = [](const std::string& command) {
+    return std::async(std::launch::async, [command] { return RunCommand(command); });
+  };
+  std::vector<std::future<CommandResult>> clients;
+  clients.push_back(run(std::string("/usr/bin/python3 ") + MF_SOURCE_DIR +
+                        "/examples/python_bot/bot.py --server " + router.address() + " --join " +
+                        s.join_code() + " --seat 0 2>" + dir_.path() + "/python.err"));
+  for (int seat = 1; seat <= 3; ++seat)
+    clients.push_back(run(std::string(MF_FORUMCTL) + " bot --server " + router.address() +
+                          " --join " + s.join_code() + " --seat " + std::to_string(seat) +
+                          " 2>&1"));
+  // Every client joined and some actions in (a bound for failures), the
+  // game still running: kill its owner.
+  const std::string count = "SELECT count(*) FROM actions WHERE session = '" + s.session() + "'";
+  const std::string joined =
+      "SELECT count(*) FROM seats WHERE seat < 4 AND player <> '' AND session = '" + s.session() +
+      "'";
+  for (int i = 0;
+       i < 600 && (std::stoi(Query(count).at(0)) < 20 || std::stoi(Query(joined).at(0)) < 4); ++i)
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+  const std::string owner = Owner(s.session());
+  ASSERT_TRUE(owner == "n1" || owner == "n2") << owner;
+  ASSERT_EQ(Query("SELECT finished_ms FROM sessions WHERE id = '" + s.session() + "'"),
+            std::vector<std::string>{"0"})
+      << "the game ended before the kill";
+  const int before = std::stoi(Query(count).at(0));
+  EXPECT_EQ((owner == "n1" ? n1 : n2)->Stop(SIGKILL), -SIGKILL);
+  for (auto& c : clients) {
+    const CommandResult r = c.get();
+    EXPECT_EQ(r.code, 0) << r.out << ReadFile(dir_.path() + "/python.err");
+    std::string compact = r.out;  // The Python bot's JSON has spaces, forumctl's none.
+    compact.erase(std::remove(compact.begin(), compact.end(), ' '), compact.end());
+    EXPECT_NE(compact.find("\"finished\":true"), std::string::npos) << r.out;
+  }
+  // Only the other node could have written after the kill.
+  EXPECT_GT(std::stoi(Query(count).at(0)), before);
+  net::Endpoint e(router.address());
+  mf::GetRecordRequest req;
+  req.set_session(s.session());
+  mf::GetRecordResponse rec;
+  const grpc::Status st = e.Call(
+      s.session(), s.facilitator_token(),
+      [&](mf::Forum::Stub* stub, grpc::ClientContext* c) { return stub->GetRecord(c, req, &rec); });
+  ASSERT_TRUE(st.ok()) << net::Describe(st);
+  EXPECT_TRUE(rec.finished());
   EXPECT_TRUE(Replays(rec));
 }
 

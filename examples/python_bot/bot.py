@@ -184,13 +184,25 @@ class Forum:
         self.owner = None
         return False
 
-    def call(self, method, request, token=None):
-        for hop in range(5):
+    def call(self, method, request, token=None, patient=False):
+        """One call, following redirects. `patient` (the join): while no node
+        answers for the session (its owner died and no node took it over yet:
+        the call did nothing), try again through the entry address for up to
+        60 s."""
+        deadline = time.monotonic() + 60
+        hops = 0
+        while True:
             try:
                 return getattr(self.stub(), method)(request, metadata=self.metadata(token))
             except self.grpc.RpcError as e:
-                if hop == 4 or not self.learn(e):
+                if self.learn(e) and hops < 5:
+                    hops += 1
+                    continue
+                if not (patient and e.code() == self.grpc.StatusCode.UNAVAILABLE
+                        and time.monotonic() < deadline):
                     raise
+                hops = 0
+                time.sleep(0.2)
 
 
 def main():
@@ -209,7 +221,7 @@ def main():
     join = forum.JoinSessionRequest(join_code=args.join, display_name=args.name)
     if args.seat >= 0:
         join.seat = args.seat
-    seat = server.call("JoinSession", join)
+    seat = server.call("JoinSession", join, patient=True)
     server.session = seat.session
     token = seat.seat_token
     result = {"session": seat.session, "seat": seat.seat, "seat_name": seat.seat_name,
@@ -247,7 +259,7 @@ def main():
                         if code == grpc.StatusCode.FAILED_PRECONDITION and "out of date" in text:
                             result["stale"] += 1  # A newer view is on its way.
                             break
-                        if code == grpc.StatusCode.UNAVAILABLE:
+                        if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INTERNAL):
                             stream.cancel()  # The session moved: subscribe again.
                             break
                         result["refused"] += 1
@@ -259,7 +271,9 @@ def main():
         except grpc.RpcError as e:
             if result["finished"]:
                 break
-            moved = e.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED)
+            # A router resets the streams of a node that died (INTERNAL).
+            moved = e.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
+                                 grpc.StatusCode.INTERNAL)
             if moved and time.monotonic() - progress < 60:
                 time.sleep(0.05 if server.learn(e) else 0.2)
                 continue
