@@ -24,21 +24,23 @@ int RunBot(const BotArgs& a) {
     std::cerr << "forumctl bot: over the network every strategy plays the light policy "
                  "(asked: "
               << a.strategy << ")\n";
-  auto stub = mf::Forum::NewStub(net::Connect(a.server, a.ca));
+  // Through a router or to one forumd: redirects to the session's owner are followed.
+  net::Endpoint endpoint(a.server, a.ca);
   mf::JoinSessionRequest join;
   join.set_join_code(a.join);
   join.set_display_name(a.name.empty() ? "bot-" + a.strategy : a.name);
   if (a.seat >= 0) join.set_seat(a.seat);
   mf::JoinSessionResponse seat;
-  grpc::ClientContext ctx;
-  const grpc::Status st = stub->JoinSession(&ctx, join, &seat);
+  const grpc::Status st = endpoint.Call("", "", [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+    return s->JoinSession(ctx, join, &seat);
+  });
   if (!st.ok()) {
     std::cerr << "forumctl bot: cannot join: " << net::Describe(st) << "\n";
     return 1;
   }
   net::PlayOptions options;
   options.pace_ms = a.pace;
-  const net::PlayResult r = net::PlaySeat(stub.get(), seat.session(), seat.seat_token(), options);
+  const net::PlayResult r = net::PlaySeat(&endpoint, seat.session(), seat.seat_token(), options);
   mf::BotReport p;
   p.set_session(seat.session());
   p.set_seat(seat.seat());

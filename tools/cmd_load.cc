@@ -66,6 +66,7 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
 
   void Start() {
     net::Authorize(&ctx_, token_);
+    net::Route(&ctx_, session_);
     req_.set_session(session_);
     stub_->async()->Subscribe(&ctx_, &req_, this);
     StartRead(&ev_);
@@ -117,6 +118,7 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
       t0_ = call->t0;
     }
     net::Authorize(&call->ctx, token_);
+    net::Route(&call->ctx, session_);
     call->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
     {
       std::lock_guard<std::mutex> lock(stats_->mu);
@@ -265,9 +267,12 @@ int RunLoad(const LoadArgs& a) {
   const long pid = a.pid;
   const std::string& server = a.server;
 
-  std::vector<std::unique_ptr<mf::Forum::Stub>> stubs;
+  // One connection per channel to ADDR (a forumd, or a router in front of
+  // several); every call carries its session's id, and a seat's calls go to
+  // the node its join found owning the session.
+  std::vector<std::unique_ptr<net::Endpoint>> endpoints;
   for (int c = 0; c < channels; ++c)
-    stubs.push_back(mf::Forum::NewStub(net::Connect(server, a.ca, true)));
+    endpoints.push_back(std::make_unique<net::Endpoint>(server, a.ca, true));
 
   // The scenario: the named one, or the smallest with enough seats.
   std::string scenario = a.scenario;
@@ -275,7 +280,7 @@ int RunLoad(const LoadArgs& a) {
   {
     grpc::ClientContext ctx;
     mf::ListScenariosResponse list;
-    const grpc::Status st = stubs[0]->ListScenarios(&ctx, {}, &list);
+    const grpc::Status st = endpoints[0]->Stub("")->ListScenarios(&ctx, {}, &list);
     if (!st.ok()) {
       std::cerr << "forumctl load: " << net::Describe(st) << "\n";
       return 1;
@@ -300,7 +305,7 @@ int RunLoad(const LoadArgs& a) {
   std::vector<std::unique_ptr<SeatClient>> clients;
   const auto setup0 = Clock::now();
   for (int i = 0; i < sessions; ++i) {
-    mf::Forum::Stub* stub = stubs[static_cast<size_t>(i % channels)].get();
+    net::Endpoint* endpoint = endpoints[static_cast<size_t>(i % channels)].get();
     mf::CreateSessionRequest req;
     req.set_scenario(scenario);
     req.set_seed(static_cast<uint64_t>(i + 1));
@@ -308,8 +313,9 @@ int RunLoad(const LoadArgs& a) {
     for (int s = seats; s < scenario_seats; ++s) req.add_bots()->set_seat(s);
     req.set_bot_pace_ms(a.bot_pace);
     grpc::ClientContext ctx;
+    net::Route(&ctx, net::NewSessionKey());  // The router sends it where its calls will go.
     mf::CreateSessionResponse created;
-    grpc::Status st = stub->CreateSession(&ctx, req, &created);
+    grpc::Status st = endpoint->Stub("")->CreateSession(&ctx, req, &created);
     if (!st.ok()) {
       std::cerr << "forumctl load: creating session " << i << ": " << net::Describe(st) << "\n";
       return 1;
@@ -319,14 +325,18 @@ int RunLoad(const LoadArgs& a) {
       join.set_join_code(created.join_code());
       join.set_display_name("load-" + std::to_string(s));
       join.set_seat(s);
-      grpc::ClientContext jctx;
       mf::JoinSessionResponse joined;
-      st = stub->JoinSession(&jctx, join, &joined);
+      net::Endpoint* seat_endpoint =
+          endpoints[clients.size() % static_cast<size_t>(channels)].get();
+      st = seat_endpoint->Call(created.session(), "",
+                               [&](mf::Forum::Stub* stub, grpc::ClientContext* jctx) {
+                                 return stub->JoinSession(jctx, join, &joined);
+                               });
       if (!st.ok()) {
         std::cerr << "forumctl load: joining: " << net::Describe(st) << "\n";
         return 1;
       }
-      mf::Forum::Stub* sstub = stubs[clients.size() % static_cast<size_t>(channels)].get();
+      mf::Forum::Stub* sstub = seat_endpoint->Stub(created.session());
       clients.push_back(
           std::make_unique<SeatClient>(sstub, created.session(), s, joined.seat_token(), &stats));
       clients.back()->Start();

@@ -72,7 +72,10 @@ struct SessionArgs {
 };
 
 int RunSession(const SessionArgs& args, const std::string& sub) {
-  auto stub = mf::Forum::NewStub(net::Connect(args.server, args.ca));
+  // Through a router or to one forumd: calls about a session carry its id
+  // (the router hashes on it) and follow a cluster's redirects to its owner.
+  net::Endpoint endpoint(args.server, args.ca);
+  mf::Forum::Stub* stub = endpoint.Stub("");
 
   if (sub == "create") {
     mf::CreateSessionRequest req;
@@ -106,6 +109,9 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
     for (int i = 0; i < count; ++i) {
       grpc::ClientContext ctx;
       if (!args.token.empty()) net::Authorize(&ctx, args.token);  // The organiser's.
+      // A proposed id: a router sends the creation where the session's
+      // later calls will go, and that node takes the id.
+      net::Route(&ctx, net::NewSessionKey());
       mf::CreateSessionResponse resp;
       const grpc::Status st = stub->CreateSession(&ctx, req, &resp);
       if (!st.ok())
@@ -122,9 +128,11 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
     req.set_join_code(args.join);
     req.set_display_name(args.name);
     if (args.seat >= 0) req.set_seat(args.seat);
-    grpc::ClientContext ctx;
     mf::JoinSessionResponse resp;
-    const grpc::Status st = stub->JoinSession(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(args.session, "", [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->JoinSession(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("joining", st);
     PrintJson(resp);
     std::cout << "\n";
@@ -133,10 +141,11 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
   if (sub == "list") {
     mf::ListSessionsRequest req;
     req.set_include_finished(args.all);
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.token);
     mf::ListSessionsResponse resp;
-    const grpc::Status st = stub->ListSessions(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call("", args.token, [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->ListSessions(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("listing sessions", st);
     PrintJson(resp);
     std::cout << "\n";
@@ -145,10 +154,11 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
   if (sub == "roster") {
     mf::GetRosterRequest req;
     req.set_session(args.session);
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.token);
     mf::Roster resp;
-    const grpc::Status st = stub->GetRoster(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(req.session(), args.token, [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->GetRoster(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("reading the roster", st);
     PrintJson(resp);
     std::cout << "\n";
@@ -157,10 +167,11 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
   if (sub == "export") {
     mf::GetRecordRequest req;
     req.set_session(args.session);
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.token);
     mf::GetRecordResponse resp;
-    const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(req.session(), args.token, [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->GetRecord(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("reading the record", st);
     std::string error;
     if (!WriteFile(args.out, resp.SerializeAsString(), &error)) {
@@ -202,10 +213,11 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
   if (sub == "delete") {
     mf::DeleteSessionRequest req;
     req.set_session(args.session);
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.token);
     mf::DeleteSessionResponse resp;
-    const grpc::Status st = stub->DeleteSession(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(req.session(), args.token, [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->DeleteSession(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("deleting the session", st);
     mf::SessionDeleteReport report;
     report.set_deleted(args.session);
@@ -222,13 +234,13 @@ struct RecordCommandArgs {
 };
 
 int RunRecord(const RecordCommandArgs& args) {
-  auto stub = mf::Forum::NewStub(net::Connect(args.server, args.ca));
+  net::Endpoint endpoint(args.server, args.ca);
   mf::GetRecordRequest req;
   req.set_session(args.session);
-  grpc::ClientContext ctx;
-  net::Authorize(&ctx, args.token);
   mf::GetRecordResponse resp;
-  const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+  const grpc::Status st = endpoint.Call(
+      req.session(), args.token,
+      [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) { return s->GetRecord(ctx, req, &resp); });
   if (!st.ok()) return Fail("reading the record", st);
   // `entries` carries the same actions as the log with their order and times.
   resp.mutable_log()->clear_entries();
@@ -280,6 +292,8 @@ void AddSession(CLI::App* app) {
     AddText(sub, "--name", &a->name, "NAME", "the display name (default player)");
     AddNumber(sub, "--seat", &a->seat, "N", 0, 63,
               "the seat to take (default: the first free seat)");
+    AddText(sub, "--session", &a->session, "ID",
+            "the session's id, when ADDR is a router in front of several forumd");
   }
   {
     auto [sub, a] = add("list", "the server's sessions (JSON, mf.ListSessionsResponse)");

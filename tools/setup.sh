@@ -21,6 +21,10 @@ PACKAGES=(
   # dpkg-shlibdeps and file, help2man for the man pages, lintian, the unit's
   # check (systemd-analyze), and what the packages depend on beyond libraries.
   dpkg-dev file help2man lintian systemd adduser desktop-file-utils
+  # forumd on many machines: libpq for the PostgreSQL store; PostgreSQL,
+  # HAProxy and nginx started by tests/cluster_test.cc; YAML and JSON Schema
+  # for the offline check of the Agones manifests (deploy/agones).
+  libpq-dev postgresql haproxy nginx python3-yaml python3-jsonschema
 )
 
 missing=()
