@@ -82,8 +82,9 @@ std::string Refusal(const grpc::Status& s) {
 class GrpcConnection : public Connection {
  public:
   explicit GrpcConnection(const ConnectRequest& r) : req_(r) {
-    channel_ = net::Connect(r.server, r.tls ? TlsRoots() : "");
-    stub_ = mf::Forum::NewStub(channel_);
+    // r.server may be a router in front of several forumd: calls carry
+    // the session's id and follow the redirects to its owner.
+    endpoint_ = std::make_unique<net::Endpoint>(r.server, r.tls ? TlsRoots() : "");
     if (!r.facilitator_token.empty()) {
       mode_ = Mode::kFacilitator;
       token_ = r.facilitator_token;
@@ -223,9 +224,11 @@ class GrpcConnection : public Connection {
     jr.set_display_name(req_.name);
     if (req_.seat >= 0) jr.set_seat(req_.seat);
     mf::JoinSessionResponse resp;
-    grpc::ClientContext ctx;
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
-    const grpc::Status s = stub_->JoinSession(&ctx, jr, &resp);
+    const grpc::Status s =
+        endpoint_->Call("", "", [&](mf::Forum::Stub* stub, grpc::ClientContext* ctx) {
+          ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+          return stub->JoinSession(ctx, jr, &resp);
+        });
     if (!s.ok()) {
       *retry = s.error_code() == grpc::StatusCode::UNAVAILABLE ||
                s.error_code() == grpc::StatusCode::DEADLINE_EXCEEDED;
@@ -248,10 +251,12 @@ class GrpcConnection : public Connection {
   void FetchJoinCode() {
     mf::ListSessionsRequest lr;
     mf::ListSessionsResponse resp;
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, token_);
-    ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
-    if (!stub_->ListSessions(&ctx, lr, &resp).ok()) return;
+    const grpc::Status st =
+        endpoint_->Call(session_, token_, [&](mf::Forum::Stub* stub, grpc::ClientContext* ctx) {
+          ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+          return stub->ListSessions(ctx, lr, &resp);
+        });
+    if (!st.ok()) return;
     for (const mf::SessionSummary& s : resp.sessions())
       if (s.session() == session_ && !s.join_code().empty()) {
         inbox_.SetSession(session_, s.join_code(), "Facilitator");
@@ -273,6 +278,7 @@ class GrpcConnection : public Connection {
       }
       grpc::ClientContext ctx;
       if (!token_.empty()) net::Authorize(&ctx, token_);
+      net::Route(&ctx, session_);
       mf::SubscribeRequest sr;
       sr.set_session(session_);
       sr.set_chat_backlog(kChatBacklog);
@@ -282,7 +288,8 @@ class GrpcConnection : public Connection {
         if (stop_) return;
         stream_ctx_ = &ctx;
       }
-      std::unique_ptr<grpc::ClientReader<mf::ServerEvent>> reader = stub_->Subscribe(&ctx, sr);
+      std::unique_ptr<grpc::ClientReader<mf::ServerEvent>> reader =
+          endpoint_->Stub(session_)->Subscribe(&ctx, sr);
       mf::ServerEvent ev;
       mf::View first;
       bool got = false, over = false;
@@ -347,6 +354,18 @@ class GrpcConnection : public Connection {
         inbox_.SetLink(Link::kLive, "the game is over");
         return;  // Nothing more will come; the last view stays on screen.
       }
+      std::string named;
+      if (endpoint_->Learn(session_, ctx, status, &named)) {
+        // Another forumd holds the session (or its owner stopped answering
+        // and another takes it over): reconnect there with the same token.
+        if (session_.empty() && !named.empty()) {
+          std::lock_guard<std::mutex> lock(mu_);
+          session_ = named;  // A spectator who came with the code alone.
+        }
+        inbox_.SetLink(Link::kReconnecting, "the session moved to another server; reconnecting");
+        if (Sleep(got ? 0.05 : 0.25)) return;
+        continue;
+      }
       switch (status.error_code()) {
         case grpc::StatusCode::UNAUTHENTICATED:
         case grpc::StatusCode::PERMISSION_DENIED:
@@ -387,17 +406,24 @@ class GrpcConnection : public Connection {
         outgoing_.pop_front();
       }
       const auto [session, token] = Credentials();
-      grpc::ClientContext ctx;
-      if (!token.empty()) net::Authorize(&ctx, token);
-      ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
       grpc::Status s;
+      // Each call with the token and the session's id, following redirects.
+      auto call = [&](auto fn) {
+        return endpoint_->Call(
+            session, token, [&](mf::Forum::Stub* stub, grpc::ClientContext* ctx) {
+              ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(10));
+              return fn(stub, ctx);
+            });
+      };
       if (o.chat) {
         mf::SendMessageRequest r;
         r.set_session(session);
         ToWire(o.channel, r.mutable_channel());
         r.set_text(o.text);
         mf::SendMessageResponse resp;
-        s = stub_->SendMessage(&ctx, r, &resp);
+        s = call([&](mf::Forum::Stub* stub, grpc::ClientContext* ctx) {
+          return stub->SendMessage(ctx, r, &resp);
+        });
       } else if (mode_ == Mode::kFacilitator && rules::IsFacilitatorAction(o.action)) {
         mf::FacilitateRequest r;
         r.set_session(session);
@@ -405,7 +431,9 @@ class GrpcConnection : public Connection {
         if (o.based_on_version > 0) r.set_based_on_version(o.based_on_version);
         r.set_bot_strategy(o.strategy);
         mf::ActResponse resp;
-        s = stub_->Facilitate(&ctx, r, &resp);
+        s = call([&](mf::Forum::Stub* stub, grpc::ClientContext* ctx) {
+          return stub->Facilitate(ctx, r, &resp);
+        });
       } else if (mode_ == Mode::kSpectator) {
         inbox_.SetError("spectators watch; they do not act");
         continue;
@@ -415,7 +443,9 @@ class GrpcConnection : public Connection {
         *r.mutable_action() = o.action;
         if (o.based_on_version > 0) r.set_based_on_version(o.based_on_version);
         mf::ActResponse resp;
-        s = stub_->Act(&ctx, r, &resp);
+        s = call([&](mf::Forum::Stub* stub, grpc::ClientContext* ctx) {
+          return stub->Act(ctx, r, &resp);
+        });
       }
       if (!s.ok()) inbox_.SetError(Refusal(s));
     }
@@ -423,8 +453,7 @@ class GrpcConnection : public Connection {
 
   const ConnectRequest req_;
   Mode mode_ = Mode::kPlayer;
-  std::shared_ptr<grpc::Channel> channel_;
-  std::unique_ptr<mf::Forum::Stub> stub_;
+  std::unique_ptr<net::Endpoint> endpoint_;
   std::string session_, token_;
   int seat_ = -1;
   std::mutex mu_;
@@ -472,14 +501,15 @@ bool FetchRecord(const std::string& server, const std::string& session, const st
   if (tls)
     for (const char* f : {"/etc/ssl/certs/ca-certificates.crt", "/etc/ssl/cert.pem"})
       if (roots.empty() && fs::exists(f)) roots = f;
-  auto stub = mf::Forum::NewStub(net::Connect(address, roots));
+  net::Endpoint endpoint(address, roots);  // Follows a cluster's redirects.
   mf::GetRecordRequest req;
   req.set_session(session);
   mf::GetRecordResponse resp;
-  grpc::ClientContext ctx;
-  ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
-  net::Authorize(&ctx, token);
-  const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+  const grpc::Status st =
+      endpoint.Call(session, token, [&](mf::Forum::Stub* stub, grpc::ClientContext* ctx) {
+        ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(30));
+        return stub->GetRecord(ctx, req, &resp);
+      });
   if (!st.ok()) {
     *error =
         "reading the record of session " + session + " from " + address + ": " + net::Describe(st);

@@ -107,6 +107,19 @@ add_custom_command(OUTPUT ${MF_PKG}/forumd.conf
   COMMENT "forumd.conf (forumd --print-config)" VERBATIM)
 list(APPEND MF_GENERATED ${MF_PKG}/forumd.conf)
 
+# forumctl's bash completion, written by forumctl from its own command line
+# declarations (tools/cli.h), so it offers exactly the commands and options
+# that --help lists.
+add_custom_command(OUTPUT ${MF_PKG}/completion/forumctl
+  COMMAND ${CMAKE_COMMAND} -E make_directory ${MF_PKG}/completion
+  COMMAND sh -c "\"$1\" --bash-completion > \"$2\"" sh $<TARGET_FILE:forumctl>
+          ${MF_PKG}/completion/forumctl
+  DEPENDS forumctl
+  COMMENT "bash completion of forumctl (forumctl --bash-completion)" VERBATIM)
+list(APPEND MF_GENERATED ${MF_PKG}/completion/forumctl)
+install(FILES ${MF_PKG}/completion/forumctl
+        DESTINATION ${CMAKE_INSTALL_DATADIR}/bash-completion/completions COMPONENT server)
+
 # The desktop icon, drawn at each size by the program that draws assets/icons.
 if(TARGET forum-client-icons)
   foreach(size 48 64 128 256)
@@ -161,7 +174,8 @@ set(CPACK_DEBIAN_PACKAGE_SHLIBDEPS ON)
 
 set(CPACK_DEBIAN_SERVER_PACKAGE_NAME migration-forum-server)
 set(CPACK_DEBIAN_SERVER_PACKAGE_SECTION net)
-set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser")
+# adduser for the system user; fonts-dejavu-core for the text of forumctl's charts (Cairo).
+set(CPACK_DEBIAN_SERVER_PACKAGE_DEPENDS "adduser, fonts-dejavu-core")
 set(CPACK_DEBIAN_SERVER_DESCRIPTION
     "server of the Migration Forum negotiation game
 Migration Forum is a multiplayer negotiation game about the global

@@ -8,6 +8,7 @@
 #include <fstream>
 #include <sstream>
 
+#include "server/store.h"
 #include "server/tokens.h"
 
 namespace mf::server {
@@ -116,6 +117,20 @@ FlagCodec OrganiserTokenFile() {
           [](const ServerOptions& o) { return o.organiser_token_file; }, ""};
 }
 
+// Where the sessions are kept: "sqlite:DIR" or a PostgreSQL URI.
+FlagCodec StoreSpec() {
+  return {[](const std::string& text, ServerOptions* o, std::string* error) {
+            const bool sqlite = text.rfind("sqlite:", 0) == 0 && text.size() > 7;
+            if (!sqlite && !IsPostgresStore(text)) {
+              *error = "is sqlite:DIR or postgres://USER@HOST:PORT/DATABASE, not '" + text + "'";
+              return false;
+            }
+            o->store = text;
+            return true;
+          },
+          [](const ServerOptions& o) { return o.store; }, "postgres://forum@db.example.org/forum"};
+}
+
 constexpr long long kTenYears = 10LL * 365 * 24 * 3600;
 
 const ServerFlag* Find(const std::string& name) {
@@ -148,8 +163,40 @@ const std::vector<ServerFlag>& ServerFlags() {
   using O = ServerOptions;
   static const std::vector<ServerFlag> flags = {
       {"listen", "ADDR:PORT", "address to bind; port 0 picks a free one", Text(&O::listen)},
-      {"data", "DIR", "folder of the SQLite database (required;\ncreated when missing)",
+      {"data", "DIR",
+       "folder of the SQLite database (required\nunless --store; created when missing)",
        Text(&O::data_dir)},
+      {"store", "sqlite:DIR|postgres://...",
+       "where the sessions are kept: SQLite in DIR (as\n"
+       "--data), or a PostgreSQL database that many\n"
+       "forumd nodes share (libpq URI, e.g.\n"
+       "postgres://forum@db:5432/forum): each running\n"
+       "session is then owned by one node at a time, by\n"
+       "lease; the schema is migrated on start",
+       StoreSpec()},
+      {"node-id", "NAME",
+       "this node's name in the leases (PostgreSQL\n"
+       "store; default: its advertised address); keep\n"
+       "it across restarts to take its sessions back at once",
+       Text(&O::node_id)},
+      {"advertise", "HOST:PORT",
+       "the address clients and routers reach this node\n"
+       "at, sent to a client that asks another node for\n"
+       "a session this one owns (default: the address\n"
+       "bound, the host name for 0.0.0.0)",
+       Text(&O::advertise)},
+      {"lease-ttl", "SECONDS",
+       "a session's lease lasts this long without\n"
+       "renewal (renewed every third of it); after a\n"
+       "node dies, another takes its sessions over then",
+       Whole(&O::lease_ttl_seconds, 1, 3600)},
+      {"agones", "on|off",
+       "the Agones profile: Ready once listening, health\n"
+       "pings, a sessions label, Shutdown after draining\n"
+       "on SIGTERM (REST to the SDK sidecar on\n"
+       "localhost:$AGONES_SDK_HTTP_PORT, default 9358);\n"
+       "on by itself when AGONES_SDK_HTTP_PORT is set",
+       Choice(&O::agones, "on", "off")},
       {"tls-cert", "FILE", "PEM certificate chain: serve TLS (with\ntls-key; online workshops)",
        Text(&O::tls_cert)},
       {"tls-key", "FILE", "PEM private key of tls-cert", Text(&O::tls_key)},
@@ -319,10 +366,13 @@ std::string ServerUsage() {
   std::string out =
       "usage: forumd --config FILE [OPTION...]\n"
       "       forumd --data DIR [--listen ADDR:PORT] [OPTION...]\n"
+      "       forumd --store postgres://... --node-id NAME [OPTION...]\n"
       "\n"
-      "The Migration Forum server: sessions over gRPC, stored in SQLite. Prints\n"
-      "\"forumd listening on ADDR:PORT\" once it serves; logs go to standard error;\n"
-      "SIGTERM or SIGINT stop it cleanly (exit 0).\n"
+      "The Migration Forum server: sessions over gRPC, stored in SQLite (one\n"
+      "server) or in PostgreSQL (many servers behind a router, one owner per\n"
+      "session by lease). It prints \"forumd listening on ADDR:PORT\" once it\n"
+      "serves; logs go to standard error; SIGTERM or SIGINT stop it cleanly\n"
+      "(exit 0).\n"
       "\n"
       "Every option is also a key of the configuration file: --threads 4 there is\n"
       "\"threads = 4\". Options given on the command line override the file.\n"

@@ -8,6 +8,8 @@
 #include <boost/asio/executor_work_guard.hpp>
 #include <boost/asio/io_context.hpp>
 
+#include <unistd.h>
+
 #include <condition_variable>
 #include <fstream>
 #include <future>
@@ -16,6 +18,7 @@
 #include <thread>
 #include <vector>
 
+#include "server/agones.h"
 #include "server/registry.h"
 #include "server/service.h"
 #include "server/store.h"
@@ -25,6 +28,20 @@ namespace mf::server {
 namespace {
 
 const char* kServiceName = "mf.Forum";
+
+// The address to advertise for `host_port` as bound: the host name for a
+// wildcard host.
+std::string Advertised(const std::string& host_port) {
+  const size_t colon = host_port.rfind(':');
+  const std::string host = colon == std::string::npos ? host_port : host_port.substr(0, colon);
+  const std::string port = colon == std::string::npos ? "" : host_port.substr(colon + 1);
+  if (host == "0.0.0.0" || host == "[::]" || host == "::" || host.empty()) {
+    char name[256] = {0};
+    gethostname(name, sizeof name - 1);
+    return std::string(name) + ":" + port;
+  }
+  return host_port;
+}
 
 bool ReadAll(const std::string& path, std::string* out) {
   std::ifstream in(path, std::ios::binary);
@@ -46,6 +63,7 @@ struct Forumd::Impl {
   std::unique_ptr<Registry> registry;
   std::unique_ptr<grpc::Service> service;
   std::unique_ptr<grpc::Server> server;
+  std::unique_ptr<Agones> agones;
   std::string address;
   std::mutex mu;
   std::condition_variable cv;
@@ -75,15 +93,22 @@ std::unique_ptr<Forumd> Forumd::Start(const ServerOptions& options, std::string*
   std::unique_ptr<Forumd> f(new Forumd());
   Impl& d = *f->impl_;
   d.options = options;
-  if (d.options.data_dir.empty()) {
-    *error = "--data DIR is required (the folder of the session database)";
-    return nullptr;
-  }
   if (d.options.tls_cert.empty() != d.options.tls_key.empty()) {
     *error = "--tls-cert and --tls-key go together";
     return nullptr;
   }
-  d.store = Store::Open(d.options.data_dir, d.options.sync_full, error);
+  if (IsPostgresStore(d.options.store) && d.options.node_id.empty()) {
+    // The node's name in the leases: its address when that is known before
+    // listening (a fixed port), else one of its own for this run.
+    const std::string& listen = d.options.listen;
+    if (!d.options.advertise.empty())
+      d.options.node_id = d.options.advertise;
+    else if (listen.size() > 2 && listen.compare(listen.size() - 2, 2, ":0") != 0)
+      d.options.node_id = Advertised(listen);
+    else
+      d.options.node_id = Advertised("0.0.0.0:0") + "-" + std::to_string(getpid());
+  }
+  d.store = OpenStore(d.options, error);
   if (!d.store) return nullptr;
   d.work =
       std::make_unique<boost::asio::executor_work_guard<boost::asio::io_context::executor_type>>(
@@ -142,6 +167,10 @@ std::unique_ptr<Forumd> Forumd::Start(const ServerOptions& options, std::string*
     health->SetServingStatus(kServiceName, true);
     health->SetServingStatus("", true);
   }
+  d.registry->StartCluster(d.options.advertise.empty() ? Advertised(d.address)
+                                                       : d.options.advertise);
+  d.agones = Agones::FromEnvironment(d.options.agones);
+  if (d.agones) d.agones->Ready([r = d.registry.get()] { return r->live_sessions(); });
   return f;
 }
 
@@ -179,6 +208,8 @@ void Forumd::Shutdown() {
     // which gRPC cancels them (it may otherwise wait on idle connections).
     d.server->Shutdown(std::chrono::system_clock::now() + std::chrono::milliseconds(500));
   }
+  // Drained: the Agones sidecar may stop the game server now.
+  if (d.agones) d.agones->Shutdown();
   if (d.store) d.store->Close();  // Completions post to the strands: threads still run.
   d.StopThreads();
   {

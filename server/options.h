@@ -8,18 +8,32 @@ namespace mf::server {
 
 struct ServerOptions {
   std::string listen = "127.0.0.1:0";  // ADDR:PORT; port 0 picks a free one.
-  std::string data_dir;                // SQLite database folder (required).
-  std::string tls_cert, tls_key;       // PEM files; both or neither.
-  std::string scenarios_dir;           // Extra *.textproto scenarios (override built-ins).
-  int threads = 2;                     // Threads running the sessions' strands.
-  int max_message_bytes = 64 * 1024;   // Largest request the server accepts.
-  int max_chat_bytes = 500;            // Longest chat message.
-  double rate_per_second = 20;         // Per-token request rate (token bucket refill).
-  double rate_burst = 40;              // Per-token burst (bucket size).
-  int stream_queue = 256;              // Chat/notices waiting per stream before "too slow".
-  int slow_stream_seconds = 30;        // A write pending this long closes the stream.
-  bool sync_full = false;              // fsync every commit (see Store::Open).
-  int shutdown_grace_ms = 3000;        // SIGTERM: time for the sessions to finish their queues.
+  std::string data_dir;                // SQLite database folder (required unless --store).
+  // Where the sessions are stored: "" (SQLite in data_dir), "sqlite:DIR" or
+  // "postgres://..." (PostgreSQL, shared by many forumd nodes with leases).
+  std::string store;
+  // A node of a cluster (PostgreSQL store): its name in the leases (stable
+  // across restarts: it takes its own leases back at once), the address
+  // clients and routers reach it at ("" : the address bound, with the host
+  // name for 0.0.0.0), and how long a lease lasts without renewal.
+  std::string node_id;
+  std::string advertise;
+  int lease_ttl_seconds = 10;
+  // The Agones profile (server/agones.h): Ready once listening, health
+  // pings, a `sessions` label, Shutdown after draining. Also on when the
+  // SDK's environment (AGONES_SDK_HTTP_PORT) is present.
+  bool agones = false;
+  std::string tls_cert, tls_key;      // PEM files; both or neither.
+  std::string scenarios_dir;          // Extra *.textproto scenarios (override built-ins).
+  int threads = 2;                    // Threads running the sessions' strands.
+  int max_message_bytes = 64 * 1024;  // Largest request the server accepts.
+  int max_chat_bytes = 500;           // Longest chat message.
+  double rate_per_second = 20;        // Per-token request rate (token bucket refill).
+  double rate_burst = 40;             // Per-token burst (bucket size).
+  int stream_queue = 256;             // Chat/notices waiting per stream before "too slow".
+  int slow_stream_seconds = 30;       // A write pending this long closes the stream.
+  bool sync_full = false;             // fsync every commit (see Store::Open).
+  int shutdown_grace_ms = 3000;       // SIGTERM: time for the sessions to finish their queues.
   // A finished session stays in memory this long (its late streams and joins
   // are told "the game is over"), then only its record stays, in the store
   // (GetRecord still answers). Checked whenever a session is created.

@@ -22,6 +22,13 @@ using grpc::StatusCode;
 
 namespace {
 
+// ListSessions' answer while the live sessions give their summaries.
+struct ListGather {
+  std::mutex mu;
+  std::vector<mf::SessionSummary> archived, got;
+  size_t left = 0;
+};
+
 int64_t NowMs() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(
              std::chrono::system_clock::now().time_since_epoch())
@@ -82,68 +89,292 @@ bool Registry::Init(std::string* error) {
     }
   }
 
+  cluster_ = store_->cluster();
+  if (cluster_) {
+    // A write refused because another node holds the session now: the
+    // session leaves this node at once.
+    cluster_->OnFenced([this](const std::string& id) { Evict(id); });
+    // This node's own sessions from an earlier run and every session whose
+    // lease lapsed: taken over and replayed. Finished ones stay in the
+    // store (read on demand); the live ones of other nodes stay theirs.
+    std::vector<std::string> orphans;
+    if (!cluster_->Orphans(&orphans, error)) return false;
+    for (const std::string& id : orphans) {
+      const Outcome o = Resolve(id);
+      if (!o.ok()) std::fprintf(stderr, "forumd: session %s: %s\n", id.c_str(), o.message.c_str());
+    }
+    return true;
+  }
   // One stored session at a time (its rows and scenario text freed before
   // the next is read), each playing a scenario shared with the others of
   // the same text: a restart needs no more memory than the running server.
-  return store_->ForEachSession(
-      [&](StoredSession& s) {
-        // A broken record stops only its own session.
-        auto broken = [&](const std::string& why) {
-          broken_[s.id] = "session " + s.id + " cannot be served: " + why +
-                          "; the server's other sessions are not affected";
-          std::fprintf(stderr, "forumd: %s\n", broken_[s.id].c_str());
-        };
-        if (!s.load_error.empty()) {
-          broken("its record cannot be read (" + s.load_error + ")");
-          return;
-        }
-        if (s.finished_ms != 0) {
-          auto a = std::make_unique<ArchivedSession>();
-          mf::CreateSessionRequest options;
-          options.ParseFromString(s.options);
-          a->summary.set_session(s.id);
-          a->summary.set_scenario(s.scenario);
-          a->summary.set_title(options.title());
-          a->summary.set_created_unix_ms(s.created_ms);
-          a->summary.set_finished(true);
-          a->summary.set_finished_unix_ms(s.finished_ms);
-          a->summary.set_phase(mf::GAME_OVER);
-          a->summary.set_actions(s.action_count);
-          a->facilitator_hash = s.facilitator_hash;
-          for (const StoredSeat& seat : s.seats) {
-            if (seat.seat >= static_cast<int>(a->seat_hashes.size()))
-              a->seat_hashes.resize(static_cast<size_t>(seat.seat) + 1);
-            a->seat_hashes[static_cast<size_t>(seat.seat)] = seat.token_hash;
-            if (!seat.player.empty()) a->summary.set_humans(a->summary.humans() + 1);
-          }
-          archived_[s.id] = std::move(a);
-          return;
-        }
-        std::string why_not;
-        auto scenario = Parsed(s.scenario_text, s.scenario, true, &why_not);
-        if (!scenario) {
-          broken("its scenario no longer loads (" + why_not + ")");
-          return;
-        }
-        Session::Init init;
-        init.id = s.id;
-        init.join_code = s.join_code;
-        init.scenario = scenario;
-        init.seed = s.seed;
-        init.options.ParseFromString(s.options);
-        init.facilitator_hash = s.facilitator_hash;
-        init.created_ms = s.created_ms;
-        auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
-        std::string why;
-        if (!session->Restore(s, &why)) {
-          broken(why.rfind("session " + s.id + ": ", 0) == 0 ? why.substr(s.id.size() + 10) : why);
-          return;
-        }
-        by_code_[NormaliseJoinCode(s.join_code)] = s.id;
-        sessions_[s.id] = session;
-        session->Start();
-      },
-      error);
+  return store_->ForEachSession([&](StoredSession& s) { Adopt(s); }, error);
+}
+
+void Registry::Adopt(StoredSession& s) {
+  // A broken record stops only its own session.
+  auto broken = [&](const std::string& why) {
+    const std::string text = "session " + s.id + " cannot be served: " + why +
+                             "; the server's other sessions are not affected";
+    std::fprintf(stderr, "forumd: %s\n", text.c_str());
+    std::lock_guard<std::mutex> lock(mu_);
+    broken_[s.id] = text;
+  };
+  if (!s.load_error.empty()) {
+    broken("its record cannot be read (" + s.load_error + ")");
+    return;
+  }
+  if (s.finished_ms != 0) {
+    auto a = std::make_unique<ArchivedSession>();
+    mf::CreateSessionRequest options;
+    options.ParseFromString(s.options);
+    a->summary.set_session(s.id);
+    a->summary.set_scenario(s.scenario);
+    a->summary.set_title(options.title());
+    a->summary.set_created_unix_ms(s.created_ms);
+    a->summary.set_finished(true);
+    a->summary.set_finished_unix_ms(s.finished_ms);
+    a->summary.set_phase(mf::GAME_OVER);
+    a->summary.set_actions(s.action_count);
+    a->facilitator_hash = s.facilitator_hash;
+    for (const StoredSeat& seat : s.seats) {
+      if (seat.seat >= static_cast<int>(a->seat_hashes.size()))
+        a->seat_hashes.resize(static_cast<size_t>(seat.seat) + 1);
+      a->seat_hashes[static_cast<size_t>(seat.seat)] = seat.token_hash;
+      if (!seat.player.empty()) a->summary.set_humans(a->summary.humans() + 1);
+    }
+    std::lock_guard<std::mutex> lock(mu_);
+    archived_[s.id] = std::move(a);
+    return;
+  }
+  std::string why_not;
+  auto scenario = Parsed(s.scenario_text, s.scenario, true, &why_not);
+  if (!scenario) {
+    broken("its scenario no longer loads (" + why_not + ")");
+    return;
+  }
+  Session::Init init;
+  init.id = s.id;
+  init.join_code = s.join_code;
+  init.scenario = scenario;
+  init.seed = s.seed;
+  init.options.ParseFromString(s.options);
+  init.facilitator_hash = s.facilitator_hash;
+  init.created_ms = s.created_ms;
+  auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
+  std::string why;
+  if (!session->Restore(s, &why)) {
+    broken(why.rfind("session " + s.id + ": ", 0) == 0 ? why.substr(s.id.size() + 10) : why);
+    return;
+  }
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    by_code_[NormaliseJoinCode(s.join_code)] = s.id;
+    sessions_[s.id] = session;
+  }
+  session->Start();
+}
+
+Outcome Registry::Resolve(const std::string& id) {
+  if (!cluster_) return Outcome::Ok();
+  auto known = [&] {
+    std::lock_guard<std::mutex> lock(mu_);
+    return sessions_.count(id) || archived_.count(id) || broken_.count(id);
+  };
+  if (known()) return Outcome::Ok();
+  const auto unreachable = [&](const std::string& e) {
+    return Outcome::Error(StatusCode::UNAVAILABLE,
+                          "the session store cannot be reached (" + e + "); try again");
+  };
+  std::lock_guard<std::mutex> take(take_mu_);
+  if (known()) return Outcome::Ok();  // Taken over meanwhile by another call.
+  SessionPlace place;
+  std::string error;
+  if (!cluster_->Locate(id, &place, &error)) return unreachable(error);
+  if (!place.exists) return Outcome::Ok();  // NOT_FOUND, said by the caller.
+  if (!place.finished && !place.lapsed && place.owner != cluster_->node_id()) {
+    Outcome o =
+        Outcome::Error(StatusCode::UNAVAILABLE,
+                       place.owner_address.empty()
+                           ? "session " + id + " is served by forumd node " + place.owner +
+                                 ", whose address is not known yet; try again"
+                           : "session " + id + " is served by another forumd (" + place.owner +
+                                 " at " + place.owner_address + "); connect there");
+    o.owner = place.owner_address;
+    o.session = id;
+    return o;
+  }
+  StoredSession s;
+  if (!place.finished) {
+    switch (cluster_->TakeOver(id, &s, &place, &error)) {
+      case Cluster::Take::kTaken:
+        Adopt(s);
+        return Outcome::Ok();
+      case Cluster::Take::kHeldElsewhere: {
+        if (!error.empty()) return unreachable(error);
+        Outcome o = Outcome::Error(StatusCode::UNAVAILABLE,
+                                   "session " + id + " was just taken over by another forumd (" +
+                                       place.owner + "); connect there");
+        o.owner = place.owner_address;
+        o.session = id;
+        return o;
+      }
+      case Cluster::Take::kGone:
+        if (!place.exists) return Outcome::Ok();
+        break;  // It finished meanwhile.
+    }
+  }
+  s = StoredSession();
+  if (!cluster_->LoadFinished(id, &s, &error)) return unreachable(error);
+  Adopt(s);
+  return Outcome::Ok();
+}
+
+Outcome Registry::Locate(const std::string& id, std::shared_ptr<Session>* out) {
+  *out = Find(id);
+  if (*out || !cluster_) return Outcome::Ok();
+  const Outcome o = Resolve(id);
+  if (!o.ok()) return o;
+  *out = Find(id);
+  return Outcome::Ok();
+}
+
+Outcome Registry::LocateByCode(const std::string& code, std::shared_ptr<Session>* out) {
+  *out = FindByCode(code);
+  if (*out || !cluster_) return Outcome::Ok();
+  std::string id, error;
+  if (!cluster_->FindByCode(NormaliseJoinCode(code), &id, &error))
+    return Outcome::Error(StatusCode::UNAVAILABLE,
+                          "the session store cannot be reached (" + error + "); try again");
+  if (id.empty()) return Outcome::Ok();
+  return Locate(id, out);
+}
+
+void Registry::Evict(const std::string& id) {
+  std::shared_ptr<Session> s;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = sessions_.find(id);
+    if (it == sessions_.end()) return;
+    s = it->second;
+    by_code_.erase(NormaliseJoinCode(s->join_code()));
+    sessions_.erase(it);
+  }
+  if (cluster_) cluster_->Forget(id);
+  std::fprintf(stderr, "forumd: session %s moved to another node\n", id.c_str());
+  s->BeginShutdown([] {},
+                   "this session moved to another server; reconnect: your seat and token stay "
+                   "the same");
+}
+
+void Registry::StartCluster(const std::string& address) {
+  if (!cluster_) return;
+  cluster_->SetAddress(address);
+  std::vector<std::string> lost;
+  std::string error;
+  if (!cluster_->Renew(&lost, &error))  // Publishes the address at once.
+    std::fprintf(stderr, "forumd: renewing the leases: %s\n", error.c_str());
+  for (const std::string& id : lost) Evict(id);
+  lease_thread_ = std::thread([this] { LeaseLoop(); });
+}
+
+void Registry::StopCluster() {
+  {
+    std::lock_guard<std::mutex> lock(lease_mu_);
+    lease_stop_ = true;
+  }
+  lease_cv_.notify_all();
+  if (lease_thread_.joinable()) lease_thread_.join();
+}
+
+Registry::~Registry() {
+  StopCluster();
+}
+
+void Registry::LeaseLoop() {
+  using Clock = std::chrono::steady_clock;
+  const auto period = std::chrono::milliseconds(std::max(100, options_.lease_ttl_seconds * 333));
+  const auto ttl = std::chrono::seconds(options_.lease_ttl_seconds);
+  auto renewed = Clock::now();
+  for (;;) {
+    {
+      std::unique_lock<std::mutex> lock(lease_mu_);
+      if (lease_cv_.wait_for(lock, period, [this] { return lease_stop_; })) return;
+    }
+    std::vector<std::string> lost;
+    std::string error;
+    if (cluster_->Renew(&lost, &error)) {
+      renewed = Clock::now();
+    } else {
+      std::fprintf(stderr, "forumd: renewing the leases: %s\n", error.c_str());
+      if (Clock::now() - renewed > ttl) {
+        // Not renewed for a whole lease: another node may hold these
+        // sessions now. Their writes would be refused anyway; let them go.
+        std::lock_guard<std::mutex> lock(mu_);
+        for (const auto& [id, s] : sessions_)
+          if (!s->finished()) lost.push_back(id);
+      }
+    }
+    for (const std::string& id : lost) Evict(id);
+    SaveSummaries();
+    std::vector<std::string> orphans;
+    if (!cluster_->Orphans(&orphans, &error)) continue;
+    for (const std::string& id : orphans) {
+      {
+        std::lock_guard<std::mutex> lock(lease_mu_);
+        if (lease_stop_) return;
+      }
+      const Outcome o = Resolve(id);
+      if (!o.ok() && o.owner.empty())
+        std::fprintf(stderr, "forumd: session %s: %s\n", id.c_str(), o.message.c_str());
+    }
+  }
+}
+
+void Registry::SaveSummaries() {
+  std::vector<std::shared_ptr<Session>> live;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& [id, s] : sessions_)
+      if (!s->finished()) live.push_back(s);
+  }
+  struct Gather {
+    std::mutex mu;
+    std::condition_variable cv;
+    std::vector<mf::SessionSummary> got;
+  };
+  auto g = std::make_shared<Gather>();
+  for (const auto& s : live)
+    s->Summary(false, [g](mf::SessionSummary sum) {
+      std::lock_guard<std::mutex> lock(g->mu);
+      g->got.push_back(std::move(sum));
+      g->cv.notify_all();
+    });
+  std::vector<mf::SessionSummary> got;
+  {
+    std::unique_lock<std::mutex> lock(g->mu);
+    g->cv.wait_for(lock, std::chrono::seconds(2), [&] { return g->got.size() == live.size(); });
+    got = g->got;
+  }
+  std::vector<std::pair<std::string, std::string>> changed;
+  for (const mf::SessionSummary& sum : got) {
+    std::string bytes = sum.SerializeAsString();
+    std::string& last = summaries_written_[sum.session()];
+    if (last == bytes) continue;
+    last = bytes;
+    changed.emplace_back(sum.session(), std::move(bytes));
+  }
+  std::string error;
+  if (!cluster_->SaveSummaries(changed, &error)) {
+    std::fprintf(stderr, "forumd: writing the sessions' summaries: %s\n", error.c_str());
+    for (const auto& [id, bytes] : changed) summaries_written_.erase(id);
+  }
+  if (summaries_written_.size() > 2 * live.size() + 64) {  // Forget sessions gone from here.
+    std::set<std::string> keep;
+    for (const auto& s : live) keep.insert(s->id());
+    for (auto it = summaries_written_.begin(); it != summaries_written_.end();)
+      it = keep.count(it->first) ? std::next(it) : summaries_written_.erase(it);
+  }
 }
 
 void Registry::ArchiveFinished() {
@@ -175,7 +406,19 @@ void Registry::ArchiveFinished() {
   }
 }
 
-void Registry::Create(const mf::CreateSessionRequest& request,
+namespace {
+
+// A session id as NewSessionId makes them: 16 lower-case hex digits.
+bool IsSessionId(const std::string& id) {
+  if (id.size() != 16) return false;
+  for (char c : id)
+    if (!((c >= '0' && c <= '9') || (c >= 'a' && c <= 'f'))) return false;
+  return true;
+}
+
+}  // namespace
+
+void Registry::Create(const mf::CreateSessionRequest& request, const std::string& proposed_id,
                       std::function<void(Outcome, const mf::CreateSessionResponse&)> done) {
   ArchiveFinished();
   auto fail = [&](StatusCode c, const std::string& m) { done(Outcome::Error(c, m), {}); };
@@ -245,6 +488,13 @@ void Registry::Create(const mf::CreateSessionRequest& request,
   init.options = request;
   init.options.set_seed(init.seed);
   init.created_ms = NowMs();
+  // The id a router hashes on, when the caller proposed one that is free.
+  bool proposal_free = IsSessionId(proposed_id);
+  if (proposal_free && cluster_) {
+    SessionPlace place;
+    std::string error;
+    proposal_free = cluster_->Locate(proposed_id, &place, &error) && !place.exists;
+  }
   {
     std::lock_guard<std::mutex> lock(mu_);
     const size_t held = sessions_.size() + static_cast<size_t>(creating_);
@@ -254,9 +504,12 @@ void Registry::Create(const mf::CreateSessionRequest& request,
                       " sessions, its most (forumd --max-sessions); try again when a game has "
                       "finished");
     ++creating_;
-    do {
-      init.id = NewSessionId();
-    } while (sessions_.count(init.id) || archived_.count(init.id));
+    init.id = proposed_id;
+    if (!proposal_free || sessions_.count(init.id) || archived_.count(init.id) ||
+        broken_.count(init.id))
+      do {
+        init.id = NewSessionId();
+      } while (sessions_.count(init.id) || archived_.count(init.id));
     do {
       init.join_code = NewJoinCode();
     } while (by_code_.count(NormaliseJoinCode(init.join_code)));
@@ -312,8 +565,7 @@ size_t Registry::scenario_objects() const {
   return distinct.size();
 }
 
-Outcome Registry::Authorize(const std::string& bearer, const std::string& session_id,
-                            Caller* out) const {
+Outcome Registry::Authorize(const std::string& bearer, const std::string& session_id, Caller* out) {
   if (bearer.empty())
     return Outcome::Error(StatusCode::UNAUTHENTICATED,
                           "no token: send 'authorization: Bearer <token>' (the token from "
@@ -328,6 +580,10 @@ Outcome Registry::Authorize(const std::string& bearer, const std::string& sessio
                           "this token belongs to another session (" + parts.session + ")");
   out->session_id = parts.session;
   out->slot = parts.slot;
+  // In a cluster, the session is brought here first (or the caller is told
+  // where it is).
+  const Outcome where = Resolve(parts.session);
+  if (!where.ok()) return where;
   // A finished session's tokens expire --token-expiry seconds after the end.
   auto expired = [&](int64_t finished_ms) {
     return options_.token_expiry_seconds > 0 && finished_ms > 0 &&
@@ -384,37 +640,67 @@ Outcome Registry::Authorize(const std::string& bearer, const std::string& sessio
 void Registry::ListSessions(const Caller& caller, bool include_finished,
                             std::function<void(const mf::ListSessionsResponse&)> done) const {
   std::vector<std::shared_ptr<Session>> live;
-  auto resp = std::make_shared<mf::ListSessionsResponse>();
+  auto g = std::make_shared<ListGather>();
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, s] : sessions_) live.push_back(s);
-    if (include_finished)
-      for (const auto& [id, a] : archived_) *resp->add_sessions() = a->summary;
+    if (include_finished && !cluster_)
+      for (const auto& [id, a] : archived_) g->archived.push_back(a->summary);
   }
+  if (cluster_) {
+    // The other nodes' sessions, as their owners last wrote them (every
+    // lease renewal), and every finished one: from the shared store.
+    std::set<std::string> here;
+    for (const auto& s : live) here.insert(s->id());
+    std::vector<StoredSummary> rows;
+    std::string error;
+    if (!cluster_->ListSummaries(include_finished, &rows, &error))
+      std::fprintf(stderr, "forumd: listing the sessions of the cluster: %s\n", error.c_str());
+    for (const StoredSummary& r : rows) {
+      if (here.count(r.id)) continue;
+      mf::SessionSummary sum;
+      if (!r.summary.empty()) sum.ParseFromString(r.summary);
+      mf::CreateSessionRequest options;
+      options.ParseFromString(r.options);
+      sum.set_session(r.id);
+      sum.set_scenario(r.scenario);
+      if (sum.title().empty()) sum.set_title(options.title());
+      sum.set_created_unix_ms(r.created_ms);
+      sum.clear_join_code();
+      if (r.finished_ms != 0) {
+        sum.set_finished(true);
+        sum.set_finished_unix_ms(r.finished_ms);
+        sum.set_phase(mf::GAME_OVER);
+        sum.set_actions(r.action_count);
+      }
+      g->got.push_back(std::move(sum));
+    }
+  }
+  g->left = live.size();
+  auto finish = [g, done] {
+    std::sort(g->got.begin(), g->got.end(),
+              [](const mf::SessionSummary& a, const mf::SessionSummary& b) {
+                return a.created_unix_ms() < b.created_unix_ms();
+              });
+    mf::ListSessionsResponse resp;
+    for (auto& x : g->archived) *resp.add_sessions() = std::move(x);
+    for (auto& x : g->got) *resp.add_sessions() = std::move(x);
+    done(resp);
+  };
   if (live.empty()) {
-    done(*resp);
+    finish();
     return;
   }
   // Each live session answers on its strand; the last one answers the call.
-  struct Gather {
-    std::mutex mu;
-    std::vector<mf::SessionSummary> got;
-    size_t left;
-  };
-  auto g = std::make_shared<Gather>();
-  g->left = live.size();
   for (const auto& s : live) {
     const bool own = caller.slot == kFacilitator && s->id() == caller.session_id;
-    s->Summary(own, [g, resp, include_finished, done](mf::SessionSummary sum) {
-      std::lock_guard<std::mutex> lock(g->mu);
-      if (include_finished || !sum.finished()) g->got.push_back(std::move(sum));
-      if (--g->left > 0) return;
-      std::sort(g->got.begin(), g->got.end(),
-                [](const mf::SessionSummary& a, const mf::SessionSummary& b) {
-                  return a.created_unix_ms() < b.created_unix_ms();
-                });
-      for (auto& x : g->got) *resp->add_sessions() = std::move(x);
-      done(*resp);
+    s->Summary(own, [g, include_finished, finish](mf::SessionSummary sum) {
+      {
+        std::lock_guard<std::mutex> lock(g->mu);
+        if (include_finished || !sum.finished()) g->got.push_back(std::move(sum));
+        if (--g->left > 0) return;
+      }
+      finish();
     });
   }
 }
@@ -639,19 +925,30 @@ void Registry::Import(const mf::GetRecordResponse& record, const std::string& ti
 }
 
 void Registry::Shutdown(std::function<void()> done) {
+  StopCluster();
+  // In a cluster, this node's leases lapse at once once its sessions have
+  // finished what they had queued: another node takes them over.
+  auto release = [this, done] {
+    if (cluster_) {
+      std::string error;
+      if (!cluster_->ReleaseAll(&error))
+        std::fprintf(stderr, "forumd: releasing the leases: %s\n", error.c_str());
+    }
+    done();
+  };
   std::vector<std::shared_ptr<Session>> live;
   {
     std::lock_guard<std::mutex> lock(mu_);
     for (const auto& [id, s] : sessions_) live.push_back(s);
   }
   if (live.empty()) {
-    done();
+    release();
     return;
   }
   auto left = std::make_shared<std::atomic<size_t>>(live.size());
   for (const auto& s : live)
-    s->BeginShutdown([left, done] {
-      if (--*left == 0) done();
+    s->BeginShutdown([left, release] {
+      if (--*left == 0) release();
     });
 }
 

@@ -4,12 +4,14 @@
 
 #include <boost/asio/io_context.hpp>
 
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <set>
 #include <string>
+#include <thread>
 #include <vector>
 
 #include "forum.pb.h"
@@ -41,6 +43,7 @@ struct Caller {
 class Registry {
  public:
   Registry(boost::asio::io_context& io, Store* store, const ServerOptions& options);
+  ~Registry();
 
   // Loads the scenarios (built-in, then --scenarios DIR) and rebuilds every
   // session from the store; unfinished ones resume. False with a message when
@@ -53,15 +56,35 @@ class Registry {
     return scenarios_;
   }
 
+  // `proposed_id`: the id the new session takes when it is a well-formed
+  // session id (16 hex digits) that no session has; a router hashing on it
+  // then sends the session's later calls to this node. Otherwise a fresh one.
   void Create(const mf::CreateSessionRequest& request,
+              std::function<void(Outcome, const mf::CreateSessionResponse&)> done) {
+    Create(request, "", std::move(done));
+  }
+  void Create(const mf::CreateSessionRequest& request, const std::string& proposed_id,
               std::function<void(Outcome, const mf::CreateSessionResponse&)> done);
+  // The live sessions held here.
   std::shared_ptr<Session> FindByCode(const std::string& code) const;
   std::shared_ptr<Session> Find(const std::string& id) const;
+  // The same in a cluster too: a session whose lease lapsed is taken over
+  // here first; one that another node holds is UNAVAILABLE with its owner
+  // (Outcome::owner). OK with a null session when there is none.
+  Outcome LocateByCode(const std::string& code, std::shared_ptr<Session>* out);
+  Outcome Locate(const std::string& id, std::shared_ptr<Session>* out);
 
   // Checks `bearer` (the token from the metadata) for `session_id` (empty:
   // the token's session). UNAUTHENTICATED, PERMISSION_DENIED or NOT_FOUND
-  // with a message on failure; RESOURCE_EXHAUSTED past the rate limit.
-  Outcome Authorize(const std::string& bearer, const std::string& session_id, Caller* out) const;
+  // with a message on failure; RESOURCE_EXHAUSTED past the rate limit; in a
+  // cluster, UNAVAILABLE with the owner when another node holds the session.
+  Outcome Authorize(const std::string& bearer, const std::string& session_id, Caller* out);
+
+  // A cluster (PostgreSQL store): starts the lease keeper once this node
+  // listens at `address`: it renews this node's leases every third of
+  // --lease-ttl, drops the sessions another node took over, writes their
+  // summaries and takes over the sessions whose lease lapsed. No-op otherwise.
+  void StartCluster(const std::string& address);
 
   void ListSessions(const Caller& caller, bool include_finished,
                     std::function<void(const mf::ListSessionsResponse&)> done) const;
@@ -82,7 +105,8 @@ class Registry {
   void Import(const mf::GetRecordResponse& record, const std::string& title,
               std::function<void(Outcome, const mf::CreateSessionResponse&)> done);
 
-  // Tells every session to shut down; `done` runs when all have.
+  // Tells every session to shut down; `done` runs when all have. In a
+  // cluster, this node's leases are then released (others take over at once).
   void Shutdown(std::function<void()> done);
   size_t live_sessions() const;
   // How many parsed scenarios the sessions in memory hold between them (one
@@ -112,6 +136,29 @@ class Registry {
                                                 bool keep, std::string* error);
   // `scenario` itself, or the one already held for its text.
   std::shared_ptr<const rules::Scenario> Share(std::shared_ptr<const rules::Scenario> scenario);
+
+  // Rebuilds a stored session here: an unfinished one resumes (its log
+  // replayed), a finished one is archived; a broken record stops only its
+  // own session (broken_).
+  void Adopt(StoredSession& s);
+  // Cluster: brings session `id` into this node's maps when the store has
+  // it (a live one by taking its lapsed lease over, a finished one as
+  // archived); UNAVAILABLE with the owner when another node holds it.
+  Outcome Resolve(const std::string& id);
+  // The session left this node (another took it over): its streams are told
+  // and closed, its queued requests refused.
+  void Evict(const std::string& id);
+  void LeaseLoop();
+  void SaveSummaries();
+  void StopCluster();
+
+  Cluster* cluster_ = nullptr;
+  std::mutex take_mu_;  // One take-over at a time on this node.
+  std::thread lease_thread_;
+  std::mutex lease_mu_;
+  std::condition_variable lease_cv_;
+  bool lease_stop_ = false;
+  std::map<std::string, std::string> summaries_written_;  // Lease thread only.
 
   // SHA-256 of a scenario's text -> the parsed scenario (a few entries: the
   // scenarios offered, with the decision rules sessions chose). Own lock:

@@ -26,6 +26,13 @@ grpc::Status ToStatus(const Outcome& o) {
   return o.ok() ? grpc::Status::OK : grpc::Status(o.code, o.message);
 }
 
+// A refusal that names another node of the cluster: where to retry, as
+// trailers. Call before the call finishes.
+void AddOwnerTrailers(grpc::ServerContextBase* ctx, const Outcome& o) {
+  if (!o.owner.empty()) ctx->AddTrailingMetadata(kOwnerTrailer, o.owner);
+  if (!o.session.empty()) ctx->AddTrailingMetadata(kSessionHeader, o.session);
+}
+
 // ---------------------------------------------------------------------------
 // Requests are parsed here, not by gRPC: a request whose bytes do not parse
 // would otherwise be answered UNIMPLEMENTED with no message (gRPC 1.51's
@@ -212,7 +219,8 @@ grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, const grpc::By
     reactor->Finish(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT, error));
     return reactor;
   }
-  body(ctx, call->request, &call->response, [reactor, out, call](const Outcome& o) {
+  body(ctx, call->request, &call->response, [ctx, reactor, out, call](const Outcome& o) {
+    AddOwnerTrailers(ctx, o);
     if (o.ok()) {
       const grpc::Status st = Serialize(call->response, out);
       if (!st.ok()) {
@@ -224,6 +232,13 @@ grpc::ServerUnaryReactor* Unary(grpc::CallbackServerContext* ctx, const grpc::By
     reactor->Finish(ToStatus(o));
   });
   return reactor;
+}
+
+// The session a router hashed on (kSessionHeader; empty when absent).
+std::string RoutedSession(const grpc::CallbackServerContext* ctx) {
+  const auto& md = ctx->client_metadata();
+  auto it = md.find(kSessionHeader);
+  return it == md.end() ? "" : std::string(it->second.data(), it->second.size());
 }
 
 // The token from "authorization: Bearer <token>" (empty when absent).
@@ -511,6 +526,13 @@ using RawForumService =
                                     mf::Forum::WithRawCallbackMethod_ImportSession<
                                         mf::Forum::Service>>>>>>>>>>>>;
 
+// A stream refused before it started (with the owner's trailers when
+// another node holds the session).
+StreamReactor* Refuse(grpc::CallbackServerContext* ctx, const Outcome& o) {
+  AddOwnerTrailers(ctx, o);
+  return new StreamReactor(ToStatus(o));
+}
+
 class ForumService final : public RawForumService {
  public:
   ForumService(Registry* registry, const ServerOptions& options)
@@ -534,6 +556,8 @@ class ForumService final : public RawForumService {
             info->set_seats(sc->num_seats());
             info->set_cycles(sc->cycles());
             info->set_decision_rule(sc->decision_rule());
+            info->set_minutes_per_phase(sc->proto().minutes_per_phase());
+            info->set_classroom_minutes(rules::ClassroomMinutes(*sc));
           }
           reply(Outcome::Ok());
         });
@@ -546,10 +570,11 @@ class ForumService final : public RawForumService {
                Reply reply) {
           Outcome allowed = Organiser(c, Peer(c));
           if (!allowed.ok()) return reply(allowed);
-          registry_->Create(req, [resp, reply](Outcome o, const mf::CreateSessionResponse& r) {
-            if (o.ok()) *resp = r;
-            reply(o);
-          });
+          registry_->Create(req, RoutedSession(c),
+                            [resp, reply](Outcome o, const mf::CreateSessionResponse& r) {
+                              if (o.ok()) *resp = r;
+                              reply(o);
+                            });
         });
   }
 
@@ -566,7 +591,9 @@ class ForumService final : public RawForumService {
             return reply(Outcome::Error(grpc::StatusCode::INVALID_ARGUMENT, problem));
           o = limits_.BeforeCodeLookup(peer);  // A guess costs one failed join...
           if (!o.ok()) return reply(o);
-          auto session = registry_->FindByCode(req.join_code());
+          std::shared_ptr<Session> session;
+          o = registry_->LocateByCode(req.join_code(), &session);
+          if (!o.ok()) return reply(o);  // Another node of the cluster holds it.
           if (!session)
             return reply(Outcome::Error(grpc::StatusCode::NOT_FOUND,
                                         "no running session has the join code '" +
@@ -594,8 +621,10 @@ class ForumService final : public RawForumService {
       if (o.ok()) o = limits_.BeforeCodeLookup(peer);
       if (!o.ok()) return new StreamReactor(ToStatus(o));
       // The join code alone finds the session; a session id, when given, must match it.
-      auto session = req.session().empty() ? registry_->FindByCode(req.spectator_code())
-                                           : registry_->Find(req.session());
+      std::shared_ptr<Session> session;
+      o = req.session().empty() ? registry_->LocateByCode(req.spectator_code(), &session)
+                                : registry_->Locate(req.session(), &session);
+      if (!o.ok()) return Refuse(ctx, o);
       if (!session || !session->MatchesCode(NormaliseJoinCode(req.spectator_code())))
         return new StreamReactor(
             grpc::Status(grpc::StatusCode::NOT_FOUND, "no running session with the join code '" +
@@ -616,7 +645,7 @@ class ForumService final : public RawForumService {
     }
     Caller caller;
     Outcome o = registry_->Authorize(BearerToken(ctx), req.session(), &caller);
-    if (!o.ok()) return new StreamReactor(ToStatus(o));
+    if (!o.ok()) return Refuse(ctx, o);
     if (!caller.session)
       return new StreamReactor(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION,
                                             "that game is over; read it with GetRecord"));

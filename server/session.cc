@@ -430,11 +430,12 @@ void Session::FinishGame() {
   subs_.clear();
 }
 
-void Session::BeginShutdown(std::function<void()> done) {
+void Session::BeginShutdown(std::function<void()> done, const std::string& why) {
   auto self = shared_from_this();
-  asio::post(strand_, [this, self, done] {
+  asio::post(strand_, [this, self, done, why] {
     closing_ = true;
     shutdown_done_ = done;
+    shutdown_why_ = why;
     if (!busy_) FinishShutdown();
   });
 }
@@ -449,10 +450,13 @@ void Session::FinishShutdown() {
   auto ev = std::make_shared<mf::ServerEvent>();
   ev->mutable_notice()->set_kind(mf::Notice::SHUTTING_DOWN);
   ev->mutable_notice()->set_text(
-      "the server is shutting down; nothing is lost: reconnect later with the same token");
+      shutdown_why_.empty()
+          ? "the server is shutting down; nothing is lost: reconnect later with the same token"
+          : shutdown_why_);
   for (auto& [id, sub] : subs_) {
     sub.sink->PushQueued(ev);
-    sub.sink->Close(StatusCode::UNAVAILABLE, "server shutting down");
+    sub.sink->Close(StatusCode::UNAVAILABLE,
+                    shutdown_why_.empty() ? "server shutting down" : shutdown_why_);
   }
   subs_.clear();
   auto done = std::move(shutdown_done_);

@@ -143,7 +143,9 @@ class Session : public std::enable_shared_from_this<Session> {
   void Summary(bool with_code, std::function<void(mf::SessionSummary)> done);
   // SIGTERM: refuses new requests, finishes the queued ones, tells every
   // stream and closes it with UNAVAILABLE. `done` runs once, on the strand.
-  void BeginShutdown(std::function<void()> done);
+  // `why`: the notice and status instead of "server shutting down" (a
+  // session that moved to another node of a cluster).
+  void BeginShutdown(std::function<void()> done, const std::string& why = "");
 
  private:
   struct Seat {
@@ -226,6 +228,7 @@ class Session : public std::enable_shared_from_this<Session> {
   std::atomic<bool> finished_flag_{false};
   std::atomic<int64_t> finished_ms_{0};
   std::function<void()> shutdown_done_;
+  std::string shutdown_why_;
   // The phase clock.
   boost::asio::steady_timer clock_timer_;
   int clock_serial_ = -1;

@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include <algorithm>
+#include <cmath>
 #include <cstdio>
 #include <filesystem>
 #include <fstream>
@@ -17,11 +18,14 @@
 #include <tuple>
 #include <vector>
 
+#include "forum.pb.h"
+#include "reports.pb.h"
 #include "rules/playout.h"
 #include "rules/scenario.h"
 #include "rules/state.h"
 #include "run_command.h"
 #include "test_util.h"
+#include "tools/report_json.h"
 
 namespace mf::rules {
 namespace {
@@ -135,22 +139,25 @@ TEST(ForumctlPlay, RankingShowsTiesAndTheStoryCloses) {
 }
 
 // forumctl scenarios: seats, cycles and planned minutes under the classroom
-// preset for every scenario; --json an array of objects.
+// preset for every scenario; --json the mf.ListScenariosResponse forumd's
+// ListScenarios answers (an array of scenario objects under "scenarios").
 TEST(ForumctlScenarios, ListSeatsCyclesAndClassroomMinutes) {
   RunResult json = Forumctl("scenarios --json", false);
   ASSERT_EQ(json.exit_code, 0) << json.out;
-  ASSERT_EQ(json.out.find('['), json.out.find_first_not_of(" \n"));
-  const std::regex object(
-      "\\{\"name\":\"([a-z0-9-]+)\",\"title\":\"[^\"]*\",\"seats\":([0-9]+),\"cycles\":([0-9]+),"
-      "\"minutes_per_phase\":[0-9]+,\"classroom_minutes\":([0-9.]+)\\}");
+  mf::ListScenariosResponse list;
+  std::string error;
+  ASSERT_TRUE(mf::tools::FromJson(json.out, &list, &error)) << error << json.out;
+  for (const char* key : {"\"name\"", "\"seats\"", "\"cycles\"", "\"classroom_minutes\""})
+    EXPECT_NE(json.out.find(key), std::string::npos) << key;
   std::map<std::string, double> minutes;
-  for (std::sregex_iterator it(json.out.begin(), json.out.end(), object), end; it != end; ++it) {
-    const std::string name = (*it)[1];
+  for (const mf::ScenarioInfo& info : list.scenarios()) {
+    const std::string name = info.name();
     auto sc = mf::testing::LoadOrFail(name);
     ASSERT_TRUE(sc) << name;
-    EXPECT_EQ(std::stoi((*it)[2]), sc->num_seats()) << name;
-    EXPECT_EQ(std::stoi((*it)[3]), sc->cycles()) << name;
-    minutes[name] = std::stod((*it)[4]);
+    EXPECT_EQ(info.seats(), sc->num_seats()) << name;
+    EXPECT_EQ(info.cycles(), sc->cycles()) << name;
+    EXPECT_EQ(info.minutes_per_phase(), sc->proto().minutes_per_phase()) << name;
+    minutes[name] = info.classroom_minutes();
     EXPECT_DOUBLE_EQ(minutes[name], ClassroomMinutes(*sc)) << name;
   }
   EXPECT_EQ(minutes.size(), mf::testing::EmbeddedNames().size()) << json.out;
@@ -165,6 +172,40 @@ TEST(ForumctlScenarios, ListSeatsCyclesAndClassroomMinutes) {
   EXPECT_NE(Forumctl("scenarios --jsn").exit_code, 0);
 }
 
+// forumctl tune --json: every round played (the start, then one step), the
+// best round's offsets per seat, and the largest of them.
+TEST(ForumctlTune, JsonRoundsAndOffsets) {
+  RunResult r = Forumctl(
+      "tune --scenario classroom-8 --games 100 --seed 3 --rounds 1 --threads 2 --json", false);
+  ASSERT_EQ(r.exit_code, 0) << r.out;
+  mf::TuneReport tune;
+  std::string error;
+  ASSERT_TRUE(mf::tools::FromJson(r.out, &tune, &error)) << error << r.out;
+  EXPECT_EQ(tune.scenario(), "classroom-8");
+  EXPECT_EQ(tune.games(), 100);
+  ASSERT_EQ(tune.rounds_size(), 2);
+  for (const mf::TuneRound& round : tune.rounds()) {
+    EXPECT_EQ(round.seats(), 8);
+    EXPECT_EQ(round.offsets_size(), 8);
+    EXPECT_LE(round.seats_level(), 8);
+    EXPECT_LE(round.worst_share_low(), 1.0);
+    EXPECT_GE(round.worst_share_high(), 1.0);
+  }
+  ASSERT_GE(tune.best_round(), 0);
+  ASSERT_LT(tune.best_round(), 2);
+  ASSERT_EQ(tune.seats_size(), 8);
+  double largest = 0;
+  for (const mf::TuneSeat& seat : tune.seats()) {
+    largest = std::max(largest, std::fabs(seat.score_offset()));
+    EXPECT_TRUE(seat.verdict() == "level" || seat.verdict() == "favoured" ||
+                seat.verdict() == "disfavoured")
+        << seat.verdict();
+  }
+  EXPECT_NEAR(tune.largest_offset(), largest, 0.01);
+  EXPECT_GT(largest, 0.0) << "classroom-8's seats have offsets, and a step moves them";
+  EXPECT_NE(Forumctl("tune --scenario classroom-8 --games 99").exit_code, 0);
+}
+
 // forumctl enforcement: the unilateral vs cooperative table.
 TEST(ForumctlEnforcement, PrintsTheTable) {
   RunResult r = Forumctl("enforcement --scenario classroom-8");
@@ -172,6 +213,18 @@ TEST(ForumctlEnforcement, PrintsTheTable) {
   EXPECT_NE(r.out.find("| no enforcement |"), std::string::npos) << r.out;
   EXPECT_NE(r.out.find("full cooperation on every corridor"), std::string::npos) << r.out;
   EXPECT_NE(Forumctl("enforcement --scenario nosuch").exit_code, 0);
+  // --json: the same five cases as mf.EnforcementReport.
+  RunResult json = Forumctl("enforcement --scenario classroom-8 --json");
+  ASSERT_EQ(json.exit_code, 0) << json.out;
+  mf::EnforcementReport report;
+  std::string error;
+  ASSERT_TRUE(mf::tools::FromJson(json.out, &report, &error)) << error << json.out;
+  ASSERT_EQ(report.cases_size(), 5);
+  EXPECT_EQ(report.cases(0).name(), "no enforcement");
+  EXPECT_EQ(report.cases(0).change_percent(), 0.0);
+  // Alone, enforcement leaves most arrivals; with full cooperation most go.
+  EXPECT_GE(report.cases(2).change_percent(), -25.0);
+  EXPECT_LE(report.cases(4).change_percent(), -60.0);
 }
 
 TEST(ForumctlValidate, EveryScenarioFilePasses) {

@@ -95,7 +95,8 @@ PREFIX=$DIR/prefix
   { cat "$DIR/install-prefix.log"; fail "cmake --install failed"; }
 for f in bin/forumd bin/forumctl bin/forum-client share/migration-forum/assets/icons/app_icon.png \
   share/migration-forum/assets/fonts/DejaVuSans.ttf share/migration-forum/scenarios/classroom-8.textproto \
-  share/man/man1/forumd.1.gz share/applications/migration-forum.desktop; do
+  share/man/man1/forumd.1.gz share/applications/migration-forum.desktop \
+  share/bash-completion/completions/forumctl; do
   [ -f "$PREFIX/$f" ] || fail "cmake --install did not install $f"
 done
 if grep -qE "Installing: (/etc|/lib/systemd)" "$DIR/install-prefix.log"; then
@@ -134,6 +135,7 @@ grep -qx /usr/bin/forumd "$DIR/paths" || fail "forumd is not in the server packa
 grep -qx /usr/bin/forum-client "$DIR/paths" || fail "forum-client is not in the client package"
 for f in /usr/bin/forumctl "$CONF" "$UNIT" /usr/share/man/man1/forumd.1.gz \
   /usr/share/man/man1/forumctl.1.gz /usr/share/man/man1/forum-client.1.gz \
+  /usr/share/bash-completion/completions/forumctl \
   /usr/share/migration-forum/scenarios/classroom-8.textproto \
   /usr/share/migration-forum/assets/icons/app_icon.png \
   /usr/share/applications/migration-forum.desktop \
@@ -172,6 +174,8 @@ check_depends "$SERVER_PKG" /usr/bin/forumctl
 check_depends "$CLIENT_PKG" /usr/bin/forum-client
 dpkg-query -W -f='${Depends}' "$CLIENT_PKG" | grep -q fonts-dejavu-core ||
   fail "the client does not depend on its font"
+dpkg-query -W -f='${Depends}' "$SERVER_PKG" | grep -q fonts-dejavu-core ||
+  fail "the server package (forumctl's charts) does not depend on its font"
 echo "Depends cover every linked library"
 
 for p in forumd forumctl forum-client; do
@@ -185,6 +189,10 @@ for p in forumd forumctl forum-client; do
 done
 desktop-file-validate /usr/share/applications/migration-forum.desktop ||
   fail "desktop-file-validate"
+# The installed completion completes forumctl's commands and their options.
+completed=$(bash -c 'source /usr/share/bash-completion/completions/forumctl
+  COMP_WORDS=(forumctl balance --sc); COMP_CWORD=2; _forumctl; echo "${COMPREPLY[*]}"')
+[ "$completed" = "--scenario" ] || fail "bash completion of forumctl balance --sc: '$completed'"
 
 step "the user, the data folder, the unit"
 entry=$(getent passwd "$USER_NAME")

@@ -21,7 +21,7 @@
 
 #include "bots/bot.h"
 #include "tools/balance_internal.h"
-#include "tools/json.h"
+#include "tools/report_json.h"
 
 namespace mf::tools {
 
@@ -114,6 +114,19 @@ bool ParseMix(const std::string& text, Mix* out, std::string* error) {
     out->push_back(e);
   }
   return true;
+}
+
+std::string CheckStrategy(const std::string& name) {
+  const std::vector<std::string>& known = bots::StrategyNames();
+  if (std::find(known.begin(), known.end(), name) != known.end()) return "";
+  return "unknown strategy '" + name + "'; known strategies: " + Join(known, ", ");
+}
+
+std::string CheckMix(const std::string& text) {
+  Mix mix;
+  std::string error;
+  if (ParseMix(text, &mix, &error)) return "";
+  return error.rfind("--bots: ", 0) == 0 ? error.substr(8) : error;
 }
 
 std::string MixText(const Mix& mix) {
@@ -454,44 +467,40 @@ std::string SweepTable(const std::string& field, const std::vector<SweepRow>& ro
   return out;
 }
 
-std::string SweepJson(const std::string& scenario, const std::string& field,
-                      const std::vector<SweepRow>& rows) {
-  Json j;
-  j.BeginObject();
-  j.Key("scenario").Str(scenario);
-  j.Key("param").Str(field);
+mf::SweepReport SweepProto(const std::string& scenario, const std::string& field,
+                           const std::vector<SweepRow>& rows) {
+  mf::SweepReport p;
+  p.set_scenario(scenario);
+  p.set_param(field);
   if (!rows.empty()) {
-    j.Key("games").Int(rows[0].report.games);
-    j.Key("seed").UInt(rows[0].report.seed);
-    j.Key("bots").Str(rows[0].report.bots);
+    p.set_games(static_cast<int32_t>(rows[0].report.games));
+    p.set_seed(rows[0].report.seed);
+    p.set_bots(rows[0].report.bots);
   }
-  j.Key("rows").BeginArray();
   for (const SweepRow& row : rows) {
-    j.BeginObject();
-    j.Key("value").Str(row.value);
-    j.Key("roles").BeginObject();
+    mf::SweepRow* x = p.add_rows();
+    x->set_value(row.value);
     for (const WinStat& w : row.report.roles) {
       if (w.seats == 0) continue;
-      j.Key(w.name).BeginObject();
-      j.Key("win_rate").Num(w.win_rate);
-      j.Key("ci_half_width").Num((w.ci95.high - w.ci95.low) / 2);
-      j.Key("ci95").BeginArray().Num(w.ci95.low).Num(w.ci95.high).EndArray();
-      j.Key("fair_share").Num(w.fair_share);
-      j.Key("mean_score").Num(w.mean_score);
-      j.EndObject();
+      mf::SweepRole& role = (*x->mutable_roles())[w.name];
+      role.set_win_rate(Sig(w.win_rate));
+      role.set_ci_half_width(Sig((w.ci95.high - w.ci95.low) / 2));
+      role.add_ci95(Sig(w.ci95.low));
+      role.add_ci95(Sig(w.ci95.high));
+      role.set_fair_share(Sig(w.fair_share));
+      role.set_mean_score(Sig(w.mean_score));
     }
-    j.EndObject();
-    j.Key("balanced").Bool(row.balanced);
-    j.Key("imbalances").BeginArray();
-    for (const Imbalance& im : row.report.imbalances) j.Str(im.message);
-    j.EndArray();
-    j.Key("rejected_bot_actions").Int(row.report.rejected);
-    j.Key("games_per_second").Num(row.report.games_per_second, 5);
-    j.EndObject();
+    x->set_balanced(row.balanced);
+    for (const Imbalance& im : row.report.imbalances) x->add_imbalances(im.message);
+    x->set_rejected_bot_actions(static_cast<double>(row.report.rejected));
+    x->set_games_per_second(Sig(row.report.games_per_second, 5));
   }
-  j.EndArray();
-  j.EndObject();
-  return j.str();
+  return p;
+}
+
+std::string SweepJson(const std::string& scenario, const std::string& field,
+                      const std::vector<SweepRow>& rows) {
+  return ToJson(SweepProto(scenario, field, rows));
 }
 
 }  // namespace mf::tools

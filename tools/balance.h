@@ -7,7 +7,7 @@
 //   RunGames               the thread pool (records are stored by game index);
 //   Aggregate              records -> Report: a pure function of the records in
 //                          game order, so the report does not depend on threads;
-//   ReportJson / GamesCsv  the outputs;
+//   ReportProto / ReportJson / GamesCsv  the outputs (mf.BalanceReport);
 //   ScenarioWithParam / RunSweep   the parameter sweep.
 #pragma once
 
@@ -17,6 +17,7 @@
 #include <string>
 #include <vector>
 
+#include "reports.pb.h"
 #include "rules/scenario.h"
 #include "rules/state.h"
 
@@ -37,6 +38,10 @@ extern const char* const kDefaultMix;
 // repeated names and weights that are not positive numbers are errors; the
 // message lists the registered strategies.
 bool ParseMix(const std::string& text, Mix* out, std::string* error);
+// For the command line's checks: "" when `text` is a good mix / `name` a
+// registered strategy, else why not (listing the registered strategies).
+std::string CheckMix(const std::string& text);
+std::string CheckStrategy(const std::string& name);
 // "hardliner:1,cooperator:2" (weights printed with %g).
 std::string MixText(const Mix& mix);
 
@@ -194,8 +199,10 @@ struct Report {
 Report Aggregate(const rules::Scenario& scenario, const Mix& mix, uint64_t seed,
                  const std::vector<GameRecord>& records);
 
-// The report as JSON; without `timing`, `seconds` and `games_per_second`
-// are left out (for comparing reports of different runs).
+// The report as its message (mf.BalanceReport, proto/reports.proto) and as
+// JSON; without `timing`, `seconds` and `games_per_second` are left out (for
+// comparing reports of different runs).
+mf::BalanceReport ReportProto(const Report& report, bool timing = true);
 std::string ReportJson(const Report& report, bool timing = true);
 
 // One CSV row per game (with a header line).
@@ -288,8 +295,10 @@ bool RunSweep(const rules::Scenario& base, const std::string& field,
               const std::function<void(const std::string& value, int done, int total,
                                        double seconds)>& progress = nullptr);
 
-// The sweep as a text table and as JSON.
+// The sweep as a text table, as its message (mf.SweepReport) and as JSON.
 std::string SweepTable(const std::string& field, const std::vector<SweepRow>& rows);
+mf::SweepReport SweepProto(const std::string& scenario, const std::string& field,
+                           const std::vector<SweepRow>& rows);
 std::string SweepJson(const std::string& scenario, const std::string& field,
                       const std::vector<SweepRow>& rows);
 

@@ -12,7 +12,7 @@
 
 #include "tools/balance_internal.h"
 #include "tools/csv.h"
-#include "tools/json.h"
+#include "tools/report_json.h"
 
 namespace mf::tools {
 namespace {
@@ -58,23 +58,9 @@ Imbalance MakeImbalance(const std::string& kind, const std::string& who, const W
   return im;
 }
 
-void StatJson(const WinStat& w, Json* j, bool seat, bool strategy) {
-  j->BeginObject();
-  if (seat) j->Key("role").Str(w.role);
-  if (seat) j->Key("share").Num(ShareRatio(w)).Key("verdict").Str(ShareVerdict(w));
-  if (!seat && !strategy) j->Key("seats").Int(w.seats);
-  if (strategy) j->Key("seat_games").Int(w.seat_games);
-  j->Key("wins").Int(w.wins);
-  j->Key("win_rate").Num(w.win_rate);
-  j->Key("fair_share").Num(w.fair_share);
-  j->Key("ci95").BeginArray().Num(w.ci95.low).Num(w.ci95.high).EndArray();
-  if (strategy)
-    j->Key("wins_per_seat_game")
-        .Num(w.seat_games > 0 ? static_cast<double>(w.wins) / static_cast<double>(w.seat_games)
-                              : 0.0);
-  j->Key("mean_score").Num(w.mean_score);
-  j->Key("sd_score").Num(w.sd_score);
-  j->EndObject();
+void Ci95(const Interval& ci, google::protobuf::RepeatedField<double>* out) {
+  out->Add(Sig(ci.low));
+  out->Add(Sig(ci.high));
 }
 
 }  // namespace
@@ -312,119 +298,118 @@ Report Aggregate(const rules::Scenario& sc, const Mix& mix, uint64_t seed,
   return rep;
 }
 
-std::string ReportJson(const Report& r, bool timing) {
-  Json j;
-  j.BeginObject();
-  j.Key("scenario").Str(r.scenario);
-  j.Key("games").Int(r.games);
-  j.Key("seed").UInt(r.seed);
-  j.Key("bots").Str(r.bots);
-  j.Key("num_seats").Int(r.num_seats);
-  j.Key("cycles").Int(r.cycles);
+mf::BalanceReport ReportProto(const Report& r, bool timing) {
+  mf::BalanceReport p;
+  p.set_scenario(r.scenario);
+  p.set_games(static_cast<int32_t>(r.games));
+  p.set_seed(r.seed);
+  p.set_bots(r.bots);
+  p.set_num_seats(r.num_seats);
+  p.set_cycles(r.cycles);
   if (timing) {
-    j.Key("games_per_second").Num(r.games_per_second, 5);
-    j.Key("seconds").Num(r.seconds, 5);
+    p.set_games_per_second(Sig(r.games_per_second, 5));
+    p.set_seconds(Sig(r.seconds, 5));
   }
-  j.Key("unfinished_games").Int(r.unfinished);
-  j.Key("actions").Int(r.actions);
-  j.Key("rejected_bot_actions").Int(r.rejected);
-  j.Key("seats_outside_share").Int(r.seats_outside_share);
+  p.set_unfinished_games(static_cast<int32_t>(r.unfinished));
+  p.set_actions(static_cast<double>(r.actions));
+  p.set_rejected_bot_actions(static_cast<double>(r.rejected));
+  p.set_seats_outside_share(r.seats_outside_share);
 
-  j.Key("roles").BeginObject();
   for (const WinStat& w : r.roles) {
-    j.Key(w.name);
-    StatJson(w, &j, false, false);
+    mf::RoleWins& x = (*p.mutable_roles())[w.name];
+    x.set_seats(w.seats);
+    x.set_wins(static_cast<int32_t>(w.wins));
+    x.set_win_rate(Sig(w.win_rate));
+    x.set_fair_share(Sig(w.fair_share));
+    Ci95(w.ci95, x.mutable_ci95());
+    x.set_mean_score(Sig(w.mean_score));
+    x.set_sd_score(Sig(w.sd_score));
   }
-  j.EndObject();
-  j.Key("seats").BeginObject();
   for (const WinStat& w : r.seats) {
-    j.Key(w.name);
-    StatJson(w, &j, true, false);
+    mf::SeatWins& x = (*p.mutable_seats())[w.name];
+    x.set_role(w.role);
+    x.set_share(Sig(ShareRatio(w)));
+    x.set_verdict(ShareVerdict(w));
+    x.set_wins(static_cast<int32_t>(w.wins));
+    x.set_win_rate(Sig(w.win_rate));
+    x.set_fair_share(Sig(w.fair_share));
+    Ci95(w.ci95, x.mutable_ci95());
+    x.set_mean_score(Sig(w.mean_score));
+    x.set_sd_score(Sig(w.sd_score));
   }
-  j.EndObject();
-  j.Key("strategies").BeginObject();
   for (const WinStat& w : r.strategies) {
-    j.Key(w.name);
-    StatJson(w, &j, false, true);
+    mf::StrategyWins& x = (*p.mutable_strategies())[w.name];
+    x.set_seat_games(static_cast<double>(w.seat_games));
+    x.set_wins(static_cast<int32_t>(w.wins));
+    x.set_win_rate(Sig(w.win_rate));
+    x.set_fair_share(Sig(w.fair_share));
+    Ci95(w.ci95, x.mutable_ci95());
+    x.set_wins_per_seat_game(Sig(
+        w.seat_games > 0 ? static_cast<double>(w.wins) / static_cast<double>(w.seat_games) : 0.0));
+    x.set_mean_score(Sig(w.mean_score));
+    x.set_sd_score(Sig(w.sd_score));
   }
-  j.EndObject();
 
-  j.Key("adoption_by_form").BeginObject();
   for (const FormStat& f : r.forms) {
-    j.Key(f.form).BeginObject();
-    j.Key("tabled").Int(f.tabled);
-    j.Key("adopted").Int(f.adopted);
-    j.Key("rate").Num(f.rate);
-    j.EndObject();
+    mf::FormAdoption& x = (*p.mutable_adoption_by_form())[f.form];
+    x.set_tabled(static_cast<double>(f.tabled));
+    x.set_adopted(static_cast<double>(f.adopted));
+    x.set_rate(Sig(f.rate));
   }
-  j.EndObject();
-  j.Key("ratification_by_role").BeginObject();
-  for (const RatificationStat& x : r.ratification) {
-    j.Key(x.role).BeginObject();
-    j.Key("open").Int(x.open);
-    j.Key("ratified").Int(x.ratified);
-    j.Key("rate").Num(x.rate);
-    j.EndObject();
+  for (const RatificationStat& s : r.ratification) {
+    mf::RoleRatification& x = (*p.mutable_ratification_by_role())[s.role];
+    x.set_open(static_cast<double>(s.open));
+    x.set_ratified(static_cast<double>(s.ratified));
+    x.set_rate(Sig(s.rate));
   }
-  j.EndObject();
 
-  j.Key("outcomes_by_item").BeginObject();
+  // An item's outcomes stay a JSON array: a list of OutcomeFrequency objects.
   for (const ItemStat& it : r.items) {
-    j.Key(it.key).BeginArray();
+    google::protobuf::ListValue& list = (*p.mutable_outcomes_by_item())[it.key];
     for (const OutcomeFrequency& o : it.outcomes) {
-      j.BeginObject();
-      j.Key("label").Str(o.label);
-      j.Key("count").Int(o.count);
-      j.Key("frequency").Num(o.frequency);
-      j.EndObject();
+      auto& fields = *list.add_values()->mutable_struct_value()->mutable_fields();
+      fields["label"].set_string_value(o.label);
+      fields["count"].set_number_value(static_cast<double>(o.count));
+      fields["frequency"].set_number_value(Sig(o.frequency));
     }
-    j.EndArray();
   }
-  j.EndObject();
 
-  j.Key("per_cycle").BeginArray();
   for (const CycleMean& c : r.cycle_means) {
-    j.BeginObject();
-    j.Key("cycle").Int(c.cycle);
-    j.Key("games").Int(c.games);
-    j.Key("mean_trust").Num(c.mean.mean_trust);
-    j.Key("regime").BeginObject();
-    j.Key("total").Num(c.mean.regime);
-    j.Key("norms").Num(c.mean.norms);
-    j.Key("decision_rules").Num(c.mean.rules);
-    j.Key("procedures").Num(c.mean.procedures);
-    j.EndObject();
-    j.Key("migrant_welfare").Num(c.mean.welfare);
-    j.Key("irregular_total").Num(c.mean.irregular);
-    j.Key("legal_total").Num(c.mean.legal);
-    j.EndObject();
+    mf::CycleMean* x = p.add_per_cycle();
+    x->set_cycle(c.cycle);
+    x->set_games(static_cast<int32_t>(c.games));
+    x->set_mean_trust(Sig(c.mean.mean_trust));
+    mf::RegimeMean* regime = x->mutable_regime();
+    regime->set_total(Sig(c.mean.regime));
+    regime->set_norms(Sig(c.mean.norms));
+    regime->set_decision_rules(Sig(c.mean.rules));
+    regime->set_procedures(Sig(c.mean.procedures));
+    x->set_migrant_welfare(Sig(c.mean.welfare));
+    x->set_irregular_total(Sig(c.mean.irregular));
+    x->set_legal_total(Sig(c.mean.legal));
   }
-  j.EndArray();
 
-  j.Key("corridors").BeginObject();
   for (const CorridorMean& c : r.corridors) {
-    j.Key(c.id).BeginObject();
-    j.Key("legal").Num(c.legal);
-    j.Key("irregular").Num(c.irregular);
-    j.EndObject();
+    mf::CorridorMean& x = (*p.mutable_corridors())[c.id];
+    x.set_legal(Sig(c.legal));
+    x.set_irregular(Sig(c.irregular));
   }
-  j.EndObject();
 
-  j.Key("imbalances").BeginArray();
   for (const Imbalance& im : r.imbalances) {
-    j.BeginObject();
-    j.Key("kind").Str(im.kind);
-    j.Key("name").Str(im.name);
-    j.Key("win_rate").Num(im.win_rate);
-    j.Key("fair_share").Num(im.fair_share);
-    j.Key("ci95").BeginArray().Num(im.ci95.low).Num(im.ci95.high).EndArray();
-    j.Key("favoured").Bool(im.favoured);
-    j.Key("message").Str(im.message);
-    j.EndObject();
+    mf::Imbalance* x = p.add_imbalances();
+    x->set_kind(im.kind);
+    x->set_name(im.name);
+    x->set_win_rate(Sig(im.win_rate));
+    x->set_fair_share(Sig(im.fair_share));
+    Ci95(im.ci95, x->mutable_ci95());
+    x->set_favoured(im.favoured);
+    x->set_message(im.message);
   }
-  j.EndArray();
-  j.EndObject();
-  return j.str();
+  return p;
+}
+
+std::string ReportJson(const Report& r, bool timing) {
+  return ToJson(ReportProto(r, timing));
 }
 
 std::string GamesCsv(const rules::Scenario& sc, const Mix& mix,

@@ -70,11 +70,11 @@ bool TuneSeatOffsets(std::shared_ptr<const rules::Scenario> base, const TuneOpti
     double mean = 0;
     for (int s = 0; s < n; ++s) {
       const WinStat& w = row.report.seats[s];
-      const double error = -std::log(std::max(ShareRatio(w), 0.05));
-      const int sign = error > 0 ? 1 : error < 0 ? -1 : 0;
+      const double miss = -std::log(std::max(ShareRatio(w), 0.05));
+      const int sign = miss > 0 ? 1 : miss < 0 ? -1 : 0;
       if (sign != 0 && sign == -last_sign[s]) gain[s] *= 0.5;
       last_sign[s] = sign;
-      offsets[s] += std::clamp(gain[s] * error, -options.max_step, options.max_step);
+      offsets[s] += std::clamp(gain[s] * miss, -options.max_step, options.max_step);
       mean += offsets[s] / n;
     }
     // Only differences between seats matter: keep the mean offset at 0.

@@ -1,124 +1,41 @@
 #include "tools/chart.h"
 
-#include <zlib.h>
-
 #include <algorithm>
-#include <cctype>
 #include <cmath>
 #include <cstdio>
-#include <cstdlib>
 
 namespace mf::tools {
 namespace {
 
-// The built-in font: 5x7 glyphs, '#' = ink.
-struct Glyph {
-  char c;
-  const char* rows[7];
-};
+using draw::Align;
+using draw::Colour;
+using draw::Font;
 
-const Glyph kFont[] = {
-    {' ', {".....", ".....", ".....", ".....", ".....", ".....", "....."}},
-    {'A', {".###.", "#...#", "#...#", "#####", "#...#", "#...#", "#...#"}},
-    {'B', {"####.", "#...#", "#...#", "####.", "#...#", "#...#", "####."}},
-    {'C', {".###.", "#...#", "#....", "#....", "#....", "#...#", ".###."}},
-    {'D', {"####.", "#...#", "#...#", "#...#", "#...#", "#...#", "####."}},
-    {'E', {"#####", "#....", "#....", "####.", "#....", "#....", "#####"}},
-    {'F', {"#####", "#....", "#....", "####.", "#....", "#....", "#...."}},
-    {'G', {".###.", "#...#", "#....", "#.###", "#...#", "#...#", ".####"}},
-    {'H', {"#...#", "#...#", "#...#", "#####", "#...#", "#...#", "#...#"}},
-    {'I', {".###.", "..#..", "..#..", "..#..", "..#..", "..#..", ".###."}},
-    {'J', {"..###", "...#.", "...#.", "...#.", "...#.", "#..#.", ".##.."}},
-    {'K', {"#...#", "#..#.", "#.#..", "##...", "#.#..", "#..#.", "#...#"}},
-    {'L', {"#....", "#....", "#....", "#....", "#....", "#....", "#####"}},
-    {'M', {"#...#", "##.##", "#.#.#", "#.#.#", "#...#", "#...#", "#...#"}},
-    {'N', {"#...#", "#...#", "##..#", "#.#.#", "#..##", "#...#", "#...#"}},
-    {'O', {".###.", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."}},
-    {'P', {"####.", "#...#", "#...#", "####.", "#....", "#....", "#...."}},
-    {'Q', {".###.", "#...#", "#...#", "#...#", "#.#.#", "#..#.", ".##.#"}},
-    {'R', {"####.", "#...#", "#...#", "####.", "#.#..", "#..#.", "#...#"}},
-    {'S', {".####", "#....", "#....", ".###.", "....#", "....#", "####."}},
-    {'T', {"#####", "..#..", "..#..", "..#..", "..#..", "..#..", "..#.."}},
-    {'U', {"#...#", "#...#", "#...#", "#...#", "#...#", "#...#", ".###."}},
-    {'V', {"#...#", "#...#", "#...#", "#...#", "#...#", ".#.#.", "..#.."}},
-    {'W', {"#...#", "#...#", "#...#", "#.#.#", "#.#.#", "#.#.#", ".#.#."}},
-    {'X', {"#...#", "#...#", ".#.#.", "..#..", ".#.#.", "#...#", "#...#"}},
-    {'Y', {"#...#", "#...#", ".#.#.", "..#..", "..#..", "..#..", "..#.."}},
-    {'Z', {"#####", "....#", "...#.", "..#..", ".#...", "#....", "#####"}},
-    {'0', {".###.", "#...#", "#..##", "#.#.#", "##..#", "#...#", ".###."}},
-    {'1', {"..#..", ".##..", "..#..", "..#..", "..#..", "..#..", ".###."}},
-    {'2', {".###.", "#...#", "....#", "...#.", "..#..", ".#...", "#####"}},
-    {'3', {"#####", "...#.", "..#..", "...#.", "....#", "#...#", ".###."}},
-    {'4', {"...#.", "..##.", ".#.#.", "#..#.", "#####", "...#.", "...#."}},
-    {'5', {"#####", "#....", "####.", "....#", "....#", "#...#", ".###."}},
-    {'6', {"..##.", ".#...", "#....", "####.", "#...#", "#...#", ".###."}},
-    {'7', {"#####", "....#", "...#.", "..#..", ".#...", ".#...", ".#..."}},
-    {'8', {".###.", "#...#", "#...#", ".###.", "#...#", "#...#", ".###."}},
-    {'9', {".###.", "#...#", "#...#", ".####", "....#", "...#.", ".##.."}},
-    {'.', {".....", ".....", ".....", ".....", ".....", ".##..", ".##.."}},
-    {',', {".....", ".....", ".....", ".....", ".##..", "..#..", ".#..."}},
-    {':', {".....", ".##..", ".##..", ".....", ".##..", ".##..", "....."}},
-    {';', {".....", ".##..", ".##..", ".....", ".##..", "..#..", ".#..."}},
-    {'-', {".....", ".....", ".....", ".###.", ".....", ".....", "....."}},
-    {'+', {".....", "..#..", "..#..", "#####", "..#..", "..#..", "....."}},
-    {'=', {".....", ".....", "#####", ".....", "#####", ".....", "....."}},
-    {'%', {"##...", "##..#", "...#.", "..#..", ".#...", "#..##", "...##"}},
-    {'(', {"...#.", "..#..", ".#...", ".#...", ".#...", "..#..", "...#."}},
-    {')', {".#...", "..#..", "...#.", "...#.", "...#.", "..#..", ".#..."}},
-    {'[', {".###.", ".#...", ".#...", ".#...", ".#...", ".#...", ".###."}},
-    {']', {".###.", "...#.", "...#.", "...#.", "...#.", "...#.", ".###."}},
-    {'/', {".....", "....#", "...#.", "..#..", ".#...", "#....", "....."}},
-    {'_', {".....", ".....", ".....", ".....", ".....", ".....", "#####"}},
-    {'\'', {"..#..", "..#..", ".#...", ".....", ".....", ".....", "....."}},
-    {'"', {".#.#.", ".#.#.", ".....", ".....", ".....", ".....", "....."}},
-    {'?', {".###.", "#...#", "....#", "...#.", "..#..", ".....", "..#.."}},
-    {'!', {"..#..", "..#..", "..#..", "..#..", "..#..", ".....", "..#.."}},
-    {'#', {".#.#.", ".#.#.", "#####", ".#.#.", "#####", ".#.#.", ".#.#."}},
-    {'<', {"...#.", "..#..", ".#...", "#....", ".#...", "..#..", "...#."}},
-    {'>', {".#...", "..#..", "...#.", "....#", "...#.", "..#..", ".#..."}},
-    {'*', {".....", "..#..", "#.#.#", ".###.", "#.#.#", "..#..", "....."}},
-    {'&', {".##..", "#..#.", "#.#..", ".#...", "#.#.#", "#..#.", ".##.#"}},
-};
+const Colour kWhite = draw::Rgb(0xffffff);
+const Colour kInk = draw::Rgb(0x1e1e24);
+const Colour kGrey = draw::Rgb(0x6e6e78);
+const Colour kGrid = draw::Rgb(0xe1e2e8);
+const Colour kBand = draw::Rgb(0xf4f5f8);
+const Colour kAxis = draw::Rgb(0x464650);
+const Colour kFair = draw::Rgb(0xc81e28);
+const Colour kTotal = draw::Rgb(0x141419);
+const Colour kNorms = draw::Rgb(0x3c6ed2);
+const Colour kRules = draw::Rgb(0x28a050);
+const Colour kProcedures = draw::Rgb(0xe6821e);
 
-const Glyph* FindGlyph(char c) {
-  const char up = static_cast<char>(std::toupper(static_cast<unsigned char>(c)));
-  for (const Glyph& g : kFont)
-    if (g.c == up) return &g;
-  for (const Glyph& g : kFont)
-    if (g.c == '?') return &g;
-  return nullptr;
-}
+const Font kTitle{18, true};
+const Font kSubtitle{12, false};
+const Font kPanel{14, true};
+const Font kLabel{12, false};
+const Font kLabelBold{12, true};
+const Font kValue{12, true};
+const Font kSmall{11, false};
 
-// Bytes of a UTF-8 string as single characters (multi-byte ones become '?').
-std::string Ascii(const std::string& s) {
-  std::string out;
-  for (size_t i = 0; i < s.size(); ++i) {
-    const unsigned char c = static_cast<unsigned char>(s[i]);
-    if (c < 0x80) {
-      out += static_cast<char>(c);
-    } else if ((c & 0xC0) == 0xC0) {
-      out += '?';
-    }
-  }
-  return out;
-}
-
-void Put32(std::string* out, uint32_t v) {
-  out->push_back(static_cast<char>((v >> 24) & 0xFF));
-  out->push_back(static_cast<char>((v >> 16) & 0xFF));
-  out->push_back(static_cast<char>((v >> 8) & 0xFF));
-  out->push_back(static_cast<char>(v & 0xFF));
-}
-
-void Chunk(std::string* out, const char type[5], const std::string& data) {
-  Put32(out, static_cast<uint32_t>(data.size()));
-  std::string body(type, 4);
-  body += data;
-  *out += body;
-  const uLong crc = crc32(crc32(0L, Z_NULL, 0), reinterpret_cast<const Bytef*>(body.data()),
-                          static_cast<uInt>(body.size()));
-  Put32(out, static_cast<uint32_t>(crc));
-}
+constexpr double kWidth = 960;  // At least; wider when seat names need it.
+constexpr double kMargin = 24;
+constexpr double kPlotHeight = 230;  // The role and regime plots.
+constexpr double kMinSeatPlot = 300;
+const std::vector<double> kDash = {7, 4};
 
 std::string Pct(double v, const char* format = "%.1f%%") {
   char buf[32];
@@ -126,293 +43,357 @@ std::string Pct(double v, const char* format = "%.1f%%") {
   return buf;
 }
 
-// Colours.
-const Rgb kWhite{255, 255, 255};
-const Rgb kInk{30, 30, 36};
-const Rgb kGrey{110, 110, 120};
-const Rgb kGrid{225, 226, 232};
-const Rgb kAxis{70, 70, 80};
-const Rgb kFair{200, 30, 40};
-const Rgb kRoleColour[4] = {{150, 150, 150}, {235, 150, 50}, {60, 170, 150}, {70, 110, 200}};
-const Rgb kTotal{20, 20, 25};
-const Rgb kNorms{60, 110, 210};
-const Rgb kRules{40, 160, 80};
-const Rgb kProcedures{230, 130, 30};
+std::string Thousands(long long v) {
+  std::string s = std::to_string(v < 0 ? -v : v);
+  for (int i = static_cast<int>(s.size()) - 3; i > 0; i -= 3) s.insert(static_cast<size_t>(i), ",");
+  return (v < 0 ? "-" : "") + s;
+}
 
-// A value axis from 0: the tick step and the top (a whole number of ticks, at most 1).
+// A value axis from 0: its tick step and top (a whole number of ticks).
 struct Axis {
-  double tick, top;
+  double tick = 0.1, top = 1;
 };
-Axis NiceAxis(double v) {
-  v = std::clamp(v, 0.05, 1.0);
-  const double tick = v > 0.6 ? 0.2 : v > 0.25 ? 0.1 : 0.05;
-  return {tick, std::min(1.0, std::ceil(v / tick - 1e-9) * tick)};
+Axis NiceAxis(double v, double cap = 1.0) {
+  v = std::max(v, 0.01);
+  for (double step : {0.01, 0.02, 0.025, 0.05, 0.1, 0.2, 0.25, 0.5, 1.0}) {
+    const double n = std::ceil(v / step - 1e-9);
+    if (n <= 6) return {step, std::min(cap, n * step)};
+  }
+  return {1.0, std::max(1.0, std::ceil(v))};
+}
+
+std::string TickLabel(double v, double step) {
+  // Percent ticks: as many decimals as the step needs.
+  return Pct(v,
+             step < 0.01 - 1e-12 || std::fmod(step * 100 + 1e-9, 1.0) > 1e-6 ? "%.1f%%" : "%.0f%%");
+}
+
+std::vector<const WinStat*> RolesWithSeats(const Report& r) {
+  std::vector<const WinStat*> roles;
+  for (const WinStat& w : r.roles)
+    if (w.seats > 0) roles.push_back(&w);
+  return roles;
+}
+
+bool Excludes(const WinStat& w) {
+  return w.games > 0 && (w.fair_share < w.ci95.low || w.fair_share > w.ci95.high);
+}
+
+std::string SeatLabel(const WinStat& w) {
+  return w.name + " (" + w.role + ")";
+}
+
+std::string SeatValue(const WinStat& w) {
+  std::string v = Pct(w.win_rate) + "  [" + Pct(w.ci95.low, "%.1f") + "–" + Pct(w.ci95.high) + "]";
+  if (Excludes(w)) v += w.win_rate > w.fair_share ? "  favoured" : "  disfavoured";
+  return v;
+}
+
+std::string Subtitle(const Report& r) {
+  std::string s = "bots " + r.bots + "  ·  " + Thousands(r.num_seats) + " seats, " +
+                  Thousands(r.cycles) + " cycles  ·  rejected bot actions " +
+                  Thousands(r.rejected) + " of " + Thousands(r.actions);
+  if (r.unfinished) s += "  ·  unfinished games " + Thousands(r.unfinished);
+  return s;
+}
+
+std::string Findings(const Report& r) {
+  std::string roles, seats;
+  for (const Imbalance& im : r.imbalances) {
+    std::string& part = im.kind == "role" ? roles : seats;
+    part += (part.empty() ? "" : ", ") + im.name + (im.favoured ? " (+)" : " (−)");
+  }
+  return "Outside the fair share (95% interval, + favoured, − disfavoured): roles: " +
+         (roles.empty() ? std::string("none") : roles) +
+         "; seats: " + (seats.empty() ? std::string("none") : seats) + ".";
+}
+
+// Vertical positions of the parts, shared by the layout and the drawing.
+struct Rows {
+  double title = 0, subtitle = 0;
+  std::vector<std::string> subtitle_lines;
+  double panel_titles = 0;
+  double seat_title = 0, seat_legend = 0;
+  std::vector<std::string> seat_title_lines;
+  double label_column = 0, value_column = 0, row_height = 0;
+};
+
+std::string SeatTitle(const Report& r) {
+  return "Win rate by seat, 95% interval, against the fair share 1/" + std::to_string(r.num_seats) +
+         " = " + Pct(r.num_seats > 0 ? 1.0 / r.num_seats : 0);
+}
+
+// The whole layout; `rows` gets the text positions the drawing needs.
+BalanceChartLayout Layout(const Report& r, Rows* rows) {
+  draw::Document m(draw::Format::kPng, 1, 1);
+  BalanceChartLayout L;
+  L.margin = kMargin;
+
+  // Seat columns first: they decide the width.
+  double label_w = 0, value_w = 0;
+  for (const WinStat& w : r.seats) {
+    label_w = std::max(label_w, m.TextWidth(SeatLabel(w), Excludes(w) ? kLabelBold : kLabel));
+    value_w = std::max(value_w, m.TextWidth(SeatValue(w), kLabel));
+  }
+  L.width = std::max(kWidth, 2 * kMargin + label_w + value_w + 2 * 14 + kMinSeatPlot);
+  const double inner = L.width - 2 * kMargin;
+
+  double y = kMargin;
+  rows->title = y;
+  y += m.LineHeight(kTitle) + 6;
+  rows->subtitle = y;
+  rows->subtitle_lines = m.Wrap(Subtitle(r), kSubtitle, inner);
+  y += m.LineHeight(kSubtitle) * static_cast<double>(rows->subtitle_lines.size()) + 18;
+
+  // Top row: roles (left half) and regime (right half).
+  rows->panel_titles = y;
+  y += m.LineHeight(kPanel) + 14;
+  const double mid = kMargin + inner / 2;
+  const double pct_w = m.TextWidth("100%", kSmall) + 8;
+  const double num_w = m.TextWidth("0.00", kSmall) + 8;
+  L.roles = {kMargin + pct_w, y, mid - 24 - (kMargin + pct_w), kPlotHeight};
+  L.regime = {mid + 24 + num_w, y, L.width - kMargin - (mid + 24 + num_w), kPlotHeight};
+  // Below the role plot: name, seats and fair share, then the legend.
+  const double below_roles =
+      8 + m.LineHeight(kLabelBold) + 2 + m.LineHeight(kSmall) + 14 + m.LineHeight(kLabel);
+  // Below the regime plot: cycle numbers, axis title, two legend rows.
+  const double below_regime =
+      8 + m.LineHeight(kSmall) + 4 + m.LineHeight(kSmall) + 12 + 2 * (m.LineHeight(kLabel) + 6);
+  y += kPlotHeight + std::max(below_roles, below_regime) + 26;
+
+  // The seat panel: title, legend, one row per seat, the axis.
+  rows->seat_title = y;
+  rows->seat_title_lines = m.Wrap(SeatTitle(r), kPanel, inner);
+  y += m.LineHeight(kPanel) * static_cast<double>(rows->seat_title_lines.size()) + 8;
+  rows->seat_legend = y;
+  y += m.LineHeight(kLabel) + 12;
+  rows->label_column = label_w;
+  rows->value_column = value_w;
+  rows->row_height = std::max(20.0, m.LineHeight(kLabel) + 7);
+  const double plot_x = kMargin + label_w + 14;
+  L.seats = {plot_x, y, L.width - kMargin - value_w - 14 - plot_x,
+             rows->row_height * static_cast<double>(r.seats.size())};
+  for (size_t s = 0; s < r.seats.size(); ++s)
+    L.seat_rows.push_back(y + rows->row_height * (static_cast<double>(s) + 0.5));
+  double seat_max = r.num_seats > 0 ? 1.0 / r.num_seats : 0.1;
+  for (const WinStat& w : r.seats) seat_max = std::max(seat_max, w.ci95.high);
+  L.seat_axis_max = NiceAxis(seat_max + 0.005).top;
+  y += L.seats.h + 8 + m.LineHeight(kSmall) + 4 + m.LineHeight(kSmall) + 20;
+
+  // The findings, wrapped to the width.
+  L.footer_top = y;
+  L.footer_line_height = m.LineHeight(kLabel) + 3;
+  L.footer_lines = m.Wrap(Findings(r), kLabel, inner);
+  y += L.footer_line_height * static_cast<double>(L.footer_lines.size());
+  L.height = std::ceil(y + kMargin);
+  L.width = std::ceil(L.width);
+  return L;
+}
+
+void DrawRoles(const Report& r, const ChartBox& b, draw::Document* d) {
+  const std::vector<const WinStat*> roles = RolesWithSeats(r);
+  double vmax = 0.1;
+  for (const WinStat* w : roles) vmax = std::max({vmax, w->ci95.high, w->fair_share});
+  const Axis axis = NiceAxis(vmax + 0.06);
+  auto y = [&](double v) { return b.y + b.h - v / axis.top * b.h; };
+  for (int i = 0; i * axis.tick <= axis.top + 1e-9; ++i) {
+    const double v = i * axis.tick;
+    d->Line(b.x, y(v), b.x + b.w, y(v), kGrid);
+    d->Text(b.x - 8, y(v) - d->LineHeight(kSmall) / 2, TickLabel(v, axis.tick), kSmall, kGrey,
+            Align::kRight);
+  }
+  d->Line(b.x, b.y - 4, b.x, b.y + b.h, kAxis, 1.5);
+  d->Line(b.x, b.y + b.h, b.x + b.w, b.y + b.h, kAxis, 1.5);
+  const double slot = b.w / static_cast<double>(std::max<size_t>(1, roles.size()));
+  for (size_t i = 0; i < roles.size(); ++i) {
+    const WinStat& w = *roles[i];
+    const double cx = b.x + slot * (static_cast<double>(i) + 0.5);
+    const double bw = std::min(70.0, slot * 0.5);
+    d->Rect(cx - bw / 2, y(w.win_rate), bw, b.y + b.h - y(w.win_rate), RoleColour(w.name));
+    // The 95% interval.
+    d->Line(cx, y(w.ci95.low), cx, y(w.ci95.high), kInk, 2);
+    d->Line(cx - bw / 6, y(w.ci95.low), cx + bw / 6, y(w.ci95.low), kInk, 2);
+    d->Line(cx - bw / 6, y(w.ci95.high), cx + bw / 6, y(w.ci95.high), kInk, 2);
+    // The fair share, dashed.
+    d->Line(cx - slot * 0.42, y(w.fair_share), cx + slot * 0.42, y(w.fair_share), kFair, 2.5,
+            kDash);
+    const double top = std::min(y(w.ci95.high), y(w.fair_share));
+    d->Text(cx, top - 6 - d->LineHeight(kValue), Pct(w.win_rate), kValue, kInk, Align::kCentre);
+    const double below = b.y + b.h + 8;
+    d->Text(cx, below, w.name, kLabelBold, kInk, Align::kCentre);
+    d->Text(cx, below + d->LineHeight(kLabelBold) + 2,
+            std::to_string(w.seats) + (w.seats == 1 ? " seat" : " seats") + ", fair " +
+                Pct(w.fair_share),
+            kSmall, kGrey, Align::kCentre);
+  }
+  // Legend.
+  const double ly = b.y + b.h + 8 + d->LineHeight(kLabelBold) + 2 + d->LineHeight(kSmall) + 14;
+  const double lh = d->LineHeight(kLabel);
+  d->Line(b.x, ly + lh / 2, b.x + 32, ly + lh / 2, kFair, 2.5, kDash);
+  double x = b.x + 40 + d->Text(b.x + 40, ly, "fair share", kLabel, kInk) + 24;
+  d->Line(x, ly, x, ly + lh, kInk, 2);
+  d->Line(x - 4, ly, x + 4, ly, kInk, 2);
+  d->Line(x - 4, ly + lh, x + 4, ly + lh, kInk, 2);
+  d->Text(x + 10, ly, "95% interval", kLabel, kInk);
+}
+
+void DrawRegime(const Report& r, const ChartBox& b, draw::Document* d) {
+  double vmax = 0.1;
+  for (const CycleMean& c : r.cycle_means)
+    vmax = std::max({vmax, c.mean.regime, c.mean.norms, c.mean.rules, c.mean.procedures});
+  const Axis axis = NiceAxis(vmax + 0.02);
+  auto y = [&](double v) { return b.y + b.h - v / axis.top * b.h; };
+  for (int i = 0; i * axis.tick <= axis.top + 1e-9; ++i) {
+    const double v = i * axis.tick;
+    d->Line(b.x, y(v), b.x + b.w, y(v), kGrid);
+    char buf[16];
+    std::snprintf(buf, sizeof buf, "%.2f", v);
+    d->Text(b.x - 8, y(v) - d->LineHeight(kSmall) / 2, buf, kSmall, kGrey, Align::kRight);
+  }
+  d->Line(b.x, b.y - 4, b.x, b.y + b.h, kAxis, 1.5);
+  d->Line(b.x, b.y + b.h, b.x + b.w, b.y + b.h, kAxis, 1.5);
+  const size_t n = r.cycle_means.size();
+  auto x = [&](size_t i) {
+    return n <= 1 ? b.x + b.w / 2
+                  : b.x + 20 + (b.w - 40) * static_cast<double>(i) / static_cast<double>(n - 1);
+  };
+  const size_t label_every = n > 12 ? 2 : 1;
+  for (size_t i = 0; i < n; ++i) {
+    d->Line(x(i), b.y + b.h, x(i), b.y + b.h + 5, kAxis, 1.5);
+    if (i % label_every == 0 || i + 1 == n)
+      d->Text(x(i), b.y + b.h + 8, std::to_string(r.cycle_means[i].cycle), kSmall, kGrey,
+              Align::kCentre);
+  }
+  const double axis_title = b.y + b.h + 8 + d->LineHeight(kSmall) + 4;
+  d->Text(b.x + b.w / 2, axis_title, "forum cycle (mean over games)", kSmall, kGrey,
+          Align::kCentre);
+  struct Series {
+    const char* name;
+    Colour colour;
+    double width;
+    double CycleRecord::*field;
+  };
+  const Series series[] = {{"norms", kNorms, 2, &CycleRecord::norms},
+                           {"decision rules", kRules, 2, &CycleRecord::rules},
+                           {"procedures", kProcedures, 2, &CycleRecord::procedures},
+                           {"total", kTotal, 3.5, &CycleRecord::regime}};
+  for (const Series& s : series) {
+    std::vector<double> xy;
+    for (size_t i = 0; i < n; ++i) {
+      xy.push_back(x(i));
+      xy.push_back(y(r.cycle_means[i].mean.*s.field));
+    }
+    d->Polyline(xy, s.colour, s.width);
+    for (size_t i = 0; i + 1 < xy.size(); i += 2) d->Dot(xy[i], xy[i + 1], s.width + 0.5, s.colour);
+  }
+  // Legend: two rows of two.
+  const double ly = axis_title + d->LineHeight(kSmall) + 12;
+  const double lh = d->LineHeight(kLabel) + 6;
+  for (int i = 0; i < 4; ++i) {
+    const Series& s = series[3 - i];
+    const double lx = b.x + (i % 2) * (b.w / 2), row = ly + (i / 2) * lh;
+    const double mid = row + d->LineHeight(kLabel) / 2;
+    d->Line(lx, mid, lx + 28, mid, s.colour, s.width);
+    d->Text(lx + 36, row, s.name, kLabel, kInk);
+  }
+}
+
+void DrawSeats(const Report& r, const BalanceChartLayout& L, const Rows& rows, draw::Document* d) {
+  const ChartBox& b = L.seats;
+  const double fair = r.num_seats > 0 ? 1.0 / r.num_seats : 0;
+  const Axis axis = NiceAxis(L.seat_axis_max);
+  auto x = [&](double v) { return b.x + v / L.seat_axis_max * b.w; };
+  // Legend: the roles' colours, the fair share, the interval.
+  double lx = b.x;
+  const double ly = rows.seat_legend, lh = d->LineHeight(kLabel);
+  for (const WinStat* w : RolesWithSeats(r)) {
+    d->Dot(lx + 5, ly + lh / 2, 5, RoleColour(w->name));
+    lx += 14 + d->Text(lx + 14, ly, w->name, kLabel, kInk) + 20;
+  }
+  d->Line(lx, ly, lx, ly + lh, kFair, 2.5, kDash);
+  lx += 8 + d->Text(lx + 8, ly, "fair share", kLabel, kInk) + 20;
+  d->Line(lx, ly + lh / 2, lx + 30, ly + lh / 2, kInk, 2);
+  d->Dot(lx + 15, ly + lh / 2, 4, kInk);
+  d->Text(lx + 38, ly, "win rate and 95% interval", kLabel, kInk);
+
+  for (size_t s = 0; s < r.seats.size(); ++s)
+    if (s % 2 == 0)
+      d->Rect(kMargin, L.seat_rows[s] - rows.row_height / 2, L.width - 2 * kMargin, rows.row_height,
+              kBand);
+  for (int i = 0; i * axis.tick <= L.seat_axis_max + 1e-9; ++i) {
+    const double v = i * axis.tick;
+    d->Line(x(v), b.y, x(v), b.y + b.h, kGrid);
+    d->Text(x(v), b.y + b.h + 8, TickLabel(v, axis.tick), kSmall, kGrey, Align::kCentre);
+  }
+  d->Text(b.x + b.w / 2, b.y + b.h + 8 + d->LineHeight(kSmall) + 4,
+          "share of games won by the seat", kSmall, kGrey, Align::kCentre);
+  d->Line(b.x, b.y, b.x, b.y + b.h, kAxis, 1.5);
+  d->Line(x(fair), b.y - 4, x(fair), b.y + b.h + 4, kFair, 2, kDash);
+  for (size_t s = 0; s < r.seats.size(); ++s) {
+    const WinStat& w = r.seats[s];
+    const double cy = L.seat_rows[s];
+    const Colour c = RoleColour(w.role);
+    const bool flagged = Excludes(w);
+    const double th = d->LineHeight(kLabel) / 2;
+    d->Text(b.x - 14, cy - th, SeatLabel(w), flagged ? kLabelBold : kLabel, kInk, Align::kRight);
+    d->Line(x(w.ci95.low), cy, x(w.ci95.high), cy, c, 2.5);
+    d->Line(x(w.ci95.low), cy - 5, x(w.ci95.low), cy + 5, c, 2);
+    d->Line(x(w.ci95.high), cy - 5, x(w.ci95.high), cy + 5, c, 2);
+    d->Dot(x(w.win_rate), cy, 5, c);
+    d->Text(b.x + b.w + 14, cy - th, SeatValue(w), kLabel, flagged ? kFair : kInk);
+  }
 }
 
 }  // namespace
 
-Canvas::Canvas(int width, int height, Rgb bg)
-    : w_(width), h_(height), px_(static_cast<size_t>(width) * height * 3) {
-  for (size_t i = 0; i < px_.size(); i += 3) {
-    px_[i] = bg.r;
-    px_[i + 1] = bg.g;
-    px_[i + 2] = bg.b;
+draw::Colour RoleColour(const std::string& role) {
+  if (role == "source") return draw::Rgb(0xeb9632);
+  if (role == "transit") return draw::Rgb(0x3caa96);
+  if (role == "destination") return draw::Rgb(0x466ec8);
+  return draw::Rgb(0x969696);
+}
+
+BalanceChartLayout LayoutBalanceChart(const Report& report) {
+  Rows rows;
+  return Layout(report, &rows);
+}
+
+void DrawBalanceChart(const Report& r, const BalanceChartLayout& L, draw::Document* d) {
+  Rows rows;
+  Layout(r, &rows);
+  d->Fill(kWhite);
+  d->Text(kMargin, rows.title,
+          "Balance of " + r.scenario + ": " + Thousands(r.games) + " games, seed " +
+              std::to_string(r.seed),
+          kTitle, kInk);
+  double y = rows.subtitle;
+  for (const std::string& line : rows.subtitle_lines) {
+    d->Text(kMargin, y, line, kSubtitle, kGrey);
+    y += d->LineHeight(kSubtitle);
+  }
+  d->Text(kMargin, rows.panel_titles, "Win rate by role, 95% interval", kPanel, kInk);
+  d->Text(L.regime.x - (L.roles.x - kMargin), rows.panel_titles, "Regime strength by cycle", kPanel,
+          kInk);
+  DrawRoles(r, L.roles, d);
+  DrawRegime(r, L.regime, d);
+  y = rows.seat_title;
+  for (const std::string& line : rows.seat_title_lines) {
+    d->Text(kMargin, y, line, kPanel, kInk);
+    y += d->LineHeight(kPanel);
+  }
+  DrawSeats(r, L, rows, d);
+  y = L.footer_top;
+  for (const std::string& line : L.footer_lines) {
+    d->Text(kMargin, y, line, kLabel, r.imbalances.empty() ? kGrey : kFair);
+    y += L.footer_line_height;
   }
 }
 
-Rgb Canvas::At(int x, int y) const {
-  if (x < 0 || y < 0 || x >= w_ || y >= h_) return {};
-  const size_t i = (static_cast<size_t>(y) * w_ + x) * 3;
-  return {px_[i], px_[i + 1], px_[i + 2]};
-}
-
-void Canvas::Set(int x, int y, Rgb c) {
-  if (x < 0 || y < 0 || x >= w_ || y >= h_) return;
-  const size_t i = (static_cast<size_t>(y) * w_ + x) * 3;
-  px_[i] = c.r;
-  px_[i + 1] = c.g;
-  px_[i + 2] = c.b;
-}
-
-void Canvas::FillRect(int x0, int y0, int x1, int y1, Rgb c) {
-  if (x0 > x1) std::swap(x0, x1);
-  if (y0 > y1) std::swap(y0, y1);
-  for (int y = std::max(0, y0); y <= std::min(h_ - 1, y1); ++y)
-    for (int x = std::max(0, x0); x <= std::min(w_ - 1, x1); ++x) Set(x, y, c);
-}
-
-void Canvas::DashedLine(int x0, int y0, int x1, int y1, Rgb c, int thickness, int on, int off) {
-  // Bresenham; a dot of `thickness` pixels at each step that falls in an "on" stretch.
-  const int dx = std::abs(x1 - x0), dy = -std::abs(y1 - y0);
-  const int sx = x0 < x1 ? 1 : -1, sy = y0 < y1 ? 1 : -1;
-  int err = dx + dy, step = 0;
-  const int period = on + off;
-  const int lo = -(thickness - 1) / 2, hi = thickness / 2;
-  for (;;) {
-    if (off <= 0 || step % period < on) FillRect(x0 + lo, y0 + lo, x0 + hi, y0 + hi, c);
-    ++step;
-    if (x0 == x1 && y0 == y1) break;
-    const int e2 = 2 * err;
-    if (e2 >= dy) {
-      err += dy;
-      x0 += sx;
-    }
-    if (e2 <= dx) {
-      err += dx;
-      y0 += sy;
-    }
-  }
-}
-
-void Canvas::Line(int x0, int y0, int x1, int y1, Rgb c, int thickness) {
-  DashedLine(x0, y0, x1, y1, c, thickness, 1, 0);
-}
-
-void Canvas::Text(int x, int y, const std::string& s, Rgb c, int scale, int gap) {
-  if (gap < 0) gap = scale;
-  int cx = x;
-  for (char ch : Ascii(s)) {
-    const Glyph* g = FindGlyph(ch);
-    if (g != nullptr) {
-      for (int r = 0; r < 7; ++r)
-        for (int k = 0; k < 5; ++k)
-          if (g->rows[r][k] == '#')
-            FillRect(cx + k * scale, y + r * scale, cx + (k + 1) * scale - 1,
-                     y + (r + 1) * scale - 1, c);
-    }
-    cx += 5 * scale + gap;
-  }
-}
-
-int Canvas::TextWidth(const std::string& s, int scale, int gap) {
-  if (gap < 0) gap = scale;
-  const int n = static_cast<int>(Ascii(s).size());
-  return n > 0 ? n * (5 * scale + gap) - gap : 0;
-}
-
-std::string EncodePng(const Canvas& c) {
-  std::string raw;
-  raw.reserve(static_cast<size_t>(c.height()) * (c.width() * 3 + 1));
-  const std::vector<uint8_t>& px = c.pixels();
-  for (int y = 0; y < c.height(); ++y) {
-    raw.push_back('\0');  // Filter: none.
-    raw.append(reinterpret_cast<const char*>(px.data()) + static_cast<size_t>(y) * c.width() * 3,
-               static_cast<size_t>(c.width()) * 3);
-  }
-  uLongf size = compressBound(static_cast<uLong>(raw.size()));
-  std::string z(size, '\0');
-  if (compress2(reinterpret_cast<Bytef*>(&z[0]), &size, reinterpret_cast<const Bytef*>(raw.data()),
-                static_cast<uLong>(raw.size()), 9) != Z_OK)
-    return "";
-  z.resize(size);
-
-  std::string out("\x89PNG\r\n\x1a\n", 8);
-  std::string ihdr;
-  Put32(&ihdr, static_cast<uint32_t>(c.width()));
-  Put32(&ihdr, static_cast<uint32_t>(c.height()));
-  ihdr += std::string("\x08\x02\x00\x00\x00", 5);  // 8-bit RGB, deflate, no filter, no interlace.
-  Chunk(&out, "IHDR", ihdr);
-  Chunk(&out, "IDAT", z);
-  Chunk(&out, "IEND", "");
-  return out;
-}
-
-Canvas BalanceChart(const Report& r) {
-  const int W = 900, H = 500;
-  Canvas cv(W, H, kWhite);
-
-  // Title and subtitle.
-  const std::string title = "MIGRATION FORUM BALANCE: " + r.scenario + "  " +
-                            std::to_string(r.games) + " GAMES, SEED " + std::to_string(r.seed);
-  cv.Text(20, 14, title, kInk, 2);
-  cv.Text(20, 36,
-          "BOTS " + r.bots + "   REJECTED BOT ACTIONS " + std::to_string(r.rejected) +
-              (r.unfinished ? "   UNFINISHED GAMES " + std::to_string(r.unfinished) : ""),
-          kGrey, 1);
-
-  const int top = 92, bottom = 372;
-
-  // ---- Left: win rate by role, with 95% intervals and fair shares.
-  const int lx0 = 75, lx1 = 455;
-  cv.Text(20, 60, "WIN RATE BY ROLE, 95% CI", kInk, 2);
-  std::vector<const WinStat*> roles;
-  for (const WinStat& w : r.roles)
-    if (w.seats > 0) roles.push_back(&w);
-  double vmax = 0.1;
-  for (const WinStat* w : roles) vmax = std::max({vmax, w->ci95.high, w->fair_share});
-  const Axis left = NiceAxis(vmax + 0.06);
-  const double ymax = left.top, tick = left.tick;
-  auto ly = [&](double v) {
-    return bottom - static_cast<int>(std::lround(v / ymax * (bottom - top)));
-  };
-  for (int i = 0; i * tick <= ymax + 1e-9; ++i) {
-    const double v = i * tick;
-    const int y = ly(v);
-    cv.Line(lx0, y, lx1, y, kGrid);
-    const std::string lab = Pct(v, "%.0f%%");
-    cv.Text(lx0 - 8 - Canvas::TextWidth(lab, 2), y - 7, lab, kGrey, 2);
-  }
-  cv.Line(lx0, top - 4, lx0, bottom, kAxis, 2);
-  cv.Line(lx0, bottom, lx1, bottom, kAxis, 2);
-  const int k = static_cast<int>(roles.size());
-  const int slot = (lx1 - lx0) / std::max(1, k);
-  for (int i = 0; i < k; ++i) {
-    const WinStat& w = *roles[i];
-    const int cx = lx0 + slot * i + slot / 2;
-    const int bw = slot / 2;
-    int role_index = 0;
-    for (int q = 1; q < 4; ++q)
-      if (w.name == rules::RoleName(static_cast<mf::Role>(q))) role_index = q;
-    if (w.win_rate > 0)
-      cv.FillRect(cx - bw / 2, ly(w.win_rate), cx + bw / 2, bottom - 1, kRoleColour[role_index]);
-    // Whisker: the 95% interval.
-    const int ylo = ly(w.ci95.low), yhi = ly(w.ci95.high);
-    cv.Line(cx, ylo, cx, yhi, kInk, 2);
-    cv.Line(cx - bw / 6, ylo, cx + bw / 6, ylo, kInk, 2);
-    cv.Line(cx - bw / 6, yhi, cx + bw / 6, yhi, kInk, 2);
-    // Fair share: dashed.
-    const int yf = ly(w.fair_share);
-    cv.DashedLine(cx - slot * 2 / 5, yf, cx + slot * 2 / 5, yf, kFair, 3, 8, 5);
-    // Labels: the win rate above, the role and its seats below.
-    const std::string val = Pct(w.win_rate);
-    cv.Text(cx - Canvas::TextWidth(val, 2) / 2, std::min(yhi, yf) - 22, val, kInk, 2);
-    const int gap = Canvas::TextWidth(w.name, 2) <= slot - 4 ? 2 : 1;
-    cv.Text(cx - Canvas::TextWidth(w.name, 2, gap) / 2, bottom + 10, w.name, kInk, 2, gap);
-    const std::string seats = std::to_string(w.seats) + (w.seats == 1 ? " SEAT" : " SEATS");
-    const std::string fair = "FAIR " + Pct(w.fair_share);
-    cv.Text(cx - Canvas::TextWidth(seats, 1) / 2, bottom + 30, seats, kGrey, 1);
-    cv.Text(cx - Canvas::TextWidth(fair, 1) / 2, bottom + 41, fair, kGrey, 1);
-  }
-  // Legend.
-  const int leg = 436;
-  cv.DashedLine(lx0, leg + 6, lx0 + 36, leg + 6, kFair, 3, 8, 5);
-  cv.Text(lx0 + 44, leg, "FAIR SHARE", kInk, 2);
-  const int wx = lx0 + 200;
-  cv.Line(wx, leg - 2, wx, leg + 14, kInk, 2);
-  cv.Line(wx - 5, leg - 2, wx + 5, leg - 2, kInk, 2);
-  cv.Line(wx - 5, leg + 14, wx + 5, leg + 14, kInk, 2);
-  cv.Text(wx + 14, leg, "95% CI", kInk, 2);
-
-  // ---- Right: mean regime strength per cycle.
-  const int rx0 = 570, rx1 = 880;
-  cv.Text(505, 60, "REGIME STRENGTH BY CYCLE", kInk, 2);
-  double rmax = 0.1;
-  for (const CycleMean& c : r.cycle_means)
-    rmax = std::max({rmax, c.mean.regime, c.mean.norms, c.mean.rules, c.mean.procedures});
-  const Axis right = NiceAxis(rmax + 0.02);
-  const double rtop = right.top, rtick = right.tick;
-  auto ry = [&](double v) {
-    return bottom - static_cast<int>(std::lround(v / rtop * (bottom - top)));
-  };
-  for (int i = 0; i * rtick <= rtop + 1e-9; ++i) {
-    const double v = i * rtick;
-    const int y = ry(v);
-    cv.Line(rx0, y, rx1, y, kGrid);
-    char buf[16];
-    std::snprintf(buf, sizeof buf, "%.2f", v);
-    cv.Text(rx0 - 8 - Canvas::TextWidth(buf, 2), y - 7, buf, kGrey, 2);
-  }
-  cv.Line(rx0, top - 4, rx0, bottom, kAxis, 2);
-  cv.Line(rx0, bottom, rx1, bottom, kAxis, 2);
-  const int nc = static_cast<int>(r.cycle_means.size());
-  auto rx = [&](int i) {
-    return nc <= 1 ? (rx0 + rx1) / 2 : rx0 + 20 + (rx1 - rx0 - 40) * i / (nc - 1);
-  };
-  const int label_every = nc > 10 ? 2 : 1;
-  for (int i = 0; i < nc; ++i) {
-    const int x = rx(i);
-    cv.Line(x, bottom, x, bottom + 5, kAxis, 2);
-    if (i % label_every == 0 || i == nc - 1) {
-      const std::string lab = std::to_string(r.cycle_means[i].cycle);
-      cv.Text(x - Canvas::TextWidth(lab, 2) / 2, bottom + 10, lab, kGrey, 2);
-    }
-  }
-  const char* xlabel = "FORUM CYCLE (MEAN OVER GAMES)";
-  cv.Text((rx0 + rx1) / 2 - Canvas::TextWidth(xlabel, 1) / 2, bottom + 32, xlabel, kGrey, 1);
-  struct Series {
-    const char* name;
-    Rgb colour;
-    int thickness;
-    double CycleRecord::*field;
-  };
-  const Series series[] = {{"NORMS", kNorms, 2, &CycleRecord::norms},
-                           {"DECISION RULES", kRules, 2, &CycleRecord::rules},
-                           {"PROCEDURES", kProcedures, 2, &CycleRecord::procedures},
-                           {"TOTAL", kTotal, 4, &CycleRecord::regime}};
-  for (const Series& s : series) {
-    for (int i = 0; i < nc; ++i) {
-      const int x = rx(i), y = ry(r.cycle_means[i].mean.*s.field);
-      if (i > 0)
-        cv.Line(rx(i - 1), ry(r.cycle_means[i - 1].mean.*s.field), x, y, s.colour, s.thickness);
-      cv.FillRect(x - s.thickness, y - s.thickness, x + s.thickness, y + s.thickness, s.colour);
-    }
-  }
-  // Legend: two rows of two.
-  for (int i = 0; i < 4; ++i) {
-    const Series& s = series[3 - i];
-    const int x = 505 + (i % 2) * 200, y = leg + (i / 2) * 22;
-    cv.Line(x, y + 6, x + 28, y + 6, s.colour, s.thickness);
-    cv.Text(x + 36, y, s.name, kInk, 2, 1);
-  }
-
-  // Footer: the imbalances in a word.
-  std::string roles_part, seats_part;
-  for (const Imbalance& im : r.imbalances) {
-    std::string& part = im.kind == "role" ? roles_part : seats_part;
-    if (!part.empty()) part += ", ";
-    part += im.name + (im.favoured ? " +" : " -");
-  }
-  std::string foot = "OUTSIDE FAIR SHARE (95% CI)  ROLES: " +
-                     (roles_part.empty() ? std::string("NONE") : roles_part) +
-                     "  SEATS: " + (seats_part.empty() ? std::string("NONE") : seats_part);
-  const int max_chars = (W - 40) / 6;
-  if (static_cast<int>(foot.size()) > max_chars) foot = foot.substr(0, max_chars - 3) + "...";
-  cv.Text(20, H - 14, foot, r.imbalances.empty() ? kGrey : kFair, 1);
-  return cv;
-}
-
-std::string BalanceChartPng(const Report& r) {
-  return EncodePng(BalanceChart(r));
+std::string BalanceChart(const Report& report, draw::Format format, std::string* error) {
+  const BalanceChartLayout layout = LayoutBalanceChart(report);
+  draw::Document doc(format, layout.width, layout.height);
+  DrawBalanceChart(report, layout, &doc);
+  return doc.Finish(error);
 }
 
 }  // namespace mf::tools

@@ -1,52 +1,49 @@
-// A tiny raster chart for the balance report: an RGB canvas with lines,
-// rectangles and a built-in 5x7 bitmap font, encoded as PNG (zlib).
+// The balance chart (forumctl balance --chart): win rate by role with 95%
+// intervals against the fair share, regime strength by cycle, and every
+// seat's win rate with its interval against its fair share 1/N; the
+// findings below, wrapped. Drawn with Cairo (tools/draw.h) as PNG, SVG or
+// PDF; the layout is measured first, so the page grows to hold every seat
+// and every line, and nothing is cut off.
 #pragma once
 
-#include <cstdint>
 #include <string>
 #include <vector>
 
 #include "tools/balance.h"
+#include "tools/draw.h"
 
 namespace mf::tools {
 
-struct Rgb {
-  uint8_t r = 0, g = 0, b = 0;
+struct ChartBox {
+  double x = 0, y = 0, w = 0, h = 0;
 };
 
-class Canvas {
- public:
-  Canvas(int width, int height, Rgb background);
-  int width() const { return w_; }
-  int height() const { return h_; }
-  const std::vector<uint8_t>& pixels() const { return px_; }  // Rows of RGB triples.
-  Rgb At(int x, int y) const;
-
-  void Set(int x, int y, Rgb c);                         // Ignores points outside the canvas.
-  void FillRect(int x0, int y0, int x1, int y1, Rgb c);  // Inclusive corners.
-  void Line(int x0, int y0, int x1, int y1, Rgb c, int thickness = 1);
-  // A dashed line: `on` pixels drawn, `off` skipped, along the line.
-  void DashedLine(int x0, int y0, int x1, int y1, Rgb c, int thickness = 1, int on = 6,
-                  int off = 4);
-  // Text in the built-in font (letters are drawn in capitals), top-left at
-  // (x, y); each font pixel is `scale` x `scale`; `gap` pixels between
-  // letters (-1: one font pixel). Characters it lacks show as '?'.
-  void Text(int x, int y, const std::string& s, Rgb c, int scale = 2, int gap = -1);
-  static int TextWidth(const std::string& s, int scale = 2, int gap = -1);
-  static int TextHeight(int scale = 2) { return 7 * scale; }
-
- private:
-  int w_, h_;
-  std::vector<uint8_t> px_;
+// Where the chart puts things (units of tools/draw.h).
+struct BalanceChartLayout {
+  double width = 0, height = 0;
+  double margin = 0;  // Nothing is drawn closer to the edge.
+  ChartBox roles;     // The plot area of each panel.
+  ChartBox regime;
+  ChartBox seats;
+  // The seat panel: seat s's row is centred at seat_rows[s]; a win rate v
+  // is at x = seats.x + v / seat_axis_max * seats.w.
+  std::vector<double> seat_rows;
+  double seat_axis_max = 1;
+  // The findings, one entry per line drawn, the first at footer_top.
+  std::vector<std::string> footer_lines;
+  double footer_top = 0, footer_line_height = 0;
 };
 
-// The canvas as a PNG file (8-bit RGB, zlib-compressed).
-std::string EncodePng(const Canvas& canvas);
+// Measures the chart of `report` (text in the chart's font).
+BalanceChartLayout LayoutBalanceChart(const Report& report);
 
-// The balance chart (900x500): per-role win rates with their 95% intervals
-// against a dashed fair-share mark, and mean regime strength per cycle
-// (total and its three parts).
-Canvas BalanceChart(const Report& report);
-std::string BalanceChartPng(const Report& report);
+// Draws it on the current page of `doc`, which has the layout's size.
+void DrawBalanceChart(const Report& report, const BalanceChartLayout& layout, draw::Document* doc);
+
+// The chart as a file in `format`; "" with `error` on failure.
+std::string BalanceChart(const Report& report, draw::Format format, std::string* error);
+
+// The colour of a role's marks ("source", "transit", "destination").
+draw::Colour RoleColour(const std::string& role);
 
 }  // namespace mf::tools

@@ -11,6 +11,7 @@
 #include "tools/chart.h"
 #include "tools/commands.h"
 #include "tools/common.h"
+#include "tools/draw.h"
 
 namespace mf::tools {
 namespace {
@@ -57,25 +58,38 @@ class ProgressPrinter {
   int last_decile_ = 0;
 };
 
-// Options shared by balance and sweep; false (with a message) when invalid.
-bool CommonOptions(const Args& args, BalanceOptions* o, const char* usage) {
-  o->games = static_cast<int>(args.GetInt("games", 1000));
-  o->seed = static_cast<uint64_t>(args.GetInt("seed", 1));
-  o->threads = static_cast<int>(args.GetInt("threads", 0));
-  if (o->games < 1 || o->games > 100000000) {
-    std::cerr << "--games must be at least 1\nusage: " << usage << "\n";
-    return false;
+// Options shared by balance and sweep.
+struct LabArgs {
+  std::string scenario;
+  int games = 1000;
+  uint64_t seed = 1;
+  int threads = 0;
+  std::string bots = kDefaultMix;
+
+  BalanceOptions Options() const {
+    BalanceOptions o;
+    o.games = games;
+    o.seed = seed;
+    o.threads = threads;
+    std::string error;
+    ParseMix(bots, &o.mix, &error);  // Checked when parsed.
+    return o;
   }
-  if (o->threads < 0 || o->threads > 1024) {
-    std::cerr << "--threads must be 0 (all cores) .. 1024\nusage: " << usage << "\n";
-    return false;
-  }
-  std::string error;
-  if (!ParseMix(args.Get("bots", kDefaultMix), &o->mix, &error)) {
-    std::cerr << error << "\n";
-    return false;
-  }
-  return true;
+};
+
+void AddLabOptions(CLI::App* sub, LabArgs* a, const std::string& games_help) {
+  AddText(sub, "--scenario", &a->scenario, "SCENARIO",
+          "a built-in scenario's name or a scenario file")
+      ->required();
+  AddNumber(sub, "--games", &a->games, "N", 1, 100000000, games_help);
+  AddSeed(sub, &a->seed, "game g's seats and seeds come from (seed, g) alone");
+  AddNumber(sub, "--threads", &a->threads, "T", 0, 1024,
+            "threads playing games (0: every core); the report does not depend on it");
+  AddText(sub, "--bots", &a->bots, "MIX",
+          "strategies drawn per game and seat: a strategy, or weighted strategies, e.g. "
+          "hardliner:1,cooperator:2 (default " +
+              std::string(kDefaultMix) + ")")
+      ->check(Check("MIX", CheckMix));
 }
 
 void PrintSummary(const Report& r) {
@@ -90,9 +104,11 @@ void PrintSummary(const Report& r) {
   }
   // Seat-level verdicts: every seat should win 0.5x-1.5x its fair share.
   for (const WinStat& w : r.seats) {
-    std::snprintf(line, sizeof line, "  seat %-24s %-11s win %5.1f%%  fair %5.1f%%  %.2fx  %s\n",
-                  w.name.c_str(), w.role.c_str(), 100 * w.win_rate, 100 * w.fair_share,
-                  ShareRatio(w), ShareVerdict(w));
+    std::snprintf(line, sizeof line,
+                  "  seat %-24s %-11s win %5.1f%% (95%% CI %4.1f-%4.1f%%)  fair %5.1f%%  %.2fx  "
+                  "%s\n",
+                  w.name.c_str(), w.role.c_str(), 100 * w.win_rate, 100 * w.ci95.low,
+                  100 * w.ci95.high, 100 * w.fair_share, ShareRatio(w), ShareVerdict(w));
     std::cerr << line;
   }
   std::cerr << "  seats within 0.5x-1.5x of their fair share: "
@@ -114,48 +130,44 @@ void PrintSummary(const Report& r) {
   std::cerr << "\n";
 }
 
-}  // namespace
+struct BalanceArgs {
+  LabArgs lab;
+  std::string out, csv, chart;
+};
 
-int CmdBalance(int argc, char** argv) {
-  const char* usage =
-      "forumctl balance --scenario NAME|FILE --games N --seed S [--threads T] [--bots MIX]\n"
-      "                 --out report.json [--csv games.csv] [--chart report.png]\n"
-      "  MIX: a strategy, or weighted strategies, e.g. hardliner:1,cooperator:2";
-  Args args(argc, argv, 2);
-  if (!args.Check({"scenario", "games", "seed", "threads", "bots", "out", "csv", "chart"}, usage))
-    return 2;
-  if (!args.Has("scenario") || !args.Has("out")) {
-    std::cerr << "usage: " << usage << "\n";
+int Balance(const BalanceArgs& a) {
+  const BalanceOptions options = a.lab.Options();
+  draw::Format chart_format = draw::Format::kPng;
+  std::string error;
+  if (!a.chart.empty() && !draw::FormatOfPath(a.chart, &chart_format, &error)) {
+    std::cerr << "forumctl balance: --chart " << error << "\n";
     return 2;
   }
-  BalanceOptions options;
-  if (!CommonOptions(args, &options, usage)) return 2;
-  auto sc = LoadScenarioArg(args.Get("scenario"));
+  auto sc = LoadScenarioArg(a.lab.scenario);
   if (!sc) return 1;
 
   ProgressPrinter progress("balance");
   std::vector<GameRecord> records;
-  const bool want_csv = args.Has("csv");
+  const bool want_csv = !a.csv.empty();
   Report report = RunBalance(
       sc, options, [&](int done, int total, double s) { progress(done, total, s); },
       want_csv ? &records : nullptr);
 
-  std::string error;
-  if (!WriteFile(args.Get("out"), ReportJson(report) + "\n", &error)) {
+  if (!WriteFile(a.out, ReportJson(report) + "\n", &error)) {
     std::cerr << error << "\n";
     return 1;
   }
-  if (want_csv && !WriteFile(args.Get("csv"), GamesCsv(*sc, options.mix, records), &error)) {
+  if (want_csv && !WriteFile(a.csv, GamesCsv(*sc, options.mix, records), &error)) {
     std::cerr << error << "\n";
     return 1;
   }
-  if (args.Has("chart")) {
-    const std::string png = BalanceChartPng(report);
-    if (png.empty()) {
-      std::cerr << args.Get("chart") << ": PNG encoding failed\n";
+  if (!a.chart.empty()) {
+    const std::string file = BalanceChart(report, chart_format, &error);
+    if (file.empty()) {
+      std::cerr << a.chart << ": " << error << "\n";
       return 1;
     }
-    if (!WriteFile(args.Get("chart"), png, &error)) {
+    if (!WriteFile(a.chart, file, &error)) {
       std::cerr << error << "\n";
       return 1;
     }
@@ -164,35 +176,19 @@ int CmdBalance(int argc, char** argv) {
   return 0;
 }
 
-int CmdSweep(int argc, char** argv) {
-  const char* usage =
-      "forumctl sweep --scenario NAME|FILE --param FIELD --values a,b,c --games N [--seed S]\n"
-      "               [--threads T] [--bots MIX] [--json]\n"
-      "  FIELD: a field of mf.Parameters, e.g. role_offset_destination";
-  Args args(argc, argv, 2);
-  if (!args.Check({"scenario", "param", "values", "games", "seed", "threads", "bots", "json"},
-                  usage))
-    return 2;
-  if (!args.Has("scenario") || !args.Has("param") || !args.Has("values")) {
-    std::cerr << "usage: " << usage << "\n";
-    return 2;
-  }
-  BalanceOptions options;
-  if (!CommonOptions(args, &options, usage)) return 2;
-  auto sc = LoadScenarioArg(args.Get("scenario"));
-  if (!sc) return 1;
-  const std::string field = args.Get("param");
+struct SweepArgs {
+  LabArgs lab;
+  std::string param;
   std::vector<std::string> values;
-  {
-    const std::string v = args.Get("values");
-    size_t start = 0;
-    for (;;) {
-      const size_t at = v.find(',', start);
-      values.push_back(v.substr(start, at == std::string::npos ? std::string::npos : at - start));
-      if (at == std::string::npos) break;
-      start = at + 1;
-    }
-  }
+  bool json = false;
+};
+
+int Sweep(const SweepArgs& a) {
+  const BalanceOptions options = a.lab.Options();
+  auto sc = LoadScenarioArg(a.lab.scenario);
+  if (!sc) return 1;
+  const std::string& field = a.param;
+  const std::vector<std::string>& values = a.values;
   if (!ParameterValue(*sc, field).empty())
     std::cerr << sc->id() << ": " << field << " is " << ParameterValue(*sc, field)
               << " in the scenario; " << options.games << " games per value, seed " << options.seed
@@ -221,11 +217,58 @@ int CmdSweep(int argc, char** argv) {
     std::cerr << error << "\n";
     return 1;
   }
-  if (args.Has("json"))
+  if (a.json)
     std::cout << SweepJson(sc->id(), field, rows) << "\n";
   else
     std::cout << SweepTable(field, rows);
   return 0;
+}
+
+}  // namespace
+
+void AddBalance(CLI::App* app) {
+  auto a = std::make_shared<BalanceArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "balance", "bot-vs-bot balance report: win rates by role, seat and strategy, and more");
+  sub->group(kBalanceGroup);
+  AddLabOptions(sub, &a->lab, "games to play");
+  AddText(sub, "--out", &a->out, "FILE", "the report (JSON, mf.BalanceReport)")->required();
+  AddText(sub, "--csv", &a->csv, "FILE", "also one CSV row per game");
+  AddText(sub, "--chart", &a->chart, "FILE",
+          "also the chart: roles, seats and regime by cycle; the extension says the format "
+          "(.png, .svg or .pdf)")
+      ->check(Check("FILE", [](const std::string& path) {
+        draw::Format f;
+        std::string error;
+        return draw::FormatOfPath(path, &f, &error) ? std::string() : error;
+      }));
+  OnRun(sub, [a] { return Balance(*a); });
+}
+
+void AddSweep(CLI::App* app) {
+  auto a = std::make_shared<SweepArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "sweep", "the balance per value of one scenario parameter (a table, or JSON)");
+  sub->group(kBalanceGroup);
+  AddLabOptions(sub, &a->lab, "games per value");
+  AddText(sub, "--param", &a->param, "FIELD",
+          "a numeric field of mf.Parameters, e.g. role_offset_destination")
+      ->required()
+      ->check(Check("FIELD", [](const std::string& field) -> std::string {
+        for (const std::string& f : ParameterFields())
+          if (f == field) return "";
+        std::string known;
+        for (const std::string& f : ParameterFields()) known += (known.empty() ? "" : ", ") + f;
+        return "'" + field + "' is not a numeric field of mf.Parameters; they are: " + known;
+      }));
+  sub->add_option("--values", a->values,
+                  "the values, comma-separated; a negative first value needs the = form: "
+                  "--values=-8,-6,0")
+      ->required()
+      ->type_name("A,B,...")
+      ->delimiter(',');
+  sub->add_flag("--json", a->json, "print JSON (mf.SweepReport) instead of the table");
+  OnRun(sub, [a] { return Sweep(*a); });
 }
 
 }  // namespace mf::tools

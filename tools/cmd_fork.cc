@@ -6,13 +6,13 @@
 #include <iostream>
 
 #include "rules/scenario.h"
+#include "tools/balance.h"
+#include "tools/cmd_record.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/debrief_fork.h"
 
 namespace mf::tools {
-
-bool LoadRecordArgs(const Args& args, const char* usage, debrief::Record* record);
 
 namespace {
 
@@ -50,30 +50,18 @@ bool ParseOverrides(const std::string& text, const rules::Scenario& sc,
   return true;
 }
 
-}  // namespace
+struct ForkArgs {
+  RecordArgs record;
+  std::string at, bots = kDefaultMix, set, out, save_logs;
+  int games = 100;
+  uint64_t seed = 1;
+  int threads = 0;
+  bool json = false;
+};
 
-int CmdFork(int argc, char** argv) {
-  const char* usage =
-      "forumctl fork (--log FILE | --data DIR --session ID | --server ADDR --session ID --token "
-      "T)\n"
-      "              --at N|cycle:K|phase:K --bots MIX --games G [--seed S] [--threads T]\n"
-      "              [--set WHO=STRATEGY,...] [--out report.json] [--json] [--save-logs DIR]\n"
-      "  replays the record's first N log entries, then plays on with bots G times and compares\n"
-      "  the outcomes with the record (MIX as in balance; --set gives a role, a seat id or a seat\n"
-      "  index its own strategy, e.g. --set destination=cooperator; --json prints the JSON\n"
-      "  report instead of the table; --save-logs writes each game's log as DIR/fork_G.txt, which\n"
-      "  forumctl report --log reads)";
-  Args args(argc, argv, 2);
-  if (!args.Check({"log", "data", "server", "session", "token", "ca", "at", "bots", "games", "seed",
-                   "threads", "set", "out", "json", "save-logs"},
-                  usage))
-    return 2;
-  if (!args.Has("at")) {
-    std::cerr << "forumctl fork: --at is required\nusage: " << usage << "\n";
-    return 2;
-  }
+int RunForkCommand(const ForkArgs& a) {
   debrief::Record record;
-  if (!LoadRecordArgs(args, usage, &record)) return 1;
+  if (!LoadRecord(a.record, &record)) return 1;
   std::string error;
   debrief::Model model;
   if (!debrief::BuildModel(record, &model, &error)) {
@@ -81,32 +69,26 @@ int CmdFork(int argc, char** argv) {
     return 1;
   }
   debrief::ForkOptions o;
-  if (!debrief::ParseAt(args.Get("at"), model, &o.at, &error) ||
-      !ParseMix(args.Get("bots", kDefaultMix), &o.mix, &error) ||
-      (args.Has("set") &&
-       !ParseOverrides(args.Get("set"), *model.scenario, &o.seat_strategy, &error))) {
+  if (!debrief::ParseAt(a.at, model, &o.at, &error) || !ParseMix(a.bots, &o.mix, &error) ||
+      (!a.set.empty() && !ParseOverrides(a.set, *model.scenario, &o.seat_strategy, &error))) {
     std::cerr << "forumctl fork: " << error << "\n";
     return 2;
   }
-  o.games = static_cast<int>(args.GetInt("games", 100));
-  o.seed = static_cast<uint64_t>(args.GetInt("seed", 1));
-  o.threads = static_cast<int>(args.GetInt("threads", 0));
-  o.keep_logs = args.Has("save-logs");
-  if (o.games < 1 || o.games > 1000000) {
-    std::cerr << "forumctl fork: --games must be 1..1000000\n";
-    return 2;
-  }
+  o.games = a.games;
+  o.seed = a.seed;
+  o.threads = a.threads;
+  o.keep_logs = !a.save_logs.empty();
   debrief::ForkReport report;
   if (!debrief::RunFork(record, o, &report, &error)) {
     std::cerr << "forumctl fork: " << error << "\n";
     return 1;
   }
-  if (args.Has("out") && !WriteFile(args.Get("out"), debrief::ForkJson(report), &error)) {
+  if (!a.out.empty() && !WriteFile(a.out, debrief::ForkJson(report), &error)) {
     std::cerr << "forumctl fork: " << error << "\n";
     return 1;
   }
   if (o.keep_logs) {
-    const std::string dir = args.Get("save-logs");
+    const std::string& dir = a.save_logs;
     std::error_code ec;
     std::filesystem::create_directories(dir, ec);
     for (const debrief::ForkGame& g : report.runs) {
@@ -124,8 +106,39 @@ int CmdFork(int argc, char** argv) {
       }
     }
   }
-  std::cout << (args.Has("json") ? debrief::ForkJson(report) : debrief::ForkTable(report));
+  std::cout << (a.json ? debrief::ForkJson(report) : debrief::ForkTable(report));
   return 0;
+}
+
+}  // namespace
+
+void AddFork(CLI::App* app) {
+  auto a = std::make_shared<ForkArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "fork",
+      "what if: replay the record's first entries, then play on with bots many times and "
+      "compare the outcomes with the record");
+  sub->group(kDebriefGroup);
+  AddRecordSource(sub, &a->record);
+  AddText(sub, "--at", &a->at, "N|cycle:K|phase:K",
+          "where the bots take over: after N log entries, where cycle K begins, or where the "
+          "timeline's phase K begins")
+      ->required();
+  AddText(sub, "--bots", &a->bots, "MIX",
+          "strategies drawn per game and seat, as in balance (default " + std::string(kDefaultMix) +
+              ")")
+      ->check(Check("MIX", CheckMix));
+  AddNumber(sub, "--games", &a->games, "G", 1, 1000000, "games played on from the fork");
+  AddSeed(sub, &a->seed, "fork game g's bots and bot seed come from (seed, g)");
+  AddNumber(sub, "--threads", &a->threads, "T", 0, 1024, "threads (0: every core)");
+  AddText(sub, "--set", &a->set, "WHO=STRATEGY,...",
+          "give a role, a seat id or a seat index its own strategy, e.g. "
+          "destination=cooperator");
+  AddText(sub, "--out", &a->out, "FILE", "also write the JSON report (mf.ForkReport)");
+  sub->add_flag("--json", a->json, "print the JSON report instead of the table");
+  AddText(sub, "--save-logs", &a->save_logs, "DIR",
+          "write each game's log as DIR/fork_G.txt (forumctl report --log reads them)");
+  OnRun(sub, [a] { return RunForkCommand(*a); });
 }
 
 }  // namespace mf::tools

@@ -3,53 +3,48 @@
 
 #include <iostream>
 
+#include "reports.pb.h"
 #include "rules/playout.h"
 #include "tools/commands.h"
 #include "tools/common.h"
-#include "tools/json.h"
+#include "tools/report_json.h"
 
 namespace mf::tools {
 namespace {
 
-void GameJson(const rules::State& st, size_t actions, Json* j) {
+// simulate's and replay's report (mf.GameReport).
+std::string GameJson(const rules::State& st, size_t actions) {
   const rules::Scenario& sc = st.scenario();
-  j->BeginObject();
-  j->Key("scenario").Str(sc.id());
-  j->Key("seed").UInt(st.seed());
-  j->Key("actions").UInt(actions);
-  j->Key("hash").Str(Hex(st.Hash()));
-  j->Key("finished").Bool(st.IsTerminal());
-  j->Key("cycles").Int(st.cycle());
+  mf::GameReport p;
+  p.set_scenario(sc.id());
+  p.set_seed(st.seed());
+  p.set_actions(static_cast<int32_t>(actions));
+  p.set_hash(Hex(st.Hash()));
+  p.set_finished(st.IsTerminal());
+  p.set_cycles(st.cycle());
   const auto scores = st.IsTerminal() ? st.final_scores() : st.Scores();
-  j->Key("scores").BeginObject();
-  for (int s = 0; s < st.num_seats(); ++s) j->Key(sc.seats()[s].name).Num(scores[s].total, 6);
-  j->EndObject();
+  for (int s = 0; s < st.num_seats(); ++s)
+    (*p.mutable_scores())[sc.seats()[s].name] = Sig(scores[s].total);
   int best = 0;
   for (int s = 0; s < st.num_seats(); ++s)
     if (scores[s].rank == 1) best = s;
-  j->Key("winner").Str(sc.seats()[best].name);
-  j->Key("winner_role").Str(rules::RoleName(sc.seats()[best].role));
-  j->Key("adopted").BeginArray();
+  p.set_winner(sc.seats()[best].name);
+  p.set_winner_role(rules::RoleName(sc.seats()[best].role));
   for (const rules::Text& t : st.texts())
-    if (t.adopted) j->Str(rules::TextLabel(sc, t));
-  j->EndArray();
-  j->Key("regime").Num(st.regime(), 4);
-  j->Key("mean_trust").Num(st.mean_trust(), 4);
-  j->Key("migrant_welfare").Num(st.welfare(), 4);
-  j->EndObject();
+    if (t.adopted) p.add_adopted(rules::TextLabel(sc, t));
+  p.set_regime(Sig(st.regime(), 4));
+  p.set_mean_trust(Sig(st.mean_trust(), 4));
+  p.set_migrant_welfare(Sig(st.welfare(), 4));
+  return ToJson(p);
 }
 
-}  // namespace
+struct ValidateArgs {
+  std::vector<std::string> files;
+};
 
-int CmdValidate(int argc, char** argv) {
-  Args args(argc, argv, 2);
-  if (!args.Check({}, "forumctl validate FILE...")) return 2;
-  if (args.positional().empty()) {
-    std::cerr << "usage: forumctl validate FILE...\n";
-    return 2;
-  }
+int Validate(const ValidateArgs& a) {
   int bad = 0;
-  for (const std::string& file : args.positional()) {
+  for (const std::string& file : a.files) {
     std::string text, error;
     if (!ReadFile(file, &text, &error)) {
       std::cout << error << "\n";
@@ -68,74 +63,94 @@ int CmdValidate(int argc, char** argv) {
   return bad == 0 ? 0 : 1;
 }
 
-int CmdSimulate(int argc, char** argv) {
-  const char* usage = "forumctl simulate --scenario NAME|FILE --seed N [--log FILE]";
-  Args args(argc, argv, 2);
-  if (!args.Check({"scenario", "seed", "log"}, usage)) return 2;
-  if (!args.Has("scenario")) {
-    std::cerr << "usage: " << usage << "\n";
-    return 2;
-  }
-  auto sc = LoadScenarioArg(args.Get("scenario"));
+struct SimulateArgs {
+  std::string scenario, log;
+  uint64_t seed = 1;
+};
+
+int Simulate(const SimulateArgs& a) {
+  auto sc = LoadScenarioArg(a.scenario);
   if (!sc) return 1;
-  const uint64_t seed = static_cast<uint64_t>(args.GetInt("seed", 1));
-  rules::State st(sc, seed);
+  rules::State st(sc, a.seed);
   std::vector<rules::LoggedAction> log;
-  rules::RandomPlayout(&st, seed, &log);
-  if (args.Has("log")) {
+  rules::RandomPlayout(&st, a.seed, &log);
+  if (!a.log.empty()) {
     mf::GameLog gl;
     rules::ToGameLog(st, log, &gl);
     std::string text, error;
     google::protobuf::TextFormat::PrintToString(gl, &text);
-    if (!WriteFile(args.Get("log"), text, &error)) {
+    if (!WriteFile(a.log, text, &error)) {
       std::cerr << error << "\n";
       return 1;
     }
   }
-  Json j;
-  GameJson(st, log.size(), &j);
-  std::cout << j.str() << "\n";
+  std::cout << GameJson(st, log.size()) << "\n";
   return st.IsTerminal() ? 0 : 1;
 }
 
-int CmdReplay(int argc, char** argv) {
-  const char* usage = "forumctl replay --log FILE";
-  Args args(argc, argv, 2);
-  if (!args.Check({"log"}, usage)) return 2;
-  if (!args.Has("log")) {
-    std::cerr << "usage: " << usage << "\n";
-    return 2;
-  }
+int Replay(const std::string& path) {
   std::string text, error;
-  if (!ReadFile(args.Get("log"), &text, &error)) {
+  if (!ReadFile(path, &text, &error)) {
     std::cerr << error << "\n";
     return 1;
   }
   mf::GameLog gl;
   if (!google::protobuf::TextFormat::ParseFromString(text, &gl)) {
-    std::cerr << args.Get("log") << ": not a game log (protobuf text format of mf.GameLog)\n";
+    std::cerr << path << ": not a game log (protobuf text format of mf.GameLog)\n";
     return 1;
   }
-  rules::LoadResult r =
-      gl.scenario_text().empty()
-          ? rules::LoadEmbeddedScenario(gl.scenario())
-          : rules::LoadScenario(gl.scenario_text(), args.Get("log") + " (scenario)");
+  rules::LoadResult r = gl.scenario_text().empty()
+                            ? rules::LoadEmbeddedScenario(gl.scenario())
+                            : rules::LoadScenario(gl.scenario_text(), path + " (scenario)");
   for (const std::string& e : r.errors) std::cerr << e << "\n";
   if (!r.ok()) return 1;
   std::vector<rules::LoggedAction> log;
   if (!rules::FromGameLog(gl, *r.scenario, &log, &error)) {
-    std::cerr << args.Get("log") << ": " << error << "\n";
+    std::cerr << path << ": " << error << "\n";
     return 1;
   }
   rules::State st(r.scenario, gl.seed());
   if (!rules::Replay(&st, log, &error)) {
-    std::cerr << args.Get("log") << ": " << error << "\n";
+    std::cerr << path << ": " << error << "\n";
     return 1;
   }
-  Json j;
-  GameJson(st, log.size(), &j);
-  std::cout << j.str() << "\n";
+  std::cout << GameJson(st, log.size()) << "\n";
   return 0;
+}
+
+}  // namespace
+
+void AddValidate(CLI::App* app) {
+  auto a = std::make_shared<ValidateArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "validate", "check scenario files: each error with its file, line and field");
+  sub->group(kGamesGroup);
+  sub->add_option("FILE", a->files, "scenario files (protobuf text format of mf.Scenario)")
+      ->required()
+      ->type_name("FILE");
+  OnRun(sub, [a] { return Validate(*a); });
+}
+
+void AddSimulate(CLI::App* app) {
+  auto a = std::make_shared<SimulateArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "simulate", "play one game with random legal players; prints its report (mf.GameReport)");
+  sub->group(kGamesGroup);
+  AddText(sub, "--scenario", &a->scenario, "SCENARIO",
+          "a built-in scenario's name or a scenario file")
+      ->required();
+  AddSeed(sub, &a->seed, "the game's seed");
+  AddText(sub, "--log", &a->log, "FILE", "also write the game's log (mf.GameLog, text format)");
+  OnRun(sub, [a] { return Simulate(*a); });
+}
+
+void AddReplay(CLI::App* app) {
+  auto log = std::make_shared<std::string>();
+  CLI::App* sub =
+      app->add_subcommand("replay", "replay a game log; prints the game's report (mf.GameReport)");
+  sub->group(kGamesGroup);
+  AddText(sub, "--log", log.get(), "FILE", "the log (mf.GameLog, text format)")->required();
+  OnRun(sub, [log] { return Replay(*log); });
 }
 
 }  // namespace mf::tools

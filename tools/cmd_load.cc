@@ -24,9 +24,10 @@
 
 #include "bots/light.h"
 #include "net/client.h"
+#include "reports.pb.h"
 #include "tools/commands.h"
 #include "tools/common.h"
-#include "tools/json.h"
+#include "tools/report_json.h"
 
 namespace mf::tools {
 namespace {
@@ -65,6 +66,7 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
 
   void Start() {
     net::Authorize(&ctx_, token_);
+    net::Route(&ctx_, session_);
     req_.set_session(session_);
     stub_->async()->Subscribe(&ctx_, &req_, this);
     StartRead(&ev_);
@@ -116,6 +118,7 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
       t0_ = call->t0;
     }
     net::Authorize(&call->ctx, token_);
+    net::Route(&call->ctx, session_);
     call->ctx.set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(20));
     {
       std::lock_guard<std::mutex> lock(stats_->mu);
@@ -248,53 +251,36 @@ double Percentile(std::vector<double>* v, double p) {
   return (*v)[i];
 }
 
-}  // namespace
+struct LoadArgs {
+  std::string server, scenario, ca, acks;
+  int sessions = 10, seats = 8, channels = 8, bot_pace = 1000;
+  double rate = 100, duration = 10;
+  long pid = 0;
+};
 
-int CmdLoad(int argc, char** argv) {
-  const char* usage =
-      "forumctl load --server ADDR --sessions N --seats M --rate R --duration S\n"
-      "              [--scenario NAME] [--channels C] [--bot-pace MS] [--server-pid PID] [--ca "
-      "FILE]\n"
-      "              [--acks FILE]\n"
-      "  N sessions with M network seats each (the other seats are server bots), acting at\n"
-      "  R actions/s in total for S seconds; prints throughput, latency and errors as JSON.\n"
-      "  --bot-pace: pacing of the server's bots in the other seats (default 1000 ms).\n"
-      "  --server-pid: also report the server's memory per session (RSS delta / N).\n"
-      "  --acks: write every acknowledged action to FILE (SESSION VERSION SEAT ACTION_HEX a "
-      "line),\n"
-      "  for `forumctl verify --acks`.";
-  Args args(argc, argv, 2);
-  if (!args.Check({"server", "sessions", "seats", "rate", "duration", "scenario", "channels",
-                   "server-pid", "ca", "bot-pace", "acks"},
-                  usage))
-    return 2;
-  if (!args.Has("server")) {
-    std::cerr << "usage: " << usage << "\n";
-    return 2;
-  }
-  const int sessions = static_cast<int>(args.GetInt("sessions", 10));
-  const int seats = static_cast<int>(args.GetInt("seats", 8));
-  const double rate = static_cast<double>(args.GetInt("rate", 100));
-  const double duration = static_cast<double>(args.GetInt("duration", 10));
-  const int channels = static_cast<int>(args.GetInt("channels", 8));
-  const long pid = static_cast<long>(args.GetInt("server-pid", 0));
-  const std::string server = args.Get("server");
-  if (sessions < 1 || seats < 1 || rate <= 0 || duration <= 0 || channels < 1) {
-    std::cerr << "forumctl load: sessions, seats, rate, duration and channels must be positive\n";
-    return 2;
-  }
+int RunLoad(const LoadArgs& a) {
+  const int sessions = a.sessions;
+  const int seats = a.seats;
+  const double rate = a.rate;
+  const double duration = a.duration;
+  const int channels = a.channels;
+  const long pid = a.pid;
+  const std::string& server = a.server;
 
-  std::vector<std::unique_ptr<mf::Forum::Stub>> stubs;
+  // One connection per channel to ADDR (a forumd, or a router in front of
+  // several); every call carries its session's id, and a seat's calls go to
+  // the node its join found owning the session.
+  std::vector<std::unique_ptr<net::Endpoint>> endpoints;
   for (int c = 0; c < channels; ++c)
-    stubs.push_back(mf::Forum::NewStub(net::Connect(server, args.Get("ca"), true)));
+    endpoints.push_back(std::make_unique<net::Endpoint>(server, a.ca, true));
 
   // The scenario: the named one, or the smallest with enough seats.
-  std::string scenario = args.Get("scenario");
+  std::string scenario = a.scenario;
   int scenario_seats = 0;
   {
     grpc::ClientContext ctx;
     mf::ListScenariosResponse list;
-    const grpc::Status st = stubs[0]->ListScenarios(&ctx, {}, &list);
+    const grpc::Status st = endpoints[0]->Stub("")->ListScenarios(&ctx, {}, &list);
     if (!st.ok()) {
       std::cerr << "forumctl load: " << net::Describe(st) << "\n";
       return 1;
@@ -319,16 +305,17 @@ int CmdLoad(int argc, char** argv) {
   std::vector<std::unique_ptr<SeatClient>> clients;
   const auto setup0 = Clock::now();
   for (int i = 0; i < sessions; ++i) {
-    mf::Forum::Stub* stub = stubs[static_cast<size_t>(i % channels)].get();
+    net::Endpoint* endpoint = endpoints[static_cast<size_t>(i % channels)].get();
     mf::CreateSessionRequest req;
     req.set_scenario(scenario);
     req.set_seed(static_cast<uint64_t>(i + 1));
     req.set_title("load");
     for (int s = seats; s < scenario_seats; ++s) req.add_bots()->set_seat(s);
-    req.set_bot_pace_ms(static_cast<int>(args.GetInt("bot-pace", 1000)));
+    req.set_bot_pace_ms(a.bot_pace);
     grpc::ClientContext ctx;
+    net::Route(&ctx, net::NewSessionKey());  // The router sends it where its calls will go.
     mf::CreateSessionResponse created;
-    grpc::Status st = stub->CreateSession(&ctx, req, &created);
+    grpc::Status st = endpoint->Stub("")->CreateSession(&ctx, req, &created);
     if (!st.ok()) {
       std::cerr << "forumctl load: creating session " << i << ": " << net::Describe(st) << "\n";
       return 1;
@@ -338,14 +325,18 @@ int CmdLoad(int argc, char** argv) {
       join.set_join_code(created.join_code());
       join.set_display_name("load-" + std::to_string(s));
       join.set_seat(s);
-      grpc::ClientContext jctx;
       mf::JoinSessionResponse joined;
-      st = stub->JoinSession(&jctx, join, &joined);
+      net::Endpoint* seat_endpoint =
+          endpoints[clients.size() % static_cast<size_t>(channels)].get();
+      st = seat_endpoint->Call(created.session(), "",
+                               [&](mf::Forum::Stub* stub, grpc::ClientContext* jctx) {
+                                 return stub->JoinSession(jctx, join, &joined);
+                               });
       if (!st.ok()) {
         std::cerr << "forumctl load: joining: " << net::Describe(st) << "\n";
         return 1;
       }
-      mf::Forum::Stub* sstub = stubs[clients.size() % static_cast<size_t>(channels)].get();
+      mf::Forum::Stub* sstub = seat_endpoint->Stub(created.session());
       clients.push_back(
           std::make_unique<SeatClient>(sstub, created.session(), s, joined.seat_token(), &stats));
       clients.back()->Start();
@@ -396,83 +387,83 @@ int CmdLoad(int argc, char** argv) {
   std::lock_guard<std::mutex> lock(stats.mu);
   long long errors = stats.stream_errors;
   for (const auto& [what, n] : stats.errors) errors += what.rfind("stream", 0) == 0 ? 0 : n;
-  Json j;
-  j.BeginObject()
-      .Key("scenario")
-      .Str(scenario)
-      .Key("sessions")
-      .Int(sessions)
-      .Key("seats_per_session")
-      .Int(seats)
-      .Key("streams")
-      .Int(static_cast<long long>(clients.size()))
-      .Key("target_rate")
-      .Num(rate)
-      .Key("duration_s")
-      .Num(run_s, 4)
-      .Key("setup_s")
-      .Num(setup_s, 4)
-      .Key("actions_sent")
-      .Int(stats.sent)
-      .Key("actions_ok")
-      .Int(stats.ok)
-      .Key("throughput")
-      .Num(static_cast<double>(stats.ok) / run_s, 5)
-      .Key("server_actions_per_s")
-      .Num(static_cast<double>(server_actions) / run_s, 5)
-      .Key("stale")
-      .Int(stats.stale)
-      .Key("idle_ticks")
-      .Int(missed)
-      .Key("latency_ms")
-      .BeginObject()
-      .Key("samples")
-      .Int(static_cast<long long>(stats.latencies_ms.size()))
-      .Key("p50")
-      .Num(Percentile(&stats.latencies_ms, 0.50), 4)
-      .Key("p99")
-      .Num(Percentile(&stats.latencies_ms, 0.99), 4)
-      .Key("max")
-      .Num(stats.latencies_ms.empty() ? 0 : stats.latencies_ms.back(), 4)
-      .EndObject()
-      .Key("errors")
-      .Int(errors)
-      .Key("error_kinds")
-      .BeginObject();
-  for (const auto& [what, n] : stats.errors) j.Key(what).Int(n);
-  j.EndObject().Key("seats_at_game_over").Int(finished);
-  if (pid > 0)
-    j.Key("server_rss_kb")
-        .BeginObject()
-        .Key("before")
-        .Int(rss0)
-        .Key("after_setup")
-        .Int(rss1)
-        .Key("after_run")
-        .Int(rss2)
-        .Key("per_session")
-        .Num(static_cast<double>(rss2 - rss0) / sessions, 5)
-        .EndObject();
-  j.EndObject();
-  std::cout << j.str() << "\n";
-  if (args.Has("acks")) {
-    std::ofstream out(args.Get("acks"));
+  mf::LoadReport p;
+  p.set_scenario(scenario);
+  p.set_sessions(sessions);
+  p.set_seats_per_session(seats);
+  p.set_streams(static_cast<int32_t>(clients.size()));
+  p.set_target_rate(Sig(rate));
+  p.set_duration_s(Sig(run_s, 4));
+  p.set_setup_s(Sig(setup_s, 4));
+  p.set_actions_sent(static_cast<double>(stats.sent));
+  p.set_actions_ok(static_cast<double>(stats.ok));
+  p.set_throughput(Sig(static_cast<double>(stats.ok) / run_s, 5));
+  p.set_server_actions_per_s(Sig(static_cast<double>(server_actions) / run_s, 5));
+  p.set_stale(static_cast<double>(stats.stale));
+  p.set_idle_ticks(static_cast<double>(missed));
+  mf::LatencyMs* latency = p.mutable_latency_ms();
+  latency->set_samples(static_cast<double>(stats.latencies_ms.size()));
+  latency->set_p50(Sig(Percentile(&stats.latencies_ms, 0.50), 4));
+  latency->set_p99(Sig(Percentile(&stats.latencies_ms, 0.99), 4));
+  latency->set_max(Sig(stats.latencies_ms.empty() ? 0 : stats.latencies_ms.back(), 4));
+  p.set_errors(static_cast<double>(errors));
+  for (const auto& [what, n] : stats.errors) (*p.mutable_error_kinds())[what] = n;
+  p.set_seats_at_game_over(finished);
+  if (pid > 0) {
+    mf::ServerRssKb* rss = p.mutable_server_rss_kb();
+    rss->set_before(static_cast<int32_t>(rss0));
+    rss->set_after_setup(static_cast<int32_t>(rss1));
+    rss->set_after_run(static_cast<int32_t>(rss2));
+    rss->set_per_session(Sig(static_cast<double>(rss2 - rss0) / sessions, 5));
+  }
+  std::cout << ToJson(p) << "\n";
+  if (!a.acks.empty()) {
+    std::ofstream out(a.acks);
     static const char* kHex = "0123456789abcdef";
-    for (const AckedAction& a : stats.acked) {
+    for (const AckedAction& ack : stats.acked) {
       std::string hex;
-      for (unsigned char ch : a.action) {
+      for (unsigned char ch : ack.action) {
         hex += kHex[ch >> 4];
         hex += kHex[ch & 15];
       }
-      out << a.session << ' ' << a.version << ' ' << a.seat << ' ' << (hex.empty() ? "-" : hex)
-          << '\n';
+      out << ack.session << ' ' << ack.version << ' ' << ack.seat << ' '
+          << (hex.empty() ? "-" : hex) << '\n';
     }
     if (!out) {
-      std::cerr << "forumctl load: cannot write " << args.Get("acks") << "\n";
+      std::cerr << "forumctl load: cannot write " << a.acks << "\n";
       return 1;
     }
   }
   return errors == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void AddLoad(CLI::App* app) {
+  auto a = std::make_shared<LoadArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "load",
+      "load test of a running forumd: N sessions with M network seats each (the other seats "
+      "are server bots) acting at R actions/s in total for S seconds; prints throughput, "
+      "latency and errors (JSON, mf.LoadReport)");
+  sub->group(kNetworkGroup);
+  AddText(sub, "--server", &a->server, "ADDR", "forumd's address, host:port")->required();
+  AddNumber(sub, "--sessions", &a->sessions, "N", 1, 100000, "sessions to create");
+  AddNumber(sub, "--seats", &a->seats, "M", 1, 64, "network seats per session");
+  AddReal(sub, "--rate", &a->rate, "R", 0.001, 1e6, "actions per second, all seats together");
+  AddReal(sub, "--duration", &a->duration, "S", 0.1, 86400, "seconds of the measured run");
+  AddText(sub, "--scenario", &a->scenario, "SCENARIO",
+          "the scenario on the server (default: the smallest with M seats)");
+  AddNumber(sub, "--channels", &a->channels, "C", 1, 1024, "gRPC connections to spread over");
+  AddNumber(sub, "--bot-pace", &a->bot_pace, "MS", 0, 600000,
+            "pacing of the server's bots in the other seats");
+  AddNumber(sub, "--server-pid", &a->pid, "PID", 1L, 4194304L,
+            "also report forumd's memory per session (RSS delta / N) (default: not measured)");
+  AddText(sub, "--ca", &a->ca, "FILE", "connect with TLS, trusting this CA certificate");
+  AddText(sub, "--acks", &a->acks, "FILE",
+          "also write every acknowledged action to FILE (SESSION VERSION SEAT ACTION_HEX a "
+          "line), for forumctl verify --acks");
+  OnRun(sub, [a] { return RunLoad(*a); });
 }
 
 }  // namespace mf::tools

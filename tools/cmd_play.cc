@@ -5,6 +5,7 @@
 #include <iostream>
 
 #include "bots/bot.h"
+#include "tools/balance.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/debrief.h"
@@ -12,14 +13,19 @@
 
 namespace mf::tools {
 
-int CmdPlay(int argc, char** argv) {
-  const char* usage = "forumctl play [--scenario NAME|FILE] [--seed N] [--bots STRATEGY]";
-  Args args(argc, argv, 2);
-  if (!args.Check({"scenario", "seed", "bots"}, usage)) return 2;
-  auto sc = LoadScenarioArg(args.Get("scenario", "classroom-8"));
+namespace {
+
+struct PlayArgs {
+  std::string scenario = "classroom-8";
+  uint64_t seed = 1;
+  std::string strategy;
+};
+
+int Play(const PlayArgs& args) {
+  auto sc = LoadScenarioArg(args.scenario);
   if (!sc) return 1;
-  const uint64_t seed = static_cast<uint64_t>(args.GetInt("seed", 1));
-  const std::string strategy = args.Get("bots", "");
+  const uint64_t seed = args.seed;
+  const std::string& strategy = args.strategy;
   std::vector<std::unique_ptr<bots::Bot>> owned;
   std::vector<bots::Bot*> seats;
   rules::Rng pick(seed * 31 + 7);
@@ -134,6 +140,22 @@ int CmdPlay(int argc, char** argv) {
             << "/100, migrant welfare " << static_cast<int>(st.welfare() * 100 + 0.5) << "/100; "
             << result.actions << " actions, state hash " << Hex(result.hash) << "\n";
   return result.finished ? 0 : 1;
+}
+
+}  // namespace
+
+void AddPlay(CLI::App* app) {
+  auto a = std::make_shared<PlayArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "play", "a local session played by bots, told as a spectator sees it, and its ranking");
+  sub->group(kGamesGroup);
+  AddText(sub, "--scenario", &a->scenario, "SCENARIO",
+          "a built-in scenario's name or a scenario file (default classroom-8)");
+  AddSeed(sub, &a->seed, "the game's and the bots' seed");
+  AddText(sub, "--bots", &a->strategy, "STRATEGY",
+          "one strategy in every seat (default: a mix drawn per seat)")
+      ->check(Check("STRATEGY", CheckStrategy));
+  OnRun(sub, [a] { return Play(*a); });
 }
 
 }  // namespace mf::tools

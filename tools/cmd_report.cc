@@ -2,6 +2,7 @@
 // a game log, a forumd data directory or a running forumd.
 #include <iostream>
 
+#include "tools/cmd_record.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/debrief.h"
@@ -9,53 +10,48 @@
 
 namespace mf::tools {
 
-// Loads the record named by --log, --data/--session or --server/--session/--token.
-bool LoadRecordArgs(const Args& args, const char* usage, debrief::Record* record) {
+void AddRecordSource(CLI::App* sub, RecordArgs* a) {
+  CLI::Option_group* g = sub->add_option_group(
+      "RECORD", "the record: a game log, a forumd data folder, or a running forumd (one of)");
+  AddText(g, "--log", &a->log, "FILE", "a game log (mf.GameLog, text format)");
+  CLI::Option* data =
+      AddText(g, "--data", &a->data, "DIR", "a forumd data folder (with --session)");
+  CLI::Option* server =
+      AddText(g, "--server", &a->server, "ADDR",
+              "a running forumd, host:port (with --session and the facilitator's --token)");
+  g->require_option(1);
+  CLI::Option* session = AddText(sub, "--session", &a->session, "ID", "the session's id");
+  CLI::Option* token = AddText(sub, "--token", &a->token, "T", "the facilitator's token");
+  AddText(sub, "--ca", &a->ca, "FILE", "connect with TLS, trusting this CA certificate");
+  data->needs(session);
+  server->needs(session);
+  server->needs(token);
+}
+
+bool LoadRecord(const RecordArgs& a, debrief::Record* record) {
   std::string error;
-  const int sources = args.Has("log") + args.Has("data") + args.Has("server");
-  if (sources != 1) {
-    std::cerr << "forumctl: give one of --log FILE, --data DIR --session ID or --server ADDR "
-                 "--session ID --token T\nusage: "
-              << usage << "\n";
-    return false;
-  }
   bool ok = false;
-  if (args.Has("log")) {
-    ok = debrief::LoadRecordFromLogFile(args.Get("log"), record, &error);
-  } else {
-    if (!args.Has("session")) {
-      std::cerr << "forumctl: --session ID is required with --data and --server\nusage: " << usage
-                << "\n";
-      return false;
-    }
-    if (args.Has("data")) {
-      ok = debrief::LoadRecordFromDataDir(args.Get("data"), args.Get("session"), record, &error);
-    } else {
-      if (!args.Has("token")) {
-        std::cerr << "forumctl: --token T (the facilitator's) is required with --server\n";
-        return false;
-      }
-      ok = debrief::LoadRecordFromServer(args.Get("server"), args.Get("session"), args.Get("token"),
-                                         args.Get("ca"), record, &error);
-    }
-  }
+  if (!a.log.empty())
+    ok = debrief::LoadRecordFromLogFile(a.log, record, &error);
+  else if (!a.data.empty())
+    ok = debrief::LoadRecordFromDataDir(a.data, a.session, record, &error);
+  else
+    ok = debrief::LoadRecordFromServer(a.server, a.session, a.token, a.ca, record, &error);
   if (!ok) std::cerr << "forumctl: " << error << "\n";
   return ok;
 }
 
-int CmdReport(int argc, char** argv) {
-  const char* usage =
-      "forumctl report (--log FILE | --data DIR --session ID | --server ADDR --session ID --token "
-      "T [--ca FILE]) --out DIR [--facilitator]";
-  Args args(argc, argv, 2);
-  if (!args.Check({"log", "data", "server", "session", "token", "ca", "out", "facilitator"}, usage))
-    return 2;
-  if (!args.Has("out")) {
-    std::cerr << "forumctl report: --out DIR is required\nusage: " << usage << "\n";
-    return 2;
-  }
+namespace {
+
+struct ReportArgs {
+  RecordArgs record;
+  std::string out;
+  bool facilitator = false;
+};
+
+int RunReport(const ReportArgs& a) {
   debrief::Record record;
-  if (!LoadRecordArgs(args, usage, &record)) return 1;
+  if (!LoadRecord(a.record, &record)) return 1;
   debrief::Model model;
   std::string error;
   if (!debrief::BuildModel(record, &model, &error)) {
@@ -66,9 +62,9 @@ int CmdReport(int argc, char** argv) {
     std::cerr << "forumctl report: warning: " << model.replay_error
               << "; the report covers the entries before it\n";
   debrief::ReportOptions options;
-  options.facilitator = args.Has("facilitator");
+  options.facilitator = a.facilitator;
   std::vector<std::string> written;
-  if (!debrief::WriteReport(model, args.Get("out"), options, &written, &error)) {
+  if (!debrief::WriteReport(model, a.out, options, &written, &error)) {
     std::cerr << "forumctl report: " << error << "\n";
     return 1;
   }
@@ -82,6 +78,21 @@ int CmdReport(int argc, char** argv) {
             << "; final hash " << Hex(model.final_hash) << "\n";
   for (const std::string& f : written) std::cout << "  " << f << "\n";
   return model.replay_error.empty() ? 0 : 1;
+}
+
+}  // namespace
+
+void AddReport(CLI::App* app) {
+  auto a = std::make_shared<ReportArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "report", "the debrief of a session: an HTML page with charts, and CSV files");
+  sub->group(kDebriefGroup);
+  AddRecordSource(sub, &a->record);
+  AddText(sub, "--out", &a->out, "DIR", "the folder to write index.html and the CSV files to")
+      ->required();
+  sub->add_flag("--facilitator", a->facilitator,
+                "the facilitator's copy: with every message (messages.csv)");
+  OnRun(sub, [a] { return RunReport(*a); });
 }
 
 }  // namespace mf::tools

@@ -1,25 +1,22 @@
 // forumctl session create|join|list|roster and forumctl record: the
 // facilitator's and the players' administration of sessions on a forumd.
-#include <google/protobuf/util/json_util.h>
-
 #include <iostream>
 
 #include "net/client.h"
+#include "reports.pb.h"
 #include "tools/commands.h"
 #include "tools/common.h"
-#include "tools/json.h"
+#include "tools/report_json.h"
 
 namespace mf::tools {
 namespace {
 
 // Prints a message as JSON (proto3 JSON mapping, field names as in the .proto).
 void PrintJson(const google::protobuf::Message& m) {
-  std::string out;
-  google::protobuf::util::JsonPrintOptions options;
-  options.add_whitespace = true;
-  options.preserve_proto_field_names = true;
-  google::protobuf::util::MessageToJsonString(m, &out, options);
-  std::cout << out;
+  JsonStyle style;
+  style.indent = true;
+  style.all_fields = false;
+  std::cout << ToJson(m, style);
 }
 
 int Fail(const std::string& what, const grpc::Status& st) {
@@ -66,49 +63,30 @@ bool ParseBotSpec(const std::string& spec, int seats, mf::CreateSessionRequest* 
   return true;
 }
 
-int CmdSession(int argc, char** argv) {
-  const char* usage =
-      "forumctl session create --server ADDR --scenario NAME [--bots SPEC] [--timers "
-      "fast|classroom|none]\n"
-      "                        [--seed N] [--pace MS] [--idle SECONDS] [--paused] [--title T]\n"
-      "                        [--token ORGANISER] (when forumd has --organiser-token-file)\n"
-      "                        [--count N] (N sessions alike: one JSON line each)\n"
-      "    SPEC: comma list of SEATS[:STRATEGY], SEATS = N, N-M or all; STRATEGY = easy,\n"
-      "    normal, hard or a strategy name (e.g. --bots 3-7:normal,0:hard)\n"
-      "forumctl session join --server ADDR --join CODE --name NAME [--seat N]\n"
-      "forumctl session list --server ADDR --token FACILITATOR_TOKEN [--all]\n"
-      "forumctl session roster --server ADDR --session ID --token FACILITATOR_TOKEN\n"
-      "forumctl session export --server ADDR --session ID --token T --out FILE\n"
-      "forumctl session import --server ADDR --file FILE [--title T] [--token ORGANISER]\n"
-      "forumctl session delete --server ADDR --session ID --token FACILITATOR_TOKEN\n"
-      "  (every form takes --ca FILE to connect with TLS)";
-  if (argc < 3) {
-    std::cerr << "usage: " << usage << "\n";
-    return 2;
-  }
-  const std::string sub = argv[2];
-  Args args(argc, argv, 3);
-  if (!args.Check(
-          {"server", "scenario", "bots", "timers", "seed", "pace", "idle", "paused", "title", "ca",
-           "join", "name", "seat", "token", "all", "session", "out", "file", "count"},
-          usage))
-    return 2;
-  if (!args.Has("server")) {
-    std::cerr << "forumctl session: --server ADDR is required\n";
-    return 2;
-  }
-  auto stub = mf::Forum::NewStub(net::Connect(args.Get("server"), args.Get("ca")));
+struct SessionArgs {
+  std::string server, ca, scenario = "classroom-8", bots, timers = "none", title, token;
+  std::string join, name = "player", session, out, file;
+  uint64_t seed = 0;
+  int pace = 1500, idle = 0, seat = -1, count = 1;
+  bool paused = false, all = false;
+};
+
+int RunSession(const SessionArgs& args, const std::string& sub) {
+  // Through a router or to one forumd: calls about a session carry its id
+  // (the router hashes on it) and follow a cluster's redirects to its owner.
+  net::Endpoint endpoint(args.server, args.ca);
+  mf::Forum::Stub* stub = endpoint.Stub("");
 
   if (sub == "create") {
     mf::CreateSessionRequest req;
-    req.set_scenario(args.Get("scenario", "classroom-8"));
-    req.set_seed(static_cast<uint64_t>(args.GetInt("seed", 0)));
-    req.set_timer_preset(args.Get("timers", "none"));
-    req.set_bot_pace_ms(static_cast<int>(args.GetInt("pace", 1500)));
-    req.set_idle_handover_seconds(static_cast<int>(args.GetInt("idle", 0)));
-    req.set_start_paused(args.Has("paused"));
-    req.set_title(args.Get("title"));
-    if (args.Has("bots")) {
+    req.set_scenario(args.scenario);
+    req.set_seed(args.seed);
+    req.set_timer_preset(args.timers);
+    req.set_bot_pace_ms(args.pace);
+    req.set_idle_handover_seconds(args.idle);
+    req.set_start_paused(args.paused);
+    req.set_title(args.title);
+    if (!args.bots.empty()) {
       // The seat count comes from the server's scenario list.
       grpc::ClientContext lctx;
       mf::ListScenariosResponse list;
@@ -122,19 +100,18 @@ int CmdSession(int argc, char** argv) {
         return 1;
       }
       std::string error;
-      if (!ParseBotSpec(args.Get("bots"), seats, &req, &error)) {
+      if (!ParseBotSpec(args.bots, seats, &req, &error)) {
         std::cerr << "forumctl: " << error << "\n";
         return 2;
       }
     }
-    const long long count = args.GetInt("count", 1);
-    if (count < 1) {
-      std::cerr << "forumctl: --count is 1 or more\n";
-      return 2;
-    }
-    for (long long i = 0; i < count; ++i) {
+    const int count = args.count;
+    for (int i = 0; i < count; ++i) {
       grpc::ClientContext ctx;
-      if (args.Has("token")) net::Authorize(&ctx, args.Get("token"));  // The organiser's.
+      if (!args.token.empty()) net::Authorize(&ctx, args.token);  // The organiser's.
+      // A proposed id: a router sends the creation where the session's
+      // later calls will go, and that node takes the id.
+      net::Route(&ctx, net::NewSessionKey());
       mf::CreateSessionResponse resp;
       const grpc::Status st = stub->CreateSession(&ctx, req, &resp);
       if (!st.ok())
@@ -142,29 +119,20 @@ int CmdSession(int argc, char** argv) {
                                : "creating session " + std::to_string(i + 1) + " of " +
                                      std::to_string(count),
                     st);
-      Json j;
-      j.BeginObject()
-          .Key("session")
-          .Str(resp.session())
-          .Key("join_code")
-          .Str(resp.join_code())
-          .Key("facilitator_token")
-          .Str(resp.facilitator_token())
-          .Key("seats")
-          .Int(resp.seats())
-          .EndObject();
-      std::cout << j.str() << "\n";
+      std::cout << ToJson(resp) << "\n";  // One line per session.
     }
     return 0;
   }
   if (sub == "join") {
     mf::JoinSessionRequest req;
-    req.set_join_code(args.Get("join"));
-    req.set_display_name(args.Get("name", "player"));
-    if (args.Has("seat")) req.set_seat(static_cast<int>(args.GetInt("seat", -1)));
-    grpc::ClientContext ctx;
+    req.set_join_code(args.join);
+    req.set_display_name(args.name);
+    if (args.seat >= 0) req.set_seat(args.seat);
     mf::JoinSessionResponse resp;
-    const grpc::Status st = stub->JoinSession(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(args.session, "", [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->JoinSession(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("joining", st);
     PrintJson(resp);
     std::cout << "\n";
@@ -172,11 +140,12 @@ int CmdSession(int argc, char** argv) {
   }
   if (sub == "list") {
     mf::ListSessionsRequest req;
-    req.set_include_finished(args.Has("all"));
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.Get("token"));
+    req.set_include_finished(args.all);
     mf::ListSessionsResponse resp;
-    const grpc::Status st = stub->ListSessions(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call("", args.token, [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->ListSessions(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("listing sessions", st);
     PrintJson(resp);
     std::cout << "\n";
@@ -184,53 +153,53 @@ int CmdSession(int argc, char** argv) {
   }
   if (sub == "roster") {
     mf::GetRosterRequest req;
-    req.set_session(args.Get("session"));
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.Get("token"));
+    req.set_session(args.session);
     mf::Roster resp;
-    const grpc::Status st = stub->GetRoster(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(req.session(), args.token, [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->GetRoster(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("reading the roster", st);
     PrintJson(resp);
     std::cout << "\n";
     return 0;
   }
   if (sub == "export") {
-    if (!args.Has("out")) {
-      std::cerr << "forumctl session export: --out FILE is required\n";
-      return 2;
-    }
     mf::GetRecordRequest req;
-    req.set_session(args.Get("session"));
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.Get("token"));
+    req.set_session(args.session);
     mf::GetRecordResponse resp;
-    const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(req.session(), args.token, [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->GetRecord(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("reading the record", st);
     std::string error;
-    if (!WriteFile(args.Get("out"), resp.SerializeAsString(), &error)) {
+    if (!WriteFile(args.out, resp.SerializeAsString(), &error)) {
       std::cerr << error << "\n";
       return 1;
     }
-    std::cout << "{\"session\":\"" << args.Get("session")
-              << "\",\"actions\":" << resp.log().entries_size() << ",\"out\":\"" << args.Get("out")
-              << "\"}\n";
+    mf::SessionExportReport report;
+    report.set_session(args.session);
+    report.set_actions(resp.log().entries_size());
+    report.set_out(args.out);
+    std::cout << ToJson(report) << "\n";
     return 0;
   }
   if (sub == "import") {
     std::string data, error;
-    if (!ReadFile(args.Get("file"), &data, &error)) {
+    if (!ReadFile(args.file, &data, &error)) {
       std::cerr << error << "\n";
       return 1;
     }
     grpc::ClientContext ctx;
-    if (args.Has("token")) net::Authorize(&ctx, args.Get("token"));  // The organiser's.
+    if (!args.token.empty()) net::Authorize(&ctx, args.token);  // The organiser's.
     mf::CreateSessionResponse resp;
     auto writer = stub->ImportSession(&ctx, &resp);
     constexpr size_t kChunk = 32 * 1024;
     for (size_t at = 0; at < data.size() || at == 0; at += kChunk) {
       mf::ImportChunk chunk;
       chunk.set_data(data.substr(at, kChunk));
-      if (at == 0) chunk.set_title(args.Get("title"));
+      if (at == 0) chunk.set_title(args.title);
       if (!writer->Write(chunk)) break;
       if (data.empty()) break;
     }
@@ -243,42 +212,138 @@ int CmdSession(int argc, char** argv) {
   }
   if (sub == "delete") {
     mf::DeleteSessionRequest req;
-    req.set_session(args.Get("session"));
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, args.Get("token"));
+    req.set_session(args.session);
     mf::DeleteSessionResponse resp;
-    const grpc::Status st = stub->DeleteSession(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(req.session(), args.token, [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->DeleteSession(ctx, req, &resp);
+        });
     if (!st.ok()) return Fail("deleting the session", st);
-    std::cout << "{\"deleted\":\"" << args.Get("session") << "\"}\n";
+    mf::SessionDeleteReport report;
+    report.set_deleted(args.session);
+    std::cout << ToJson(report) << "\n";
     return 0;
   }
-  std::cerr << "forumctl session: unknown form '" << sub << "'\nusage: " << usage << "\n";
+  std::cerr << "forumctl session: unknown form '" << sub << "'\n";
   return 2;
 }
 
-int CmdRecord(int argc, char** argv) {
-  const char* usage =
-      "forumctl record --server ADDR --session ID --token T [--ca FILE] [--with-scenario]";
-  Args args(argc, argv, 2);
-  if (!args.Check({"server", "session", "token", "ca", "with-scenario"}, usage)) return 2;
-  if (!args.Has("server") || !args.Has("token")) {
-    std::cerr << "usage: " << usage << "\n";
-    return 2;
-  }
-  auto stub = mf::Forum::NewStub(net::Connect(args.Get("server"), args.Get("ca")));
+struct RecordCommandArgs {
+  std::string server, session, token, ca;
+  bool with_scenario = false;
+};
+
+int RunRecord(const RecordCommandArgs& args) {
+  net::Endpoint endpoint(args.server, args.ca);
   mf::GetRecordRequest req;
-  req.set_session(args.Get("session"));
-  grpc::ClientContext ctx;
-  net::Authorize(&ctx, args.Get("token"));
+  req.set_session(args.session);
   mf::GetRecordResponse resp;
-  const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+  const grpc::Status st = endpoint.Call(
+      req.session(), args.token,
+      [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) { return s->GetRecord(ctx, req, &resp); });
   if (!st.ok()) return Fail("reading the record", st);
   // `entries` carries the same actions as the log with their order and times.
   resp.mutable_log()->clear_entries();
-  if (!args.Has("with-scenario")) resp.mutable_log()->clear_scenario_text();
+  if (!args.with_scenario) resp.mutable_log()->clear_scenario_text();
   PrintJson(resp);
   std::cout << "\n";
   return 0;
+}
+
+void AddSession(CLI::App* app) {
+  CLI::App* session = app->add_subcommand(
+      "session",
+      "sessions on a running forumd: create, join, list, roster, export, import, delete");
+  session->group(kNetworkGroup);
+  session->require_subcommand(1);
+  auto add = [session](const std::string& form, const std::string& help) {
+    auto a = std::make_shared<SessionArgs>();
+    CLI::App* sub = session->add_subcommand(form, help);
+    AddText(sub, "--server", &a->server, "ADDR", "forumd's address, host:port")->required();
+    AddText(sub, "--ca", &a->ca, "FILE", "connect with TLS, trusting this CA certificate");
+    OnRun(sub, [a, form] { return RunSession(*a, form); });
+    return std::make_pair(sub, a);
+  };
+  {
+    auto [sub, a] = add("create",
+                        "start a session; prints its id, join code and facilitator token "
+                        "(JSON, mf.CreateSessionResponse; one line per session)");
+    AddText(sub, "--scenario", &a->scenario, "SCENARIO",
+            "a scenario the server offers (default classroom-8)");
+    AddText(sub, "--bots", &a->bots, "SPEC",
+            "bot seats: a comma list of SEATS[:STRATEGY], SEATS = N, N-M or all; STRATEGY = "
+            "easy, normal, hard or a strategy name (e.g. 3-7:normal,0:hard)");
+    AddText(sub, "--timers", &a->timers, "fast|classroom|none",
+            "phase clocks: 20 s a phase, classroom pace (3-8 min), or none (default none)")
+        ->check(OneOf({"fast", "classroom", "none"}));
+    AddSeed(sub, &a->seed, "the game's seed (0: the server draws one)");
+    AddNumber(sub, "--pace", &a->pace, "MS", 0, 600000, "milliseconds between bot actions");
+    AddNumber(sub, "--idle", &a->idle, "SECONDS", 0, 86400,
+              "a bot takes over a seat idle this long (0: never)");
+    sub->add_flag("--paused", a->paused, "start paused until the facilitator resumes");
+    AddText(sub, "--title", &a->title, "T", "the session's title");
+    AddText(sub, "--token", &a->token, "ORGANISER",
+            "the organiser's token (when forumd has --organiser-token-file)");
+    AddNumber(sub, "--count", &a->count, "N", 1, 100000, "sessions alike to create");
+  }
+  {
+    auto [sub, a] = add("join", "take a seat (JSON, mf.JoinSessionResponse)");
+    AddText(sub, "--join", &a->join, "CODE", "the session's join code")->required();
+    AddText(sub, "--name", &a->name, "NAME", "the display name (default player)");
+    AddNumber(sub, "--seat", &a->seat, "N", 0, 63,
+              "the seat to take (default: the first free seat)");
+    AddText(sub, "--session", &a->session, "ID",
+            "the session's id, when ADDR is a router in front of several forumd");
+  }
+  {
+    auto [sub, a] = add("list", "the server's sessions (JSON, mf.ListSessionsResponse)");
+    AddText(sub, "--token", &a->token, "T", "a facilitator's token")->required();
+    sub->add_flag("--all", a->all, "finished sessions too");
+  }
+  {
+    auto [sub, a] = add("roster", "who holds each seat (JSON, mf.Roster)");
+    AddText(sub, "--session", &a->session, "ID", "the session's id")->required();
+    AddText(sub, "--token", &a->token, "T", "its facilitator's token")->required();
+  }
+  {
+    auto [sub, a] = add("export",
+                        "write a session's record to a file (a serialized "
+                        "mf.GetRecordResponse); prints mf.SessionExportReport");
+    AddText(sub, "--session", &a->session, "ID", "the session's id")->required();
+    AddText(sub, "--token", &a->token, "T", "its facilitator's token")->required();
+    AddText(sub, "--out", &a->out, "FILE", "the file to write")->required();
+  }
+  {
+    auto [sub, a] = add("import",
+                        "a new read-only session from an exported record; prints "
+                        "mf.CreateSessionResponse");
+    AddText(sub, "--file", &a->file, "FILE", "the exported record")->required();
+    AddText(sub, "--title", &a->title, "T", "the new session's title");
+    AddText(sub, "--token", &a->token, "ORGANISER",
+            "the organiser's token (when forumd has --organiser-token-file)");
+  }
+  {
+    auto [sub, a] = add("delete",
+                        "remove a finished session and its record; prints "
+                        "mf.SessionDeleteReport");
+    AddText(sub, "--session", &a->session, "ID", "the session's id")->required();
+    AddText(sub, "--token", &a->token, "T", "its facilitator's token")->required();
+  }
+}
+
+void AddRecord(CLI::App* app) {
+  auto a = std::make_shared<RecordCommandArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "record",
+      "a session's record as JSON (mf.GetRecordResponse, the actions in `entries` with their "
+      "times)");
+  sub->group(kNetworkGroup);
+  AddText(sub, "--server", &a->server, "ADDR", "forumd's address, host:port")->required();
+  AddText(sub, "--session", &a->session, "ID", "the session's id")->required();
+  AddText(sub, "--token", &a->token, "T", "its facilitator's token")->required();
+  AddText(sub, "--ca", &a->ca, "FILE", "connect with TLS, trusting this CA certificate");
+  sub->add_flag("--with-scenario", a->with_scenario, "keep the scenario's text in the log");
+  OnRun(sub, [a] { return RunRecord(*a); });
 }
 
 }  // namespace mf::tools

@@ -7,8 +7,8 @@
 //   - with --acks FILE (written by `forumctl load --acks`), every action the
 //     server acknowledged is in its session's record at the version it was
 //     answered with, by the seat that sent it, the same action.
-// One line per problem on stderr, a JSON summary on stdout; exit 0 when
-// there is no problem, 1 otherwise.
+// One line per problem on stderr, a JSON summary on stdout (mf.VerifyReport);
+// exit 0 when there is no problem, 1 otherwise.
 #include <fstream>
 #include <future>
 #include <iostream>
@@ -17,13 +17,14 @@
 #include <sstream>
 
 #include "forum.pb.h"
+#include "reports.pb.h"
 #include "rules/action.h"
 #include "rules/scenario.h"
 #include "server/store.h"
 #include "server/tokens.h"
 #include "tools/commands.h"
 #include "tools/common.h"
-#include "tools/json.h"
+#include "tools/report_json.h"
 
 namespace mf::tools {
 namespace {
@@ -63,22 +64,14 @@ bool Canonical(const std::string& bytes, const rules::Scenario& scenario, std::s
   return true;
 }
 
-}  // namespace
+struct VerifyArgs {
+  std::string data, acks;
+  bool finished = false;
+};
 
-int CmdVerify(int argc, char** argv) {
-  const char* usage =
-      "forumctl verify --data DIR [--acks FILE] [--finished]\n"
-      "  every session of the forumd data folder DIR replays (to its stored final hash when\n"
-      "  finished); --finished: every session must be finished; --acks: every acknowledged\n"
-      "  action of FILE (forumctl load --acks) is stored at its version, by its seat.";
-  Args args(argc, argv, 2);
-  if (!args.Check({"data", "acks", "finished"}, usage)) return 2;
-  if (!args.Has("data")) {
-    std::cerr << "usage: " << usage << "\n";
-    return 2;
-  }
+int Verify(const VerifyArgs& args) {
   std::string error;
-  auto store = server::Store::Open(args.Get("data"), false, &error);
+  auto store = server::Store::Open(args.data, false, &error);
   if (!store) {
     std::cerr << "forumctl verify: " << error << "\n";
     return 1;
@@ -90,10 +83,10 @@ int CmdVerify(int argc, char** argv) {
   }
   std::map<std::string, std::vector<Ack>> acks;
   long long ack_lines = 0;
-  if (args.Has("acks")) {
-    std::ifstream in(args.Get("acks"));
+  if (!args.acks.empty()) {
+    std::ifstream in(args.acks);
     if (!in) {
-      std::cerr << "forumctl verify: cannot read " << args.Get("acks") << "\n";
+      std::cerr << "forumctl verify: cannot read " << args.acks << "\n";
       return 1;
     }
     std::string line;
@@ -102,8 +95,7 @@ int CmdVerify(int argc, char** argv) {
       std::string session, hex;
       Ack a;
       if (!(ss >> session >> a.version >> a.seat >> hex) || !FromHex(hex, &a.action)) {
-        std::cerr << "forumctl verify: " << args.Get("acks") << ": unreadable line '" << line
-                  << "'\n";
+        std::cerr << "forumctl verify: " << args.acks << ": unreadable line '" << line << "'\n";
         return 1;
       }
       acks[session].push_back(std::move(a));
@@ -180,7 +172,7 @@ int CmdVerify(int argc, char** argv) {
     } else if (ok) {
       ++unfinished;
       ++replayed;
-      if (args.Has("finished"))
+      if (args.finished)
         problem(id, "not played to the end (" + std::to_string(full->actions.size()) + " actions)");
     }
     for (const Ack& a : acks[id]) {
@@ -204,28 +196,38 @@ int CmdVerify(int argc, char** argv) {
     if (!known.count(id))
       problem(id, "has " + std::to_string(list.size()) + " acknowledged actions but is not stored");
 
-  Json j;
-  j.BeginObject()
-      .Key("sessions")
-      .Int(static_cast<long long>(all.size()))
-      .Key("finished")
-      .Int(finished)
-      .Key("unfinished")
-      .Int(unfinished)
-      .Key("replayed")
-      .Int(replayed)
-      .Key("actions")
-      .Int(actions)
-      .Key("acknowledged")
-      .Int(ack_lines)
-      .Key("acknowledged_stored")
-      .Int(stored_acks)
-      .Key("problems")
-      .Int(problems)
-      .EndObject();
-  std::cout << j.str() << "\n";
+  mf::VerifyReport report;
+  report.set_sessions(static_cast<int32_t>(all.size()));
+  report.set_finished(static_cast<int32_t>(finished));
+  report.set_unfinished(static_cast<int32_t>(unfinished));
+  report.set_replayed(static_cast<int32_t>(replayed));
+  report.set_actions(static_cast<double>(actions));
+  report.set_acknowledged(static_cast<double>(ack_lines));
+  report.set_acknowledged_stored(static_cast<double>(stored_acks));
+  report.set_problems(static_cast<int32_t>(problems));
+  std::cout << ToJson(report) << "\n";
   store->Close();
   return problems == 0 ? 0 : 1;
+}
+
+}  // namespace
+
+void AddVerify(CLI::App* app) {
+  auto a = std::make_shared<VerifyArgs>();
+  CLI::App* sub = app->add_subcommand(
+      "verify",
+      "check a stopped forumd's data folder: every session replays (to its stored final hash "
+      "when finished); prints a summary (JSON, mf.VerifyReport), each problem on stderr; exit 1 "
+      "on a problem");
+  sub->group(kDataGroup);
+  AddText(sub, "--data", &a->data, "DIR", "forumd's data folder (forumd must not be running)")
+      ->required()
+      ->check(CLI::ExistingDirectory);
+  AddText(sub, "--acks", &a->acks, "FILE",
+          "also check that every acknowledged action of FILE (written by forumctl load --acks: "
+          "SESSION VERSION SEAT ACTION_HEX a line) is stored at its version, by its seat");
+  sub->add_flag("--finished", a->finished, "every session must have been played to its end");
+  OnRun(sub, [a] { return Verify(*a); });
 }
 
 }  // namespace mf::tools

@@ -1,27 +1,37 @@
-// The subcommands of forumctl.
+// The subcommands of forumctl: each declares itself (options, help, what it
+// runs) on the command line in its own file (tools/cli.h).
 #pragma once
 
+#include "tools/cli.h"
+
 namespace mf::tools {
-int CmdValidate(int argc, char** argv);
-int CmdSimulate(int argc, char** argv);
-int CmdReplay(int argc, char** argv);
-int CmdPlay(int argc, char** argv);
-int CmdDuel(int argc, char** argv);
-int CmdBalance(int argc, char** argv);
-int CmdSweep(int argc, char** argv);
-int CmdTune(int argc, char** argv);  // cmd_tune.cc
-// Scenario facts (cmd_scenarios.cc): the list with planned minutes, and
-// what enforcement and cooperation do to a starting world.
-int ListScenarios(int argc, char** argv);
-int CmdEnforcement(int argc, char** argv);
-// Network clients of forumd (cmd_session.cc, cmd_bot.cc, cmd_load.cc).
-int CmdSession(int argc, char** argv);
-int CmdRecord(int argc, char** argv);
-int CmdBot(int argc, char** argv);
-int CmdLoad(int argc, char** argv);
-// A forumd data folder checked session by session (cmd_verify.cc).
-int CmdVerify(int argc, char** argv);
+
+// The help's groups of subcommands.
+extern const char* const kGamesGroup;
+extern const char* const kBalanceGroup;
+extern const char* const kDebriefGroup;
+extern const char* const kNetworkGroup;
+extern const char* const kDataGroup;
+
+void AddScenarios(CLI::App* app);  // cmd_scenarios.cc
+void AddEnforcement(CLI::App* app);
+void AddValidate(CLI::App* app);  // cmd_game.cc
+void AddSimulate(CLI::App* app);
+void AddReplay(CLI::App* app);
+void AddPlay(CLI::App* app);     // cmd_play.cc
+void AddBalance(CLI::App* app);  // cmd_balance.cc
+void AddSweep(CLI::App* app);
+void AddTune(CLI::App* app);  // cmd_tune.cc
+void AddDuel(CLI::App* app);  // cmd_duel.cc
 // The debrief (cmd_report.cc, cmd_fork.cc).
-int CmdReport(int argc, char** argv);
-int CmdFork(int argc, char** argv);
+void AddReport(CLI::App* app);
+void AddFork(CLI::App* app);
+// Network clients of forumd (cmd_session.cc, cmd_bot.cc, cmd_load.cc).
+void AddSession(CLI::App* app);
+void AddRecord(CLI::App* app);
+void AddBot(CLI::App* app);
+void AddLoad(CLI::App* app);
+// A stopped forumd's data folder checked session by session (cmd_verify.cc).
+void AddVerify(CLI::App* app);
+
 }  // namespace mf::tools

@@ -9,7 +9,7 @@
 #include <thread>
 
 #include "bots/bot.h"
-#include "tools/json.h"
+#include "tools/report_json.h"
 
 namespace mf::tools::debrief {
 namespace {
@@ -331,98 +331,86 @@ bool RunFork(const Record& record, const ForkOptions& o, ForkReport* out, std::s
   return true;
 }
 
-std::string ForkJson(const ForkReport& r) {
-  Json j;
-  j.BeginObject();
-  j.Key("scenario").Str(r.scenario);
-  if (!r.session.empty()) j.Key("session").Str(r.session);
-  j.Key("at").Int(r.at);
-  j.Key("at_text").Str(r.at_text);
-  j.Key("log_entries").Int(r.log_entries);
-  j.Key("hash_at").Str(HexHash(r.hash_at));
-  j.Key("seed").UInt(r.seed);
-  j.Key("bots").Str(r.bots);
-  j.Key("games").Int(r.games);
-  j.Key("unfinished").Int(r.unfinished);
-  j.Key("actual").BeginObject();
-  j.Key("finished").Bool(r.actual_finished);
-  j.Key("hash").Str(HexHash(r.actual_hash));
+mf::ForkReport ForkProto(const ForkReport& r) {
+  mf::ForkReport p;
+  p.set_scenario(r.scenario);
+  if (!r.session.empty()) p.set_session(r.session);
+  p.set_at(r.at);
+  p.set_at_text(r.at_text);
+  p.set_log_entries(r.log_entries);
+  p.set_hash_at(HexHash(r.hash_at));
+  p.set_seed(r.seed);
+  p.set_bots(r.bots);
+  p.set_games(r.games);
+  p.set_unfinished(r.unfinished);
+  mf::ForkActual* actual = p.mutable_actual();
+  actual->set_finished(r.actual_finished);
+  actual->set_hash(HexHash(r.actual_hash));
   if (r.actual_winner >= 0) {
-    j.Key("winner").Str(r.seats[r.actual_winner].name);
-    j.Key("winner_role").Str(r.seats[r.actual_winner].role);
+    actual->set_winner(r.seats[r.actual_winner].name);
+    actual->set_winner_role(r.seats[r.actual_winner].role);
   }
-  j.Key("regime").Num(r.regime.actual, 4);
-  j.Key("mean_trust").Num(r.mean_trust.actual, 4);
-  j.Key("migrant_welfare").Num(r.welfare.actual, 4);
-  j.EndObject();
-  j.Key("roles").BeginArray();
+  actual->set_regime(Sig(r.regime.actual, 4));
+  actual->set_mean_trust(Sig(r.mean_trust.actual, 4));
+  actual->set_migrant_welfare(Sig(r.welfare.actual, 4));
   for (const RoleOutcome& ro : r.roles) {
-    j.BeginObject();
-    j.Key("role").Str(ro.role);
-    j.Key("seats").Int(ro.seats);
-    j.Key("wins").Int(ro.wins);
-    j.Key("win_rate").Num(ro.win_rate, 4);
-    j.Key("ci95").BeginArray().Num(ro.ci95.low, 4).Num(ro.ci95.high, 4).EndArray();
-    j.Key("fair_share").Num(ro.fair_share, 4);
-    j.Key("actual_winner").Bool(ro.actual_winner);
-    j.EndObject();
+    mf::ForkRole* x = p.add_roles();
+    x->set_role(ro.role);
+    x->set_seats(ro.seats);
+    x->set_wins(ro.wins);
+    x->set_win_rate(Sig(ro.win_rate, 4));
+    x->add_ci95(Sig(ro.ci95.low, 4));
+    x->add_ci95(Sig(ro.ci95.high, 4));
+    x->set_fair_share(Sig(ro.fair_share, 4));
+    x->set_actual_winner(ro.actual_winner);
   }
-  j.EndArray();
-  j.Key("seats").BeginArray();
   for (const SeatOutcome& so : r.seats) {
-    j.BeginObject();
-    j.Key("seat").Int(so.seat);
-    j.Key("name").Str(so.name);
-    j.Key("role").Str(so.role);
-    j.Key("wins").Int(so.wins);
-    j.Key("win_rate").Num(so.win_rate, 4);
-    j.Key("ci95").BeginArray().Num(so.ci95.low, 4).Num(so.ci95.high, 4).EndArray();
-    j.Key("mean_score").Num(so.mean_score, 5);
-    j.Key("actual_score").Num(so.actual_score, 5);
-    j.Key("actual_rank").Int(so.actual_rank);
-    j.EndObject();
+    mf::ForkSeat* x = p.add_seats();
+    x->set_seat(so.seat);
+    x->set_name(so.name);
+    x->set_role(so.role);
+    x->set_wins(so.wins);
+    x->set_win_rate(Sig(so.win_rate, 4));
+    x->add_ci95(Sig(so.ci95.low, 4));
+    x->add_ci95(Sig(so.ci95.high, 4));
+    x->set_mean_score(Sig(so.mean_score, 5));
+    x->set_actual_score(Sig(so.actual_score, 5));
+    x->set_actual_rank(so.actual_rank);
   }
-  j.EndArray();
-  j.Key("items").BeginArray();
   for (const ItemOutcomes& io : r.items) {
-    j.BeginObject();
-    j.Key("item").Str(io.key);
-    j.Key("decided_before_fork").Bool(io.decided_before_fork);
-    j.Key("outcomes").BeginArray();
+    mf::ForkItem* x = p.add_items();
+    x->set_item(io.key);
+    x->set_decided_before_fork(io.decided_before_fork);
     for (const OutcomeCount& oc : io.outcomes) {
-      j.BeginObject();
-      j.Key("label").Str(oc.label);
-      j.Key("count").Int(oc.count);
-      j.Key("share").Num(oc.share, 4);
-      j.Key("actual").Bool(oc.actual);
-      j.EndObject();
+      mf::ForkOutcome* o = x->add_outcomes();
+      o->set_label(oc.label);
+      o->set_count(oc.count);
+      o->set_share(Sig(oc.share, 4));
+      o->set_actual(oc.actual);
     }
-    j.EndArray();
-    j.EndObject();
   }
-  j.EndArray();
-  auto mean = [&](const char* key, const Mean& m) {
-    j.Key(key).BeginObject().Key("mean").Num(m.mean, 4).Key("sd").Num(m.sd, 4).Key("actual").Num(
-        m.actual, 4);
-    j.EndObject();
+  auto mean = [](const Mean& m, mf::ForkMean* out) {
+    out->set_mean(Sig(m.mean, 4));
+    out->set_sd(Sig(m.sd, 4));
+    out->set_actual(Sig(m.actual, 4));
   };
-  mean("regime", r.regime);
-  mean("mean_trust", r.mean_trust);
-  mean("migrant_welfare", r.welfare);
-  j.Key("runs").BeginArray();
+  mean(r.regime, p.mutable_regime());
+  mean(r.mean_trust, p.mutable_mean_trust());
+  mean(r.welfare, p.mutable_migrant_welfare());
   for (const ForkGame& g : r.runs) {
-    j.BeginObject();
-    j.Key("game").Int(g.game);
-    j.Key("bot_seed").UInt(g.bot_seed);
-    j.Key("finished").Bool(g.finished);
-    j.Key("actions").Int(g.actions);
-    j.Key("hash").Str(HexHash(g.final_hash));
-    j.Key("winner").Str(g.winner >= 0 ? r.seats[g.winner].name : "");
-    j.EndObject();
+    mf::ForkRun* x = p.add_runs();
+    x->set_game(g.game);
+    x->set_bot_seed(g.bot_seed);
+    x->set_finished(g.finished);
+    x->set_actions(g.actions);
+    x->set_hash(HexHash(g.final_hash));
+    x->set_winner(g.winner >= 0 ? r.seats[g.winner].name : "");
   }
-  j.EndArray();
-  j.EndObject();
-  return j.str() + "\n";
+  return p;
+}
+
+std::string ForkJson(const ForkReport& r) {
+  return ToJson(ForkProto(r)) + "\n";
 }
 
 std::string ForkTable(const ForkReport& r) {

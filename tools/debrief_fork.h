@@ -130,6 +130,9 @@ bool ParseAt(const std::string& text, const Model& model, int* at, std::string* 
 // Runs the fork games and compares them with the record.
 bool RunFork(const Record& record, const ForkOptions& options, ForkReport* out, std::string* error);
 
+// The report as its message (mf.ForkReport, proto/reports.proto), as JSON
+// (one line) and as a table.
+mf::ForkReport ForkProto(const ForkReport& report);
 std::string ForkJson(const ForkReport& report);
 std::string ForkTable(const ForkReport& report);
 

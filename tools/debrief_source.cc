@@ -160,14 +160,15 @@ bool RecordFromGetRecord(const mf::GetRecordResponse& r, Record* out, std::strin
 bool LoadRecordFromServer(const std::string& address, const std::string& session,
                           const std::string& token, const std::string& ca_file, Record* out,
                           std::string* error) {
-  auto stub = mf::Forum::NewStub(net::Connect(address, ca_file));
+  net::Endpoint endpoint(address, ca_file);  // Follows a cluster's redirects.
   mf::GetRecordRequest req;
   req.set_session(session);
   mf::GetRecordResponse resp;
   {
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, token);
-    const grpc::Status st = stub->GetRecord(&ctx, req, &resp);
+    const grpc::Status st =
+        endpoint.Call(session, token, [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+          return s->GetRecord(ctx, req, &resp);
+        });
     if (!st.ok()) {
       *error = "reading the record: " + net::Describe(st);
       return false;
@@ -180,9 +181,12 @@ bool LoadRecordFromServer(const std::string& address, const std::string& session
   mf::GetRosterRequest rreq;
   rreq.set_session(session);
   mf::Roster roster;
-  grpc::ClientContext rctx;
-  net::Authorize(&rctx, token);
-  if (stub->GetRoster(&rctx, rreq, &roster).ok()) {
+  if (endpoint
+          .Call(session, token,
+                [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
+                  return s->GetRoster(ctx, rreq, &roster);
+                })
+          .ok()) {
     for (const mf::SeatStatus& s : roster.seats()) {
       if (s.seat() < 0) continue;
       if (out->players.size() <= static_cast<size_t>(s.seat())) {

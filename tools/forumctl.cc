@@ -1,99 +1,61 @@
-// forumctl: the headless command line of Migration Forum.
-#include <cstring>
+// forumctl: the headless command line of Migration Forum. Every subcommand
+// declares its options in its own cmd_*.cc file (tools/commands.h).
 #include <iostream>
 
+#include "bots/bot.h"
+#include "rules/scenario.h"
 #include "tools/commands.h"
 
-namespace {
+namespace mf::tools {
 
-const char* kUsage =
-    "usage: forumctl COMMAND [OPTIONS]\n"
-    "       forumctl --version | --help\n"
-    "\n"
-    "The Migration Forum command line: scenarios, games with bots, the balance lab,\n"
-    "sessions on a running forumd, and the debrief.\n"
-    "\n"
-    "Games and scenarios:\n"
-    "  scenarios [--json]\n"
-    "        list the built-in scenarios: seats, cycles, minutes under the classroom timers\n"
-    "  enforcement [--scenario NAME|FILE]\n"
-    "        what unilateral enforcement and corridor cooperation do to the flows\n"
-    "  validate FILE...\n"
-    "        check scenario files\n"
-    "  simulate --scenario NAME|FILE --seed N [--log F]\n"
-    "        play one game with random players\n"
-    "  replay --log FILE\n"
-    "        replay a game log\n"
-    "  play [--scenario NAME] [--seed N] [--bots NAME]\n"
-    "        a local session played by bots\n"
-    "\n"
-    "The balance lab:\n"
-    "  balance --scenario NAME|FILE --games N --seed S --out report.json\n"
-    "          [--threads T] [--bots MIX] [--csv games.csv] [--chart report.png]\n"
-    "        bot-vs-bot balance report\n"
-    "  sweep --scenario NAME|FILE --param FIELD --values a,b,c --games N [--seed S]\n"
-    "          [--threads T] [--bots MIX] [--json]\n"
-    "        balance per parameter value\n"
-    "  tune --scenario NAME|FILE [--games N] [--seed S] [--rounds R] [--threads T] [--bots MIX]\n"
-    "        per-seat score offsets that level every seat's win rate\n"
-    "  duel --scenario S --challenger A --baseline B [--games N] [--budget B]\n"
-    "        paired test: A vs B in the same seat\n"
-    "\n"
-    "The debrief (RECORD: --log FILE, --data DIR --session ID, or --server ADDR\n"
-    "--session ID --token T):\n"
-    "  report RECORD --out DIR [--facilitator]\n"
-    "        HTML page with charts + CSV files\n"
-    "  fork RECORD --at N --bots MIX --games G [--seed S] [--set WHO=STRATEGY]\n"
-    "       [--out F.json]\n"
-    "        what if: continue the record with bots\n"
-    "\n"
-    "Network (a running forumd; each takes --ca FILE for TLS):\n"
-    "  session create --server ADDR --scenario NAME [--bots SPEC]\n"
-    "          [--timers fast|classroom] [--seed N] [--pace MS] [--idle S] [--paused]\n"
-    "        start a session (JSON)\n"
-    "  session join|list|roster|export|import|delete ...\n"
-    "        take a seat, list sessions, who is on; move and remove records\n"
-    "  bot --server ADDR --join CODE [--seat N] [--name NAME]\n"
-    "        play a seat over the network\n"
-    "  record --server ADDR --session ID --token T\n"
-    "        a session's record as JSON\n"
-    "  load --server ADDR --sessions N --seats M --rate R --duration S\n"
-    "        load test (JSON)\n"
-    "\n"
-    "A stopped forumd's data folder:\n"
-    "  verify --data DIR [--acks FILE] [--finished]\n"
-    "        every session replays to its stored hash; acknowledged actions are stored\n";
+const char* const kGamesGroup = "Games and scenarios";
+const char* const kBalanceGroup = "The balance lab";
+const char* const kDebriefGroup = "The debrief";
+const char* const kNetworkGroup = "Network (a running forumd)";
+const char* const kDataGroup = "A stopped forumd's data folder";
 
-}  // namespace
+}  // namespace mf::tools
 
 int main(int argc, char** argv) {
-  if (argc < 2 || !std::strcmp(argv[1], "--help") || !std::strcmp(argv[1], "-h") ||
-      !std::strcmp(argv[1], "help")) {
-    std::cout << kUsage;
-    return argc < 2 ? 2 : 0;
-  }
-  if (!std::strcmp(argv[1], "--version")) {
-    std::cout << "forumctl " << MF_VERSION << "\n";
-    return 0;
-  }
-  const std::string cmd = argv[1];
-  if (cmd == "validate") return mf::tools::CmdValidate(argc, argv);
-  if (cmd == "simulate") return mf::tools::CmdSimulate(argc, argv);
-  if (cmd == "replay") return mf::tools::CmdReplay(argc, argv);
-  if (cmd == "play") return mf::tools::CmdPlay(argc, argv);
-  if (cmd == "duel") return mf::tools::CmdDuel(argc, argv);
-  if (cmd == "balance") return mf::tools::CmdBalance(argc, argv);
-  if (cmd == "sweep") return mf::tools::CmdSweep(argc, argv);
-  if (cmd == "tune") return mf::tools::CmdTune(argc, argv);
-  if (cmd == "scenarios") return mf::tools::ListScenarios(argc, argv);
-  if (cmd == "enforcement") return mf::tools::CmdEnforcement(argc, argv);
-  if (cmd == "session") return mf::tools::CmdSession(argc, argv);
-  if (cmd == "record") return mf::tools::CmdRecord(argc, argv);
-  if (cmd == "bot") return mf::tools::CmdBot(argc, argv);
-  if (cmd == "load") return mf::tools::CmdLoad(argc, argv);
-  if (cmd == "verify") return mf::tools::CmdVerify(argc, argv);
-  if (cmd == "report") return mf::tools::CmdReport(argc, argv);
-  if (cmd == "fork") return mf::tools::CmdFork(argc, argv);
-  std::cerr << "forumctl: unknown command '" << cmd << "'\n" << kUsage;
-  return 2;
+  using namespace mf::tools;
+  CLI::App app(
+      "The Migration Forum command line: scenarios, games with bots, the balance lab, "
+      "sessions on a running forumd, and the debrief. Reports are JSON (messages of "
+      "proto/reports.proto).",
+      "forumctl");
+  SetUpHelp(&app);
+  app.set_version_flag("--version", std::string("forumctl ") + MF_VERSION);
+  app.require_subcommand(1);
+  app.footer("`forumctl COMMAND --help` describes a command; `forumctl --help-all` every one.");
+  AddScenarios(&app);
+  AddEnforcement(&app);
+  AddValidate(&app);
+  AddSimulate(&app);
+  AddReplay(&app);
+  AddPlay(&app);
+  AddBalance(&app);
+  AddSweep(&app);
+  AddTune(&app);
+  AddDuel(&app);
+  AddReport(&app);
+  AddFork(&app);
+  AddSession(&app);
+  AddRecord(&app);
+  AddBot(&app);
+  AddLoad(&app);
+  AddVerify(&app);
+  // The bash completion script, from the declarations above (installed with
+  // the program: cmake/Packaging.cmake).
+  app.add_flag_callback(
+         "--bash-completion",
+         [&app] {
+           std::vector<std::string> scenarios;
+           for (const auto& e : mf::rules::EmbeddedScenarios()) scenarios.push_back(e.name);
+           throw CLI::CallForVersion(BashCompletion(app, {{"SCENARIO", scenarios},
+                                                          {"STRATEGY", mf::bots::StrategyNames()}}),
+                                     0);
+         },
+         "Print the bash completion script and exit")
+      ->group("");
+  return RunCommandLine(&app, argc, argv);
 }

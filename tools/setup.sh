@@ -12,6 +12,8 @@ PACKAGES=(
   python3-grpcio python3-grpc-tools
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   xvfb xauth fonts-dejavu-core
+  libcli11-dev  # forumctl's command line (tools/cli.h)
+  libcairo2-dev  # the charts and printed matter (tools/draw.h), in fonts-dejavu-core
   clang libclang-rt-14-dev
   chromium  # the debrief test renders the HTML report headless
   openssl sqlite3  # the security test makes a TLS certificate; tools/soak.sh reads the store
@@ -19,6 +21,10 @@ PACKAGES=(
   # dpkg-shlibdeps and file, help2man for the man pages, lintian, the unit's
   # check (systemd-analyze), and what the packages depend on beyond libraries.
   dpkg-dev file help2man lintian systemd adduser desktop-file-utils
+  # forumd on many machines: libpq for the PostgreSQL store; PostgreSQL,
+  # HAProxy and nginx started by tests/cluster_test.cc; YAML and JSON Schema
+  # for the offline check of the Agones manifests (deploy/agones).
+  libpq-dev postgresql haproxy nginx python3-yaml python3-jsonschema
 )
 
 missing=()

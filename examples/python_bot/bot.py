@@ -8,6 +8,12 @@ temporary folder.
 
     /usr/bin/python3 examples/python_bot/bot.py --server 127.0.0.1:50051 --join ABCD-EFGH
 
+--server may be a router (HAProxy, nginx) in front of several forumd: every call
+carries the session's id as `x-forum-session` metadata, a node that does not own
+the session answers UNAVAILABLE with the owner's address in the `x-forum-owner`
+trailer and the bot retries there; when the owner dies, it comes back through
+the router until another node has taken the session over.
+
 Policy (the same light policy as `forumctl bot`, from the seat's view alone):
 endorse civil-society recommendations near its ideal, state its ideal on each
 item, support drafts near its ideal (stand aside a bit further, object far
@@ -139,6 +145,66 @@ def decide(view, game):
     return a
 
 
+class Forum:
+    """forumd at one address (a router or a server), following a cluster's redirects."""
+
+    def __init__(self, grpc, forum_grpc, address):
+        self.grpc = grpc
+        self.forum_grpc = forum_grpc
+        self.entry = address
+        self.owner = None  # The session's owner, once a node named it.
+        self.session = ""
+        self.stubs = {}
+
+    def stub(self):
+        address = self.owner or self.entry
+        if address not in self.stubs:
+            self.stubs[address] = self.forum_grpc.ForumStub(self.grpc.insecure_channel(address))
+        return self.stubs[address]
+
+    def metadata(self, token=None):
+        meta = []
+        if token:
+            meta.append(("authorization", "Bearer " + token))
+        if self.session:
+            meta.append(("x-forum-session", self.session))
+        return tuple(meta)
+
+    def learn(self, error):
+        """True when the answer named the session's owner: the call was not
+        done, make it again there. Without a name (the owner died or dropped
+        the session), the next calls go through the entry address again."""
+        if error.code() != self.grpc.StatusCode.UNAVAILABLE:
+            return False
+        trailers = dict(error.trailing_metadata() or ())
+        if trailers.get("x-forum-owner"):
+            self.owner = trailers["x-forum-owner"]
+            self.session = trailers.get("x-forum-session") or self.session
+            return True
+        self.owner = None
+        return False
+
+    def call(self, method, request, token=None, patient=False):
+        """One call, following redirects. `patient` (the join): while no node
+        answers for the session (its owner died and no node took it over yet:
+        the call did nothing), try again through the entry address for up to
+        60 s."""
+        deadline = time.monotonic() + 60
+        hops = 0
+        while True:
+            try:
+                return getattr(self.stub(), method)(request, metadata=self.metadata(token))
+            except self.grpc.RpcError as e:
+                if self.learn(e) and hops < 5:
+                    hops += 1
+                    continue
+                if not (patient and e.code() == self.grpc.StatusCode.UNAVAILABLE
+                        and time.monotonic() < deadline):
+                    raise
+                hops = 0
+                time.sleep(0.2)
+
+
 def main():
     here = os.path.dirname(os.path.abspath(__file__))
     p = argparse.ArgumentParser(description=__doc__.split("\n")[0])
@@ -151,49 +217,68 @@ def main():
 
     import grpc
     forum, forum_grpc, game = load_modules(os.path.abspath(args.proto_dir))
-    stub = forum_grpc.ForumStub(grpc.insecure_channel(args.server))
+    server = Forum(grpc, forum_grpc, args.server)
     join = forum.JoinSessionRequest(join_code=args.join, display_name=args.name)
     if args.seat >= 0:
         join.seat = args.seat
-    seat = stub.JoinSession(join)
-    meta = (("authorization", "Bearer " + seat.seat_token),)
+    seat = server.call("JoinSession", join, patient=True)
+    server.session = seat.session
+    token = seat.seat_token
     result = {"session": seat.session, "seat": seat.seat, "seat_name": seat.seat_name,
               "actions": 0, "refused": 0, "stale": 0, "finished": False}
-    last = first = None
-    try:
-        for event in stub.Subscribe(forum.SubscribeRequest(session=seat.session), metadata=meta):
-            if not event.HasField("view"):
-                continue
-            if not event.static_omitted:
-                first = event.view
-            last = complete_view(first, event)
-            if last.phase == game.GAME_OVER:
-                result["finished"] = True
-                continue
-            action = decide(last, game)
-            while action is not None:
-                req = forum.ActRequest(session=seat.session, action=action,
-                                       based_on_version=last.version)
-                try:
-                    stub.Act(req, metadata=meta)
-                    result["actions"] += 1
-                    break
-                except grpc.RpcError as e:
-                    code, text = e.code(), e.details() or ""
-                    if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
-                        time.sleep(0.1)  # Rate limit: try again shortly.
-                        continue
-                    if code == grpc.StatusCode.FAILED_PRECONDITION and "out of date" in text:
-                        result["stale"] += 1  # A newer view is on its way.
+    last = None
+    progress = time.monotonic()
+    while not result["finished"]:
+        first = None
+        try:
+            stream = server.stub().Subscribe(forum.SubscribeRequest(session=seat.session),
+                                             metadata=server.metadata(token))
+            for event in stream:
+                if not event.HasField("view"):
+                    continue
+                progress = time.monotonic()
+                if not event.static_omitted:
+                    first = event.view
+                last = complete_view(first, event)
+                if last.phase == game.GAME_OVER:
+                    result["finished"] = True
+                    continue
+                action = decide(last, game)
+                while action is not None:
+                    req = forum.ActRequest(session=seat.session, action=action,
+                                           based_on_version=last.version)
+                    try:
+                        server.call("Act", req, token)
+                        result["actions"] += 1
                         break
-                    result["refused"] += 1
-                    if action.HasField("ready"):
-                        break
-                    action = game.Action()
-                    action.ready.SetInParent()
-    except grpc.RpcError as e:
-        if not result["finished"]:
+                    except grpc.RpcError as e:
+                        code, text = e.code(), e.details() or ""
+                        if code == grpc.StatusCode.RESOURCE_EXHAUSTED:
+                            time.sleep(0.1)  # Rate limit: try again shortly.
+                            continue
+                        if code == grpc.StatusCode.FAILED_PRECONDITION and "out of date" in text:
+                            result["stale"] += 1  # A newer view is on its way.
+                            break
+                        if code in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.INTERNAL):
+                            stream.cancel()  # The session moved: subscribe again.
+                            break
+                        result["refused"] += 1
+                        if action.HasField("ready"):
+                            break
+                        action = game.Action()
+                        action.ready.SetInParent()
+            break  # The stream ended normally.
+        except grpc.RpcError as e:
+            if result["finished"]:
+                break
+            # A router resets the streams of a node that died (INTERNAL).
+            moved = e.code() in (grpc.StatusCode.UNAVAILABLE, grpc.StatusCode.CANCELLED,
+                                 grpc.StatusCode.INTERNAL)
+            if moved and time.monotonic() - progress < 60:
+                time.sleep(0.05 if server.learn(e) else 0.2)
+                continue
             result["error"] = "%s: %s" % (e.code().name, e.details())
+            break
     if last is not None:
         for s in last.scores:
             if s.seat == seat.seat:
