@@ -218,8 +218,10 @@ TEST(BalanceReport, ImbalanceWhenIntervalExcludesFairShare) {
 // chance in about two runs of three (1 - 0.95^21), so the scaled run holds
 // the whole family to 5% (Bonferroni: each role's interval at 1 - 0.05/21,
 // z = 3.04). It still sees a mistuning: classroom-8's transit offset at -5.5
-// instead of -4.29 moves transit by 6 points, 7 standard errors at 2,500
-// games (at 10,000 games source, 2.5 points, is flagged too). The seat
+// instead of -4.29 moves transit from 25.6% to 16.9% and destination from
+// 37.2% to 44.5% over these 2,500 games (forumctl sweep --scenario
+// classroom-8 --param role_offset_transit --values=-5.5,-4.29 --games 2500
+// --seed 1), 9 and 7 standard errors from their fair shares. The seat
 // criterion needs no correction: 0.5x and 1.5x lie at least 4 standard
 // errors from a level seat even in workshop-30 at 2,500 games (fair share
 // 1/30: 83 wins expected, a standard error of 9, 11% of it).

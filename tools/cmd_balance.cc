@@ -105,7 +105,7 @@ void PrintSummary(const Report& r) {
   // Seat-level verdicts: every seat should win 0.5x-1.5x its fair share.
   for (const WinStat& w : r.seats) {
     std::snprintf(line, sizeof line,
-                  "  seat %-24s %-11s win %5.1f%% (95%% CI %4.1f-%4.1f%%)  fair %5.1f%%  %.2fx  "
+                  "  seat %-30s %-11s win %5.1f%% (95%% CI %4.1f-%4.1f%%)  fair %5.1f%%  %.2fx  "
                   "%s\n",
                   w.name.c_str(), w.role.c_str(), 100 * w.win_rate, 100 * w.ci95.low,
                   100 * w.ci95.high, 100 * w.fair_share, ShareRatio(w), ShareVerdict(w));
