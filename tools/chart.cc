@@ -75,18 +75,22 @@ std::vector<const WinStat*> RolesWithSeats(const Report& r) {
   return roles;
 }
 
-bool Excludes(const WinStat& w) {
-  return w.games > 0 && (w.fair_share < w.ci95.low || w.fair_share > w.ci95.high);
-}
-
 std::string SeatLabel(const WinStat& w) {
   return w.name + " (" + w.role + ")";
 }
 
+// A seat outside 0.5x-1.5x its fair share (ShareVerdict), drawn in bold.
+bool SeatOutside(const WinStat& w) {
+  return std::string(ShareVerdict(w)) != "level";
+}
+
+// The seat's win rate, its interval, its share of the fair share and its
+// verdict: "12.0%  [8.2–17.2%]  0.96×  level".
 std::string SeatValue(const WinStat& w) {
-  std::string v = Pct(w.win_rate) + "  [" + Pct(w.ci95.low, "%.1f") + "–" + Pct(w.ci95.high) + "]";
-  if (Excludes(w)) v += w.win_rate > w.fair_share ? "  favoured" : "  disfavoured";
-  return v;
+  char share[32];
+  std::snprintf(share, sizeof share, "%.2f×", ShareRatio(w));
+  return Pct(w.win_rate) + "  [" + Pct(w.ci95.low, "%.1f") + "–" + Pct(w.ci95.high) + "]  " +
+         share + "  " + ShareVerdict(w);
 }
 
 std::string Subtitle(const Report& r) {
@@ -132,7 +136,7 @@ BalanceChartLayout Layout(const Report& r, Rows* rows) {
   // Seat columns first: they decide the width.
   double label_w = 0, value_w = 0;
   for (const WinStat& w : r.seats) {
-    label_w = std::max(label_w, m.TextWidth(SeatLabel(w), Excludes(w) ? kLabelBold : kLabel));
+    label_w = std::max(label_w, m.TextWidth(SeatLabel(w), SeatOutside(w) ? kLabelBold : kLabel));
     value_w = std::max(value_w, m.TextWidth(SeatValue(w), kLabel));
   }
   L.width = std::max(kWidth, 2 * kMargin + label_w + value_w + 2 * 14 + kMinSeatPlot);
@@ -333,7 +337,7 @@ void DrawSeats(const Report& r, const BalanceChartLayout& L, const Rows& rows, d
     const WinStat& w = r.seats[s];
     const double cy = L.seat_rows[s];
     const Colour c = RoleColour(w.role);
-    const bool flagged = Excludes(w);
+    const bool flagged = SeatOutside(w);
     const double th = d->LineHeight(kLabel) / 2;
     d->Text(b.x - 14, cy - th, SeatLabel(w), flagged ? kLabelBold : kLabel, kInk, Align::kRight);
     d->Line(x(w.ci95.low), cy, x(w.ci95.high), cy, c, 2.5);
