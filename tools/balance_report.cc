@@ -58,6 +58,19 @@ Imbalance MakeImbalance(const std::string& kind, const std::string& who, const W
   return im;
 }
 
+void Ci95(const Interval& ci, google::protobuf::RepeatedField<double>* out);
+
+// The fields every win statistic shares (mf.RoleWins, SeatWins, StrategyWins).
+template <class Wins>
+void SetWins(const WinStat& w, Wins* x) {
+  x->set_wins(static_cast<int32_t>(w.wins));
+  x->set_win_rate(Sig(w.win_rate));
+  x->set_fair_share(Sig(w.fair_share));
+  Ci95(w.ci95, x->mutable_ci95());
+  x->set_mean_score(Sig(w.mean_score));
+  x->set_sd_score(Sig(w.sd_score));
+}
+
 void Ci95(const Interval& ci, google::protobuf::RepeatedField<double>* out) {
   out->Add(Sig(ci.low));
   out->Add(Sig(ci.high));
@@ -318,36 +331,21 @@ mf::BalanceReport ReportProto(const Report& r, bool timing) {
   for (const WinStat& w : r.roles) {
     mf::RoleWins& x = (*p.mutable_roles())[w.name];
     x.set_seats(w.seats);
-    x.set_wins(static_cast<int32_t>(w.wins));
-    x.set_win_rate(Sig(w.win_rate));
-    x.set_fair_share(Sig(w.fair_share));
-    Ci95(w.ci95, x.mutable_ci95());
-    x.set_mean_score(Sig(w.mean_score));
-    x.set_sd_score(Sig(w.sd_score));
+    SetWins(w, &x);
   }
   for (const WinStat& w : r.seats) {
     mf::SeatWins& x = (*p.mutable_seats())[w.name];
     x.set_role(w.role);
     x.set_share(Sig(ShareRatio(w)));
     x.set_verdict(ShareVerdict(w));
-    x.set_wins(static_cast<int32_t>(w.wins));
-    x.set_win_rate(Sig(w.win_rate));
-    x.set_fair_share(Sig(w.fair_share));
-    Ci95(w.ci95, x.mutable_ci95());
-    x.set_mean_score(Sig(w.mean_score));
-    x.set_sd_score(Sig(w.sd_score));
+    SetWins(w, &x);
   }
   for (const WinStat& w : r.strategies) {
     mf::StrategyWins& x = (*p.mutable_strategies())[w.name];
     x.set_seat_games(static_cast<double>(w.seat_games));
-    x.set_wins(static_cast<int32_t>(w.wins));
-    x.set_win_rate(Sig(w.win_rate));
-    x.set_fair_share(Sig(w.fair_share));
-    Ci95(w.ci95, x.mutable_ci95());
+    SetWins(w, &x);
     x.set_wins_per_seat_game(Sig(
         w.seat_games > 0 ? static_cast<double>(w.wins) / static_cast<double>(w.seat_games) : 0.0));
-    x.set_mean_score(Sig(w.mean_score));
-    x.set_sd_score(Sig(w.sd_score));
   }
 
   for (const FormStat& f : r.forms) {

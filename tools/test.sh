@@ -146,7 +146,12 @@ build_sanitized() {
   local dir=$1 sanitize=$2
   shift 2
   if [ ! -f "$dir/build.ninja" ]; then
+    # -O1 -g1 (line tables: stacks keep their functions, files and lines)
+    # compiles in about half the time of -O2 -g (server/service.cc under
+    # ASan: 19 s against 34 s), which is most of these stages' time.
     cmake -S . -B "$dir" -G Ninja -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMF_SANITIZE="$sanitize" \
+      -DCMAKE_CXX_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
+      -DCMAKE_C_FLAGS_RELWITHDEBINFO="-O1 -g1 -DNDEBUG" \
       -DMF_BUILD_BENCHMARKS=OFF >/dev/null || return 1
   fi
   if [ $# -gt 0 ]; then
