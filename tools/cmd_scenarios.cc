@@ -1,8 +1,8 @@
 // forumctl scenarios: the built-in scenarios with their seats, cycles and the
 // minutes their phase clocks add up to under the classroom preset, as a table
-// or as JSON (the mf.ListScenariosResponse that forumd's ListScenarios
-// answers); forumctl enforcement: what unilateral enforcement and corridor
-// cooperation do to a scenario's starting world (a table, or JSON as
+// or as a JSON array of scenario objects (each an mf.ScenarioInfo, the
+// elements of what forumd's ListScenarios answers); forumctl enforcement: what unilateral
+// enforcement and corridor cooperation do to a scenario's starting world (a table, or JSON as
 // mf.EnforcementReport).
 #include <cstdio>
 #include <iostream>
@@ -52,7 +52,14 @@ int ListScenarios(bool json) {
     info->set_minutes_per_phase(sc.proto().minutes_per_phase());
     info->set_classroom_minutes(minutes);
   }
-  if (json) std::cout << ToJson(list) << "\n";
+  if (json) {
+    // A bare array, so that `jq '.[]'` and a spreadsheet import read it as a
+    // list; each element is one mf.ScenarioInfo in protobuf's JSON mapping.
+    std::cout << "[";
+    for (int i = 0; i < list.scenarios_size(); ++i)
+      std::cout << (i ? ",\n" : "\n") << ToJson(list.scenarios(i));
+    std::cout << "\n]\n";
+  }
   return 0;
 }
 
