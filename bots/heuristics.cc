@@ -141,7 +141,7 @@ class HeuristicBot : public Bot {
         return Vote(v);
       case mf::RATIFICATION:
         for (const rules::Text& t : v.texts()) {
-          if (t.cycle != v.cycle() || !t.adopted || t.form != mf::BINDING_CONVENTION) continue;
+          if (!t.adopted || t.form != mf::BINDING_CONVENTION) continue;
           if (((t.ratified | t.declined) >> me) & 1) continue;
           Action a = Action::Make(ActionType::kRatify);
           a.id = t.id;
@@ -263,9 +263,22 @@ class HeuristicBot : public Bot {
     }
     const mf::VoteChoice promised = Promised(v, d->id);
     double value = TextValue(v, d->theme, d->position, d->form);
-    if (d->form == mf::BINDING_CONVENTION)
+    bool red = CrossesRedLine(v, d->theme, d->position, d->form);
+    // Where a vote adopts a treaty (not a consensus forum), it binds only
+    // the states that ratify it: a state whose red line is only against
+    // being bound need not block it; it will not ratify, so the text moves
+    // nothing of its own and is worth to it only what it adds to the
+    // regime everyone shares. (At a consensus forum a state that lets a
+    // treaty through is taken to have accepted it.)
+    const bool binds_ratifiers_only =
+        d->form == mf::BINDING_CONVENTION && v.decision_rule() != mf::CONSENSUS;
+    if (binds_ratifiers_only && red &&
+        !CrossesRedLine(v, d->theme, d->position, mf::GUIDING_PRINCIPLES)) {
+      red = false;
+      value = TextValue(v, d->theme, static_cast<int>(v.own()->policy[d->theme]), d->form);
+    } else if (d->form == mf::BINDING_CONVENTION) {
       value -= p_.binding_aversion * v.sovereignty_sensitivity(v.viewer()) * 3.0;
-    const bool red = CrossesRedLine(v, d->theme, d->position, d->form);
+    }
     mf::VoteChoice choice;
     const double support_above = Cooperative(v) ? p_.support_above : p_.support_above + 1.0;
     if (red)

@@ -465,8 +465,9 @@ void App::DrawPhaseControls(Rect r) {
     case mf::RATIFICATION: {
       label("CONVENTIONS OPEN FOR RATIFICATION");
       for (const mf::Text& t : v.texts()) {
-        if (t.cycle() != v.cycle() || t.form() != mf::BINDING_CONVENTION || r.h < ui.P(70))
-          continue;
+        // Every adopted convention stays open (the buttons carry the
+        // engine's verdicts: one already ratified is greyed with its reason).
+        if (!t.adopted() || t.form() != mf::BINDING_CONVENTION || r.h < ui.P(70)) continue;
         ui.Paragraph(t.label(), r.TakeTop(ui.P(36)), 12, colour::kText, false, 2);
         Rect bs = r.TakeTop(ui.P(34));
         r.TakeTop(gap * 2);

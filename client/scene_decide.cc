@@ -222,7 +222,7 @@ void App::DrawRatification(Rect r, bool big) {
   const float k = big ? 1.3f : 1.0f;
   std::vector<const mf::Text*> texts;
   for (const mf::Text& t : v.texts())
-    if (t.form() == mf::BINDING_CONVENTION && t.cycle() == v.cycle()) texts.push_back(&t);
+    if (t.form() == mf::BINDING_CONVENTION && t.adopted()) texts.push_back(&t);
   if (texts.empty())
     for (const mf::Text& t : v.texts())
       if (t.form() == mf::BINDING_CONVENTION) texts.push_back(&t);

@@ -422,13 +422,16 @@ void App::DrawCentre(Rect r, bool big) {
     return;
   }
   // Ratification and implementation: this cycle's adopted texts.
-  ui.TextIn(v.phase() == mf::RATIFICATION ? "RATIFICATION: BINDING TEXTS ADOPTED THIS CYCLE"
+  ui.TextIn(v.phase() == mf::RATIFICATION ? "RATIFICATION: CONVENTIONS OPEN TO RATIFY"
                                           : "IMPLEMENTATION: WHAT WAS ADOPTED THIS CYCLE",
             in.TakeTop(ui.P(18 * k)), 11 * k, colour::kMuted, true);
   int count = 0;
   for (const mf::Text& t : v.texts()) {
-    if (t.cycle() != v.cycle()) continue;
-    if (v.phase() == mf::RATIFICATION && t.form() != mf::BINDING_CONVENTION) continue;
+    if (v.phase() == mf::RATIFICATION) {
+      if (!t.adopted() || t.form() != mf::BINDING_CONVENTION) continue;
+    } else if (t.cycle() != v.cycle()) {
+      continue;
+    }
     if (in.h < ui.P(18 * k)) break;
     Rect row = in.TakeTop(ui.P(36 * k));
     ui.Paragraph(t.label(), row, 12 * k, colour::kText, false, 2);

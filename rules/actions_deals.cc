@@ -38,7 +38,6 @@ bool TermsIn(const mf::DealTerms& in, Terms* out, std::string* error) {
   return true;
 }
 
-
 const Deal* FindDeal(const State& st, int id) {
   for (const Deal& d : st.deals())
     if (d.id == id) return &d;

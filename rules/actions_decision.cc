@@ -49,8 +49,11 @@ ActionSpec Vote() {
   return s;
 }
 
-bool OpenConvention(const State& st, const Text& t) {
-  return t.cycle == st.cycle() && t.adopted && t.form == mf::BINDING_CONVENTION;
+// An adopted convention stays open for ratification in every later
+// ratification phase (states ratify years after the vote, as with the UN's
+// Migrant Workers Convention); `declined` holds this cycle's refusals only.
+bool OpenConvention(const State&, const Text& t) {
+  return t.adopted && t.form == mf::BINDING_CONVENTION;
 }
 
 ActionSpec Ratify() {
@@ -77,7 +80,10 @@ ActionSpec Ratify() {
     if (!t || !OpenConvention(st, *t))
       return Err(mf::NOT_FOUND, "text " + Str(a.id) + " is not a convention open for ratification");
     if ((t->ratified | t->declined) & SeatBit(actor))
-      return Err(mf::ALREADY_DONE, "you already decided on text " + Str(a.id));
+      return Err(mf::ALREADY_DONE, (t->ratified & SeatBit(actor))
+                                       ? "you already ratified text " + Str(a.id)
+                                       : "you already declined text " + Str(a.id) +
+                                             " this year; you may ratify it next year");
     return Ok();
   };
   s.apply = [](StateEditor& e, int actor, const Action& a) {

@@ -100,8 +100,7 @@ int State::PendingRatifications(int seat) const {
   int pending = 0;
   const uint64_t bit = SeatBit(seat);
   for (const Text& t : texts_)
-    if (t.cycle == cycle_ && t.adopted && t.form == mf::BINDING_CONVENTION &&
-        !((t.ratified | t.declined) & bit))
+    if (t.adopted && t.form == mf::BINDING_CONVENTION && !((t.ratified | t.declined) & bit))
       ++pending;
   return pending;
 }

@@ -82,6 +82,8 @@ uint64_t State::Hash() const {
     h.U64(t.objectors);
     h.U64(t.ratified);
     h.U64(t.declined);
+    h.U64(t.resolved);
+    h.U64(t.charged);
     for (int k = 0; k < n_; ++k) h.I(t.level[k] * 256 + t.carried[k]);
     h.U64(t.broken);
   }

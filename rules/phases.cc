@@ -123,10 +123,19 @@ void State::NextItem() {
   }
   current_text_ = 0;
   co_chairs_[0] = co_chairs_[1] = -1;
+  // Ratification opens every year an adopted convention still has states
+  // that have not ratified it; last year's refusals may be reconsidered.
   bool binding = false;
-  for (const Text& t : texts_)
-    if (t.cycle == cycle_ && t.adopted && t.form == mf::BINDING_CONVENTION) binding = true;
+  for (Text& t : texts_) {
+    if (!t.adopted || t.form != mf::BINDING_CONVENTION) continue;
+    t.declined = 0;
+    if (PopCount(t.ratified) < n_) binding = true;
+  }
   EnterPhase(binding ? mf::RATIFICATION : mf::IMPLEMENTATION);
+  // A state that has ratified every open convention has nothing to decide.
+  if (binding)
+    for (int s = 0; s < n_; ++s)
+      if (PendingRatifications(s) == 0) seats_[s].ready = true;
 }
 
 void State::EndPhase() {
@@ -208,10 +217,17 @@ void State::ResolveDecision() {
   bool adopted = false;
   switch (scenario_->decision_rule()) {
     case mf::MAJORITY:
-      // A treaty text needs the support of two thirds of all seats; other
-      // texts a simple majority of the votes cast.
-      adopted = t.form == mf::BINDING_CONVENTION ? 3 * PopCount(sup) >= 2 * n_
-                                                 : PopCount(sup) > PopCount(obj);
+      // As in the General Assembly: a treaty text needs two thirds of the
+      // votes cast (standing aside is not a vote; with no objection it is
+      // adopted without a vote), and as many supporters as a consensus would
+      // need; other texts a simple majority of the votes cast.
+      if (t.form == mf::BINDING_CONVENTION) {
+        const int needed = static_cast<int>(std::ceil(params_->consensus_min_support * n_ - 1e-9));
+        adopted = PopCount(sup) >= std::max(1, needed) &&
+                  3 * PopCount(sup) >= 2 * (PopCount(sup) + PopCount(obj));
+      } else {
+        adopted = PopCount(sup) > PopCount(obj);
+      }
       break;
     case mf::WEIGHTED_MAJORITY: {
       const double threshold = t.form == mf::BINDING_CONVENTION
@@ -276,15 +292,33 @@ void State::ResolveRatification() {
   const int needed =
       std::max(1, static_cast<int>(std::ceil(params_->ratification_threshold * n_ - 1e-9)));
   for (Text& t : texts_) {
-    if (t.cycle != cycle_ || !t.adopted || t.form != mf::BINDING_CONVENTION) continue;
+    if (!t.adopted || t.form != mf::BINDING_CONVENTION) continue;
+    const uint64_t fresh = t.ratified & ~t.resolved;
     const int count = PopCount(t.ratified);
-    ratifications_ += count;
+    const bool was_in_force = t.in_force;
+    ratifications_ += PopCount(fresh);
+    t.resolved |= fresh;
     t.in_force = count >= needed;
-    Log(t.in_force ? EventType::kInForce : EventType::kNotInForce, 0, t.id, count);
+    // This year's convention is reported either way; an older one when it
+    // enters into force with this year's ratifications.
+    if (t.cycle == cycle_ || (t.in_force && !was_in_force))
+      Log(t.in_force ? EventType::kInForce : EventType::kNotInForce, 0, t.id, count);
     for (int s = 0; s < n_; ++s) {
-      if (!(t.ratified & SeatBit(s))) continue;
-      PayForRedLine(s, t, 1.5);
-      if (t.in_force) {
+      const uint64_t bit = SeatBit(s);
+      if (fresh & bit) {
+        PayForRedLine(s, t, 1.5);
+        // Ratifying is public: the states that voted for the text (the
+        // peers who watch who follows through) think better of a ratifier,
+        // and civil society at home approves as far as the text goes its way.
+        for (int j = 0; j < n_; ++j)
+          if (t.supporters & SeatBit(j)) ChangeTrust(j, s, 0.02);
+        const double cs = scenario_->themes()[t.theme].civil_society_position;
+        seats_[s].approval =
+            std::min(1.0, seats_[s].approval +
+                              0.03 * std::max(0.0, 1.0 - std::fabs(t.position - cs) / 50.0));
+      }
+      if (t.in_force && (t.ratified & bit) && !(t.charged & bit)) {
+        t.charged |= bit;
         seats_[s].sovereignty_cost += scenario_->seats()[s].sovereignty * params_->sovereignty_cost;
         // A ratifier is bound to carry the convention out in full unless it
         // pledges less (which breaks its word once it has carried it out).

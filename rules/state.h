@@ -112,7 +112,12 @@ struct Text {
   bool decided = false;
   bool adopted = false;
   bool in_force = false;  // Non-binding texts are in force once adopted.
+  // Ratification stays open from the cycle a convention is adopted to the
+  // end: `declined` is this cycle's refusals (a state may ratify later),
+  // `resolved` the ratifications already counted, `charged` the ratifiers
+  // already bound (the sovereignty cost, once the convention is in force).
   uint64_t supporters = 0, objectors = 0, ratified = 0, declined = 0;
+  uint64_t resolved = 0, charged = 0;
   // Per seat: the level pledged for this year (-1: no pledge), and the level
   // carried out at the last world update (-1: none yet).
   std::array<int8_t, kMaxSeats> level, carried;

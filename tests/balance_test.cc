@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstring>
+#include <map>
 #include <set>
 #include <string>
 #include <vector>
@@ -283,6 +284,40 @@ TEST(BalanceScenarios, NoRoleImbalanceInAnyScenario) {
   }
   EXPECT_EQ(scenarios, static_cast<int>(rules::EmbeddedScenarios().size()));
   EXPECT_GE(scenarios, 7);
+}
+
+// The article's history of the Migrant Workers Convention, from the players'
+// interests and red lines in `convention` (a General Assembly that votes):
+// the rights convention is adopted (two thirds of the votes cast; the
+// destinations, whose red lines are against being bound, stand aside rather
+// than block a text that binds only its ratifiers), then ratified by almost
+// every origin state and by few destinations.
+TEST(BalanceDynamics, TheRightsConventionIsAdoptedThenRatifiedByOriginsNotDestinations) {
+  auto sc = Load("convention");
+  ASSERT_TRUE(sc);
+  BalanceOptions o;
+  o.games = testing::Scaled(2000, 500);
+  o.seed = 1;
+  o.mix = DefaultMix();
+  o.threads = 2;
+  const Report rep = RunBalance(sc, o, nullptr);
+  long long rights = 0;
+  for (const ItemStat& item : rep.items)
+    for (const OutcomeFrequency& f : item.outcomes)
+      if (f.label.rfind("Binding convention on Rights", 0) == 0) rights += f.count;
+  EXPECT_GE(rights, o.games / 100) << "the rights convention is adopted in some games";
+  std::map<std::string, double> rate;
+  for (const RatificationStat& r : rep.ratification) {
+    EXPECT_GT(r.open, 0) << r.role;
+    rate[r.role] = r.rate;
+  }
+  EXPECT_GE(rate["source"], 0.8) << "origin states ratify";
+  EXPECT_LE(rate["destination"], 0.3) << "few destinations ratify";
+  // Nobody blocks a convention the forum tabled: the destinations stand aside.
+  for (const FormStat& f : rep.forms)
+    if (f.form == "Binding convention") {
+      EXPECT_GT(f.adopted, f.tabled / 2) << f.tabled;
+    }
 }
 
 TEST(BalanceSweep, ChangesTheParameter) {

@@ -482,6 +482,93 @@ TEST_F(RatificationTest, TooFewRatifiersLeaveItOutOfForceAndCostNothing) {
   for (int s = 0; s < n(); ++s) EXPECT_EQ(st().seat(s).sovereignty_cost, 0.0);
 }
 
+// A convention stays open: a state that declined in the year of adoption may
+// ratify in a later year, and the convention enters into force in the year
+// the threshold is reached, binding every ratifier once (sovereignty cost).
+TEST_F(RatificationTest, StaysOpenInLaterYearsAndEntersIntoForceWhenTheThresholdIsReached) {
+  AdoptConvention();
+  const int needed = Threshold();
+  ASSERT_GE(needed, 2);
+  for (int s = 0; s < n(); ++s)
+    ASSERT_TRUE(Accepted(&st(), s, RatifyAction(text_, s < needed - 1)));
+  ASSERT_EQ(st().phase(), mf::IMPLEMENTATION);
+  EXPECT_FALSE(st().FindText(text_)->in_force);
+  // The next year has no new convention, yet ratification opens again.
+  ASSERT_TRUE(AdvanceUntil(&st(), mf::RATIFICATION, 2));
+  const Text* t = st().FindText(text_);
+  EXPECT_EQ(t->declined, 0u) << "last year's refusals are reconsidered";
+  for (int s = 0; s < n(); ++s)
+    EXPECT_EQ(st().PendingRatifications(s), s < needed - 1 ? 0 : 1) << "seat " << s;
+  EXPECT_TRUE(Rejected(&st(), 0, RatifyAction(text_, true), mf::ALREADY_DONE))
+      << "a ratification is not repeated";
+  const double approval_before = st().seat(needed - 1).approval;
+  const int events_before = static_cast<int>(st().events().size());
+  for (int s = needed - 1; s < n(); ++s)
+    ASSERT_TRUE(Accepted(&st(), s, RatifyAction(text_, s == needed - 1)));
+  ASSERT_EQ(st().phase(), mf::IMPLEMENTATION);
+  EXPECT_TRUE(t->in_force);
+  EXPECT_EQ(__builtin_popcountll(t->ratified), needed);
+  bool logged = false;
+  for (size_t k = static_cast<size_t>(events_before); k < st().events().size(); ++k)
+    logged |= st().events()[k].type == rules::EventType::kInForce && st().events()[k].b == text_;
+  EXPECT_TRUE(logged) << "entry into force is reported in the year it happens";
+  // Every ratifier bound once, the early ones too; the others not at all.
+  for (int s = 0; s < n(); ++s) {
+    const double expected =
+        s < needed ? sc_->seats()[s].sovereignty * sc_->params().sovereignty_cost : 0.0;
+    EXPECT_DOUBLE_EQ(st().seat(s).sovereignty_cost, expected) << "seat " << s;
+  }
+  // Civil society at home approves of a ratification going its way.
+  const double cs = sc_->themes()[t->theme].civil_society_position;
+  if (std::fabs(t->position - cs) < 50 && !st().CrossesRedLine(needed - 1, *t))
+    EXPECT_GT(st().seat(needed - 1).approval, approval_before);
+  // A third year: nothing is charged twice.
+  ASSERT_TRUE(AdvanceUntil(&st(), mf::RATIFICATION, 3));
+  for (int s = needed; s < n(); ++s) ASSERT_TRUE(Accepted(&st(), s, RatifyAction(text_, false)));
+  ASSERT_EQ(st().phase(), mf::IMPLEMENTATION);
+  for (int s = 0; s < needed; ++s)
+    EXPECT_DOUBLE_EQ(st().seat(s).sovereignty_cost,
+                     sc_->seats()[s].sovereignty * sc_->params().sovereignty_cost)
+        << "seat " << s;
+}
+
+// A treaty at a forum that votes (the General Assembly in `convention`) needs
+// two thirds of the votes cast: standing aside is not a vote, so states that
+// will not be bound can let it through without blocking it.
+class TreatyVoteTest : public RulesTest {
+ protected:
+  void SetUp() override {
+    sc_ = LoadOrFail("convention");
+    ASSERT_TRUE(sc_);
+    ASSERT_EQ(sc_->decision_rule(), mf::MAJORITY);
+    ASSERT_TRUE(sc_->FormAllowed(mf::BINDING_CONVENTION));
+    st_ = std::make_unique<State>(sc_, 1);
+  }
+  bool Adopted(int support, int object) {
+    SetUp();
+    TableFirstDraft(60, mf::BINDING_CONVENTION);
+    const int text = st().draft()->id;
+    EXPECT_TRUE(AdvanceUntil(&st(), mf::DECISION));
+    std::vector<mf::VoteChoice> votes = All(mf::STAND_ASIDE);
+    for (int s = 0; s < support; ++s) votes[s] = mf::SUPPORT;
+    for (int s = support; s < support + object; ++s) votes[s] = mf::OBJECT;
+    EXPECT_TRUE(VoteAll(&st(), votes));
+    const Text* t = st().FindText(text);
+    EXPECT_TRUE(t && t->decided);
+    return t && t->adopted;
+  }
+};
+
+TEST_F(TreatyVoteTest, TwoThirdsOfTheVotesCastWithStandAsideNotCounted) {
+  ASSERT_EQ(n(), 20);
+  EXPECT_TRUE(Adopted(12, 6)) << "12 of 18 votes cast is two thirds";
+  EXPECT_FALSE(Adopted(12, 7)) << "12 of 19 is not";
+  EXPECT_TRUE(Adopted(14, 0)) << "without a vote when nobody objects";
+  EXPECT_FALSE(Adopted(Needed() - 1, 0)) << "but not by a handful of supporters";
+  EXPECT_TRUE(Adopted(Needed(), 0));
+  EXPECT_FALSE(Adopted(0, 0));
+}
+
 // ---------------------------------------------------------------------------
 // The clock and the facilitator
 // ---------------------------------------------------------------------------
