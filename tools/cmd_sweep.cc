@@ -335,7 +335,7 @@ int WaitForMerge(const SubmitArgs& a, const LoadedPlan& lp, const std::string& d
     // Progress from the out dir: the shards written (names only: cheap).
     long long done = 0, games = 0;
     for (long long i = 0; i < shards; ++i)
-      if (std::filesystem::exists(dir + "/" + ShardFileName(i))) {
+      if (std::filesystem::is_regular_file(dir + "/" + ShardFileName(i))) {
         ++done;
         games += std::min<long long>((i + 1) * lp.plan.shard_games(),
                                      lp.plan.points() * lp.plan.games()) -
@@ -346,8 +346,8 @@ int WaitForMerge(const SubmitArgs& a, const LoadedPlan& lp, const std::string& d
     if (done != last || now - last_print > std::chrono::seconds(10)) {
       char line[200];
       std::snprintf(line, sizeof line, "sweep: shards done %lld of %lld, %.0f games/s, %.0f s\n",
-                    done, shards, secs > 0 ? static_cast<double>(games - games_at_start) / secs : 0,
-                    secs);
+                    done, shards,
+                    secs >= 1 ? static_cast<double>(games - games_at_start) / secs : 0, secs);
       std::cerr << line << std::flush;
       last = done;
       last_print = now;
@@ -454,9 +454,11 @@ int Submit(const SubmitArgs& a) {
     }
     const std::string id = TrimLine(out).substr(0, TrimLine(out).find(';'));
     jobs.push_back(id);
-    std::cerr << "sweep: shards " << IndexRanges(std::vector<long long>(ids.begin(), ids.end()))
-              << (offset ? " (+" + std::to_string(offset) + ")" : std::string()) << " as job array "
-              << id << (a.max_parallel > 0 ? ", at most " : "")
+    std::vector<long long> shard_ids;
+    for (long long t : ids) shard_ids.push_back(offset + t);
+    std::cerr << "sweep: shards " << IndexRanges(shard_ids) << " as job array " << id
+              << (offset ? " (task i is shard " + std::to_string(offset) + " + i)" : std::string())
+              << (a.max_parallel > 0 ? ", at most " : "")
               << (a.max_parallel > 0 ? std::to_string(a.max_parallel) + " at a time" : "") << "\n";
   }
   std::string merge = "exec " + Quote(self) + " sweep merge --plan " + Quote(plan) + " " +

@@ -308,6 +308,10 @@ ShardScan ScanShards(const LoadedPlan& lp, const std::string& dir, std::vector<T
     }
     std::string text, why;
     mf::SweepShard s;
+    if (!std::filesystem::is_regular_file(dir + "/" + file)) {
+      problem("is not a regular file");
+      continue;
+    }
     if (!ReadFile(dir + "/" + file, &text, &why)) {
       problem("cannot be read: " + why);
       continue;
