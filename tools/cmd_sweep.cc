@@ -325,7 +325,8 @@ std::string JobState(const std::string& id) {
 }
 
 int WaitForMerge(const SubmitArgs& a, const LoadedPlan& lp, const std::string& dir,
-                 const std::string& merge_job, const std::string& report) {
+                 const std::vector<std::string>& arrays, const std::string& merge_job,
+                 const std::string& report) {
   const auto start = std::chrono::steady_clock::now();
   const long long shards = lp.plan.shards();
   const long long games_at_start = ScanShards(lp, dir).games_done;
@@ -359,6 +360,13 @@ int WaitForMerge(const SubmitArgs& a, const LoadedPlan& lp, const std::string& d
     }
     if (!state.empty() && state != "PENDING" && state != "RUNNING" && state != "CONFIGURING" &&
         state != "COMPLETING") {
+      // The other shards still running finish first, so that the list of
+      // missing shards is what a resubmission needs.
+      std::string ids, out;
+      for (const std::string& j : arrays) ids += (ids.empty() ? "" : ",") + j;
+      while (!ids.empty() && Shell("squeue -h -j " + ids + " 2>/dev/null", &out) == 0 &&
+             !TrimLine(out).empty())
+        std::this_thread::sleep_for(std::chrono::milliseconds(a.poll_ms));
       const ShardScan scan = ScanShards(lp, dir);
       std::cerr << "sweep: the merge job " << merge_job << " ended " << state;
       if (!scan.missing.empty())
@@ -485,7 +493,7 @@ int Submit(const SubmitArgs& a) {
             << ", writing " << report << "\n";
   std::cout << merge_job << "\n";
   if (!a.wait) return 0;
-  return WaitForMerge(a, lp, dir, merge_job, report);
+  return WaitForMerge(a, lp, dir, jobs, merge_job, report);
 }
 
 // The Kubernetes objects: the plan as a ConfigMap, an Indexed Job of the
