@@ -241,7 +241,8 @@ TEST(ForumctlCli, ReadmeCommandLinesUseRealFlags) {
         continue;
       }
       size_t j = i + 2;
-      if (cmd == "session" && j < words.size() && words[j].rfind("--", 0) != 0)
+      if ((cmd == "session" || cmd == "sweep") && j < words.size() &&
+          words[j].rfind("--", 0) != 0 && words[j].find('/') == std::string::npos)
         cmd += " " + words[j++];
       if (!help.count(cmd)) {
         const Ran r = Forumctl(cmd + " --help");

@@ -21,6 +21,7 @@
 
 #include "bots/bot.h"
 #include "tools/balance_internal.h"
+#include "tools/csv.h"
 #include "tools/report_json.h"
 
 namespace mf::tools {
@@ -292,14 +293,73 @@ std::vector<GameRecord> RunGames(std::shared_ptr<const rules::Scenario> scenario
   return records;
 }
 
+Tally RunTally(std::shared_ptr<const rules::Scenario> scenario, const BalanceOptions& options,
+               long long first_game, long long count, const ProgressFn& progress, double* seconds) {
+  const long long n = std::max(0LL, count);
+  int threads =
+      options.threads > 0 ? options.threads : static_cast<int>(std::thread::hardware_concurrency());
+  threads = static_cast<int>(std::max(1LL, std::min<long long>(threads, std::max(1LL, n))));
+  bots::StrategyNames();  // Registers the strategies before the threads start.
+
+  const auto start = std::chrono::steady_clock::now();
+  auto elapsed = [&] {
+    return std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+  };
+  // Each thread tallies its own games; integer tallies merge exactly, so
+  // which thread played which game does not matter.
+  std::vector<Tally> tallies(static_cast<size_t>(threads), NewTally(*scenario, options.mix));
+  std::atomic<long long> next{0}, done{0};
+  std::mutex mu;
+  std::condition_variable cv;
+  auto worker = [&](int t) {
+    for (;;) {
+      const long long g = next.fetch_add(1);
+      if (g >= n) break;
+      const GameRecord r =
+          PlayGame(scenario, options.mix, options.seed, static_cast<int>(first_game + g));
+      AddGame(*scenario, options.mix, r, &tallies[static_cast<size_t>(t)]);
+      if (done.fetch_add(1) + 1 == n) {
+        std::lock_guard<std::mutex> lock(mu);
+        cv.notify_all();
+      }
+    }
+  };
+  std::vector<std::thread> pool;
+  for (int t = 0; t < threads; ++t) pool.emplace_back(worker, t);
+  {
+    std::unique_lock<std::mutex> lock(mu);
+    while (done.load() < n) {
+      cv.wait_for(lock, std::chrono::milliseconds(100), [&] { return done.load() >= n; });
+      if (progress && done.load() < n) {
+        lock.unlock();
+        progress(static_cast<int>(done.load()), static_cast<int>(n), elapsed());
+        lock.lock();
+      }
+    }
+  }
+  for (std::thread& t : pool) t.join();
+  const double secs = elapsed();
+  if (progress) progress(static_cast<int>(n), static_cast<int>(n), secs);
+  if (seconds) *seconds = secs;
+  Tally total = NewTally(*scenario, options.mix);
+  std::string error;
+  for (const Tally& t : tallies) MergeTally(t, &total, &error);  // Same shape: cannot fail.
+  return total;
+}
+
 Report RunBalance(std::shared_ptr<const rules::Scenario> scenario, const BalanceOptions& options,
                   const ProgressFn& progress, std::vector<GameRecord>* records) {
   double seconds = 0;
-  std::vector<GameRecord> recs = RunGames(scenario, options, progress, &seconds);
-  Report rep = Aggregate(*scenario, options.mix, options.seed, recs);
+  Report rep;
+  if (records) {
+    *records = RunGames(scenario, options, progress, &seconds);
+    rep = Aggregate(*scenario, options.mix, options.seed, *records);
+  } else {
+    const Tally t = RunTally(scenario, options, 0, std::max(0, options.games), progress, &seconds);
+    rep = Finish(*scenario, options.mix, options.seed, t);
+  }
   rep.seconds = seconds;
-  rep.games_per_second = seconds > 0 ? static_cast<double>(recs.size()) / seconds : 0;
-  if (records) *records = std::move(recs);
+  rep.games_per_second = seconds > 0 ? static_cast<double>(rep.games) / seconds : 0;
   return rep;
 }
 
@@ -397,29 +457,71 @@ bool Balanced(const Report& report, double tolerance) {
   return true;
 }
 
-bool RunSweep(const rules::Scenario& base, const std::string& field,
-              const std::vector<std::string>& values, const BalanceOptions& options,
-              std::vector<SweepRow>* rows, std::string* error,
-              const std::function<void(const std::string& value, int done, int total,
-                                       double seconds)>& progress) {
+std::vector<std::vector<std::string>> SweepPoints(const std::vector<SweepAxis>& axes) {
+  std::vector<std::vector<std::string>> points = {{}};
+  for (const SweepAxis& axis : axes) {
+    std::vector<std::vector<std::string>> next;
+    for (const auto& p : points)
+      for (const std::string& v : axis.values) {
+        next.push_back(p);
+        next.back().push_back(Trim(v));
+      }
+    points = std::move(next);
+  }
+  return points;
+}
+
+bool ScenarioAtPoint(std::shared_ptr<const rules::Scenario> base,
+                     const std::vector<SweepAxis>& axes, const std::vector<std::string>& values,
+                     std::shared_ptr<const rules::Scenario>* out, std::string* error) {
+  std::shared_ptr<const rules::Scenario> sc = base;
+  for (size_t i = 0; i < axes.size() && i < values.size(); ++i) {
+    std::shared_ptr<const rules::Scenario> next;
+    if (!ScenarioWithParam(*sc, axes[i].field, values[i], &next, error)) return false;
+    sc = next;
+  }
+  *out = sc;
+  return true;
+}
+
+std::string JoinValues(const std::vector<std::string>& values) {
+  return Join(values, ",");
+}
+
+bool RunGrid(std::shared_ptr<const rules::Scenario> base, const std::vector<SweepAxis>& axes,
+             const BalanceOptions& options, std::vector<SweepRow>* rows, std::string* error,
+             const std::function<void(const std::string& value, int done, int total,
+                                      double seconds)>& progress) {
   rows->clear();
-  // Validate every value before playing any game.
+  // Validate every point before playing any game.
+  const std::vector<std::vector<std::string>> points = SweepPoints(axes);
   std::vector<std::shared_ptr<const rules::Scenario>> scenarios;
-  for (const std::string& v : values) {
+  for (const auto& p : points) {
     std::shared_ptr<const rules::Scenario> sc;
-    if (!ScenarioWithParam(base, field, v, &sc, error)) return false;
+    if (!ScenarioAtPoint(base, axes, p, &sc, error)) return false;
     scenarios.push_back(sc);
   }
-  for (size_t i = 0; i < values.size(); ++i) {
+  for (size_t i = 0; i < points.size(); ++i) {
     ProgressFn fn;
-    if (progress) fn = [&](int done, int total, double s) { progress(values[i], done, total, s); };
+    const std::string value = JoinValues(points[i]);
+    if (progress) fn = [&](int done, int total, double s) { progress(value, done, total, s); };
     SweepRow row;
-    row.value = Trim(values[i]);
+    row.value = value;
+    row.values = points[i];
     row.report = RunBalance(scenarios[i], options, fn);
     row.balanced = Balanced(row.report);
     rows->push_back(std::move(row));
   }
   return true;
+}
+
+bool RunSweep(const rules::Scenario& base, const std::string& field,
+              const std::vector<std::string>& values, const BalanceOptions& options,
+              std::vector<SweepRow>* rows, std::string* error,
+              const std::function<void(const std::string& value, int done, int total,
+                                       double seconds)>& progress) {
+  auto copy = std::make_shared<const rules::Scenario>(base);
+  return RunGrid(copy, {{field, values}}, options, rows, error, progress);
 }
 
 std::string SweepTable(const std::string& field, const std::vector<SweepRow>& rows) {
@@ -467,11 +569,12 @@ std::string SweepTable(const std::string& field, const std::vector<SweepRow>& ro
   return out;
 }
 
-mf::SweepReport SweepProto(const std::string& scenario, const std::string& field,
-                           const std::vector<SweepRow>& rows) {
+mf::SweepReport SweepProto(const std::string& scenario, const std::vector<std::string>& fields,
+                           const std::vector<SweepRow>& rows, bool timing) {
   mf::SweepReport p;
   p.set_scenario(scenario);
-  p.set_param(field);
+  p.set_param(Join(fields, ","));
+  for (const std::string& f : fields) p.add_params(f);
   if (!rows.empty()) {
     p.set_games(static_cast<int32_t>(rows[0].report.games));
     p.set_seed(rows[0].report.seed);
@@ -480,6 +583,8 @@ mf::SweepReport SweepProto(const std::string& scenario, const std::string& field
   for (const SweepRow& row : rows) {
     mf::SweepRow* x = p.add_rows();
     x->set_value(row.value);
+    for (const std::string& v : row.values) x->add_values(v);
+    if (row.values.empty()) x->add_values(row.value);
     for (const WinStat& w : row.report.roles) {
       if (w.seats == 0) continue;
       mf::SweepRole& role = (*x->mutable_roles())[w.name];
@@ -493,14 +598,46 @@ mf::SweepReport SweepProto(const std::string& scenario, const std::string& field
     x->set_balanced(row.balanced);
     for (const Imbalance& im : row.report.imbalances) x->add_imbalances(im.message);
     x->set_rejected_bot_actions(static_cast<double>(row.report.rejected));
-    x->set_games_per_second(Sig(row.report.games_per_second, 5));
+    if (timing) x->set_games_per_second(Sig(row.report.games_per_second, 5));
   }
   return p;
+}
+
+mf::SweepReport SweepProto(const std::string& scenario, const std::string& field,
+                           const std::vector<SweepRow>& rows) {
+  return SweepProto(scenario, std::vector<std::string>{field}, rows, true);
 }
 
 std::string SweepJson(const std::string& scenario, const std::string& field,
                       const std::vector<SweepRow>& rows) {
   return ToJson(SweepProto(scenario, field, rows));
+}
+
+std::string SweepCsv(const std::vector<std::string>& fields, const std::vector<SweepRow>& rows) {
+  std::string out;
+  for (const std::string& f : fields) out += CsvCell(f) + ",";
+  std::vector<std::string> roles;
+  if (!rows.empty())
+    for (const WinStat& w : rows[0].report.roles)
+      if (w.seats > 0) roles.push_back(w.name);
+  for (const std::string& r : roles)
+    for (const char* col : {"win_rate", "ci95_low", "ci95_high", "fair_share", "mean_score"})
+      out += CsvCell(r + "_" + col) + ",";
+  out += "balanced,imbalances,rejected_bot_actions,games\n";
+  for (const SweepRow& row : rows) {
+    for (size_t i = 0; i < fields.size(); ++i)
+      out += CsvCell(i < row.values.size() ? row.values[i] : row.value) + ",";
+    for (const std::string& r : roles)
+      for (const WinStat& w : row.report.roles) {
+        if (w.name != r) continue;
+        for (double v : {w.win_rate, w.ci95.low, w.ci95.high, w.fair_share, w.mean_score})
+          out += Fmt("%.6g", v) + ",";
+      }
+    out += std::string(row.balanced ? "yes" : "no") + "," +
+           std::to_string(row.report.imbalances.size()) + "," +
+           std::to_string(row.report.rejected) + "," + std::to_string(row.report.games) + "\n";
+  }
+  return out;
 }
 
 }  // namespace mf::tools

@@ -13,8 +13,10 @@
 
 #include <cstdint>
 #include <functional>
+#include <map>
 #include <memory>
 #include <string>
+#include <utility>
 #include <vector>
 
 #include "reports.pb.h"
@@ -195,7 +197,68 @@ struct Report {
   int seats_outside_share = 0;  // Seats whose verdict is not "level".
 };
 
-// The pure aggregation: records (in game order) -> report. Timing is left 0.
+// ---- Exact tallies -------------------------------------------------------------
+//
+// A report is finished from a Tally: integer counts, and sums of the games'
+// real numbers each rounded once to a multiple of 2^-32 and added as 128-bit
+// integers. Integer addition does not depend on order or grouping, so the
+// tallies of any split of the games (threads, shards of a cluster sweep)
+// merge into exactly the tally of one run, and the finished reports are the
+// same bytes. Intervals, means and deviations are computed only in Finish.
+
+// A real number times 2^32 (squares: times 2^64); a GCC/Clang extension.
+__extension__ typedef __int128 Fixed;
+__extension__ typedef unsigned __int128 UnsignedFixed;
+Fixed ToFixed(double v);
+
+struct ScoreTally {
+  long long n = 0;
+  Fixed sum = 0;          // Units of 2^-32.
+  Fixed sum_squares = 0;  // Of the rounded values, units of 2^-64.
+};
+struct WinTally {
+  long long seat_games = 0, wins = 0;
+  ScoreTally score;
+};
+// CycleRecord's eight fields in declaration order.
+constexpr int kCycleFields = 8;
+struct CycleTally {
+  long long games = 0;
+  Fixed sum[kCycleFields] = {};
+};
+struct CorridorTally {
+  long long games = 0;
+  Fixed legal = 0, irregular = 0;
+};
+
+struct Tally {
+  long long games = 0, unfinished = 0, actions = 0, rejected = 0;
+  std::vector<WinTally> roles;                                          // Indexed by mf::Role (4).
+  std::vector<WinTally> seats;                                          // Per seat.
+  std::vector<WinTally> strategies;                                     // In mix order.
+  long long tabled[4] = {0, 0, 0, 0}, adopted[4] = {0, 0, 0, 0};        // By mf::Form.
+  long long ratify_open[4] = {0, 0, 0, 0}, ratified[4] = {0, 0, 0, 0};  // By mf::Role.
+  // (cycle, theme) -> label -> games; and games with any adoption there.
+  std::map<std::pair<int, int>, std::map<std::string, long long>> item_counts;
+  std::map<std::pair<int, int>, long long> item_agreed;
+  std::vector<CycleTally> cycles;        // By cycle index.
+  std::vector<CorridorTally> corridors;  // By corridor.
+};
+
+// An empty tally shaped for the scenario and mix.
+Tally NewTally(const rules::Scenario& scenario, const Mix& mix);
+void AddGame(const rules::Scenario& scenario, const Mix& mix, const GameRecord& game, Tally* tally);
+// Adds `from` into `into`; false with `error` when their shapes differ
+// (another scenario or mix).
+bool MergeTally(const Tally& from, Tally* into, std::string* error);
+// The report of the tallied games. Timing is left 0.
+Report Finish(const rules::Scenario& scenario, const Mix& mix, uint64_t seed, const Tally& tally);
+// As a message (mf.BalanceTally; the 128-bit sums as decimal strings) and back;
+// false with `error` on a malformed message.
+mf::BalanceTally TallyProto(const Tally& tally);
+bool TallyFromProto(const mf::BalanceTally& message, Tally* out, std::string* error);
+
+// The pure aggregation: records -> report (Finish of their tally). Timing is left 0.
 Report Aggregate(const rules::Scenario& scenario, const Mix& mix, uint64_t seed,
                  const std::vector<GameRecord>& records);
 
@@ -228,8 +291,13 @@ std::vector<GameRecord> RunGames(std::shared_ptr<const rules::Scenario> scenario
                                  const BalanceOptions& options, const ProgressFn& progress,
                                  double* seconds);
 
-// RunGames + Aggregate, with the timing fields filled. `records` (optional)
-// receives the per-game records.
+// Plays games first_game .. first_game + count - 1 of a run (options.games
+// is not used) on options.threads threads, each into its own tally, merged.
+Tally RunTally(std::shared_ptr<const rules::Scenario> scenario, const BalanceOptions& options,
+               long long first_game, long long count, const ProgressFn& progress, double* seconds);
+
+// RunTally (or RunGames when `records` is wanted) + Finish, with the timing fields filled.
+// `records` (optional) receives the per-game records.
 Report RunBalance(std::shared_ptr<const rules::Scenario> scenario, const BalanceOptions& options,
                   const ProgressFn& progress = nullptr, std::vector<GameRecord>* records = nullptr);
 
@@ -282,10 +350,32 @@ std::string ParameterValue(const rules::Scenario& scenario, const std::string& f
 bool Balanced(const Report& report, double tolerance = 0.05);
 
 struct SweepRow {
-  std::string value;
+  std::string value;                // The point's values joined with ",".
+  std::vector<std::string> values;  // One per parameter.
   Report report;
   bool balanced = false;
 };
+
+// One parameter of a grid and its values.
+struct SweepAxis {
+  std::string field;
+  std::vector<std::string> values;
+};
+// Every combination of the axes' values (trimmed), the first axis outermost;
+// one empty point without axes.
+std::vector<std::vector<std::string>> SweepPoints(const std::vector<SweepAxis>& axes);
+// `base` with each axis's field set to the point's value.
+bool ScenarioAtPoint(std::shared_ptr<const rules::Scenario> base,
+                     const std::vector<SweepAxis>& axes, const std::vector<std::string>& values,
+                     std::shared_ptr<const rules::Scenario>* out, std::string* error);
+std::string JoinValues(const std::vector<std::string>& values);
+
+// For each point of the grid: set the parameters, run the balance. Stops
+// before playing when a point does not make a valid scenario (false, with `error`).
+bool RunGrid(std::shared_ptr<const rules::Scenario> base, const std::vector<SweepAxis>& axes,
+             const BalanceOptions& options, std::vector<SweepRow>* rows, std::string* error,
+             const std::function<void(const std::string& value, int done, int total,
+                                      double seconds)>& progress = nullptr);
 
 // For each value: set the parameter, run the balance. Stops at the first
 // value that does not make a valid scenario (false, with `error`).
@@ -299,6 +389,12 @@ bool RunSweep(const rules::Scenario& base, const std::string& field,
 std::string SweepTable(const std::string& field, const std::vector<SweepRow>& rows);
 mf::SweepReport SweepProto(const std::string& scenario, const std::string& field,
                            const std::vector<SweepRow>& rows);
+// Several parameters; without `timing` the rows' games_per_second is left out.
+mf::SweepReport SweepProto(const std::string& scenario, const std::vector<std::string>& fields,
+                           const std::vector<SweepRow>& rows, bool timing);
+// One CSV row per point: the values, each role's win rate, interval, fair
+// share and mean score, the verdict.
+std::string SweepCsv(const std::vector<std::string>& fields, const std::vector<SweepRow>& rows);
 std::string SweepJson(const std::string& scenario, const std::string& field,
                       const std::vector<SweepRow>& rows);
 

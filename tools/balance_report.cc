@@ -20,26 +20,6 @@ namespace {
 constexpr mf::Role kRoles[] = {mf::SOURCE, mf::TRANSIT, mf::DESTINATION};
 constexpr mf::Form kForms[] = {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION};
 
-// Running mean and variance (Welford), fed in game order.
-struct Moments {
-  long long n = 0;
-  double mean = 0, m2 = 0;
-  void Add(double x) {
-    ++n;
-    const double d = x - mean;
-    mean += d / static_cast<double>(n);
-    m2 += d * (x - mean);
-  }
-  double Sd() const { return n > 1 ? std::sqrt(m2 / static_cast<double>(n - 1)) : 0.0; }
-};
-
-void FinishStat(WinStat* w, const Moments& m) {
-  w->win_rate = w->games > 0 ? static_cast<double>(w->wins) / static_cast<double>(w->games) : 0;
-  w->ci95 = Wilson(w->wins, w->games);
-  w->mean_score = m.mean;
-  w->sd_score = m.Sd();
-}
-
 bool Excludes(const WinStat& w) {
   return w.games > 0 && (w.fair_share < w.ci95.low || w.fair_share > w.ci95.high);
 }
@@ -100,20 +80,180 @@ Interval Wilson(long long successes, long long trials, double z) {
   return {std::max(0.0, centre - half), std::min(1.0, centre + half)};
 }
 
+Fixed ToFixed(double v) {
+  // Rounded once; |v| < 2^62 / 2^32 for every quantity a game records.
+  return static_cast<Fixed>(std::llround(std::ldexp(v, 32)));
+}
+
+namespace {
+
+void AddScore(ScoreTally* t, double v) {
+  const Fixed q = ToFixed(v);
+  ++t->n;
+  t->sum += q;
+  t->sum_squares += q * q;
+}
+
+double FixedMean(Fixed sum, long long n) {
+  return n > 0 ? static_cast<double>(std::ldexp(static_cast<long double>(sum), -32) /
+                                     static_cast<long double>(n))
+               : 0.0;
+}
+
+void AddWins(const WinTally& from, WinTally* into) {
+  into->seat_games += from.seat_games;
+  into->wins += from.wins;
+  into->score.n += from.score.n;
+  into->score.sum += from.score.sum;
+  into->score.sum_squares += from.score.sum_squares;
+}
+
+void FinishStat(WinStat* w, const WinTally& t) {
+  w->seat_games = t.seat_games;
+  w->wins = t.wins;
+  w->win_rate = w->games > 0 ? static_cast<double>(w->wins) / static_cast<double>(w->games) : 0;
+  w->ci95 = Wilson(w->wins, w->games);
+  const long long n = t.score.n;
+  w->mean_score = FixedMean(t.score.sum, n);
+  if (n > 1) {
+    const long double s = std::ldexp(static_cast<long double>(t.score.sum), -32);
+    const long double q = std::ldexp(static_cast<long double>(t.score.sum_squares), -64);
+    const long double var =
+        (q - s * s / static_cast<long double>(n)) / static_cast<long double>(n - 1);
+    w->sd_score = var > 0 ? static_cast<double>(std::sqrt(var)) : 0.0;
+  } else {
+    w->sd_score = 0;
+  }
+}
+
+}  // namespace
+
+Tally NewTally(const rules::Scenario& sc, const Mix& mix) {
+  Tally t;
+  t.roles.resize(4);
+  t.seats.resize(static_cast<size_t>(sc.num_seats()));
+  t.strategies.resize(mix.size());
+  t.corridors.resize(static_cast<size_t>(sc.num_corridors()));
+  return t;
+}
+
+void AddGame(const rules::Scenario& sc, const Mix& mix, const GameRecord& g, Tally* t) {
+  const int ns = sc.num_seats();
+  ++t->games;
+  t->unfinished += g.finished ? 0 : 1;
+  t->actions += g.actions;
+  t->rejected += g.rejected;
+  for (int s = 0; s < ns && s < static_cast<int>(g.score.size()); ++s) {
+    const int role = static_cast<int>(sc.seats()[s].role);
+    const int k = s < static_cast<int>(g.strategy.size()) ? g.strategy[s] : -1;
+    AddScore(&t->roles[role].score, g.score[s]);
+    AddScore(&t->seats[s].score, g.score[s]);
+    if (k >= 0 && k < static_cast<int>(mix.size())) {
+      AddScore(&t->strategies[k].score, g.score[s]);
+      ++t->strategies[k].seat_games;
+    }
+    ++t->roles[role].seat_games;
+    ++t->seats[s].seat_games;
+  }
+  if (g.winner >= 0 && g.winner < ns) {
+    ++t->roles[sc.seats()[g.winner].role].wins;
+    ++t->seats[g.winner].wins;
+    if (g.winner < static_cast<int>(g.strategy.size())) {
+      const int k = g.strategy[g.winner];
+      if (k >= 0 && k < static_cast<int>(mix.size())) ++t->strategies[k].wins;
+    }
+  }
+  for (int f = 0; f < 4; ++f) {
+    t->tabled[f] += g.tabled[f];
+    t->adopted[f] += g.adopted[f];
+    t->ratify_open[f] += g.ratify_open[f];
+    t->ratified[f] += g.ratified[f];
+  }
+  std::map<std::pair<int, int>, bool> agreed;
+  for (const AdoptedRecord& a : g.outcomes) {
+    const std::pair<int, int> key(a.cycle, a.theme);
+    ++t->item_counts[key][a.label];
+    agreed[key] = true;
+  }
+  for (const auto& kv : agreed) ++t->item_agreed[kv.first];
+  if (t->cycles.size() < g.cycles.size()) t->cycles.resize(g.cycles.size());
+  for (size_t c = 0; c < g.cycles.size(); ++c) {
+    CycleTally& m = t->cycles[c];
+    const CycleRecord& x = g.cycles[c];
+    const double v[kCycleFields] = {x.mean_trust, x.regime,  x.norms,     x.rules,
+                                    x.procedures, x.welfare, x.irregular, x.legal};
+    ++m.games;
+    for (int i = 0; i < kCycleFields; ++i) m.sum[i] += ToFixed(v[i]);
+  }
+  for (size_t c = 0; c < t->corridors.size() && c < g.corridor_legal.size(); ++c) {
+    ++t->corridors[c].games;
+    t->corridors[c].legal += ToFixed(g.corridor_legal[c]);
+    t->corridors[c].irregular += ToFixed(g.corridor_irregular[c]);
+  }
+}
+
+bool MergeTally(const Tally& from, Tally* into, std::string* error) {
+  if (from.roles.size() != into->roles.size() || from.seats.size() != into->seats.size() ||
+      from.strategies.size() != into->strategies.size() ||
+      from.corridors.size() != into->corridors.size()) {
+    *error = "the tallies are of different scenarios or strategy mixes (" +
+             std::to_string(from.seats.size()) + " vs " + std::to_string(into->seats.size()) +
+             " seats, " + std::to_string(from.strategies.size()) + " vs " +
+             std::to_string(into->strategies.size()) + " strategies)";
+    return false;
+  }
+  into->games += from.games;
+  into->unfinished += from.unfinished;
+  into->actions += from.actions;
+  into->rejected += from.rejected;
+  for (size_t i = 0; i < from.roles.size(); ++i) AddWins(from.roles[i], &into->roles[i]);
+  for (size_t i = 0; i < from.seats.size(); ++i) AddWins(from.seats[i], &into->seats[i]);
+  for (size_t i = 0; i < from.strategies.size(); ++i)
+    AddWins(from.strategies[i], &into->strategies[i]);
+  for (int f = 0; f < 4; ++f) {
+    into->tabled[f] += from.tabled[f];
+    into->adopted[f] += from.adopted[f];
+    into->ratify_open[f] += from.ratify_open[f];
+    into->ratified[f] += from.ratified[f];
+  }
+  for (const auto& item : from.item_counts)
+    for (const auto& kv : item.second) into->item_counts[item.first][kv.first] += kv.second;
+  for (const auto& kv : from.item_agreed) into->item_agreed[kv.first] += kv.second;
+  if (into->cycles.size() < from.cycles.size()) into->cycles.resize(from.cycles.size());
+  for (size_t c = 0; c < from.cycles.size(); ++c) {
+    into->cycles[c].games += from.cycles[c].games;
+    for (int i = 0; i < kCycleFields; ++i) into->cycles[c].sum[i] += from.cycles[c].sum[i];
+  }
+  for (size_t c = 0; c < from.corridors.size(); ++c) {
+    into->corridors[c].games += from.corridors[c].games;
+    into->corridors[c].legal += from.corridors[c].legal;
+    into->corridors[c].irregular += from.corridors[c].irregular;
+  }
+  return true;
+}
+
 Report Aggregate(const rules::Scenario& sc, const Mix& mix, uint64_t seed,
                  const std::vector<GameRecord>& records) {
+  Tally t = NewTally(sc, mix);
+  for (const GameRecord& g : records) AddGame(sc, mix, g, &t);
+  return Finish(sc, mix, seed, t);
+}
+
+Report Finish(const rules::Scenario& sc, const Mix& mix, uint64_t seed, const Tally& t) {
   Report rep;
   const int ns = sc.num_seats();
-  const long long games = static_cast<long long>(records.size());
+  const long long games = t.games;
   rep.scenario = sc.id();
   rep.games = games;
   rep.seed = seed;
   rep.bots = MixText(mix);
   rep.num_seats = ns;
   rep.cycles = sc.cycles();
+  rep.unfinished = t.unfinished;
+  rep.actions = t.actions;
+  rep.rejected = t.rejected;
 
   // Win statistics.
-  std::vector<Moments> role_m(4), seat_m(ns), strat_m(mix.size());
   std::vector<WinStat> roles(4), seats(ns), strats(mix.size());
   for (mf::Role r : kRoles) {
     WinStat& w = roles[r];
@@ -136,118 +276,48 @@ Report Aggregate(const rules::Scenario& sc, const Mix& mix, uint64_t seed,
     strats[k].games = games;
   }
 
-  // Agenda items, in agenda order; outcomes per item.
-  std::vector<std::pair<int, int>> item_keys;  // (cycle, theme)
-  for (int c = 0; c < static_cast<int>(sc.agenda().size()); ++c)
-    for (int t : sc.agenda()[c]) item_keys.emplace_back(c + 1, t);
-  std::map<std::pair<int, int>, std::map<std::string, long long>> item_counts;
-  std::map<std::pair<int, int>, long long> item_agreed;  // Games with an adoption.
-
-  long long tabled[4] = {0, 0, 0, 0}, adopted[4] = {0, 0, 0, 0};
-  long long open[4] = {0, 0, 0, 0}, ratified[4] = {0, 0, 0, 0};
-  std::vector<CycleMean> cyc;
-  std::vector<long long> corr_n(sc.num_corridors(), 0);
-  std::vector<double> corr_legal(sc.num_corridors(), 0), corr_irr(sc.num_corridors(), 0);
-
-  for (const GameRecord& g : records) {
-    rep.unfinished += g.finished ? 0 : 1;
-    rep.actions += g.actions;
-    rep.rejected += g.rejected;
-    for (int s = 0; s < ns && s < static_cast<int>(g.score.size()); ++s) {
-      const int role = static_cast<int>(sc.seats()[s].role);
-      const int k = s < static_cast<int>(g.strategy.size()) ? g.strategy[s] : -1;
-      role_m[role].Add(g.score[s]);
-      seat_m[s].Add(g.score[s]);
-      if (k >= 0 && k < static_cast<int>(mix.size())) {
-        strat_m[k].Add(g.score[s]);
-        ++strats[k].seat_games;
-      }
-      ++roles[role].seat_games;
-      ++seats[s].seat_games;
-    }
-    if (g.winner >= 0 && g.winner < ns) {
-      ++roles[sc.seats()[g.winner].role].wins;
-      ++seats[g.winner].wins;
-      if (g.winner < static_cast<int>(g.strategy.size())) {
-        const int k = g.strategy[g.winner];
-        if (k >= 0 && k < static_cast<int>(mix.size())) ++strats[k].wins;
-      }
-    }
-    for (int f = 0; f < 4; ++f) {
-      tabled[f] += g.tabled[f];
-      adopted[f] += g.adopted[f];
-      open[f] += g.ratify_open[f];
-      ratified[f] += g.ratified[f];
-    }
-    std::map<std::pair<int, int>, bool> agreed;
-    for (const AdoptedRecord& a : g.outcomes) {
-      const std::pair<int, int> key(a.cycle, a.theme);
-      ++item_counts[key][a.label];
-      agreed[key] = true;
-    }
-    for (const auto& kv : agreed) ++item_agreed[kv.first];
-    for (size_t c = 0; c < g.cycles.size(); ++c) {
-      if (cyc.size() <= c) {
-        cyc.emplace_back();
-        cyc.back().cycle = static_cast<int>(c) + 1;
-      }
-      CycleMean& m = cyc[c];
-      const CycleRecord& x = g.cycles[c];
-      ++m.games;
-      // Sums here, divided below.
-      m.mean.mean_trust += x.mean_trust;
-      m.mean.regime += x.regime;
-      m.mean.norms += x.norms;
-      m.mean.rules += x.rules;
-      m.mean.procedures += x.procedures;
-      m.mean.welfare += x.welfare;
-      m.mean.irregular += x.irregular;
-      m.mean.legal += x.legal;
-    }
-    for (size_t c = 0; c < corr_n.size() && c < g.corridor_legal.size(); ++c) {
-      ++corr_n[c];
-      corr_legal[c] += g.corridor_legal[c];
-      corr_irr[c] += g.corridor_irregular[c];
-    }
-  }
-
   for (mf::Role r : kRoles) {
-    FinishStat(&roles[r], role_m[r]);
+    FinishStat(&roles[r], t.roles[r]);
     rep.roles.push_back(roles[r]);
   }
   for (int s = 0; s < ns; ++s) {
-    FinishStat(&seats[s], seat_m[s]);
+    FinishStat(&seats[s], t.seats[s]);
     rep.seats.push_back(seats[s]);
   }
   for (size_t k = 0; k < mix.size(); ++k) {
+    FinishStat(&strats[k], t.strategies[k]);
     strats[k].fair_share =
         games * ns > 0 ? static_cast<double>(strats[k].seat_games) / static_cast<double>(games * ns)
                        : 0;
-    FinishStat(&strats[k], strat_m[k]);
     rep.strategies.push_back(strats[k]);
   }
 
   for (mf::Form f : kForms) {
     FormStat fs;
     fs.form = rules::FormName(f);
-    fs.tabled = tabled[f];
-    fs.adopted = adopted[f];
+    fs.tabled = t.tabled[f];
+    fs.adopted = t.adopted[f];
     fs.rate = fs.tabled > 0 ? static_cast<double>(fs.adopted) / static_cast<double>(fs.tabled) : 0;
     rep.forms.push_back(fs);
   }
   for (mf::Role r : kRoles) {
     RatificationStat rs;
     rs.role = rules::RoleName(r);
-    rs.open = open[r];
-    rs.ratified = ratified[r];
+    rs.open = t.ratify_open[r];
+    rs.ratified = t.ratified[r];
     rs.rate = rs.open > 0 ? static_cast<double>(rs.ratified) / static_cast<double>(rs.open) : 0;
     rep.ratification.push_back(rs);
   }
 
-  // Items adopted on though not on the scenario's agenda (should not happen) come last.
-  for (const auto& kv : item_counts)
+  // Agenda items, in agenda order; outcomes per item. Items adopted on though
+  // not on the scenario's agenda (should not happen) come last.
+  std::vector<std::pair<int, int>> item_keys;  // (cycle, theme)
+  for (int c = 0; c < static_cast<int>(sc.agenda().size()); ++c)
+    for (int th : sc.agenda()[c]) item_keys.emplace_back(c + 1, th);
+  for (const auto& kv : t.item_counts)
     if (std::find(item_keys.begin(), item_keys.end(), kv.first) == item_keys.end())
       item_keys.push_back(kv.first);
+  static const std::map<std::string, long long> kNoCounts;
   for (const auto& key : item_keys) {
     ItemStat it;
     const std::string theme = key.second >= 0 && key.second < sc.num_themes()
@@ -257,11 +327,13 @@ Report Aggregate(const rules::Scenario& sc, const Mix& mix, uint64_t seed,
     if (std::any_of(rep.items.begin(), rep.items.end(),
                     [&](const ItemStat& o) { return o.key == it.key; }))
       continue;  // A theme listed twice in one cycle: one entry.
-    for (const auto& kv : item_counts[key])
+    const auto found = t.item_counts.find(key);
+    for (const auto& kv : found == t.item_counts.end() ? kNoCounts : found->second)
       it.outcomes.push_back(
           {kv.first, kv.second,
            games > 0 ? static_cast<double>(kv.second) / static_cast<double>(games) : 0});
-    const long long none = games - item_agreed[key];
+    const auto agreed = t.item_agreed.find(key);
+    const long long none = games - (agreed == t.item_agreed.end() ? 0 : agreed->second);
     // Without agreement the status quo stays; name its band when the theme has one.
     std::string no_agreement = "no agreement";
     if (key.second >= 0 && key.second < sc.num_themes()) {
@@ -278,25 +350,28 @@ Report Aggregate(const rules::Scenario& sc, const Mix& mix, uint64_t seed,
     rep.items.push_back(std::move(it));
   }
 
-  for (CycleMean& m : cyc) {
-    const double n = static_cast<double>(m.games);
-    m.mean.mean_trust /= n;
-    m.mean.regime /= n;
-    m.mean.norms /= n;
-    m.mean.rules /= n;
-    m.mean.procedures /= n;
-    m.mean.welfare /= n;
-    m.mean.irregular /= n;
-    m.mean.legal /= n;
+  for (size_t c = 0; c < t.cycles.size(); ++c) {
+    const CycleTally& x = t.cycles[c];
+    CycleMean m;
+    m.cycle = static_cast<int>(c) + 1;
+    m.games = x.games;
+    m.mean.mean_trust = FixedMean(x.sum[0], x.games);
+    m.mean.regime = FixedMean(x.sum[1], x.games);
+    m.mean.norms = FixedMean(x.sum[2], x.games);
+    m.mean.rules = FixedMean(x.sum[3], x.games);
+    m.mean.procedures = FixedMean(x.sum[4], x.games);
+    m.mean.welfare = FixedMean(x.sum[5], x.games);
+    m.mean.irregular = FixedMean(x.sum[6], x.games);
+    m.mean.legal = FixedMean(x.sum[7], x.games);
+    rep.cycle_means.push_back(m);
   }
-  rep.cycle_means = std::move(cyc);
 
   for (int c = 0; c < sc.num_corridors(); ++c) {
     CorridorMean cm;
     cm.id = sc.corridors()[c].id;
-    if (corr_n[c] > 0) {
-      cm.legal = corr_legal[c] / static_cast<double>(corr_n[c]);
-      cm.irregular = corr_irr[c] / static_cast<double>(corr_n[c]);
+    if (c < static_cast<int>(t.corridors.size())) {
+      cm.legal = FixedMean(t.corridors[c].legal, t.corridors[c].games);
+      cm.irregular = FixedMean(t.corridors[c].irregular, t.corridors[c].games);
     }
     rep.corridors.push_back(cm);
   }
@@ -309,6 +384,161 @@ Report Aggregate(const rules::Scenario& sc, const Mix& mix, uint64_t seed,
   for (const WinStat& w : rep.seats)
     if (std::string(ShareVerdict(w)) != "level") ++rep.seats_outside_share;
   return rep;
+}
+
+// ---- Tallies as messages -------------------------------------------------------------
+
+namespace {
+
+std::string FixedText(Fixed v) {
+  if (v == 0) return "0";
+  const bool negative = v < 0;
+  UnsignedFixed u = negative ? -static_cast<UnsignedFixed>(v) : static_cast<UnsignedFixed>(v);
+  std::string out;
+  while (u > 0) {
+    out.push_back(static_cast<char>('0' + static_cast<int>(u % 10)));
+    u /= 10;
+  }
+  if (negative) out.push_back('-');
+  return std::string(out.rbegin(), out.rend());
+}
+
+bool ParseFixed(const std::string& text, const char* what, Fixed* out, std::string* error) {
+  size_t i = 0;
+  const bool negative = !text.empty() && text[0] == '-';
+  if (negative) i = 1;
+  if (i >= text.size() || text.size() - i > 38) {
+    *error = std::string(what) + ": '" + text + "' is not a 128-bit integer";
+    return false;
+  }
+  UnsignedFixed u = 0;
+  for (; i < text.size(); ++i) {
+    if (text[i] < '0' || text[i] > '9') {
+      *error = std::string(what) + ": '" + text + "' is not an integer";
+      return false;
+    }
+    u = u * 10 + static_cast<unsigned>(text[i] - '0');
+  }
+  *out = negative ? -static_cast<Fixed>(u) : static_cast<Fixed>(u);
+  return true;
+}
+
+void WinsProto(const WinTally& w, mf::WinTally* x) {
+  x->set_seat_games(w.seat_games);
+  x->set_wins(w.wins);
+  x->set_score_n(w.score.n);
+  x->set_score_sum(FixedText(w.score.sum));
+  x->set_score_sum_squares(FixedText(w.score.sum_squares));
+}
+
+bool WinsFromProto(const mf::WinTally& x, WinTally* w, std::string* error) {
+  w->seat_games = x.seat_games();
+  w->wins = x.wins();
+  w->score.n = x.score_n();
+  return ParseFixed(x.score_sum(), "score_sum", &w->score.sum, error) &&
+         ParseFixed(x.score_sum_squares(), "score_sum_squares", &w->score.sum_squares, error);
+}
+
+}  // namespace
+
+mf::BalanceTally TallyProto(const Tally& t) {
+  mf::BalanceTally p;
+  p.set_games(t.games);
+  p.set_unfinished(t.unfinished);
+  p.set_actions(t.actions);
+  p.set_rejected(t.rejected);
+  for (const WinTally& w : t.roles) WinsProto(w, p.add_roles());
+  for (const WinTally& w : t.seats) WinsProto(w, p.add_seats());
+  for (const WinTally& w : t.strategies) WinsProto(w, p.add_strategies());
+  for (int f = 0; f < 4; ++f) {
+    p.add_tabled(t.tabled[f]);
+    p.add_adopted(t.adopted[f]);
+    p.add_ratify_open(t.ratify_open[f]);
+    p.add_ratified(t.ratified[f]);
+  }
+  for (const auto& item : t.item_counts) {
+    mf::ItemTally* x = p.add_items();
+    x->set_cycle(item.first.first);
+    x->set_theme(item.first.second);
+    const auto agreed = t.item_agreed.find(item.first);
+    x->set_agreed(agreed == t.item_agreed.end() ? 0 : agreed->second);
+    for (const auto& kv : item.second) (*x->mutable_outcomes())[kv.first] = kv.second;
+  }
+  for (const CycleTally& c : t.cycles) {
+    mf::CycleTally* x = p.add_cycles();
+    x->set_games(c.games);
+    for (int i = 0; i < kCycleFields; ++i) x->add_sums(FixedText(c.sum[i]));
+  }
+  for (const CorridorTally& c : t.corridors) {
+    mf::CorridorTally* x = p.add_corridors();
+    x->set_games(c.games);
+    x->set_legal(FixedText(c.legal));
+    x->set_irregular(FixedText(c.irregular));
+  }
+  return p;
+}
+
+bool TallyFromProto(const mf::BalanceTally& p, Tally* out, std::string* error) {
+  Tally t;
+  t.games = p.games();
+  t.unfinished = p.unfinished();
+  t.actions = p.actions();
+  t.rejected = p.rejected();
+  if (p.roles_size() != 4 || p.tabled_size() != 4 || p.adopted_size() != 4 ||
+      p.ratify_open_size() != 4 || p.ratified_size() != 4) {
+    *error = "a tally needs 4 roles, forms and ratification counts";
+    return false;
+  }
+  for (const mf::WinTally& x : p.roles()) {
+    t.roles.emplace_back();
+    if (!WinsFromProto(x, &t.roles.back(), error)) return false;
+  }
+  for (const mf::WinTally& x : p.seats()) {
+    t.seats.emplace_back();
+    if (!WinsFromProto(x, &t.seats.back(), error)) return false;
+  }
+  for (const mf::WinTally& x : p.strategies()) {
+    t.strategies.emplace_back();
+    if (!WinsFromProto(x, &t.strategies.back(), error)) return false;
+  }
+  for (int f = 0; f < 4; ++f) {
+    t.tabled[f] = p.tabled(f);
+    t.adopted[f] = p.adopted(f);
+    t.ratify_open[f] = p.ratify_open(f);
+    t.ratified[f] = p.ratified(f);
+  }
+  for (const mf::ItemTally& x : p.items()) {
+    const std::pair<int, int> key(x.cycle(), x.theme());
+    if (t.item_counts.count(key)) {
+      *error = "item (cycle " + std::to_string(key.first) + ", theme " +
+               std::to_string(key.second) + ") is listed twice";
+      return false;
+    }
+    auto& counts = t.item_counts[key];
+    for (const auto& kv : x.outcomes()) counts[kv.first] = kv.second;
+    if (x.agreed() != 0) t.item_agreed[key] = x.agreed();
+  }
+  for (const mf::CycleTally& x : p.cycles()) {
+    if (x.sums_size() != kCycleFields) {
+      *error = "a cycle's tally needs " + std::to_string(kCycleFields) + " sums";
+      return false;
+    }
+    CycleTally c;
+    c.games = x.games();
+    for (int i = 0; i < kCycleFields; ++i)
+      if (!ParseFixed(x.sums(i), "cycle sum", &c.sum[i], error)) return false;
+    t.cycles.push_back(c);
+  }
+  for (const mf::CorridorTally& x : p.corridors()) {
+    CorridorTally c;
+    c.games = x.games();
+    if (!ParseFixed(x.legal(), "corridor legal", &c.legal, error) ||
+        !ParseFixed(x.irregular(), "corridor irregular", &c.irregular, error))
+      return false;
+    t.corridors.push_back(c);
+  }
+  *out = std::move(t);
+  return true;
 }
 
 mf::BalanceReport ReportProto(const Report& r, bool timing) {

@@ -9,6 +9,7 @@
 
 #include "tools/balance.h"
 #include "tools/chart.h"
+#include "tools/cmd_sweep.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/draw.h"
@@ -133,6 +134,7 @@ void PrintSummary(const Report& r) {
 struct BalanceArgs {
   LabArgs lab;
   std::string out, csv, chart;
+  bool no_timing = false;
 };
 
 int Balance(const BalanceArgs& a) {
@@ -153,7 +155,7 @@ int Balance(const BalanceArgs& a) {
       sc, options, [&](int done, int total, double s) { progress(done, total, s); },
       want_csv ? &records : nullptr);
 
-  if (!WriteFile(a.out, ReportJson(report) + "\n", &error)) {
+  if (!WriteFile(a.out, ReportJson(report, !a.no_timing) + "\n", &error)) {
     std::cerr << error << "\n";
     return 1;
   }
@@ -178,50 +180,60 @@ int Balance(const BalanceArgs& a) {
 
 struct SweepArgs {
   LabArgs lab;
-  std::string param;
-  std::vector<std::string> values;
-  bool json = false;
+  std::vector<std::string> params, values;
+  SweepOutputArgs out;
 };
 
 int Sweep(const SweepArgs& a) {
+  if (a.lab.scenario.empty() || a.params.empty()) {
+    std::cerr << "forumctl sweep: --scenario and --param with --values are required (or a "
+                 "command: plan, run, merge, status, submit)\n(forumctl sweep --help lists the "
+                 "options)\n";
+    return 2;
+  }
+  std::vector<SweepAxis> axes;
+  std::string error;
+  if (!AxesOf(a.params, a.values, &axes, &error)) {
+    std::cerr << "forumctl sweep: " << error << "\n";
+    return 2;
+  }
   const BalanceOptions options = a.lab.Options();
   auto sc = LoadScenarioArg(a.lab.scenario);
   if (!sc) return 1;
-  const std::string& field = a.param;
-  const std::vector<std::string>& values = a.values;
-  if (!ParameterValue(*sc, field).empty())
-    std::cerr << sc->id() << ": " << field << " is " << ParameterValue(*sc, field)
-              << " in the scenario; " << options.games << " games per value, seed " << options.seed
-              << ", bots " << MixText(options.mix) << "\n";
-  for (const std::string& v : values) {
-    char* end = nullptr;
-    const double d = std::strtod(v.c_str(), &end);
-    if (end != v.c_str() && d == 0)
-      std::cerr << "note: " << field << " = 0 means the engine default\n";
+  std::vector<std::string> fields;
+  for (const SweepAxis& axis : axes) {
+    const std::string& field = axis.field;
+    fields.push_back(field);
+    if (!ParameterValue(*sc, field).empty())
+      std::cerr << sc->id() << ": " << field << " is " << ParameterValue(*sc, field)
+                << " in the scenario; " << options.games << " games per value, seed "
+                << options.seed << ", bots " << MixText(options.mix) << "\n";
+    for (const std::string& v : axis.values) {
+      char* end = nullptr;
+      const double d = std::strtod(v.c_str(), &end);
+      if (end != v.c_str() && d == 0)
+        std::cerr << "note: " << field << " = 0 means the engine default\n";
+    }
   }
 
   std::vector<SweepRow> rows;
-  std::string error;
   std::unique_ptr<ProgressPrinter> printer;
   std::string current;
-  const bool ok =
-      RunSweep(*sc, field, values, options, &rows, &error,
-               [&](const std::string& value, int done, int total, double s) {
-                 if (value != current) {
-                   current = value;
-                   printer = std::make_unique<ProgressPrinter>("sweep " + field + "=" + value);
-                 }
-                 (*printer)(done, total, s);
-               });
+  const std::string names = JoinValues(fields);
+  const bool ok = RunGrid(sc, axes, options, &rows, &error,
+                          [&](const std::string& value, int done, int total, double s) {
+                            if (value != current) {
+                              current = value;
+                              printer =
+                                  std::make_unique<ProgressPrinter>("sweep " + names + "=" + value);
+                            }
+                            (*printer)(done, total, s);
+                          });
   if (!ok) {
     std::cerr << error << "\n";
     return 1;
   }
-  if (a.json)
-    std::cout << SweepJson(sc->id(), field, rows) << "\n";
-  else
-    std::cout << SweepTable(field, rows);
-  return 0;
+  return WriteSweepOutputs("forumctl sweep", a.out, sc->id(), fields, rows);
 }
 
 }  // namespace
@@ -242,6 +254,9 @@ void AddBalance(CLI::App* app) {
         std::string error;
         return draw::FormatOfPath(path, &f, &error) ? std::string() : error;
       }));
+  sub->add_flag("--no-timing", a->no_timing,
+                "leave out seconds and games per second, the only fields that depend on the "
+                "machine (to compare reports byte for byte)");
   OnRun(sub, [a] { return Balance(*a); });
 }
 
@@ -250,24 +265,24 @@ void AddSweep(CLI::App* app) {
   CLI::App* sub = app->add_subcommand(
       "sweep", "the balance per value of one scenario parameter (a table, or JSON)");
   sub->group(kBalanceGroup);
-  AddLabOptions(sub, &a->lab, "games per value");
-  AddText(sub, "--param", &a->param, "FIELD",
-          "a numeric field of mf.Parameters, e.g. role_offset_destination")
-      ->required()
-      ->check(Check("FIELD", [](const std::string& field) -> std::string {
-        for (const std::string& f : ParameterFields())
-          if (f == field) return "";
-        std::string known;
-        for (const std::string& f : ParameterFields()) known += (known.empty() ? "" : ", ") + f;
-        return "'" + field + "' is not a numeric field of mf.Parameters; they are: " + known;
-      }));
-  sub->add_option("--values", a->values,
-                  "the values, comma-separated; a negative first value needs the = form: "
-                  "--values=-8,-6,0")
-      ->required()
-      ->type_name("A,B,...")
-      ->delimiter(',');
-  sub->add_flag("--json", a->json, "print JSON (mf.SweepReport) instead of the table");
+  sub->footer(
+      "On a cluster: forumctl sweep plan writes the same sweep as a plan of shards; sweep run "
+      "plays one shard (a Slurm array task or a Kubernetes Indexed Job pod), sweep merge adds "
+      "them up into this command's report, byte for byte; sweep submit drives Slurm.");
+  AddText(sub, "--scenario", &a->lab.scenario, "SCENARIO",
+          "a built-in scenario's name or a scenario file (required)");
+  AddNumber(sub, "--games", &a->lab.games, "N", 1, 100000000, "games per value");
+  AddSeed(sub, &a->lab.seed, "game g's seats and seeds come from (seed, g) alone");
+  AddNumber(sub, "--threads", &a->lab.threads, "T", 0, 1024,
+            "threads playing games (0: every core); the report does not depend on it");
+  AddText(sub, "--bots", &a->lab.bots, "MIX",
+          "strategies drawn per game and seat: a strategy, or weighted strategies, e.g. "
+          "hardliner:1,cooperator:2 (default " +
+              std::string(kDefaultMix) + ")")
+      ->check(Check("MIX", CheckMix));
+  AddParamOptions(sub, &a->params, &a->values);
+  AddSweepOutputs(sub, &a->out);
+  AddSweepCommands(sub);
   OnRun(sub, [a] { return Sweep(*a); });
 }
 

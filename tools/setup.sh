@@ -25,6 +25,9 @@ PACKAGES=(
   # HAProxy and nginx started by tests/cluster_test.cc; YAML and JSON Schema
   # for the offline check of the Agones manifests (deploy/agones).
   libpq-dev postgresql haproxy nginx python3-yaml python3-jsonschema
+  # Cluster sweeps: a real single-node Slurm started by tests/slurm_test.sh
+  # (tests/slurm_cluster.sh: munged, slurmctld, slurmd in a temporary folder).
+  slurm-wlm munge
 )
 
 missing=()

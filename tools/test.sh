@@ -8,7 +8,8 @@
 # its stage (and is reported as a skip, never as a pass).
 #
 #   normal  tools/setup.sh (packages, build in build/) and every ctest test. First,
-#           and a failure here stops the run (fail fast).
+#           and a failure here stops the run (fail fast). Among them the labels
+#           sweep and slurm: a real single-node Slurm (tests/slurm_cluster.sh), ~40 s.
 #   asan    the whole suite again, built with AddressSanitizer + UndefinedBehaviorSanitizer
 #           (gcc, build-asan/), heavy suites scaled down with MF_TEST_SCALE=0.25 (they
 #           read it: fewer games, the same statistical tests). The client's tests run with
