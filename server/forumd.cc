@@ -22,6 +22,7 @@
 #include "server/registry.h"
 #include "server/service.h"
 #include "server/store.h"
+#include "server/web.h"
 
 namespace mf::server {
 
@@ -64,6 +65,7 @@ struct Forumd::Impl {
   std::unique_ptr<grpc::Service> service;
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<Agones> agones;
+  std::unique_ptr<WebGateway> web;  // --web-listen: gRPC-Web into `server`, in-process.
   std::string address;
   std::mutex mu;
   std::condition_variable cv;
@@ -83,6 +85,7 @@ Forumd::Forumd() : impl_(std::make_unique<Impl>()) {}
 Forumd::~Forumd() {
   Shutdown();
   // Sessions hold timers of the io_context: drop them before it goes.
+  impl_->web.reset();
   impl_->server.reset();
   impl_->service.reset();
   impl_->registry.reset();
@@ -163,6 +166,17 @@ std::unique_ptr<Forumd> Forumd::Start(const ServerOptions& options, std::string*
   const size_t colon = listen.rfind(':');
   d.address =
       (colon == std::string::npos ? listen : listen.substr(0, colon)) + ":" + std::to_string(port);
+  if (!d.options.web_listen.empty()) {
+    grpc::ChannelArguments args;
+    args.SetMaxReceiveMessageSize(-1);
+    d.web = WebGateway::Start(d.options, d.server->InProcessChannel(args), error);
+    if (!d.web) {
+      d.server->Shutdown();
+      d.server.reset();
+      d.StopThreads();
+      return nullptr;
+    }
+  }
   if (auto* health = d.server->GetHealthCheckService()) {
     health->SetServingStatus(kServiceName, true);
     health->SetServingStatus("", true);
@@ -176,6 +190,16 @@ std::unique_ptr<Forumd> Forumd::Start(const ServerOptions& options, std::string*
 
 const std::string& Forumd::address() const {
   return impl_->address;
+}
+
+const std::string& Forumd::web_address() const {
+  static const std::string none;
+  return impl_->web ? impl_->web->address() : none;
+}
+
+const std::string& Forumd::web_root() const {
+  static const std::string none;
+  return impl_->web ? impl_->web->web_root() : none;
 }
 
 Store* Forumd::store_for_testing() {
@@ -193,6 +217,7 @@ void Forumd::Shutdown() {
     if (d.stopping) return;
     d.stopping = true;
   }
+  if (d.web) d.web->StopAccepting();
   if (d.server) {
     if (auto* health = d.server->GetHealthCheckService()) {
       health->SetServingStatus(kServiceName, false);
@@ -210,6 +235,7 @@ void Forumd::Shutdown() {
   }
   // Drained: the Agones sidecar may stop the game server now.
   if (d.agones) d.agones->Shutdown();
+  if (d.web) d.web->Shutdown();   // After the calls: their last words reach the browsers.
   if (d.store) d.store->Close();  // Completions post to the strands: threads still run.
   d.StopThreads();
   {

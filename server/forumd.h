@@ -20,6 +20,10 @@ class Forumd {
 
   // The address bound, e.g. "127.0.0.1:43121" (the real port when 0 was asked).
   const std::string& address() const;
+  // The web port's address (--web-listen; "" when off), and the folder its
+  // web client was read from ("" when none was found).
+  const std::string& web_address() const;
+  const std::string& web_root() const;
   // Graceful stop: refuses new requests, finishes the queued ones, tells every
   // stream (a notice, then UNAVAILABLE "server shutting down"), lets in-flight
   // calls finish, flushes the store. Idempotent.

@@ -23,8 +23,13 @@ struct ServerOptions {
   // pings, a `sessions` label, Shutdown after draining. Also on when the
   // SDK's environment (AGONES_SDK_HTTP_PORT) is present.
   bool agones = false;
-  std::string tls_cert, tls_key;      // PEM files; both or neither.
-  std::string scenarios_dir;          // Extra *.textproto scenarios (override built-ins).
+  std::string tls_cert, tls_key;  // PEM files; both or neither.
+  std::string scenarios_dir;      // Extra *.textproto scenarios (override built-ins).
+  // The web port (server/web.h): gRPC-Web and the web client, on ADDR:PORT
+  // ("" : none); the origins besides its own whose pages may call it
+  // (comma-separated, "*" any); the folder of the web client ("" : found
+  // beside the program).
+  std::string web_listen, web_origins, web_root;
   int threads = 2;                    // Threads running the sessions' strands.
   int max_message_bytes = 64 * 1024;  // Largest request the server accepts.
   int max_chat_bytes = 500;           // Longest chat message.

@@ -16,6 +16,7 @@
 #include "server/limits.h"
 #include "server/text.h"
 #include "server/tokens.h"
+#include "server/web.h"
 
 namespace mf::server {
 namespace {
@@ -781,7 +782,18 @@ class ForumService final : public RawForumService {
   }
 
  private:
-  static std::string Peer(const Ctx* ctx) { return PeerKey(ctx->peer()); }
+  // Where the call comes from. A call of the web port (server/web.h) comes
+  // over the in-process channel with its browser's address in
+  // kWebPeerMetadata; that metadata is believed there and nowhere else.
+  static std::string Peer(const Ctx* ctx) {
+    const std::string peer = ctx->peer();
+    if (peer.rfind("inproc", 0) == 0) {
+      const auto& md = ctx->client_metadata();
+      auto it = md.find(kWebPeerMetadata);
+      if (it != md.end()) return PeerKey(std::string(it->second.data(), it->second.size()));
+    }
+    return PeerKey(peer);
+  }
 
   // Creating or importing a session: within the peer's limits, and open to
   // all unless forumd was given an organiser token, which the call must then

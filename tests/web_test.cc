@@ -1,0 +1,610 @@
+// forumd's web port (--web-listen, server/web.h) spoken to by a real HTTP
+// client over TCP (Boost.Beast), in gRPC-Web's framing: unary calls and the
+// view stream answer as the gRPC port does, and every refusal carries the
+// status code the gRPC port gives for the same request (asked of both ports
+// here); bodies too large, malformed frames and foreign origins are refused;
+// the web client's files are served from --web-root and nothing else is.
+#include <gtest/gtest.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+
+#include <boost/asio/connect.hpp>
+#include <boost/asio/ip/tcp.hpp>
+#include <boost/beast/core.hpp>
+#include <boost/beast/http.hpp>
+#include <fstream>
+#include <map>
+#include <set>
+#include <sstream>
+
+#include "net/client.h"
+#include "server_util.h"
+
+namespace mf::testing {
+namespace {
+
+namespace asio = boost::asio;
+namespace beast = boost::beast;
+namespace http = beast::http;
+using tcp = asio::ip::tcp;
+
+std::string Frame(uint8_t flags, const std::string& payload) {
+  std::string out(5, '\0');
+  out[0] = static_cast<char>(flags);
+  const uint32_t n = static_cast<uint32_t>(payload.size());
+  out[1] = static_cast<char>(n >> 24);
+  out[2] = static_cast<char>(n >> 16);
+  out[3] = static_cast<char>(n >> 8);
+  out[4] = static_cast<char>(n);
+  return out + payload;
+}
+
+std::string Framed(const google::protobuf::Message& m) {
+  return Frame(0, m.SerializeAsString());
+}
+
+std::string PercentDecode(const std::string& s) {
+  std::string out;
+  for (size_t i = 0; i < s.size(); ++i) {
+    if (s[i] == '%' && i + 2 < s.size()) {
+      out += static_cast<char>(std::stoi(s.substr(i + 1, 2), nullptr, 16));
+      i += 2;
+    } else {
+      out += s[i];
+    }
+  }
+  return out;
+}
+
+// One gRPC-Web response, read whole.
+struct WebReply {
+  int http_status = 0;
+  std::map<std::string, std::string> headers;  // Lower-case names.
+  std::vector<std::string> messages;           // The data frames' payloads.
+  int grpc_status = -1;                        // From the trailer frame, else the headers.
+  std::string grpc_message;
+  bool malformed = false;  // The body was not a sequence of whole frames.
+};
+
+// Reads the frames of `body` from `*at`: data frames into `reply`, the
+// trailer frame's fields too; stops at an incomplete frame.
+void TakeFrames(const std::string& body, size_t* at, WebReply* reply) {
+  while (body.size() - *at >= 5) {
+    const auto* p = reinterpret_cast<const unsigned char*>(body.data() + *at);
+    const size_t n = (size_t(p[1]) << 24) | (size_t(p[2]) << 16) | (size_t(p[3]) << 8) | p[4];
+    if (body.size() - *at - 5 < n) return;
+    const std::string payload = body.substr(*at + 5, n);
+    *at += 5 + n;
+    if (p[0] == 0) {
+      reply->messages.push_back(payload);
+    } else if (p[0] == 0x80) {
+      std::istringstream lines(payload);
+      std::string line;
+      while (std::getline(lines, line)) {
+        if (!line.empty() && line.back() == '\r') line.pop_back();
+        const size_t colon = line.find(':');
+        if (colon == std::string::npos) continue;
+        std::string key = line.substr(0, colon);
+        for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+        std::string value = line.substr(colon + 1);
+        while (!value.empty() && value.front() == ' ') value.erase(0, 1);
+        if (key == "grpc-status") reply->grpc_status = std::stoi(value);
+        if (key == "grpc-message") reply->grpc_message = PercentDecode(value);
+      }
+    } else {
+      reply->malformed = true;
+      return;
+    }
+  }
+}
+
+// A connection to the web port (30 s receive timeout: a hang fails the test).
+class WebConnection {
+ public:
+  explicit WebConnection(const std::string& address) : socket_(io_) {
+    const size_t colon = address.rfind(':');
+    tcp::resolver resolver(io_);
+    asio::connect(socket_, resolver.resolve(address.substr(0, colon), address.substr(colon + 1)));
+    timeval tv{30, 0};
+    setsockopt(socket_.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+    host_ = address;
+  }
+  // Sends one request.
+  void Send(http::verb verb, const std::string& path, const std::string& body,
+            const std::map<std::string, std::string>& headers) {
+    http::request<http::string_body> req(verb, path, 11);
+    req.set(http::field::host, host_);
+    for (const auto& [k, v] : headers) req.set(k, v);
+    req.body() = body;
+    req.prepare_payload();
+    http::write(socket_, req);
+  }
+  // Reads one whole response.
+  WebReply Read() {
+    http::response_parser<http::string_body> parser;
+    parser.body_limit(64 * 1024 * 1024);
+    beast::error_code ec;
+    http::read(socket_, buffer_, parser, ec);
+    WebReply r;
+    if (ec) {
+      ADD_FAILURE() << "reading the response: " << ec.message();
+      return r;
+    }
+    Fill(parser.get(), &r);
+    size_t at = 0;
+    TakeFrames(parser.get().body(), &at, &r);
+    if (at != parser.get().body().size() && r.headers["content-type"].find("grpc-web") == 0)
+      r.malformed = true;
+    return r;
+  }
+  // Starts reading a streamed response: its headers.
+  WebReply ReadHeaders() {
+    stream_.emplace();
+    stream_->body_limit(64 * 1024 * 1024);
+    beast::error_code ec;
+    http::read_header(socket_, buffer_, *stream_, ec);
+    WebReply r;
+    EXPECT_FALSE(ec) << ec.message();
+    if (!ec) Fill(stream_->get(), &r);
+    return r;
+  }
+  // The next data frame of a stream (nullopt at its end, the trailer then in `end`).
+  std::optional<std::string> NextMessage(WebReply* end) {
+    while (true) {
+      if (!pending_.empty()) {
+        std::string m = pending_.front();
+        pending_.erase(pending_.begin());
+        return m;
+      }
+      if (ended_) return std::nullopt;
+      WebReply got;
+      TakeFrames(stream_->get().body(), &stream_at_, &got);
+      for (std::string& m : got.messages) pending_.push_back(std::move(m));
+      if (got.grpc_status >= 0) {
+        ended_ = true;
+        end->grpc_status = got.grpc_status;
+        end->grpc_message = got.grpc_message;
+      }
+      if (!pending_.empty() || ended_) continue;
+      if (stream_->is_done()) {
+        ended_ = true;
+        continue;
+      }
+      beast::error_code ec;
+      http::read_some(socket_, buffer_, *stream_, ec);
+      if (ec) {
+        ADD_FAILURE() << "reading the stream: " << ec.message();
+        ended_ = true;
+      }
+    }
+  }
+  void Close() {
+    beast::error_code ec;
+    socket_.shutdown(tcp::socket::shutdown_both, ec);
+    socket_.close(ec);
+  }
+
+ private:
+  template <class Response>
+  static void Fill(const Response& res, WebReply* r) {
+    r->http_status = static_cast<int>(res.result_int());
+    for (const auto& f : res) {
+      std::string key(f.name_string());
+      for (char& c : key) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+      r->headers[key] = std::string(f.value());
+    }
+    if (r->headers.count("grpc-status")) r->grpc_status = std::stoi(r->headers["grpc-status"]);
+    if (r->headers.count("grpc-message"))
+      r->grpc_message = PercentDecode(r->headers["grpc-message"]);
+  }
+
+  asio::io_context io_;
+  tcp::socket socket_;
+  std::string host_;
+  beast::flat_buffer buffer_;
+  std::optional<http::response_parser<http::string_body>> stream_;
+  size_t stream_at_ = 0;
+  std::vector<std::string> pending_;
+  bool ended_ = false;
+};
+
+std::map<std::string, std::string> GrpcWebHeaders(const std::string& token = "") {
+  std::map<std::string, std::string> h = {{"content-type", "application/grpc-web+proto"},
+                                          {"x-grpc-web", "1"}};
+  if (!token.empty()) h["authorization"] = "Bearer " + token;
+  return h;
+}
+
+class WebTest : public ::testing::Test {
+ protected:
+  void Start(std::function<void(server::ServerOptions*)> edit = {}) {
+    server::ServerOptions o = TestOptions(dir_.path());
+    o.web_listen = "127.0.0.1:0";
+    if (edit) edit(&o);
+    server_ = StartServer(o);
+    ASSERT_TRUE(server_);
+    ASSERT_FALSE(server_->web_address().empty());
+    grpc_ = std::make_unique<Client>(server_->address());
+  }
+  void SetUp() override { Start(); }
+
+  // A unary call on the web port, `body` sent as it is.
+  WebReply CallRaw(const std::string& method, const std::string& body,
+                   std::map<std::string, std::string> headers) {
+    WebConnection c(server_->web_address());
+    c.Send(http::verb::post, "/mf.Forum/" + method, body, headers);
+    return c.Read();
+  }
+  WebReply Call(const std::string& method, const google::protobuf::Message& req,
+                const std::string& token = "") {
+    return CallRaw(method, Framed(req), GrpcWebHeaders(token));
+  }
+  template <class Response>
+  Response CallOk(const std::string& method, const google::protobuf::Message& req,
+                  const std::string& token = "") {
+    const WebReply r = Call(method, req, token);
+    EXPECT_EQ(r.http_status, 200);
+    EXPECT_EQ(r.grpc_status, 0) << r.grpc_message;
+    EXPECT_EQ(r.messages.size(), 1u);
+    Response out;
+    if (!r.messages.empty()) {
+      EXPECT_TRUE(out.ParseFromString(r.messages[0]));
+    }
+    return out;
+  }
+
+  ScratchDir dir_;
+  std::unique_ptr<server::Forumd> server_;
+  std::unique_ptr<Client> grpc_;
+};
+
+TEST_F(WebTest, ListScenariosAnswersAsTheGrpcPort) {
+  const auto web = CallOk<mf::ListScenariosResponse>("ListScenarios", mf::ListScenariosRequest());
+  grpc::ClientContext ctx;
+  mf::ListScenariosResponse direct;
+  ASSERT_TRUE(grpc_->stub()->ListScenarios(&ctx, {}, &direct).ok());
+  ASSERT_GT(web.scenarios_size(), 0);
+  EXPECT_EQ(web.SerializeAsString(), direct.SerializeAsString());
+}
+
+TEST_F(WebTest, CreateJoinAndTheViewStream) {
+  mf::CreateSessionRequest create;
+  create.set_scenario("classroom-8");
+  create.set_seed(7);
+  const auto made = CallOk<mf::CreateSessionResponse>("CreateSession", create);
+  ASSERT_FALSE(made.session().empty());
+  ASSERT_FALSE(made.join_code().empty());
+
+  mf::JoinSessionRequest join;
+  join.set_join_code(made.join_code());
+  join.set_display_name("browser");
+  join.set_seat(2);
+  const auto joined = CallOk<mf::JoinSessionResponse>("JoinSession", join);
+  ASSERT_FALSE(joined.seat_token().empty());
+  // The seat taken on the web port is taken on the gRPC port too.
+  mf::JoinSessionResponse again;
+  EXPECT_EQ(grpc_->Join(made.join_code(), 2, &again).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION);
+
+  // The view stream: a first complete view of seat 2, then the chat another
+  // seat sends on the gRPC port, then the stream's end when the server stops.
+  WebConnection stream(server_->web_address());
+  mf::SubscribeRequest sub;
+  sub.set_session(made.session());
+  stream.Send(http::verb::post, "/mf.Forum/Subscribe", Framed(sub),
+              GrpcWebHeaders(joined.seat_token()));
+  const WebReply head = stream.ReadHeaders();
+  EXPECT_EQ(head.http_status, 200);
+  EXPECT_EQ(head.headers.at("content-type"), "application/grpc-web+proto");
+  WebReply end;
+  auto first = stream.NextMessage(&end);
+  ASSERT_TRUE(first) << end.grpc_status << " " << end.grpc_message;
+  mf::ServerEvent ev;
+  ASSERT_TRUE(ev.ParseFromString(*first));
+  ASSERT_TRUE(ev.has_view());
+  EXPECT_EQ(ev.view().viewer(), 2);
+
+  const std::string other = grpc_->JoinOk(made.join_code(), 0);
+  mf::Channel everyone;
+  everyone.set_everyone(true);
+  ASSERT_TRUE(grpc_->Chat(made.session(), other, everyone, "hello browser").ok());
+  bool chat = false;
+  while (!chat) {
+    auto next = stream.NextMessage(&end);
+    ASSERT_TRUE(next) << "the stream ended before the chat: " << end.grpc_status << " "
+                      << end.grpc_message;
+    mf::ServerEvent e;
+    ASSERT_TRUE(e.ParseFromString(*next));
+    chat = e.has_chat() && e.chat().text() == "hello browser";
+  }
+  // A message sent on the web port reaches the stream too.
+  mf::SendMessageRequest say;
+  say.set_session(made.session());
+  *say.mutable_channel() = everyone;
+  say.set_text("from the browser");
+  CallOk<mf::SendMessageResponse>("SendMessage", say, joined.seat_token());
+  chat = false;
+  while (!chat) {
+    auto next = stream.NextMessage(&end);
+    ASSERT_TRUE(next);
+    mf::ServerEvent e;
+    ASSERT_TRUE(e.ParseFromString(*next));
+    chat = e.has_chat() && e.chat().text() == "from the browser";
+  }
+  // Shutting forumd down ends the stream with a status in the trailer frame.
+  server_->Shutdown();
+  while (stream.NextMessage(&end)) {
+  }
+  EXPECT_EQ(end.grpc_status, static_cast<int>(grpc::StatusCode::UNAVAILABLE)) << end.grpc_message;
+}
+
+// Every refusal has the gRPC port's status code (and words) for the same request.
+TEST_F(WebTest, RefusalsMatchTheGrpcPort) {
+  const auto made = grpc_->Create("classroom-8");
+  const std::string seat = grpc_->JoinOk(made.join_code(), 0);
+  const auto before = grpc_->Record(made.session(), made.facilitator_token());
+
+  auto act = std::make_shared<mf::ActRequest>();
+  act->set_session(made.session());
+  act->mutable_action()->mutable_ready();
+  auto sub = std::make_shared<mf::SubscribeRequest>();
+  sub->set_session(made.session());
+  auto fac = std::make_shared<mf::FacilitateRequest>();
+  fac->set_session(made.session());
+  fac->mutable_action()->mutable_set_bot()->set_seat(1);
+  fac->mutable_action()->mutable_set_bot()->set_bot(true);
+  auto join = std::make_shared<mf::JoinSessionRequest>();
+  join->set_join_code("ZZZ-ZZZ");
+  join->set_display_name("x");
+  auto record = std::make_shared<mf::GetRecordRequest>();
+  record->set_session(made.session());
+
+  auto direct_unary = [&](const std::string& method, const google::protobuf::Message& req,
+                          const std::string& token) {
+    // The same bytes on the gRPC port, through a generic call of the same method.
+    mf::ActResponse act_out;
+    grpc::ClientContext ctx;
+    if (!token.empty()) net::Authorize(&ctx, token);
+    if (method == "Act")
+      return grpc_->stub()->Act(&ctx, static_cast<const mf::ActRequest&>(req), &act_out);
+    if (method == "Facilitate")
+      return grpc_->stub()->Facilitate(&ctx, static_cast<const mf::FacilitateRequest&>(req),
+                                       &act_out);
+    if (method == "JoinSession") {
+      mf::JoinSessionResponse out;
+      return grpc_->stub()->JoinSession(&ctx, static_cast<const mf::JoinSessionRequest&>(req),
+                                        &out);
+    }
+    if (method == "GetRecord") {
+      mf::GetRecordResponse out;
+      return grpc_->stub()->GetRecord(&ctx, static_cast<const mf::GetRecordRequest&>(req), &out);
+    }
+    auto reader = grpc_->stub()->Subscribe(&ctx, static_cast<const mf::SubscribeRequest&>(req));
+    mf::ServerEvent ev;
+    while (reader->Read(&ev)) {
+    }
+    return reader->Finish();
+  };
+
+  const std::vector<
+      std::tuple<std::string, std::string, std::shared_ptr<google::protobuf::Message>>>
+      cases = {
+          {"Act", "", act},                      // No token: UNAUTHENTICATED.
+          {"Act", "not-a-token", act},           // A wrong token.
+          {"Subscribe", "not-a-token", sub},     // The stream, a wrong token.
+          {"Facilitate", seat, fac},             // A seat's token: PERMISSION_DENIED.
+          {"GetRecord", "not-a-token", record},  // The record, a wrong token.
+          {"JoinSession", "", join},             // No such code: NOT_FOUND.
+      };
+  std::set<int> codes;
+  for (const auto& [method, token, req] : cases) {
+    const grpc::Status direct = direct_unary(method, *req, token);
+    const WebReply web = Call(method, *req, token);
+    EXPECT_FALSE(direct.ok()) << method;
+    EXPECT_EQ(web.http_status, 200) << method;
+    EXPECT_EQ(web.grpc_status, static_cast<int>(direct.error_code()))
+        << method << " token '" << token << "': " << web.grpc_message << " vs "
+        << direct.error_message();
+    EXPECT_EQ(web.grpc_message, direct.error_message()) << method;
+    EXPECT_TRUE(web.messages.empty()) << method;
+    codes.insert(web.grpc_status);
+  }
+  // The cases cover the token refusals and more than one kind of refusal.
+  EXPECT_TRUE(codes.count(static_cast<int>(grpc::StatusCode::UNAUTHENTICATED)));
+  EXPECT_TRUE(codes.count(static_cast<int>(grpc::StatusCode::PERMISSION_DENIED)));
+  EXPECT_TRUE(codes.count(static_cast<int>(grpc::StatusCode::NOT_FOUND)));
+
+  const auto after = grpc_->Record(made.session(), made.facilitator_token());
+  EXPECT_EQ(after.entries_size(), before.entries_size());
+  EXPECT_EQ(after.state_hash(), before.state_hash());
+}
+
+// The per-token rate limit counts calls of both ports together.
+TEST_F(WebTest, RateLimitIsTheSameBucket) {
+  server_.reset();
+  Start([](server::ServerOptions* o) {
+    o->rate_per_second = 0.001;  // No refill within the test.
+    o->rate_burst = 4;
+  });
+  const auto made = grpc_->Create("classroom-8");
+  const std::string seat = grpc_->JoinOk(made.join_code(), 0);
+  mf::Channel everyone;
+  everyone.set_everyone(true);
+  mf::SendMessageRequest say;
+  say.set_session(made.session());
+  *say.mutable_channel() = everyone;
+  say.set_text("hi");
+  int ok = 0, exhausted = 0;
+  for (int i = 0; i < 6; ++i) {
+    // Alternately on each port.
+    int code;
+    if (i % 2 == 0) {
+      code = Call("SendMessage", say, seat).grpc_status;
+    } else {
+      code = static_cast<int>(grpc_->Chat(made.session(), seat, everyone, "hi").error_code());
+    }
+    if (code == 0) ++ok;
+    if (code == static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED)) ++exhausted;
+  }
+  EXPECT_EQ(ok, 4);
+  EXPECT_EQ(exhausted, 2);
+}
+
+TEST_F(WebTest, OversizedAndMalformedBodiesAreRefused) {
+  const auto made = grpc_->Create("classroom-8");
+  const std::string seat = grpc_->JoinOk(made.join_code(), 0);
+  const auto before = grpc_->Record(made.session(), made.facilitator_token());
+  mf::SendMessageRequest big;
+  big.set_session(made.session());
+  big.mutable_channel()->set_everyone(true);
+  big.set_text(std::string(70 * 1024, 'x'));  // Over the 64 KiB message limit.
+
+  // The gRPC port refuses the same message with RESOURCE_EXHAUSTED.
+  {
+    grpc::ClientContext ctx;
+    net::Authorize(&ctx, seat);
+    mf::SendMessageResponse out;
+    EXPECT_EQ(grpc_->stub()->SendMessage(&ctx, big, &out).error_code(),
+              grpc::StatusCode::RESOURCE_EXHAUSTED);
+  }
+  const WebReply r = Call("SendMessage", big, seat);
+  EXPECT_EQ(r.grpc_status, static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED))
+      << r.grpc_message;
+  EXPECT_NE(r.grpc_message.find("larger than max"), std::string::npos) << r.grpc_message;
+
+  mf::SendMessageRequest small = big;
+  small.set_text("ok");
+  const std::string good = Framed(small);
+  struct Bad {
+    std::string what, body;
+    grpc::StatusCode code;
+  };
+  const std::vector<Bad> bad = {
+      {"a body ending inside the frame header", good.substr(0, 3),
+       grpc::StatusCode::INVALID_ARGUMENT},
+      {"a body ending inside the message", good.substr(0, good.size() - 1),
+       grpc::StatusCode::INVALID_ARGUMENT},
+      {"a compressed frame", Frame(1, small.SerializeAsString()), grpc::StatusCode::UNIMPLEMENTED},
+      {"a trailer frame from the client", Frame(0x80, "grpc-status:0\r\n"),
+       grpc::StatusCode::UNIMPLEMENTED},
+      {"two messages for a unary call", good + good, grpc::StatusCode::INVALID_ARGUMENT},
+      {"no message", "", grpc::StatusCode::INVALID_ARGUMENT},
+      {"a frame announcing 4 GiB", std::string("\0\xff\xff\xff\xff", 5) + "x",
+       grpc::StatusCode::RESOURCE_EXHAUSTED},
+  };
+  for (const Bad& b : bad) {
+    const WebReply w = CallRaw("SendMessage", b.body, GrpcWebHeaders(seat));
+    EXPECT_EQ(w.http_status, 200) << b.what;
+    EXPECT_EQ(w.grpc_status, static_cast<int>(b.code)) << b.what << ": " << w.grpc_message;
+    EXPECT_TRUE(w.messages.empty()) << b.what;
+  }
+  // Bytes that are no protobuf message: refused as the gRPC port refuses them.
+  const WebReply garbage =
+      CallRaw("SendMessage", Frame(0, std::string("\xff\xff\xff\xff", 4)), GrpcWebHeaders(seat));
+  EXPECT_NE(garbage.grpc_status, 0);
+  EXPECT_NE(garbage.grpc_status, -1);
+  // Not gRPC-Web at all, and an unknown method.
+  auto json = GrpcWebHeaders(seat);
+  json["content-type"] = "application/json";
+  EXPECT_EQ(CallRaw("SendMessage", good, json).http_status, 415);
+  const WebReply unknown = CallRaw("NoSuchMethod", good, GrpcWebHeaders(seat));
+  EXPECT_EQ(unknown.grpc_status, static_cast<int>(grpc::StatusCode::UNIMPLEMENTED));
+
+  // Nothing of it reached the session; the port still serves.
+  const auto after = grpc_->Record(made.session(), made.facilitator_token());
+  EXPECT_EQ(after.chat_size(), before.chat_size());
+  EXPECT_EQ(after.entries_size(), before.entries_size());
+  CallOk<mf::SendMessageResponse>("SendMessage", small, seat);
+  EXPECT_EQ(grpc_->Record(made.session(), made.facilitator_token()).chat_size(),
+            before.chat_size() + 1);
+}
+
+TEST_F(WebTest, CorsIsClosedUnlessTheOriginIsNamed) {
+  auto preflight = [&](const std::string& origin) {
+    WebConnection c(server_->web_address());
+    c.Send(http::verb::options, "/mf.Forum/ListScenarios", "",
+           {{"origin", origin},
+            {"access-control-request-method", "POST"},
+            {"access-control-request-headers", "content-type,x-grpc-web"}});
+    return c.Read();
+  };
+  auto post = [&](const std::string& origin) {
+    auto h = GrpcWebHeaders();
+    h["origin"] = origin;
+    return CallRaw("ListScenarios", Framed(mf::ListScenariosRequest()), h);
+  };
+  // By default a page of another origin may not call, before or at the call.
+  WebReply p = preflight("http://evil.example");
+  EXPECT_EQ(p.http_status, 403);
+  EXPECT_EQ(p.headers.count("access-control-allow-origin"), 0u);
+  WebReply c = post("http://evil.example");
+  EXPECT_EQ(c.grpc_status, static_cast<int>(grpc::StatusCode::PERMISSION_DENIED));
+  EXPECT_TRUE(c.messages.empty());
+  EXPECT_EQ(c.headers.count("access-control-allow-origin"), 0u);
+  // The web port's own pages may.
+  const WebReply same = post("http://" + server_->web_address());
+  EXPECT_EQ(same.grpc_status, 0);
+
+  // Named with --web-allow-origin: allowed, and only that one.
+  server_.reset();
+  Start([](server::ServerOptions* o) { o->web_origins = "https://school.example"; });
+  p = preflight("https://school.example");
+  EXPECT_EQ(p.http_status, 204);
+  EXPECT_EQ(p.headers["access-control-allow-origin"], "https://school.example");
+  EXPECT_NE(p.headers["access-control-allow-headers"].find("x-grpc-web"), std::string::npos);
+  c = post("https://school.example");
+  EXPECT_EQ(c.grpc_status, 0);
+  EXPECT_EQ(c.headers["access-control-allow-origin"], "https://school.example");
+  EXPECT_NE(c.headers["access-control-expose-headers"].find("grpc-status"), std::string::npos);
+  EXPECT_EQ(c.messages.size(), 1u);
+  EXPECT_EQ(preflight("https://other.example").http_status, 403);
+  EXPECT_EQ(post("https://other.example").grpc_status,
+            static_cast<int>(grpc::StatusCode::PERMISSION_DENIED));
+}
+
+TEST_F(WebTest, ServesTheWebRootAndNothingElse) {
+  ScratchDir root;
+  {
+    std::ofstream(root.path() + "/index.html") << "<!doctype html><title>seat</title>";
+    std::filesystem::create_directories(root.path() + "/assets");
+    std::ofstream(root.path() + "/assets/app.js") << "console.log('seat');";
+  }
+  server_.reset();
+  Start([&](server::ServerOptions* o) { o->web_root = root.path(); });
+  auto get = [&](const std::string& path) {
+    WebConnection c(server_->web_address());
+    c.Send(http::verb::get, path, "", {});
+    return c.Read();
+  };
+  WebConnection c(server_->web_address());
+  c.Send(http::verb::get, "/", "", {});
+  WebReply index = c.Read();
+  EXPECT_EQ(index.http_status, 200);
+  EXPECT_EQ(index.headers["content-type"], "text/html; charset=utf-8");
+  EXPECT_NE(index.headers["content-security-policy"].find("default-src 'self'"), std::string::npos);
+  // Keep-alive: the next request on the same connection.
+  c.Send(http::verb::get, "/assets/app.js", "", {});
+  WebReply js = c.Read();
+  EXPECT_EQ(js.http_status, 200);
+  EXPECT_EQ(js.headers["content-type"], "text/javascript; charset=utf-8");
+  EXPECT_EQ(get("/assets/../index.html").http_status, 404);
+  EXPECT_EQ(get("/../../etc/passwd").http_status, 404);
+  EXPECT_EQ(get("/nothing.html").http_status, 404);
+}
+
+TEST(WebStart, BadWebFlagsAreClearErrors) {
+  ScratchDir dir;
+  server::ServerOptions o = TestOptions(dir.path());
+  std::string error;
+  o.web_listen = "not an address";
+  EXPECT_FALSE(server::Forumd::Start(o, &error));
+  EXPECT_NE(error.find("--web-listen"), std::string::npos) << error;
+  o.web_listen = "127.0.0.1:0";
+  o.web_root = dir.path() + "/no-such-folder";
+  error.clear();
+  EXPECT_FALSE(server::Forumd::Start(o, &error));
+  EXPECT_NE(error.find("--web-root"), std::string::npos) << error;
+}
+
+}  // namespace
+}  // namespace mf::testing
