@@ -22,6 +22,7 @@
 #include "server/registry.h"
 #include "server/service.h"
 #include "server/store.h"
+#include "server/tokens.h"
 #include "server/web.h"
 
 namespace mf::server {
@@ -96,6 +97,8 @@ std::unique_ptr<Forumd> Forumd::Start(const ServerOptions& options, std::string*
   std::unique_ptr<Forumd> f(new Forumd());
   Impl& d = *f->impl_;
   d.options = options;
+  // The web port's calls name their browser's address with this secret (server/web.h).
+  d.options.web_peer_secret = d.options.web_listen.empty() ? "" : RandomHex(32);
   if (d.options.tls_cert.empty() != d.options.tls_key.empty()) {
     *error = "--tls-cert and --tls-key go together";
     return nullptr;

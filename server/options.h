@@ -30,6 +30,10 @@ struct ServerOptions {
   // (comma-separated, "*" any); the folder of the web client ("" : found
   // beside the program).
   std::string web_listen, web_origins, web_root;
+  // Set by Forumd::Start when the web port is on (not a flag): the random
+  // secret the web port sends with each call it carries in-process, so that
+  // the service believes the browser's address it names (server/web.h).
+  std::string web_peer_secret;
   int threads = 2;                    // Threads running the sessions' strands.
   int max_message_bytes = 64 * 1024;  // Largest request the server accepts.
   int max_chat_bytes = 500;           // Longest chat message.

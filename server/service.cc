@@ -784,15 +784,16 @@ class ForumService final : public RawForumService {
  private:
   // Where the call comes from. A call of the web port (server/web.h) comes
   // over the in-process channel with its browser's address in
-  // kWebPeerMetadata; that metadata is believed there and nowhere else.
-  static std::string Peer(const Ctx* ctx) {
-    const std::string peer = ctx->peer();
-    if (peer.rfind("inproc", 0) == 0) {
-      const auto& md = ctx->client_metadata();
-      auto it = md.find(kWebPeerMetadata);
-      if (it != md.end()) return PeerKey(std::string(it->second.data(), it->second.size()));
-    }
-    return PeerKey(peer);
+  // kWebPeerMetadata, believed only beside this process's secret.
+  std::string Peer(const Ctx* ctx) const {
+    const auto& md = ctx->client_metadata();
+    auto peer = md.find(kWebPeerMetadata);
+    auto secret = md.find(kWebSecretMetadata);
+    if (!options_.web_peer_secret.empty() && peer != md.end() && secret != md.end() &&
+        SecureEquals(std::string(secret->second.data(), secret->second.size()),
+                     options_.web_peer_secret))
+      return PeerKey(std::string(peer->second.data(), peer->second.size()));
+    return PeerKey(ctx->peer());
   }
 
   // Creating or importing a session: within the peer's limits, and open to

@@ -160,11 +160,69 @@ std::string PercentEncode(const std::string& s) {
   return out;
 }
 
-std::string TrailerFrame(const grpc::Status& st) {
+using Metadata = std::vector<std::pair<std::string, std::string>>;
+
+// The status, and the service's own trailing metadata (a cluster node's
+// redirect: server/service.cc), as the trailer frame.
+std::string TrailerFrame(const grpc::Status& st, const Metadata& trailers = {}) {
   std::string t = "grpc-status:" + std::to_string(static_cast<int>(st.error_code())) + "\r\n";
   if (!st.error_message().empty())
     t += "grpc-message:" + PercentEncode(st.error_message()) + "\r\n";
+  for (const auto& [k, v] : trailers) t += k + ":" + PercentEncode(v) + "\r\n";
   return Frame(0x80, t);
+}
+
+// application/grpc-web-text: the frames in base64. A response encodes each
+// chunk on its own (with its padding); a request may be such a concatenation.
+std::string Base64(const std::string& in) {
+  static const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  out.reserve((in.size() + 2) / 3 * 4);
+  for (size_t i = 0; i < in.size(); i += 3) {
+    const size_t n = std::min<size_t>(3, in.size() - i);
+    uint32_t v = uint32_t(static_cast<unsigned char>(in[i])) << 16;
+    if (n > 1) v |= uint32_t(static_cast<unsigned char>(in[i + 1])) << 8;
+    if (n > 2) v |= static_cast<unsigned char>(in[i + 2]);
+    out += abc[(v >> 18) & 63];
+    out += abc[(v >> 12) & 63];
+    out += n > 1 ? abc[(v >> 6) & 63] : '=';
+    out += n > 2 ? abc[v & 63] : '=';
+  }
+  return out;
+}
+
+// Groups of four characters, each group padded or not; false when it is not base64.
+bool Unbase64(const std::string& in, std::string* out) {
+  auto value = [](char c) -> int {
+    if (c >= 'A' && c <= 'Z') return c - 'A';
+    if (c >= 'a' && c <= 'z') return c - 'a' + 26;
+    if (c >= '0' && c <= '9') return c - '0' + 52;
+    if (c == '+') return 62;
+    if (c == '/') return 63;
+    return -1;
+  };
+  if (in.size() % 4 != 0) return false;
+  out->clear();
+  out->reserve(in.size() / 4 * 3);
+  for (size_t i = 0; i < in.size(); i += 4) {
+    int pad = 0;
+    uint32_t v = 0;
+    for (int k = 0; k < 4; ++k) {
+      const char c = in[i + k];
+      if (c == '=' && k >= 2) {
+        ++pad;
+        v <<= 6;
+        continue;
+      }
+      const int d = value(c);
+      if (d < 0 || pad > 0) return false;
+      v = (v << 6) | static_cast<uint32_t>(d);
+    }
+    out->push_back(static_cast<char>(v >> 16));
+    if (pad < 2) out->push_back(static_cast<char>((v >> 8) & 255));
+    if (pad < 1) out->push_back(static_cast<char>(v & 255));
+  }
+  return true;
 }
 
 // The data frames of a request body; false with a status when it is not one.
@@ -245,7 +303,7 @@ class CallSink {
  public:
   virtual ~CallSink() = default;
   virtual void OnMessage(std::string bytes) = 0;
-  virtual void OnFinished(grpc::Status status) = 0;
+  virtual void OnFinished(grpc::Status status, Metadata trailers) = 0;
 };
 
 class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::ByteBuffer> {
@@ -306,7 +364,16 @@ class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
       self = std::move(self_);
       sink = std::move(sink_);  // Nothing follows OnDone: the connection is let go.
     }
-    asio::post(executor_, [sink, status, self] { sink->OnFinished(status); });
+    Metadata trailers;
+    for (const auto& [k, v] : ctx_.GetServerTrailingMetadata()) {
+      const std::string key(k.data(), k.size());
+      if (key.rfind("grpc-", 0) != 0 && key.size() < 64 &&
+          key.find_first_of(":\r\n") == std::string::npos)
+        trailers.emplace_back(key, std::string(v.data(), v.size()));
+    }
+    asio::post(executor_, [sink, status, self, trailers = std::move(trailers)]() mutable {
+      sink->OnFinished(status, std::move(trailers));
+    });
   }
 
  private:
@@ -400,11 +467,11 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
       if (call_) call_->ReadNext();
     });
   }
-  void OnFinished(grpc::Status status) override {
+  void OnFinished(grpc::Status status, Metadata trailers) override {
     --gw_->active_calls;
     call_finished_ = true;
     if (closed_) return;
-    Queue(TrailerFrame(status), nullptr);
+    Queue(TrailerFrame(status, trailers), nullptr);
     Queue("", [this] { AfterResponse(); });  // The last chunk.
   }
 
@@ -433,6 +500,7 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
   }
 
   void OnHeader(beast::error_code ec) {
+    text_ = false;
     if (ec == http::error::header_limit)
       return Refuse(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                                  "the request's headers are larger than 16 KiB"),
@@ -447,10 +515,14 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
     auto m = gw_->methods.find(path_);
     method_ = m == gw_->methods.end() ? nullptr : &m->second;
     size_t limit = 16 * 1024;
-    if (req.method() == http::verb::post)
+    text_ = ToLower(std::string(req[http::field::content_type]))
+                .rfind("application/grpc-web-text", 0) == 0;
+    if (req.method() == http::verb::post) {
       limit = method_ && method_->client_streaming
                   ? kImportLimit
                   : static_cast<size_t>(gw_->options.max_message_bytes) + 5;
+      if (text_) limit = (limit + 2) / 3 * 4;  // Base64.
+    }
     parser_->body_limit(limit);
     body_limit_ = limit;
     http::async_read(
@@ -461,7 +533,8 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
   void OnRequest(beast::error_code ec) {
     if (ec == http::error::body_limit) {
       const auto length = parser_->content_length();
-      const size_t n = length ? static_cast<size_t>(*length) : body_limit_ + 1;
+      size_t n = length ? static_cast<size_t>(*length) : body_limit_ + 1;
+      if (text_) n = n / 4 * 3;
       return Refuse(
           grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
                        "Received message larger than max (" + std::to_string(n > 5 ? n - 5 : n) +
@@ -479,10 +552,10 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
                                        " (forumd --web-allow-origin names the origins allowed)"),
                       false);
       const std::string type = ToLower(std::string(req[http::field::content_type]));
-      if (type.rfind("application/grpc-web", 0) != 0 ||
-          type.rfind("application/grpc-web-text", 0) == 0)
+      if (type.rfind("application/grpc-web", 0) != 0)
         return Plain(http::status::unsupported_media_type,
-                     "forumd's web port takes gRPC-Web calls as application/grpc-web+proto\n");
+                     "forumd's web port takes gRPC-Web calls (application/grpc-web+proto or "
+                     "application/grpc-web-text)\n");
       if (!method_)
         return Refuse(grpc::Status(grpc::StatusCode::UNIMPLEMENTED,
                                    "unknown method " + path_ + " (see proto/forum.proto)"),
@@ -496,6 +569,14 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
   void StartCall(http::request<http::string_body>& req) {
     std::vector<std::string> frames;
     grpc::Status bad;
+    if (text_) {
+      std::string raw;
+      if (!Unbase64(req.body(), &raw))
+        return Refuse(grpc::Status(grpc::StatusCode::INVALID_ARGUMENT,
+                                   "the application/grpc-web-text body is not base64"),
+                      false);
+      req.body() = std::move(raw);
+    }
     if (!ParseFrames(req.body(), static_cast<size_t>(gw_->options.max_message_bytes), &frames,
                      &bad))
       return Refuse(bad, false);
@@ -509,6 +590,7 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
     const std::string auth(req[http::field::authorization]);
     if (!auth.empty()) md.emplace_back("authorization", auth);
     md.emplace_back(kWebPeerMetadata, peer_);
+    md.emplace_back(kWebSecretMetadata, gw_->options.web_peer_secret);
     streaming_ = method_->server_streaming;
     if (streaming_) keep_alive_ = false;  // A stream ends its connection.
     headers_sent_ = false;
@@ -543,19 +625,23 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
     return h;
   }
 
+  std::string ResponseType() const {
+    return text_ ? "application/grpc-web-text+proto" : "application/grpc-web+proto";
+  }
+
   // Chunks of a gRPC-Web response: the headers go with the first.
   void Queue(const std::string& frame, std::function<void()> after) {
     std::string out;
     if (!headers_sent_) {
       headers_sent_ = true;
-      out =
-          "HTTP/1.1 200 OK\r\nContent-Type: application/grpc-web+proto\r\n"
-          "Cache-Control: no-store\r\nTransfer-Encoding: chunked\r\n" +
-          CommonHeaders() + "\r\n";
+      out = "HTTP/1.1 200 OK\r\nContent-Type: " + ResponseType() +
+            "\r\nCache-Control: no-store\r\nTransfer-Encoding: chunked\r\n" + CommonHeaders() +
+            "\r\n";
     }
+    const std::string chunk = text_ ? Base64(frame) : frame;
     std::ostringstream size;
-    size << std::hex << frame.size();
-    out += size.str() + "\r\n" + frame + "\r\n";
+    size << std::hex << chunk.size();
+    out += size.str() + "\r\n" + chunk + "\r\n";
     outbox_.push_back({std::move(out), std::move(after)});
     Pump();
   }
@@ -591,15 +677,14 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
   // A refusal in gRPC-Web's words (the status in the headers: "trailers-only").
   void Refuse(const grpc::Status& st, bool drain) {
     if (drain) keep_alive_ = false;
-    std::string out =
-        "HTTP/1.1 200 OK\r\nContent-Type: application/grpc-web+proto\r\n"
-        "Cache-Control: no-store\r\ngrpc-status: " +
-        std::to_string(static_cast<int>(st.error_code())) + "\r\n";
+    std::string out = "HTTP/1.1 200 OK\r\nContent-Type: " + ResponseType() +
+                      "\r\nCache-Control: no-store\r\ngrpc-status: " +
+                      std::to_string(static_cast<int>(st.error_code())) + "\r\n";
     if (!st.error_message().empty())
       out += "grpc-message: " + PercentEncode(st.error_message()) + "\r\n";
     out += CommonHeaders();
     // The trailer frame too, for clients that read the status from the body.
-    const std::string body = TrailerFrame(st);
+    const std::string body = text_ ? Base64(TrailerFrame(st)) : TrailerFrame(st);
     out += "Content-Length: " + std::to_string(body.size()) + "\r\n\r\n" + body;
     Send(std::move(out), drain);
   }
@@ -689,6 +774,7 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
   std::string path_, origin_, host_;
   const Method* method_ = nullptr;
   size_t body_limit_ = 0;
+  bool text_ = false;  // application/grpc-web-text: base64 both ways.
   bool keep_alive_ = true, streaming_ = false, headers_sent_ = false;
   bool call_finished_ = true, closed_ = false;
   bool writing_ = false, close_after_write_ = false;

@@ -6,8 +6,9 @@
 // bytes: the very handlers of the gRPC port answer it (server/service.cc),
 // with the same tokens, limits, size checks, single writer per session and
 // status codes. The caller's address goes with it in the metadata
-// kWebPeerMetadata, which the service trusts only on the in-process channel
-// (a caller of the gRPC port cannot set its own peer).
+// kWebPeerMetadata, which the service believes only beside the process's
+// random kWebSecretMetadata (a caller of the gRPC port cannot set its own
+// peer).
 //
 // Everything else on the port is the web client (web/, built into a folder
 // of static files: --web-root, or found beside the program), read into memory
@@ -31,6 +32,9 @@ namespace mf::server {
 // The metadata key that carries a web caller's address ("ipv4:A:PORT" or
 // "ipv6:[A]:PORT", as gRPC writes peers) into the service.
 inline constexpr char kWebPeerMetadata[] = "mf-web-peer";
+// ...believed only with this one carrying ServerOptions::web_peer_secret
+// (the in-process channel shows no peer address of its own to tell it by).
+inline constexpr char kWebSecretMetadata[] = "mf-web-secret";
 
 class WebGateway {
  public:

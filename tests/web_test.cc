@@ -10,14 +10,18 @@
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
+#include <boost/asio/ssl.hpp>
 #include <boost/beast/core.hpp>
 #include <boost/beast/http.hpp>
+#include <cstdlib>
+#include <cstring>
 #include <fstream>
 #include <map>
 #include <set>
 #include <sstream>
 
 #include "net/client.h"
+#include "server/web.h"
 #include "server_util.h"
 
 namespace mf::testing {
@@ -64,6 +68,7 @@ struct WebReply {
   int grpc_status = -1;                        // From the trailer frame, else the headers.
   std::string grpc_message;
   bool malformed = false;  // The body was not a sequence of whole frames.
+  std::string body;        // As it came.
 };
 
 // Reads the frames of `body` from `*at`: data frames into `reply`, the
@@ -131,6 +136,7 @@ class WebConnection {
       return r;
     }
     Fill(parser.get(), &r);
+    r.body = parser.get().body();
     size_t at = 0;
     TakeFrames(parser.get().body(), &at, &r);
     if (at != parser.get().body().size() && r.headers["content-type"].find("grpc-web") == 0)
@@ -265,6 +271,65 @@ TEST_F(WebTest, ListScenariosAnswersAsTheGrpcPort) {
   ASSERT_TRUE(grpc_->stub()->ListScenarios(&ctx, {}, &direct).ok());
   ASSERT_GT(web.scenarios_size(), 0);
   EXPECT_EQ(web.SerializeAsString(), direct.SerializeAsString());
+}
+
+std::string Base64(const std::string& in) {
+  static const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+  std::string out;
+  for (size_t i = 0; i < in.size(); i += 3) {
+    const size_t n = std::min<size_t>(3, in.size() - i);
+    uint32_t v = uint32_t(static_cast<unsigned char>(in[i])) << 16;
+    if (n > 1) v |= uint32_t(static_cast<unsigned char>(in[i + 1])) << 8;
+    if (n > 2) v |= static_cast<unsigned char>(in[i + 2]);
+    out += abc[(v >> 18) & 63];
+    out += abc[(v >> 12) & 63];
+    out += n > 1 ? abc[(v >> 6) & 63] : '=';
+    out += n > 2 ? abc[v & 63] : '=';
+  }
+  return out;
+}
+
+// application/grpc-web-text: the request in base64, the answer too (each
+// chunk padded on its own, decoded here group by group).
+TEST_F(WebTest, GrpcWebTextIsBase64BothWays) {
+  auto headers = GrpcWebHeaders();
+  headers["content-type"] = "application/grpc-web-text";
+  const WebReply r = CallRaw("ListScenarios", Base64(Framed(mf::ListScenariosRequest())), headers);
+  EXPECT_EQ(r.http_status, 200);
+  EXPECT_EQ(r.headers.at("content-type"), "application/grpc-web-text+proto");
+  std::string raw;
+  for (size_t i = 0; i + 4 <= r.body.size(); i += 4) {
+    const std::string group = r.body.substr(i, 4);
+    uint32_t v = 0;
+    int pad = 0;
+    for (char c : group) {
+      const char* abc = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/";
+      v <<= 6;
+      if (c == '=') {
+        ++pad;
+      } else {
+        const char* at = std::strchr(abc, c);
+        ASSERT_TRUE(at && c) << "not base64: " << group;
+        v |= static_cast<uint32_t>(at - abc);
+      }
+    }
+    raw += static_cast<char>(v >> 16);
+    if (pad < 2) raw += static_cast<char>((v >> 8) & 255);
+    if (pad < 1) raw += static_cast<char>(v & 255);
+  }
+  EXPECT_EQ(r.body.size() % 4, 0u);
+  WebReply decoded;
+  size_t at = 0;
+  TakeFrames(raw, &at, &decoded);
+  EXPECT_EQ(at, raw.size());
+  EXPECT_EQ(decoded.grpc_status, 0) << decoded.grpc_message;
+  ASSERT_EQ(decoded.messages.size(), 1u);
+  mf::ListScenariosResponse list;
+  ASSERT_TRUE(list.ParseFromString(decoded.messages[0]));
+  EXPECT_GT(list.scenarios_size(), 0);
+  // Not base64: refused, in base64.
+  const WebReply bad = CallRaw("ListScenarios", "!!!!", headers);
+  EXPECT_EQ(bad.grpc_status, static_cast<int>(grpc::StatusCode::INVALID_ARGUMENT));
 }
 
 TEST_F(WebTest, CreateJoinAndTheViewStream) {
@@ -450,6 +515,36 @@ TEST_F(WebTest, RateLimitIsTheSameBucket) {
   EXPECT_EQ(exhausted, 2);
 }
 
+// Per-peer limits count a browser by its own address, together with its
+// calls on the gRPC port; a gRPC-port caller cannot pass for another peer by
+// sending the web port's peer metadata (believed only beside a random secret
+// of the process).
+TEST_F(WebTest, PeerLimitsCountTheBrowsersAddress) {
+  server_.reset();
+  Start([](server::ServerOptions* o) {
+    o->peer_rate = 0.001;  // No refill within the test.
+    o->peer_burst = 4;
+  });
+  auto direct = [&](const std::string& spoof) {
+    grpc::ClientContext ctx;
+    if (!spoof.empty()) {
+      ctx.AddMetadata(server::kWebPeerMetadata, spoof);
+      ctx.AddMetadata(server::kWebSecretMetadata, std::string(64, 'a'));
+    }
+    mf::ListScenariosResponse out;
+    return static_cast<int>(grpc_->stub()->ListScenarios(&ctx, {}, &out).error_code());
+  };
+  auto web = [&] { return Call("ListScenarios", mf::ListScenariosRequest()).grpc_status; };
+  EXPECT_EQ(web(), 0);
+  EXPECT_EQ(direct(""), 0);
+  EXPECT_EQ(web(), 0);
+  EXPECT_EQ(direct("ipv4:10.9.9.9:1"), 0);  // Counted as 127.0.0.1 all the same.
+  const int exhausted = static_cast<int>(grpc::StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(web(), exhausted);
+  EXPECT_EQ(direct(""), exhausted);
+  EXPECT_EQ(direct("ipv4:10.9.9.9:1"), exhausted);
+}
+
 TEST_F(WebTest, OversizedAndMalformedBodiesAreRefused) {
   const auto made = grpc_->Create("classroom-8");
   const std::string seat = grpc_->JoinOk(made.join_code(), 0);
@@ -590,6 +685,67 @@ TEST_F(WebTest, ServesTheWebRootAndNothingElse) {
   EXPECT_EQ(get("/assets/../index.html").http_status, 404);
   EXPECT_EQ(get("/../../etc/passwd").http_status, 404);
   EXPECT_EQ(get("/nothing.html").http_status, 404);
+}
+
+// With --tls-cert and --tls-key the web port speaks HTTPS only, with the
+// gRPC port's certificate.
+TEST(WebTls, TheWebPortServesTlsWithTheSameCertificate) {
+  ScratchDir dir;
+  const std::string cmd =
+      "openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 2 "
+      "-subj /CN=localhost -addext subjectAltName=DNS:localhost,IP:127.0.0.1 -keyout " +
+      dir.path() + "/server.key -out " + dir.path() + "/server.pem >/dev/null 2>&1";
+  ASSERT_EQ(std::system(cmd.c_str()), 0) << "the openssl command failed";
+  server::ServerOptions o = TestOptions(dir.path() + "/data");
+  o.tls_cert = dir.path() + "/server.pem";
+  o.tls_key = dir.path() + "/server.key";
+  o.web_listen = "127.0.0.1:0";
+  auto server = StartServer(o);
+  ASSERT_TRUE(server);
+  const std::string& address = server->web_address();
+  const size_t colon = address.rfind(':');
+  asio::io_context io;
+  tcp::resolver resolver(io);
+  const auto endpoints = resolver.resolve(address.substr(0, colon), address.substr(colon + 1));
+
+  // HTTPS, trusting the certificate: served.
+  asio::ssl::context ctx(asio::ssl::context::tls_client);
+  ctx.load_verify_file(dir.path() + "/server.pem");
+  ctx.set_verify_mode(asio::ssl::verify_peer);
+  asio::ssl::stream<tcp::socket> tls(io, ctx);
+  asio::connect(tls.next_layer(), endpoints);
+  timeval tv{30, 0};
+  setsockopt(tls.next_layer().native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  tls.handshake(asio::ssl::stream_base::client);
+  http::request<http::string_body> req(http::verb::post, "/mf.Forum/ListScenarios", 11);
+  req.set(http::field::host, address);
+  req.set(http::field::content_type, "application/grpc-web+proto");
+  req.body() = Framed(mf::ListScenariosRequest());
+  req.prepare_payload();
+  http::write(tls, req);
+  beast::flat_buffer buffer;
+  http::response<http::string_body> res;
+  http::read(tls, buffer, res);
+  EXPECT_EQ(res.result_int(), 200u);
+  WebReply r;
+  size_t at = 0;
+  TakeFrames(res.body(), &at, &r);
+  EXPECT_EQ(r.grpc_status, 0) << r.grpc_message;
+  ASSERT_EQ(r.messages.size(), 1u);
+  mf::ListScenariosResponse list;
+  ASSERT_TRUE(list.ParseFromString(r.messages[0]));
+  EXPECT_GT(list.scenarios_size(), 0);
+
+  // Plain HTTP on the same port: no answer but a closed connection.
+  tcp::socket plain(io);
+  asio::connect(plain, endpoints);
+  setsockopt(plain.native_handle(), SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof tv);
+  http::write(plain, req);
+  beast::flat_buffer b2;
+  http::response<http::string_body> none;
+  beast::error_code ec;
+  http::read(plain, b2, none, ec);
+  EXPECT_TRUE(ec) << "a plaintext request was answered: " << none.result_int();
 }
 
 TEST(WebStart, BadWebFlagsAreClearErrors) {
