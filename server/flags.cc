@@ -201,16 +201,17 @@ const std::vector<ServerFlag>& ServerFlags() {
        Text(&O::tls_cert)},
       {"tls-key", "FILE", "PEM private key of tls-cert", Text(&O::tls_key)},
       {"web-listen", "ADDR:PORT",
-       "also serve the web client and gRPC-Web (a seat\n"
-       "from any browser: http://ADDR:PORT/#join=CODE)\n"
-       "on this address; TLS with tls-cert and tls-key",
+       "also serve gRPC-Web (the Forum service for\n"
+       "browsers) and the files of web-root on this\n"
+       "address; TLS with tls-cert and tls-key",
        Text(&O::web_listen)},
       {"web-allow-origin", "ORIGIN,...",
        "other origins whose pages may call the web port\n"
        "(e.g. https://school.example; default: only\n"
        "the web port's own pages)",
        Text(&O::web_origins)},
-      {"web-root", "DIR", "folder of the built web client (default: found\nbeside forumd)",
+      {"web-root", "DIR",
+       "folder of static files served at / on the web\nport (default: web/ beside forumd's folder)",
        Text(&O::web_root)},
       {"scenarios", "DIR",
        "folder of extra *.textproto scenarios\n(they override the built-in ones)",

@@ -53,11 +53,11 @@ int main(int argc, char** argv) {
   }
   std::cout << "forumd listening on " << server->address() << std::endl;
   if (!server->web_address().empty()) {
-    std::cout << "forumd web client on " << (options.tls_cert.empty() ? "http" : "https") << "://"
+    std::cout << "forumd gRPC-Web on " << (options.tls_cert.empty() ? "http" : "https") << "://"
               << server->web_address() << "/" << std::endl;
     if (server->web_root().empty())
-      std::cerr << "forumd: the web client was not found (build it with tools/setup.sh, or "
-                   "give --web-root DIR): the web port serves gRPC-Web only\n";
+      std::cerr << "forumd: no folder of web pages (--web-root DIR): the web port serves "
+                   "gRPC-Web only\n";
   }
   int sig = 0;
   sigwait(&stop, &sig);

@@ -123,9 +123,8 @@ std::unordered_map<std::string, StaticFile> LoadFiles(const std::string& root) {
 
 const char kNotBuilt[] =
     "<!doctype html><html lang=en><meta charset=utf-8><title>Migration Forum</title>"
-    "<p>This forumd serves gRPC-Web on this port, but the web client was not found: build it "
-    "with <code>bash tools/setup.sh</code> (it needs Node.js and npm) or give forumd "
-    "<code>--web-root DIR</code>.</p></html>";
+    "<p>This forumd serves gRPC-Web on this port; it was given no folder of web pages to "
+    "serve (<code>forumd --web-root DIR</code>).</p></html>";
 
 // ---------------------------------------------------------------------------
 // gRPC-Web framing (https://github.com/grpc/grpc/blob/master/doc/PROTOCOL-WEB.md)

@@ -10,8 +10,8 @@
 // random kWebSecretMetadata (a caller of the gRPC port cannot set its own
 // peer).
 //
-// Everything else on the port is the web client (web/, built into a folder
-// of static files: --web-root, or found beside the program), read into memory
+// Everything else on the port is static files (the web client, once issue 14
+// adds one: --web-root, or found beside the program), read into memory
 // at start: a GET names one of those files or nothing (no path reaches the
 // file system). Cross-origin calls are refused unless --web-allow-origin names the
 // origin (the client is served from the same origin, so it needs none). TLS
@@ -47,7 +47,7 @@ class WebGateway {
   // The address bound, e.g. "127.0.0.1:8080" (the real port when 0 was asked).
   const std::string& address() const;
   // The folder the web client was read from ("" when none was found: the port
-  // then serves gRPC-Web and a page saying the client was not built).
+  // then serves gRPC-Web and a page saying it has no web root).
   const std::string& web_root() const;
   // No new connections; open ones finish their call and close.
   void StopAccepting();

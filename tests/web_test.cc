@@ -658,6 +658,14 @@ TEST_F(WebTest, CorsIsClosedUnlessTheOriginIsNamed) {
 }
 
 TEST_F(WebTest, ServesTheWebRootAndNothingElse) {
+  {
+    // No web root (none beside the test program): a page that says so.
+    WebConnection none(server_->web_address());
+    none.Send(http::verb::get, "/", "", {});
+    const WebReply page = none.Read();
+    EXPECT_EQ(page.http_status, 200);
+    EXPECT_NE(page.body.find("--web-root"), std::string::npos) << page.body;
+  }
   ScratchDir root;
   {
     std::ofstream(root.path() + "/index.html") << "<!doctype html><title>seat</title>";
