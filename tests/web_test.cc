@@ -3,10 +3,16 @@
 // view stream answer as the gRPC port does, and every refusal carries the
 // status code the gRPC port gives for the same request (asked of both ports
 // here); bodies too large, malformed frames and foreign origins are refused;
-// the web client's files are served from --web-root and nothing else is.
+// the web client's files are served from --web-root and nothing else is;
+// headless Chromium joins a seat and reads its view stream from a page of the
+// web port.
+#include <fcntl.h>
 #include <gtest/gtest.h>
+#include <signal.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <sys/wait.h>
+#include <unistd.h>
 
 #include <boost/asio/connect.hpp>
 #include <boost/asio/ip/tcp.hpp>
@@ -768,6 +774,78 @@ TEST(WebStart, BadWebFlagsAreClearErrors) {
   error.clear();
   EXPECT_FALSE(server::Forumd::Start(o, &error));
   EXPECT_NE(error.find("--web-root"), std::string::npos) << error;
+}
+
+// Debian's chromium, headless, loads a page from the web port
+// (tests/web_probe, served as --web-root) that speaks gRPC-Web with the
+// browser's own fetch: it joins a seat by the code in #join=CODE, reads the
+// first view of the seat's stream and says what it saw in the public chat,
+// where the test reads it (no timing: the test waits for the message, up to
+// a minute, then stops the browser). The seat is then taken on the gRPC port.
+TEST(WebBrowser, ChromiumJoinsASeatAndReadsTheViewStream) {
+  // The program itself, not Debian's wrapper script: it leads its own process
+  // group (as chromium makes itself), which is stopped whole at the end.
+  const char* program = "/usr/lib/chromium/chromium";
+  ASSERT_EQ(access(program, X_OK), 0)
+      << "chromium is not installed: run tools/setup.sh (Debian package 'chromium')";
+  ScratchDir dir;
+  server::ServerOptions o = TestOptions(dir.path() + "/data");
+  o.web_listen = "127.0.0.1:0";
+  o.web_root = MF_WEB_PROBE_DIR;
+  auto server = StartServer(o);
+  ASSERT_TRUE(server);
+  Client grpc(server->address());
+  const auto made = grpc.Create("classroom-8");
+  const std::string url = "http://" + server->web_address() + "/#join=" + made.join_code();
+
+  const std::string profile = "--user-data-dir=" + dir.path() + "/profile";
+  std::vector<std::string> args = {program,
+                                   "--headless",
+                                   "--no-sandbox",
+                                   "--disable-gpu",
+                                   "--disable-quic",
+                                   "--no-first-run",
+                                   "--disable-background-networking",
+                                   "--disable-component-update",
+                                   "--disable-sync",
+                                   "--disable-dev-shm-usage",
+                                   profile,
+                                   url};
+  std::vector<char*> argv;  // Made before fork: the child only calls exec.
+  for (std::string& a : args) argv.push_back(a.data());
+  argv.push_back(nullptr);
+  const pid_t browser = fork();
+  ASSERT_GE(browser, 0);
+  if (browser == 0) {
+    setpgid(0, 0);  // Its own group: stopped whole at the end.
+    const int null = open("/dev/null", O_WRONLY);
+    dup2(null, 1);
+    dup2(null, 2);
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  setpgid(browser, browser);
+  std::string said;
+  const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(60);
+  while (said.empty() && std::chrono::steady_clock::now() < deadline) {
+    const mf::GetRecordResponse record = grpc.Record(made.session(), made.facilitator_token());
+    for (const auto& m : record.chat())
+      if (m.text().rfind("probe: ", 0) == 0) said = m.text();
+    if (said.empty()) std::this_thread::sleep_for(std::chrono::milliseconds(200));
+  }
+  kill(-browser, SIGKILL);  // The browser and every process it started.
+  waitpid(browser, nullptr, 0);
+
+  EXPECT_EQ(said, "probe: joined seat 0; first view for seat 0")
+      << "the page said nothing within a minute";
+  mf::JoinSessionResponse again;
+  EXPECT_EQ(grpc.Join(made.join_code(), 0, &again).error_code(),
+            grpc::StatusCode::FAILED_PRECONDITION)
+      << "the browser's seat is not taken";
+  const mf::Roster roster = grpc.Roster(made.session(), made.facilitator_token());
+  ASSERT_GT(roster.seats_size(), 0);
+  EXPECT_EQ(roster.seats(0).player(), "browser");
+  EXPECT_TRUE(roster.seats(0).claimed());
 }
 
 }  // namespace
