@@ -33,7 +33,24 @@ struct Personality {
   bool trust_driven = false;    // Reciprocator: cooperation depends on trust.
   double break_if_costs = 1e9;  // Break a delivery that costs more than this.
   double amend_gap = 25;        // Amend when the draft is this far from the ideal.
+  // Caucuses (regional consultative processes, negotiating groups): a
+  // member moves its public statement this share of the way towards what
+  // its caucus partners have already stated (when that is within
+  // `caucus_reach` of its own ideal), votes with the partners who have
+  // voted when it has no view of its own (it would stand aside), and offers
+  // its coalition deals to partners first.
+  double caucus_pull = 0.3;
+  double caucus_reach = 20;
 };
+
+// The seats that share a caucus with the viewer (the viewer excluded).
+uint64_t CaucusPartners(const SeatView& v) {
+  const uint64_t me = uint64_t{1} << v.viewer();
+  uint64_t partners = 0;
+  for (int k = 0; k < v.num_caucuses(); ++k)
+    if (v.caucus_mask(k) & me) partners |= v.caucus_mask(k);
+  return partners & ~me;
+}
 
 // Value to me, in score points, of carrying out a text at `pos` with `form`,
 // from policy `sq` on its theme.
@@ -127,6 +144,17 @@ class HeuristicBot : public Bot {
         const double room = RoomPosition(v);
         const double anchor = room >= 0 ? room : v.theme(t).status_quo;
         double pos = ideal + p_.statement_shift * (anchor - ideal);
+        // Speak with the caucus where it costs little.
+        const uint64_t partners = CaucusPartners(v);
+        double sum = 0;
+        int stated = 0;
+        for (int i = 0; i < v.num_seats(); ++i)
+          if (((partners >> i) & 1) && v.statement(i) >= 0) {
+            sum += v.statement(i);
+            ++stated;
+          }
+        if (stated > 0 && std::fabs(sum / stated - ideal) <= p_.caucus_reach)
+          pos += p_.caucus_pull * (sum / stated - pos);
         Action a = Action::Make(ActionType::kStatement);
         a.position = static_cast<int>(std::lround(std::clamp(pos, 0.0, 100.0)));
         return a;
@@ -288,12 +316,27 @@ class HeuristicBot : public Bot {
     else if (value < p_.object_below)
       choice = mf::OBJECT;
     else
-      choice = mf::STAND_ASIDE;
+      choice = CaucusVote(v);
     // A promise is kept unless it would cross a red line.
     if (promised != mf::VOTE_UNSPECIFIED && !(red && p_.break_if_costs < 1e8)) choice = promised;
     a.vote = choice;
     if (v.vote(v.viewer()) == choice) a.type = ActionType::kReady;
     return a;
+  }
+
+  // With no view of its own, a member votes as most of its caucus partners
+  // who have voted did (standing aside when they are split or silent).
+  static mf::VoteChoice CaucusVote(const SeatView& v) {
+    const uint64_t partners = CaucusPartners(v);
+    int support = 0, object = 0;
+    for (int i = 0; i < v.num_seats(); ++i) {
+      if (!((partners >> i) & 1)) continue;
+      support += v.vote(i) == mf::SUPPORT;
+      object += v.vote(i) == mf::OBJECT;
+    }
+    if (support > object) return mf::SUPPORT;
+    if (object > support) return mf::OBJECT;
+    return mf::STAND_ASIDE;
   }
 
   bool WouldRatify(const SeatView& v, const rules::Text& t) const {
@@ -413,11 +456,15 @@ class HeuristicBot : public Bot {
       if (d->from == me && d->cycle == v.cycle()) ++mine_this_cycle;
     if (mine_this_cycle >= 2) return false;
     const mf::Role role = v.role(me);
-    // Issue linkage: visas for readmission between destinations and the others.
+    // Issue linkage: visas for readmission between destinations and the
+    // others. Caucus partners are asked first (two passes: partners, then
+    // the rest, each from a random seat).
     const int start = static_cast<int>(rng.Below(static_cast<uint32_t>(v.num_seats())));
-    for (int k = 0; k < v.num_seats(); ++k) {
+    const uint64_t partners = CaucusPartners(v);
+    for (int k = 0; k < 2 * v.num_seats(); ++k) {
       const int j = (start + k) % v.num_seats();
-      if (j == me) continue;
+      const bool partner = (partners >> j) & 1;
+      if (j == me || partner != (k < v.num_seats())) continue;
       bool dealt = false;
       for (const rules::Deal* d : deals)
         if ((d->from == j || d->to == j) && d->cycle == v.cycle()) dealt = true;

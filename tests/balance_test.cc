@@ -13,29 +13,16 @@
 #include <string>
 #include <vector>
 
+#include "balance_util.h"
 #include "bots/bot.h"
 #include "test_scale.h"
+#include "test_util.h"
 #include "tools/balance.h"
 #include "tools/chart.h"
 #include "tools/report_json.h"
 
 namespace mf::tools {
 namespace {
-
-std::shared_ptr<const rules::Scenario> Load(const std::string& name) {
-  rules::LoadResult r = rules::LoadEmbeddedScenario(name);
-  std::string all;
-  for (const std::string& e : r.errors) all += e + "\n";
-  EXPECT_TRUE(r.ok()) << all;
-  return r.scenario;
-}
-
-Mix DefaultMix() {
-  Mix mix;
-  std::string error;
-  EXPECT_TRUE(ParseMix(kDefaultMix, &mix, &error)) << error;
-  return mix;
-}
 
 const WinStat& Role(const Report& r, const std::string& name) {
   for (const WinStat& w : r.roles)
@@ -61,7 +48,7 @@ TEST(BalanceWilson, KnownValues) {
 }
 
 TEST(BalanceMix, DefaultAndWeights) {
-  Mix mix = DefaultMix();
+  Mix mix = testing::DefaultMixOrFail();
   ASSERT_EQ(mix.size(), 4u);
   EXPECT_EQ(mix[0].strategy, "hardliner");
   EXPECT_DOUBLE_EQ(mix[1].weight, 2.0);
@@ -86,7 +73,7 @@ TEST(BalanceMix, UnknownStrategyIsRejected) {
 }
 
 TEST(BalanceSetup, DependsOnSeedAndGameOnly) {
-  const Mix mix = DefaultMix();
+  const Mix mix = testing::DefaultMixOrFail();
   const GameSetup a = SetupGame(mix, 8, 7, 3), b = SetupGame(mix, 8, 7, 3);
   EXPECT_EQ(a.game_seed, b.game_seed);
   EXPECT_EQ(a.bot_seed, b.bot_seed);
@@ -105,12 +92,12 @@ TEST(BalanceSetup, DependsOnSeedAndGameOnly) {
 }
 
 TEST(BalanceReport, ReportDoesNotDependOnThreads) {
-  auto sc = Load("classroom-8");
+  auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
   BalanceOptions o;
   o.games = 80;
   o.seed = 42;
-  o.mix = DefaultMix();
+  o.mix = testing::DefaultMixOrFail();
   o.threads = 1;
   std::vector<GameRecord> records1;
   const Report one = RunBalance(sc, o, nullptr, &records1);
@@ -161,7 +148,7 @@ std::vector<GameRecord> Synthetic(const rules::Scenario& sc, const std::vector<i
 }
 
 TEST(BalanceReport, ImbalanceWhenIntervalExcludesFairShare) {
-  auto sc = Load("classroom-8");
+  auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
   Mix mix;
   std::string error;
@@ -231,7 +218,7 @@ TEST(BalanceScenarios, NoRoleImbalanceInAnyScenario) {
   // Two-sided z that holds every role test of every scenario to 5% together.
   int role_tests = 0;
   for (const rules::EmbeddedScenario& e : rules::EmbeddedScenarios()) {
-    auto sc = Load(e.name);
+    auto sc = testing::LoadOrFail(e.name);
     ASSERT_TRUE(sc);
     std::set<int> roles;
     for (const auto& seat : sc->seats()) roles.insert(static_cast<int>(seat.role));
@@ -246,12 +233,12 @@ TEST(BalanceScenarios, NoRoleImbalanceInAnyScenario) {
   int scenarios = 0;
   for (const rules::EmbeddedScenario& e : rules::EmbeddedScenarios()) {
     SCOPED_TRACE(e.name);
-    auto sc = Load(e.name);
+    auto sc = testing::LoadOrFail(e.name);
     ASSERT_TRUE(sc);
     BalanceOptions o;
     o.games = games;
     o.seed = 1;
-    o.mix = DefaultMix();
+    o.mix = testing::DefaultMixOrFail();
     o.threads = 2;
     const Report rep = RunBalance(sc, o, nullptr);
     ASSERT_EQ(rep.games, games);
@@ -293,12 +280,12 @@ TEST(BalanceScenarios, NoRoleImbalanceInAnyScenario) {
 // than block a text that binds only its ratifiers), then ratified by almost
 // every origin state and by few destinations.
 TEST(BalanceDynamics, TheRightsConventionIsAdoptedThenRatifiedByOriginsNotDestinations) {
-  auto sc = Load("convention");
+  auto sc = testing::LoadOrFail("convention");
   ASSERT_TRUE(sc);
   BalanceOptions o;
   o.games = testing::Scaled(2000, 500);
   o.seed = 1;
-  o.mix = DefaultMix();
+  o.mix = testing::DefaultMixOrFail();
   o.threads = 2;
   const Report rep = RunBalance(sc, o, nullptr);
   long long rights = 0;
@@ -321,13 +308,13 @@ TEST(BalanceDynamics, TheRightsConventionIsAdoptedThenRatifiedByOriginsNotDestin
 }
 
 TEST(BalanceSweep, ChangesTheParameter) {
-  auto sc = Load("classroom-8");
+  auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
   BalanceOptions o;
   o.games = 40;
   o.seed = 3;
   o.threads = 2;
-  o.mix = DefaultMix();
+  o.mix = testing::DefaultMixOrFail();
   std::vector<SweepRow> rows;
   std::string error;
   ASSERT_TRUE(RunSweep(*sc, "role_offset_destination", {"-10", "10"}, o, &rows, &error)) << error;
@@ -469,12 +456,12 @@ void CheckChart(const Report& rep) {
 }
 
 TEST(BalanceChart, PngShowsEverySeatAndNothingIsCutOff) {
-  auto sc = Load("classroom-8");
+  auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
   BalanceOptions o;
   o.games = 60;
   o.threads = 2;
-  o.mix = DefaultMix();
+  o.mix = testing::DefaultMixOrFail();
   const Report rep = RunBalance(sc, o);
   ASSERT_EQ(rep.seats.size(), 8u);
   CheckChart(rep);
@@ -483,7 +470,7 @@ TEST(BalanceChart, PngShowsEverySeatAndNothingIsCutOff) {
 TEST(BalanceChart, ManySeatsAndLongFindingsStayOnThePage) {
   // workshop-30: 30 seats; one seat wins 40% of the games, so most seats
   // and roles are flagged and the findings run over several lines.
-  auto sc = Load("workshop-30");
+  auto sc = testing::LoadOrFail("workshop-30");
   ASSERT_TRUE(sc);
   Mix mix;
   std::string error;
@@ -504,12 +491,12 @@ TEST(BalanceChart, ManySeatsAndLongFindingsStayOnThePage) {
 }
 
 TEST(BalanceChart, SvgAndPdfFromTheSameDrawing) {
-  auto sc = Load("classroom-8");
+  auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
   BalanceOptions o;
   o.games = 20;
   o.threads = 2;
-  o.mix = DefaultMix();
+  o.mix = testing::DefaultMixOrFail();
   const Report rep = RunBalance(sc, o);
   const BalanceChartLayout L = LayoutBalanceChart(rep);
   std::string error;
@@ -568,12 +555,12 @@ TEST(BalanceChart, DocumentsHaveSeveralPagesInPdf) {
 }
 
 TEST(BalanceReport, JsonParsesBackIntoItsMessage) {
-  auto sc = Load("classroom-8");
+  auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
   BalanceOptions o;
   o.games = 40;
   o.threads = 2;
-  o.mix = DefaultMix();
+  o.mix = testing::DefaultMixOrFail();
   const Report rep = RunBalance(sc, o);
   const std::string json = ReportJson(rep);
   mf::BalanceReport back;

@@ -167,6 +167,86 @@ TEST(BotsSeeOnlyTheirView, DecisionsIgnoreOtherSeatsBriefs) {
   }
 }
 
+// Caucus members coordinate: with no view of its own on a draft (it would
+// stand aside), a member votes as most of its caucus partners who have
+// voted did; its statement leans towards what its partners have stated.
+// The control is the same scenario without its caucuses.
+TEST(BotsInCaucuses, AnUndecidedMemberVotesWithItsPartnersAndSpeaksNearThem) {
+  auto sc = LoadOrFail("classroom-8");
+  ASSERT_TRUE(sc);
+  mf::Scenario bare = sc->proto();
+  bare.clear_caucuses();
+  auto none = rules::LoadScenarioMessage(bare, "classroom-8-without-caucuses").scenario;
+  ASSERT_TRUE(none);
+  const int me = sc->SeatIndex("kalmara");
+  ASSERT_GE(me, 0);
+  uint64_t partners = 0;
+  for (uint64_t m : sc->caucus_masks())
+    if ((m >> me) & 1) partners |= m;
+  partners &= ~(uint64_t{1} << me);
+  ASSERT_NE(partners, 0u);
+  std::unique_ptr<Bot> bot;
+  auto decide = [&](const State& st) {
+    rules::Rng rng(1);
+    return bot->Decide(rules::SeatView(st, me), rng);
+  };
+  // A draft at `pos` on the first item, the partners having voted `vote`.
+  auto decision = [&](std::shared_ptr<const rules::Scenario> s, int pos, mf::VoteChoice vote,
+                      State* st) {
+    if (!testing::AdvanceUntil(st, mf::DRAFTING)) return false;
+    if (!testing::Accepted(st, st->co_chair(0), testing::TableAction(pos, mf::GUIDING_PRINCIPLES)))
+      return false;
+    if (!testing::AdvanceUntil(st, mf::DECISION)) return false;
+    for (int k = 0; k < s->num_seats() && vote != mf::VOTE_UNSPECIFIED; ++k)
+      if (((partners >> k) & 1) && !testing::Accepted(st, k, testing::VoteAction(vote)))
+        return false;
+    return true;
+  };
+  int checked = 0;
+  for (int k = 0; k < 4 * 21 && checked == 0; ++k) {
+    const char* strategies[] = {"reciprocator", "hardliner", "dealmaker", "cooperator"};
+    bot = MakeBot(strategies[k / 21]);
+    const int pos = 5 * (k % 21);
+    State alone(sc, 3);
+    ASSERT_TRUE(decision(sc, pos, mf::VOTE_UNSPECIFIED, &alone));
+    const rules::Action own = decide(alone);
+    if (own.type != rules::ActionType::kVote || own.vote != mf::STAND_ASIDE) continue;
+    for (mf::VoteChoice vote : {mf::SUPPORT, mf::OBJECT}) {
+      State with(sc, 3), without(none, 3);
+      ASSERT_TRUE(decision(sc, pos, vote, &with));
+      ASSERT_TRUE(decision(none, pos, vote, &without));
+      EXPECT_EQ(decide(with).vote, vote) << "draft at " << pos;
+      EXPECT_EQ(decide(without).vote, mf::STAND_ASIDE) << "no caucus, draft at " << pos;
+    }
+    ++checked;
+  }
+  EXPECT_EQ(checked, 1) << "no draft left the member without a view of its own";
+
+  // Statements: everyone else has said `near` (15 from the member's ideal).
+  bot = MakeBot("cooperator");
+  auto spoken = [&](State* st, int* near) {
+    if (!testing::AdvanceUntil(st, mf::STATEMENTS)) return false;
+    const int ideal = static_cast<int>(sc->seats()[me].ideal[st->current_theme()]);
+    *near = ideal <= 50 ? ideal + 15 : ideal - 15;
+    for (int k = 0; k < st->num_seats(); ++k) {
+      if (k == me) continue;
+      rules::Action say = rules::Action::Make(rules::ActionType::kStatement);
+      say.position = *near;
+      if (!testing::Accepted(st, k, say)) return false;
+    }
+    return true;
+  };
+  State with(sc, 3), without(none, 3);
+  int near = 0;
+  ASSERT_TRUE(spoken(&without, &near));
+  ASSERT_TRUE(spoken(&with, &near));
+  const rules::Action w = decide(with), wo = decide(without);
+  ASSERT_EQ(w.type, rules::ActionType::kStatement);
+  ASSERT_EQ(wo.type, rules::ActionType::kStatement);
+  EXPECT_LT(std::abs(w.position - near), std::abs(wo.position - near))
+      << "without caucus " << wo.position << ", with " << w.position << ", partners said " << near;
+}
+
 // What a search bot imagines holds nothing its seat may not see.
 TEST(BotsSeeOnlyTheirView, DeterminizeHidesOthersBriefsAndDeals) {
   auto sc = LoadOrFail("classroom-8");

@@ -11,7 +11,9 @@
 #include <string>
 #include <vector>
 
+#include "balance_util.h"
 #include "run_command.h"
+#include "test_util.h"
 #include "tools/balance.h"
 #include "tools/report_json.h"
 #include "tools/sweep_plan.h"
@@ -21,19 +23,6 @@ namespace {
 
 namespace fs = std::filesystem;
 using mf::testing::RunCommand;
-
-std::shared_ptr<const rules::Scenario> Load(const std::string& name) {
-  rules::LoadResult r = rules::LoadEmbeddedScenario(name);
-  EXPECT_TRUE(r.ok()) << name;
-  return r.scenario;
-}
-
-Mix DefaultMix() {
-  Mix mix;
-  std::string error;
-  EXPECT_TRUE(ParseMix(kDefaultMix, &mix, &error)) << error;
-  return mix;
-}
 
 fs::path TmpDir(const std::string& name) {
   const fs::path dir = fs::path(MF_TEST_TMP_DIR) / (std::to_string(getpid()) + "-" + name);
@@ -54,8 +43,8 @@ void Spit(const fs::path& p, const std::string& text) {
 }
 
 TEST(Tally, AnySplitMergesIntoTheWholeExactly) {
-  auto sc = Load("classroom-8");
-  const Mix mix = DefaultMix();
+  auto sc = testing::LoadOrFail("classroom-8");
+  const Mix mix = testing::DefaultMixOrFail();
   std::vector<GameRecord> records;
   for (int g = 0; g < 60; ++g) records.push_back(PlayGame(sc, mix, 11, g));
   const std::string whole = ReportJson(Aggregate(*sc, mix, 11, records), false);
@@ -78,7 +67,7 @@ TEST(Tally, AnySplitMergesIntoTheWholeExactly) {
     EXPECT_EQ(ReportJson(Finish(*sc, mix, 11, total), false), whole) << "parts of " << part;
   }
   // A tally of another scenario does not merge.
-  Tally other = NewTally(*Load("workshop-30"), mix), into = NewTally(*sc, mix);
+  Tally other = NewTally(*testing::LoadOrFail("workshop-30"), mix), into = NewTally(*sc, mix);
   std::string error;
   EXPECT_FALSE(MergeTally(other, &into, &error));
   EXPECT_NE(error.find("different scenarios"), std::string::npos) << error;
@@ -111,7 +100,7 @@ LoadedPlan PlanAndRun(const PlanSpec& spec, const fs::path& dir,
                       std::vector<long long> order = {}) {
   mf::SweepPlan plan;
   std::string error;
-  EXPECT_TRUE(MakePlan(spec, Load(spec.scenario), &plan, &error)) << error;
+  EXPECT_TRUE(MakePlan(spec, testing::LoadOrFail(spec.scenario), &plan, &error)) << error;
   Spit(dir / "plan.json", ToJson(plan) + "\n");
   LoadedPlan lp;
   EXPECT_TRUE(LoadPlan((dir / "plan.json").string(), &lp, &error)) << error;
@@ -132,11 +121,11 @@ std::string MergedJson(const LoadedPlan& lp, const fs::path& dir, std::string* e
 }
 
 TEST(SweepPlan, ShardSizesAndOrdersGiveTheSingleProcessReport) {
-  auto sc = Load("classroom-8");
+  auto sc = testing::LoadOrFail("classroom-8");
   BalanceOptions o;
   o.games = 40;
   o.seed = 5;
-  o.mix = DefaultMix();
+  o.mix = testing::DefaultMixOrFail();
   const PlanSpec base = Spec(1);
   std::vector<SweepRow> rows;
   std::string error;

@@ -423,16 +423,16 @@ int Submit(const SubmitArgs& a) {
               << "\n";
     return 1;
   }
-  std::vector<long long> todo;
+  std::vector<long long> to_submit;
   if (a.only_missing) {
-    todo = ScanShards(lp, dir).missing;
+    to_submit = ScanShards(lp, dir).missing;
   } else {
-    for (long long i = 0; i < lp.plan.shards(); ++i) todo.push_back(i);
+    for (long long i = 0; i < lp.plan.shards(); ++i) to_submit.push_back(i);
   }
   // Arrays of task ids below MaxArraySize: shard = offset + SLURM_ARRAY_TASK_ID.
   const long long max = MaxArraySize();
   std::vector<std::pair<long long, std::vector<long long>>> arrays;  // (offset, task ids)
-  for (long long i : todo) {
+  for (long long i : to_submit) {
     const long long offset = i / max * max;
     if (arrays.empty() || arrays.back().first != offset) arrays.push_back({offset, {}});
     arrays.back().second.push_back(i - offset);

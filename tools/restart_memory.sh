@@ -45,11 +45,14 @@ trap cleanup EXIT
 # One client creates every session: the per-address limits on calls without
 # a token would (rightly) stop it, so they are off here (when forumd has them).
 LIMIT_ARGS=()
-if "$BUILD_DIR/server/forumd" --help | grep -q -- --create-burst; then
+# The help is read whole first (`| grep -q` fails under pipefail when grep
+# stops reading early).
+if grep -q -- --create-burst <<<"$("$BUILD_DIR/server/forumd" --help)"; then
   LIMIT_ARGS=(--peer-burst 0 --create-burst 0 --max-sessions 0)
 fi
 
 start() {
+  : >"$W/forumd_$1.out"  # Exists before forumd starts: reading it cannot race the redirection.
   "$BUILD_DIR/server/forumd" --listen 127.0.0.1:0 --data "$W/data" "${LIMIT_ARGS[@]}" \
     >"$W/forumd_$1.out" 2>"$W/forumd_$1.err" &
   PID=$!

@@ -60,7 +60,9 @@ rm -rf "$W/data" "$W"/round_*.json "$W"/round_*.acks "$W/rss.txt"
 cp "$BUILD_DIR/server/forumd" "$BUILD_DIR/tools/forumctl" "$W/"
 
 ARCHIVE_ARGS=()
-if [ -n "$ARCHIVE" ] && "$W/forumd" --help | grep -q -- --archive-after; then
+# The help is read whole first: `forumd --help | grep -q` fails under
+# pipefail whenever grep stops reading before forumd has written it all.
+if [ -n "$ARCHIVE" ] && grep -q -- --archive-after <<<"$("$W/forumd" --help)"; then
   ARCHIVE_ARGS=(--archive-after "$ARCHIVE")
 fi
 
@@ -75,6 +77,9 @@ trap cleanup EXIT
 # Starts forumd on $W/data; sets PID and ADDR.
 start_forumd() {
   local out="$W/forumd.$1.out"
+  # Created before forumd starts, so that reading it cannot race the
+  # background job's redirection (set -e would end the soak on sed's error).
+  : >"$out"
   "$W/forumd" --listen 127.0.0.1:0 --data "$W/data" --rate 100000 --burst 100000 \
     "${ARCHIVE_ARGS[@]}" >"$out" 2>"$W/forumd.$1.err" &
   PID=$!
