@@ -1,0 +1,244 @@
+// The connection to forumd: gRPC-Web (binary) on the page's own origin, the
+// seat kept in localStorage, and the seat's view stream, resubscribed after a
+// reload or a dropped connection.
+import { Code, ConnectError, createClient } from "@connectrpc/connect";
+import { createGrpcWebTransport } from "@connectrpc/connect-web";
+import { Forum, Notice_Kind } from "@gen/forum_pb";
+import type { ChatMessage, Notice, ServerEvent } from "@gen/forum_pb";
+import type { MessageInitShape } from "@bufbuild/protobuf";
+import type { ActionSchema, View } from "@gen/game_pb";
+
+// One action as the client builds it (a oneof case and its fields).
+export type ActionKind = MessageInitShape<typeof ActionSchema>["kind"];
+
+const transport = createGrpcWebTransport({ baseUrl: location.origin, useBinaryFormat: true });
+export const forum = createClient(Forum, transport);
+
+// A seat this browser holds.
+export interface Seat {
+  session: string;
+  token: string;
+  seat: number;
+  seatName: string;
+  name: string;
+  code: string;
+}
+
+const SEAT_KEY = "mf.seat";
+
+export function loadSeat(): Seat | null {
+  try {
+    const s = JSON.parse(localStorage.getItem(SEAT_KEY) || "null");
+    if (s && typeof s.session === "string" && typeof s.token === "string" && s.token) return s as Seat;
+  } catch {
+    // Unreadable: as if none.
+  }
+  return null;
+}
+
+export function saveSeat(s: Seat): void {
+  try {
+    localStorage.setItem(SEAT_KEY, JSON.stringify(s));
+  } catch {
+    // No storage: the seat lasts for this page only.
+  }
+}
+
+export function clearSeat(): void {
+  try {
+    localStorage.removeItem(SEAT_KEY);
+  } catch {
+    // Nothing kept.
+  }
+}
+
+export function bearer(token: string): { headers: Record<string, string> } {
+  return { headers: { authorization: `Bearer ${token}` } };
+}
+
+// The server's status message (its own words) and code.
+export function failure(e: unknown): { code: Code; message: string } {
+  const err = ConnectError.from(e);
+  return { code: err.code, message: err.rawMessage || Code[err.code] || String(e) };
+}
+
+export async function join(code: string, name: string): Promise<Seat> {
+  const r = await forum.joinSession({ joinCode: code, displayName: name });
+  return { session: r.session, token: r.seatToken, seat: r.seat, seatName: r.seatName, name, code };
+}
+
+export type Conn = "connecting" | "live" | "reconnecting" | "over";
+
+export interface SeatState {
+  view: View | null;
+  chat: ChatMessage[];
+  notice: Notice | null;
+  conn: Conn;
+  // Seconds left in the phase at `secondsAt` (Date.now()); 0: no clock.
+  secondsLeft: number;
+  secondsAt: number;
+  // Why the seat cannot be resumed (the server's words); the stream stopped.
+  fatal: string | null;
+}
+
+// Fields a later view of the stream leaves out (ServerEvent.static_omitted).
+const STATIC_FIELDS = [
+  "scenario",
+  "title",
+  "description",
+  "cycles",
+  "decisionRule",
+  "themes",
+  "brief",
+  "allBriefs",
+  "caucuses",
+  "observers",
+] as const;
+
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const id = setTimeout(resolve, ms);
+    signal.addEventListener("abort", () => {
+      clearTimeout(id);
+      resolve();
+    });
+  });
+}
+
+// One seat's live state: the merged view, the chat and the last notice.
+export class SeatSession {
+  state: SeatState = {
+    view: null,
+    chat: [],
+    notice: null,
+    conn: "connecting",
+    secondsLeft: 0,
+    secondsAt: 0,
+    fatal: null,
+  };
+  private listeners = new Set<() => void>();
+  private stop = new AbortController();
+  private current: AbortController | null = null;
+  private seen = new Set<string>();
+  private over = false;
+
+  constructor(readonly seat: Seat) {}
+
+  subscribe(f: () => void): () => void {
+    this.listeners.add(f);
+    return () => this.listeners.delete(f);
+  }
+
+  private set(patch: Partial<SeatState>): void {
+    this.state = { ...this.state, ...patch };
+    for (const f of this.listeners) f();
+  }
+
+  start(): void {
+    void this.loop();
+    // Back online: try at once rather than at the end of the wait.
+    window.addEventListener("online", this.nudge);
+  }
+
+  close(): void {
+    window.removeEventListener("online", this.nudge);
+    this.stop.abort();
+    this.current?.abort();
+  }
+
+  private wake: AbortController | null = null;
+  private nudge = (): void => {
+    this.wake?.abort();
+  };
+
+  private async loop(): Promise<void> {
+    let delay = 500;
+    while (!this.stop.signal.aborted) {
+      const ctl = new AbortController();
+      this.current = ctl;
+      const signal = ctl.signal;
+      try {
+        const stream = forum.subscribe(
+          { session: this.seat.session, chatBacklog: 200 },
+          { ...bearer(this.seat.token), signal },
+        );
+        for await (const ev of stream) {
+          delay = 500;
+          this.apply(ev);
+        }
+        if (this.over) {
+          this.set({ conn: "over" });
+          return;
+        }
+      } catch (e) {
+        if (this.stop.signal.aborted) return;
+        const f = failure(e);
+        if (f.code === Code.Unauthenticated || f.code === Code.NotFound || f.code === Code.PermissionDenied) {
+          this.set({ fatal: f.message, conn: "over" });
+          return;
+        }
+      }
+      if (this.stop.signal.aborted) return;
+      this.set({ conn: "reconnecting" });
+      this.wake = new AbortController();
+      await sleep(delay, this.wake.signal);
+      delay = Math.min(delay * 2, 8000);
+    }
+  }
+
+  private apply(ev: ServerEvent): void {
+    const k = ev.kind;
+    if (k.case === "view") {
+      const v = k.value;
+      const prev = this.state.view;
+      if (ev.staticOmitted && prev) {
+        const target = v as unknown as Record<string, unknown>;
+        const source = prev as unknown as Record<string, unknown>;
+        for (const f of STATIC_FIELDS) target[f] = source[f];
+      }
+      this.set({ view: v, conn: "live", secondsLeft: ev.phaseSecondsLeft, secondsAt: Date.now() });
+    } else if (k.case === "chat") {
+      const m = k.value;
+      const id = m.serial.toString();
+      if (this.seen.has(id)) return;
+      this.seen.add(id);
+      const chat = [...this.state.chat, m].sort((a, b) => (a.serial < b.serial ? -1 : a.serial > b.serial ? 1 : 0));
+      this.set({ chat: chat.slice(-500), conn: "live" });
+    } else if (k.case === "notice") {
+      const n = k.value;
+      if (n.kind === Notice_Kind.GAME_OVER) this.over = true;
+      const patch: Partial<SeatState> = { notice: n, conn: "live" };
+      if (n.phaseSecondsLeft > 0) {
+        patch.secondsLeft = n.phaseSecondsLeft;
+        patch.secondsAt = Date.now();
+      }
+      this.set(patch);
+    }
+  }
+
+  // One action of the seat, decided on the view shown (a changed choice is
+  // refused as stale by the server: the player decides again).
+  async act(action: ActionKind): Promise<void> {
+    const v = this.state.view;
+    await forum.act(
+      {
+        session: this.seat.session,
+        action: { kind: action },
+        basedOn: v ? { case: "basedOnVersion", value: v.version } : { case: undefined },
+      },
+      bearer(this.seat.token),
+    );
+  }
+
+  async say(channel: ChatChannel, text: string): Promise<void> {
+    await forum.sendMessage(
+      { session: this.seat.session, channel: { to: channel }, text },
+      bearer(this.seat.token),
+    );
+  }
+}
+
+export type ChatChannel =
+  | { case: "everyone"; value: boolean }
+  | { case: "seat"; value: number }
+  | { case: "caucus"; value: string };

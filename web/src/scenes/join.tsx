@@ -1,0 +1,86 @@
+// Joining a seat: the code (from the link's #join=CODE or typed) and a name.
+import { useEffect, useRef, useState } from "preact/hooks";
+import type { Seat } from "../api";
+import { failure, join } from "../api";
+import { t } from "../i18n";
+
+export function Join(props: { code: string; message: string; onJoined: (s: Seat) => void; resumable: Seat | null; onResume: () => void }) {
+  const [code, setCode] = useState(props.code);
+  const [name, setName] = useState("");
+  const [error, setError] = useState("");
+  const [busy, setBusy] = useState(false);
+  const nameRef = useRef<HTMLInputElement>(null);
+  const codeRef = useRef<HTMLInputElement>(null);
+  useEffect(() => {
+    (props.code ? nameRef : codeRef).current?.focus();
+  }, []);
+  const submit = async (e: Event) => {
+    e.preventDefault();
+    if (busy) return;
+    if (!code.trim() || !name.trim()) {
+      setError(t("join.missing"));
+      return;
+    }
+    setBusy(true);
+    setError("");
+    try {
+      props.onJoined(await join(code.trim(), name.trim()));
+    } catch (err) {
+      setError(t("join.failed", { message: failure(err).message }));
+    } finally {
+      setBusy(false);
+    }
+  };
+  return (
+    <main class="join" id="main">
+      <h1>{t("app.title")}</h1>
+      <p>{t("join.intro")}</p>
+      {props.message && (
+        <p class="error" role="alert" data-testid="resume-error">
+          {props.message}
+        </p>
+      )}
+      {props.resumable && (
+        <p>
+          <button type="button" class="btn plain" onClick={props.onResume} data-testid="resume-button">
+            {t("join.resume", { seat: props.resumable.seatName })}
+          </button>
+        </p>
+      )}
+      <form onSubmit={submit} class="card" aria-labelledby="join-h">
+        <h2 id="join-h">{t("join.title")}</h2>
+        <div class="field">
+          <label for="join-code">{t("join.code")}</label>
+          <input
+            id="join-code"
+            ref={codeRef}
+            value={code}
+            autocomplete="off"
+            autocapitalize="characters"
+            spellcheck={false}
+            onInput={(e) => setCode((e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <div class="field">
+          <label for="join-name">{t("join.name")}</label>
+          <input
+            id="join-name"
+            ref={nameRef}
+            value={name}
+            maxLength={40}
+            autocomplete="nickname"
+            onInput={(e) => setName((e.target as HTMLInputElement).value)}
+          />
+        </div>
+        <button type="submit" class="btn primary" data-testid="join-button" aria-disabled={busy ? "true" : undefined}>
+          {busy ? t("join.joining") : t("join.button")}
+        </button>
+        {error && (
+          <p class="error" role="alert" data-testid="join-error">
+            {error}
+          </p>
+        )}
+      </form>
+    </main>
+  );
+}
