@@ -67,6 +67,8 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
   const [tab, setTab] = useState<Tab>("brief");
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
+  // Counts the answers to actions (tests wait for it to move).
+  const [answers, setAnswers] = useState(0);
   useEffect(() => s.subscribe(() => setTick((n) => n + 1)), [s]);
   const st = s.state;
   const v = st.view;
@@ -94,6 +96,8 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
               } catch (e) {
                 setError(t("act.refused", { what, message: failure(e).message }));
                 return false;
+              } finally {
+                setAnswers((n) => n + 1);
               }
             },
           }
@@ -187,7 +191,7 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
           </p>
         )}
       </main>
-      <footer class="status">
+      <footer class="status" data-testid="answers" data-answers={answers}>
         <p role="status" data-testid="status">
           {status}
         </p>

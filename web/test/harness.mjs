@@ -22,12 +22,15 @@ const require = createRequire(join(resolve(env("MF_NODE_MODULES")), "noop.js"));
 export const puppeteer = require("puppeteer-core");
 const axeSource = readFileSync(require.resolve("axe-core/axe.min.js"), "utf8");
 
-// forumd on loopback ports it picks itself; resolves once both ports serve.
-export async function startForumd() {
-  const dir = mkdtempSync(join(tmpdir(), "mf-web-"));
+// forumd on loopback ports it picks itself (or those of `again`, a forumd
+// stopped with keep: the same data and ports); resolves once both serve.
+export async function startForumd(again) {
+  const dir = again ? again.dir : mkdtempSync(join(tmpdir(), "mf-web-"));
+  const grpcAt = again ? again.grpc : "127.0.0.1:0";
+  const webAt = again ? again.web.replace(/^https?:\/\//, "") : "127.0.0.1:0";
   const proc = spawn(
     env("MF_FORUMD"),
-    ["--data", join(dir, "data"), "--listen", "127.0.0.1:0", "--web-listen", "127.0.0.1:0", "--web-root", env("MF_WEB_ROOT")],
+    ["--data", join(dir, "data"), "--listen", grpcAt, "--web-listen", webAt, "--web-root", env("MF_WEB_ROOT")],
     { stdio: ["ignore", "pipe", "pipe"] },
   );
   let log = "";
@@ -35,7 +38,7 @@ export async function startForumd() {
   const lines = createInterface({ input: proc.stdout });
   const addr = await new Promise((resolve, reject) => {
     let grpc = "";
-    proc.on("exit", (code) => reject(new Error(`forumd exited ${code}: ${log}`)));
+    proc.once("exit", (code) => reject(new Error(`forumd exited ${code}: ${log}`)));
     lines.on("line", (l) => {
       let m = /^forumd listening on (\S+)/.exec(l);
       if (m) grpc = m[1];
@@ -45,12 +48,16 @@ export async function startForumd() {
   });
   return {
     ...addr,
+    dir,
     log: () => log,
-    async stop() {
-      const done = new Promise((r) => proc.once("exit", r));
-      proc.kill("SIGTERM");
-      await done;
-      rmSync(dir, { recursive: true, force: true });
+    // keep: leave the data for a restart (startForumd(this)).
+    async stop(keep = false) {
+      if (proc.exitCode === null) {
+        const done = new Promise((r) => proc.once("exit", r));
+        proc.kill("SIGTERM");
+        await done;
+      }
+      if (!keep) rmSync(dir, { recursive: true, force: true });
     },
   };
 }

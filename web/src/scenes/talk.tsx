@@ -80,14 +80,16 @@ export function Talk() {
             ))}
           </select>
         </div>
-        <ol class="chat" role="log" aria-live="polite" aria-label={current.label} data-testid="chat-log">
+        <div class="chat" role="log" aria-live="polite" aria-label={current.label} data-testid="chat-log">
+          <ol>
           {shown.length === 0 && <li class="muted">{t("talk.empty")}</li>}
           {shown.map((m) => (
             <li key={m.serial.toString()} class={m.from === v.viewer ? "mine" : undefined}>
               <strong>{m.fromName || seatName(v, m.from)}</strong>: {m.text}
             </li>
           ))}
-        </ol>
+          </ol>
+        </div>
         <form onSubmit={send} class="compose">
           <label for={textId}>{t("talk.message")}</label>
           <div class="row">
