@@ -665,12 +665,21 @@ TEST_F(WebTest, CorsIsClosedUnlessTheOriginIsNamed) {
 
 TEST_F(WebTest, ServesTheWebRootAndNothingElse) {
   {
-    // No web root (none beside the test program): a page that says so.
+    // Without --web-root: the web client built beside the program (build/web,
+    // cmake/Web.cmake), or, when there is none, a page that says so.
     WebConnection none(server_->web_address());
     none.Send(http::verb::get, "/", "", {});
     const WebReply page = none.Read();
     EXPECT_EQ(page.http_status, 200);
-    EXPECT_NE(page.body.find("--web-root"), std::string::npos) << page.body;
+    const std::string found = server::FindWebRoot("");
+    if (found.empty()) {
+      EXPECT_NE(page.body.find("--web-root"), std::string::npos) << page.body;
+    } else {
+      std::ifstream in(found + "/index.html");
+      const std::string index((std::istreambuf_iterator<char>(in)),
+                              std::istreambuf_iterator<char>());
+      EXPECT_EQ(page.body, index) << "the built client's page, from " << found;
+    }
   }
   ScratchDir root;
   {
