@@ -4,39 +4,45 @@
 # Installs what is missing, builds, starts forumd (data in
 # ~/.local/share/migration-forum unless MF_DATA is set), creates a classroom-8
 # session with bots in seats 2-8, prints the join code so others on the
-# network can take a bot's seat... and opens the SFML client in seat 1. With
+# network can take a bot's seat, with the browser link that does the same
+# (forumd's web port, --web-port, default 8080: http://HOST:8080/#join=CODE)...
+# and opens the SFML client in seat 1. With
 # no display (a terminal or CI), a bot plays seat 1 and the session's public
 # record is printed as it ends.
 #
-#   bash tools/play.sh [--scenario NAME] [--port N] [--name NAME] [--timers fast|classroom|none]
+#   bash tools/play.sh [--scenario NAME] [--port N] [--web-port N] [--name NAME]
+#                      [--timers fast|classroom|none]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
 SCENARIO=classroom-8
 PORT=${MF_PORT:-50051}
+WEB_PORT=${MF_WEB_PORT:-8080}
 NAME=${USER:-player}
 TIMERS=classroom
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) SCENARIO=$2; shift 2 ;;
     --port) PORT=$2; shift 2 ;;
+    --web-port) WEB_PORT=$2; shift 2 ;;
     --name) NAME=$2; shift 2 ;;
     --timers) TIMERS=$2; shift 2 ;;
-    -h|--help) sed -n 2,12p "$0"; exit 0 ;;
+    -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) echo "play: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
 done
 
-bash tools/setup.sh forumd forumctl forum-client >&2
+bash tools/setup.sh forumd forumctl forum-client web >&2
 B=${BUILD_DIR:-build}
 DATA=${MF_DATA:-$HOME/.local/share/migration-forum}
 mkdir -p "$DATA"
 
-"$B/server/forumd" --listen "0.0.0.0:$PORT" --data "$DATA" >"$DATA/forumd.out" 2>"$DATA/forumd.log" &
+"$B/server/forumd" --listen "0.0.0.0:$PORT" --web-listen "0.0.0.0:$WEB_PORT" --data "$DATA" \
+  >"$DATA/forumd.out" 2>"$DATA/forumd.log" &
 FORUMD=$!
 trap 'kill $FORUMD 2>/dev/null; wait $FORUMD 2>/dev/null || true' EXIT
 for _ in $(seq 1 100); do
-  grep -q "listening on" "$DATA/forumd.out" 2>/dev/null && break
+  grep -q "gRPC-Web on" "$DATA/forumd.out" 2>/dev/null && break
   if ! kill -0 $FORUMD 2>/dev/null; then
     echo "play: forumd did not start:" >&2
     cat "$DATA/forumd.log" >&2
@@ -45,6 +51,8 @@ for _ in $(seq 1 100); do
   sleep 0.1
 done
 LOCAL="127.0.0.1:$PORT"
+# The web port as bound (the real one when --web-port 0 was asked).
+WEB_BOUND=$(sed -n 's|^forumd gRPC-Web on https\{0,1\}://[^ ]*:\([0-9]*\)/$|\1|p' "$DATA/forumd.out" | head -1)
 
 SEATS=$("$B/tools/forumctl" scenarios | awk -v s="$SCENARIO" '$1 == s { print $2 }')
 if [ -z "$SEATS" ]; then
@@ -64,6 +72,8 @@ echo "$SESSION_JSON" >"$DATA/last-session.json"
 cat <<EOF
 Migration Forum: $SCENARIO, session $SESSION
   Join code:   $CODE
+  Browser:     http://${HOST:-localhost}:${WEB_BOUND:-$WEB_PORT}/#join=$CODE
+               (any browser on the network takes a bot's seat by this link)
   Others join: forum-client --server ${HOST:-this-machine}:$PORT --join $CODE --name NAME
                (they take a bot's seat; the bots fill the rest)
   Facilitate:  forum-client --server $LOCAL --facilitate $FACILITATOR --session $SESSION
