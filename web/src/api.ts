@@ -4,7 +4,7 @@
 import { Code, ConnectError, createClient } from "@connectrpc/connect";
 import { createGrpcWebTransport } from "@connectrpc/connect-web";
 import { Forum, Notice_Kind } from "@gen/forum_pb";
-import type { ChatMessage, Notice, ServerEvent } from "@gen/forum_pb";
+import type { ChatMessage, Notice, Roster, ServerEvent } from "@gen/forum_pb";
 import type { MessageInitShape } from "@bufbuild/protobuf";
 import type { ActionSchema, View } from "@gen/game_pb";
 
@@ -14,8 +14,10 @@ export type ActionKind = MessageInitShape<typeof ActionSchema>["kind"];
 const transport = createGrpcWebTransport({ baseUrl: location.origin, useBinaryFormat: true });
 export const forum = createClient(Forum, transport);
 
-// A seat this browser holds.
+// A seat this browser holds; or the facilitator's chair (its token), or a
+// projector watching by the join code (no token).
 export interface Seat {
+  role?: "seat" | "facilitator" | "spectator";
   session: string;
   token: string;
   seat: number;
@@ -29,7 +31,8 @@ const SEAT_KEY = "mf.seat";
 export function loadSeat(): Seat | null {
   try {
     const s = JSON.parse(localStorage.getItem(SEAT_KEY) || "null");
-    if (s && typeof s.session === "string" && typeof s.token === "string" && s.token) return s as Seat;
+    if (s && typeof s.session === "string" && typeof s.token === "string" && (s.token || s.role === "spectator"))
+      return s as Seat;
   } catch {
     // Unreadable: as if none.
   }
@@ -79,6 +82,10 @@ export interface SeatState {
   secondsAt: number;
   // Why the seat cannot be resumed (the server's words); the stream stopped.
   fatal: string | null;
+  // The facilitator's stream: who holds which seat, who is connected.
+  roster: Roster | null;
+  // The seat is in a bot's hands (the notice saying so), until it is back.
+  handover: Notice | null;
 }
 
 // Fields a later view of the stream leaves out (ServerEvent.static_omitted).
@@ -115,6 +122,8 @@ export class SeatSession {
     secondsLeft: 0,
     secondsAt: 0,
     fatal: null,
+    roster: null,
+    handover: null,
   };
   private listeners = new Set<() => void>();
   private stop = new AbortController();
@@ -158,10 +167,10 @@ export class SeatSession {
       this.current = ctl;
       const signal = ctl.signal;
       try {
-        const stream = forum.subscribe(
-          { session: this.seat.session, chatBacklog: 200 },
-          { ...bearer(this.seat.token), signal },
-        );
+        const stream =
+          this.seat.role === "spectator"
+            ? forum.subscribe({ spectatorCode: this.seat.code, chatBacklog: 200 }, { signal })
+            : forum.subscribe({ session: this.seat.session, chatBacklog: 200 }, { ...bearer(this.seat.token), signal });
         for await (const ev of stream) {
           delay = 500;
           this.apply(ev);
@@ -204,10 +213,14 @@ export class SeatSession {
       this.seen.add(id);
       const chat = [...this.state.chat, m].sort((a, b) => (a.serial < b.serial ? -1 : a.serial > b.serial ? 1 : 0));
       this.set({ chat: chat.slice(-500), conn: "live" });
+    } else if (k.case === "roster") {
+      this.set({ roster: k.value, conn: "live" });
     } else if (k.case === "notice") {
       const n = k.value;
       if (n.kind === Notice_Kind.GAME_OVER) this.over = true;
       const patch: Partial<SeatState> = { notice: n, conn: "live" };
+      if (n.kind === Notice_Kind.SEAT_TO_BOT) patch.handover = n;
+      if (n.kind === Notice_Kind.SEAT_TO_HUMAN) patch.handover = null;
       if (n.phaseSecondsLeft > 0) {
         patch.secondsLeft = n.phaseSecondsLeft;
         patch.secondsAt = Date.now();
@@ -218,16 +231,22 @@ export class SeatSession {
 
   // One action of the seat, decided on the view shown (a changed choice is
   // refused as stale by the server: the player decides again).
+  // The facilitator's actions go by Facilitate (with `botStrategy` for SetBot).
   async act(action: ActionKind): Promise<void> {
     const v = this.state.view;
-    await forum.act(
-      {
-        session: this.seat.session,
-        action: { kind: action },
-        basedOn: v ? { case: "basedOnVersion", value: v.version } : { case: undefined },
-      },
-      bearer(this.seat.token),
-    );
+    const req = {
+      session: this.seat.session,
+      action: { kind: action },
+      basedOn: v ? { case: "basedOnVersion" as const, value: v.version } : { case: undefined },
+    };
+    if (this.seat.role === "facilitator") await forum.facilitate(req, bearer(this.seat.token));
+    else await forum.act(req, bearer(this.seat.token));
+  }
+
+  // The session's join code, as the facilitator's token may read it.
+  async joinCode(): Promise<string> {
+    const r = await forum.listSessions({ includeFinished: true }, bearer(this.seat.token));
+    return r.sessions.find((x) => x.session === this.seat.session)?.joinCode ?? "";
   }
 
   async say(channel: ChatChannel, text: string): Promise<void> {

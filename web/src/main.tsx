@@ -13,21 +13,28 @@ import { clock, phaseWord } from "./words";
 import { Brief } from "./scenes/brief";
 import { Deals } from "./scenes/deals";
 import { Join } from "./scenes/join";
+import { Facilitate } from "./scenes/facilitate";
 import { Lobby } from "./scenes/lobby";
+import { Projector } from "./scenes/projector";
 import { Results } from "./scenes/results";
 import { Table } from "./scenes/table";
 import { Talk } from "./scenes/talk";
 
-// "#join=KQ7-M3P" in the link.
-function codeInLink(): string {
-  const m = /(?:^#|&)join=([^&]*)/.exec(location.hash);
+// A parameter of the link's fragment: "#join=KQ7-M3P", "#spectate=CODE",
+// "#facilitate=TOKEN&session=ID" (a fragment never reaches the server).
+function inLink(name: string): string {
+  const m = new RegExp(`(?:^#|&)${name}=([^&]*)`).exec(location.hash);
   return m ? decodeURIComponent(m[1]) : "";
 }
 
 const norm = (c: string) => c.toUpperCase().replace(/[\s-]/g, "");
 
-type Tab = "table" | "brief" | "talk" | "deals" | "results";
-const TABS: Tab[] = ["table", "brief", "talk", "deals", "results"];
+type Tab = "table" | "brief" | "talk" | "deals" | "results" | "control";
+const TABS: Record<string, Tab[]> = {
+  seat: ["table", "brief", "talk", "deals", "results"],
+  facilitator: ["control", "table", "talk", "results"],
+  spectator: [],
+};
 
 function LangSwitch(props: { onChange: (l: Lang) => void }) {
   const id = useId("lang");
@@ -61,10 +68,21 @@ function Clock(props: { left: number; at: number; paused: boolean }) {
   );
 }
 
+// The join code to show (the projector has it; the facilitator asks for it).
+function useJoinCodeOf(s: SeatSession): string {
+  const [code, setCode] = useState(s.seat.role === "spectator" ? s.seat.code : "");
+  useEffect(() => {
+    if (s.seat.role === "facilitator") s.joinCode().then(setCode, () => setCode(""));
+  }, [s]);
+  return code;
+}
+
 function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: (l: Lang) => void }) {
   const s = props.session;
   const [, setTick] = useState(0);
-  const [tab, setTab] = useState<Tab>("brief");
+  const role = s.seat.role ?? "seat";
+  const [tab, setTab] = useState<Tab>(role === "facilitator" ? "control" : role === "spectator" ? "table" : "brief");
+  const code = useJoinCodeOf(s);
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
   // Counts the answers to actions (tests wait for it to move).
@@ -122,7 +140,11 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
         <div class="title">
           <h1>{v.title || t("app.title")}</h1>
           <p class="seat" data-testid="my-seat">
-            {t("app.seat", { seat: me?.name ?? "", name: s.seat.name })}
+            {role === "facilitator"
+              ? t("app.facilitator")
+              : role === "spectator"
+                ? t("app.projector")
+                : t("app.seat", { seat: me?.name ?? "", name: s.seat.name })}
           </p>
         </div>
         <p class="phase" data-testid="phase">
@@ -141,8 +163,9 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
           </button>
         </div>
       </header>
+      {TABS[role].length > 0 && (
       <nav class="tabs" aria-label={t("app.sections")}>
-        {TABS.map((x) => (
+        {TABS[role].map((x) => (
           <button
             key={x}
             type="button"
@@ -156,6 +179,7 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
           </button>
         ))}
       </nav>
+      )}
       <div class="live" aria-live="polite" data-testid="announce">
         {announce}
       </div>
@@ -164,13 +188,22 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
           {t("app.paused")}
         </p>
       )}
-      {st.notice && st.notice.text && (
+      {st.handover && (
+        <p class="banner" role="status" data-testid="handover">
+          {st.handover.text}
+        </p>
+      )}
+      {st.notice && st.notice.text && st.notice !== st.handover && (
         <p class="banner notice" data-testid="notice">
           {st.notice.text}
         </p>
       )}
       <main id="main" tabIndex={-1}>
-        {lobby && tab === "table" ? (
+        {tab === "control" ? (
+          <Facilitate code={code} />
+        ) : tab === "table" && role !== "seat" ? (
+          <Projector code={code} />
+        ) : lobby && tab === "table" ? (
           <Lobby />
         ) : tab === "table" ? (
           <Table />
@@ -210,11 +243,12 @@ function App() {
   const [session, setSession] = useState<SeatSession | null>(null);
   const [message, setMessage] = useState("");
   const [, setTick] = useState(0);
-  const link = codeInLink();
+  const link = inLink("join");
   const stored = useMemo(() => loadSeat(), [session]);
 
   const start = (seat: Seat) => {
-    saveSeat(seat);
+    // A projector keeps nothing: its link says what it watches.
+    if (seat.role !== "spectator") saveSeat(seat);
     const s = new SeatSession(seat);
     s.subscribe(() => setTick((n) => n + 1));
     s.start();
@@ -222,6 +256,15 @@ function App() {
     setSession(s);
   };
   useEffect(() => {
+    const spectate = inLink("spectate");
+    const facilitate = inLink("facilitate");
+    if (spectate) return start({ role: "spectator", session: "", token: "", seat: -2, seatName: "", name: "", code: spectate });
+    if (facilitate) {
+      const session = inLink("session");
+      // The token leaves the address bar (and the history) at once.
+      history.replaceState(null, "", location.pathname);
+      return start({ role: "facilitator", session, token: facilitate, seat: -1, seatName: "", name: "", code: "" });
+    }
     const seat = loadSeat();
     if (seat && (!link || norm(link) === norm(seat.code))) start(seat);
   }, []);
@@ -262,6 +305,8 @@ function App() {
         onJoined={start}
         resumable={stored}
         onResume={() => stored && start(stored)}
+        onFacilitate={(session, token) => start({ role: "facilitator", session, token, seat: -1, seatName: "", name: "", code: "" })}
+        onSpectate={(code) => start({ role: "spectator", session: "", token: "", seat: -2, seatName: "", name: "", code })}
       />
     </>
   );

@@ -113,10 +113,10 @@ export function Axis(props: { theme: Theme | undefined; marks: Mark[]; caption?:
   );
 }
 
-export function Section(props: { title: string; children: ComponentChildren; id?: string; testid?: string }) {
+export function Section(props: { title: string; children: ComponentChildren; id?: string; testid?: string; wide?: boolean }) {
   const hid = useId("h");
   return (
-    <section class="card" aria-labelledby={hid} id={props.id} data-testid={props.testid}>
+    <section class={props.wide ? "card wide" : "card"} aria-labelledby={hid} id={props.id} data-testid={props.testid}>
       <h2 id={hid}>{props.title}</h2>
       {props.children}
     </section>

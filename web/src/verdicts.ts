@@ -28,6 +28,12 @@ export const Kind = {
   rejectDeal: f.rejectDeal.number,
   withdrawDeal: f.withdrawDeal.number,
   honourDeal: f.honourDeal.number,
+  advance: f.advance.number,
+  pause: f.pause.number,
+  resume: f.resume.number,
+  extend: f.extend.number,
+  injectEvent: f.injectEvent.number,
+  setBot: f.setBot.number,
 } as const;
 
 export interface Verdict {

@@ -33,12 +33,13 @@ export function seatName(v: View, seat: number): string {
 }
 
 // "62 (open labour channels)": the position with the band of the axis it
-// falls in, or the nearer end's label.
+// falls in; without bands, near an end: "towards" that end's label.
 export function positionWords(theme: Theme | undefined, pos: number): string {
   if (!theme) return String(pos);
   const band = theme.bands.find((b) => pos >= b.low && pos <= b.high);
-  const label = band ? band.label : pos < 50 ? theme.lowLabel : theme.highLabel;
-  return label ? `${pos} (${label})` : String(pos);
+  if (band) return `${pos} (${band.label})`;
+  const end = pos <= 33 ? theme.lowLabel : pos >= 67 ? theme.highLabel : "";
+  return end ? `${pos} (${t("axis.towards", { label: end })})` : String(pos);
 }
 
 export function clock(seconds: number): string {

@@ -4,7 +4,18 @@ import type { Seat } from "../api";
 import { failure, join } from "../api";
 import { t } from "../i18n";
 
-export function Join(props: { code: string; message: string; onJoined: (s: Seat) => void; resumable: Seat | null; onResume: () => void }) {
+export function Join(props: {
+  code: string;
+  message: string;
+  onJoined: (s: Seat) => void;
+  resumable: Seat | null;
+  onResume: () => void;
+  onFacilitate: (session: string, token: string) => void;
+  onSpectate: (code: string) => void;
+}) {
+  const [session, setSession] = useState("");
+  const [token, setToken] = useState("");
+  const [watch, setWatch] = useState("");
   const [code, setCode] = useState(props.code);
   const [name, setName] = useState("");
   const [error, setError] = useState("");
@@ -43,7 +54,7 @@ export function Join(props: { code: string; message: string; onJoined: (s: Seat)
       {props.resumable && (
         <p>
           <button type="button" class="btn plain" onClick={props.onResume} data-testid="resume-button">
-            {t("join.resume", { seat: props.resumable.seatName })}
+            {t("join.resume", { seat: props.resumable.seatName || t("app.facilitator") })}
           </button>
         </p>
       )}
@@ -81,6 +92,44 @@ export function Join(props: { code: string; message: string; onJoined: (s: Seat)
           </p>
         )}
       </form>
+      <details class="card">
+        <summary>{t("join.spectate")}</summary>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (watch.trim()) props.onSpectate(watch.trim());
+          }}
+        >
+          <div class="field">
+            <label for="watch-code">{t("join.code")}</label>
+            <input id="watch-code" value={watch} autocomplete="off" onInput={(e) => setWatch((e.target as HTMLInputElement).value)} />
+          </div>
+          <button type="submit" class="btn plain">
+            {t("join.spectateButton")}
+          </button>
+        </form>
+      </details>
+      <details class="card">
+        <summary>{t("join.facilitate")}</summary>
+        <form
+          onSubmit={(e) => {
+            e.preventDefault();
+            if (session.trim() && token.trim()) props.onFacilitate(session.trim(), token.trim());
+          }}
+        >
+          <div class="field">
+            <label for="fac-session">{t("join.session")}</label>
+            <input id="fac-session" value={session} autocomplete="off" onInput={(e) => setSession((e.target as HTMLInputElement).value)} />
+          </div>
+          <div class="field">
+            <label for="fac-token">{t("join.token")}</label>
+            <input id="fac-token" type="password" value={token} autocomplete="off" onInput={(e) => setToken((e.target as HTMLInputElement).value)} />
+          </div>
+          <button type="submit" class="btn plain">
+            {t("join.facilitateButton")}
+          </button>
+        </form>
+      </details>
     </main>
   );
 }

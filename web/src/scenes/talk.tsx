@@ -26,6 +26,9 @@ function channels(v: View): { key: string; channel: ChatChannel; label: string }
   const list: { key: string; channel: ChatChannel; label: string }[] = [
     { key: "everyone:true", channel: { case: "everyone", value: true }, label: t("talk.public") },
   ];
+  // The facilitator and the projector: the public channel (the facilitator
+  // reads every channel in the debrief record).
+  if (v.viewer < 0) return list;
   for (const c of v.caucuses)
     if (me && c.members.includes(me.id)) {
       const ch: ChatChannel = { case: "caucus", value: c.id };
@@ -90,6 +93,7 @@ export function Talk() {
           ))}
           </ol>
         </div>
+        {v.viewer >= -1 && (
         <form onSubmit={send} class="compose">
           <label for={textId}>{t("talk.message")}</label>
           <div class="row">
@@ -112,6 +116,7 @@ export function Talk() {
             </p>
           )}
         </form>
+        )}
       </Section>
     </div>
   );
