@@ -77,6 +77,8 @@ Migration Forum: $SCENARIO, session $SESSION
   Others join: forum-client --server ${HOST:-this-machine}:$PORT --join $CODE --name NAME
                (they take a bot's seat; the bots fill the rest)
   Facilitate:  forum-client --server $LOCAL --facilitate $FACILITATOR --session $SESSION
+               or in a browser here: http://localhost:${WEB_BOUND:-$WEB_PORT}/#facilitate=$FACILITATOR&session=$SESSION
+  Projector:   http://${HOST:-localhost}:${WEB_BOUND:-$WEB_PORT}/#spectate=$CODE
   Debrief:     forumctl report --data $DATA --session $SESSION --out debrief/
 EOF
 
