@@ -188,3 +188,38 @@ test("Spanish from the browser's language, the switch, and the keyboard alone", 
   assert.match(await page.evaluate(() => document.body.innerText), /Standings/);
   await page.close();
 });
+
+test("talk in public and a deal offered from the composer", async () => {
+  const s = createSession(server, "classroom-8", [0]);
+  const page = await newPage(browser);
+  await join(page, s.join_code, "Hugo");
+  // Public talk: sent, shown in the log, and in the session's record.
+  await page.click('[data-testid="tab-talk"]');
+  await page.waitForSelector('[data-testid="scene-talk"]');
+  await page.type('[data-testid="chat-input"]', "Hola from the browser");
+  await page.keyboard.press("Enter");
+  await page.waitForFunction(() => /Hola from the browser/.test(document.querySelector('[data-testid="chat-log"]')?.textContent ?? ""));
+  assert.equal(await page.$eval('[data-testid="chat-input"]', (e) => e.value), "", "the composer is emptied");
+  const record = JSON.parse(forumctl("record", "--server", server.grpc, "--session", s.session, "--token", s.facilitator_token));
+  assert.ok(record.chat?.some((m) => m.text === "Hola from the browser" && (m.from ?? 0) === 0), `the message is in the record: ${JSON.stringify(record.chat)}`);
+  await noViolations(page, "talk");
+  // A deal: readmission offered to a destination for 5 thousand visas.
+  await page.click('[data-testid="tab-deals"]');
+  await page.waitForSelector('[data-testid="scene-deals"]');
+  const to = await page.$$eval('[data-testid="deal-to"] option', (os) => os.find((o) => /Qadira/.test(o.textContent))?.value);
+  assert.ok(to, "Qadira is offered as a counterpart");
+  await page.select('[data-testid="deal-to"]', to);
+  await page.click('[data-testid="give-readmission"]');
+  await page.click('[data-testid="ask-visas"]', { clickCount: 3 });
+  await page.type('[data-testid="ask-visas"]', "5");
+  await clickAndWait(page, "deal-propose");
+  const error = await page.$eval('[data-testid="error"]', (e) => e.textContent).catch(() => "");
+  assert.equal(error, "", "the offer was accepted by the server");
+  await page.waitForSelector('[data-testid^="deal-"][data-testid$="-item"]');
+  const item = await text(page, '[data-testid^="deal-"][data-testid$="-item"]');
+  assert.match(item, /Qadira/);
+  assert.match(item, /readmission/i);
+  assert.match(item, /5k visas/);
+  await noViolations(page, "deals");
+  await page.close();
+});

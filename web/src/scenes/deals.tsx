@@ -26,6 +26,7 @@ interface Terms {
 }
 
 function TermsFields(props: { legend: string; value: Terms; onChange: (t: Terms) => void; prefix: string }) {
+  const tid = (k: string) => `${props.prefix}-${k}`;
   const ids = { capital: useId("cap"), aid: useId("aid"), visas: useId("vis"), re: useId("re") };
   const num = (k: "capital" | "aid" | "visas") => (e: Event) =>
     props.onChange({ ...props.value, [k]: Math.max(0, Math.round(Number((e.target as HTMLInputElement).value) || 0)) });
@@ -34,20 +35,21 @@ function TermsFields(props: { legend: string; value: Terms; onChange: (t: Terms)
       <legend>{props.legend}</legend>
       <div class="field">
         <label for={ids.capital}>{t("deals.capital")}</label>
-        <input id={ids.capital} type="number" min={0} value={props.value.capital} onInput={num("capital")} />
+        <input id={ids.capital} type="number" min={0} value={props.value.capital} data-testid={tid("capital")} onInput={num("capital")} />
       </div>
       <div class="field">
         <label for={ids.aid}>{t("deals.aid")}</label>
-        <input id={ids.aid} type="number" min={0} value={props.value.aid} onInput={num("aid")} />
+        <input id={ids.aid} type="number" min={0} value={props.value.aid} data-testid={tid("aid")} onInput={num("aid")} />
       </div>
       <div class="field">
         <label for={ids.visas}>{t("deals.visas")}</label>
-        <input id={ids.visas} type="number" min={0} value={props.value.visas} onInput={num("visas")} />
+        <input id={ids.visas} type="number" min={0} value={props.value.visas} data-testid={tid("visas")} onInput={num("visas")} />
       </div>
       <div class="field check">
         <input
           id={ids.re}
           type="checkbox"
+          data-testid={tid("readmission")}
           checked={props.value.readmission}
           onChange={(e) => props.onChange({ ...props.value, readmission: (e.target as HTMLInputElement).checked })}
         />
@@ -73,7 +75,7 @@ export function Deals() {
         {v.deals.length === 0 && <Empty text={t("deals.none")} />}
         <ul class="list">
           {v.deals.map((d) => (
-            <li key={d.id} class="item" data-testid={`deal-${d.id}`}>
+            <li key={d.id} class="item" data-testid={`deal-${d.id}-item`}>
               <strong>{t("deals.with", { id: d.id, seat: seatName(v, d.from === v.viewer ? d.to : d.from) })}</strong>{" "}
               <span class={`status status-${d.status}`}>{t("dealStatus." + d.status)}</span>
               <p>
@@ -102,7 +104,7 @@ export function Deals() {
       <Section title={t("deals.compose")}>
         <div class="field">
           <label for={toId}>{t("deals.to")}</label>
-          <select id={toId} value={String(to)} onChange={(e) => setTo(Number((e.target as HTMLSelectElement).value))}>
+          <select id={toId} data-testid="deal-to" value={String(to)} onChange={(e) => setTo(Number((e.target as HTMLSelectElement).value))}>
             {others.map((s) => (
               <option key={s.index} value={String(s.index)}>
                 {s.name}
@@ -118,6 +120,7 @@ export function Deals() {
           kind={Kind.proposeDeal}
           label={t("deals.propose")}
           variant="primary"
+          testid="deal-propose"
           action={() => ({ case: "proposeDeal", value: { to, give: terms(give), ask: terms(ask) } })}
         />
       </Section>
