@@ -5,7 +5,7 @@ import { VoteChoice } from "@gen/game_pb";
 import { t } from "../i18n";
 import { ActButton, Empty, Section, useId, usePlay } from "../ui";
 import { Kind, names } from "../verdicts";
-import { seatName } from "../words";
+import { seatName, voteWord } from "../words";
 
 function termsWords(v: View, d: DealTerms | undefined): string {
   if (!d) return t("deals.nothing");
@@ -14,7 +14,7 @@ function termsWords(v: View, d: DealTerms | undefined): string {
   if (d.aid) parts.push(t("deals.aidN", { n: d.aid }));
   if (d.visas) parts.push(t("deals.visasN", { n: d.visas }));
   if (d.readmission) parts.push(t("deals.readmission"));
-  if (d.stanceText) parts.push(t("deals.stanceOn", { id: d.stanceText, choice: VoteChoice[d.stance] ?? "" }));
+  if (d.stanceText) parts.push(t("deals.stanceOn", { id: d.stanceText, choice: voteWord(v.decisionRule, d.stance) }));
   return parts.join(", ") || t("deals.nothing");
 }
 
