@@ -251,6 +251,58 @@ function Drafting() {
   );
 }
 
+const KINDS = [
+  CommitmentKind.LABOUR_VISAS,
+  CommitmentKind.READMISSION,
+  CommitmentKind.REMITTANCE_COST_CUT,
+  CommitmentKind.ANTI_SMUGGLING,
+  CommitmentKind.RIGHTS_PROTECTION,
+  CommitmentKind.CLIMATE_DISPLACEMENT,
+];
+
+// The commitments a text carries, with the corridor for action against
+// smuggling (when the text has none yet).
+function CommitmentFields(props: {
+  value: CommitmentKind[];
+  onChange: (c: CommitmentKind[]) => void;
+  corridor: string;
+  onCorridor: (c: string) => void;
+  needCorridor?: boolean;
+}) {
+  const { v } = usePlay();
+  const corrId = useId("corr");
+  const c = props.value;
+  return (
+    <>
+      <fieldset>
+        <legend>{t("draft.commitments")}</legend>
+        {KINDS.map((k) => (
+          <label key={k} class="check">
+            <input
+              type="checkbox"
+              checked={c.includes(k)}
+              onChange={(e) => props.onChange((e.target as HTMLInputElement).checked ? [...c, k] : c.filter((x) => x !== k))}
+            />{" "}
+            {commitmentWord(k)}
+          </label>
+        ))}
+      </fieldset>
+      {c.includes(CommitmentKind.ANTI_SMUGGLING) && (props.needCorridor ?? true) && v.corridors.length > 0 && (
+        <div class="field">
+          <label for={corrId}>{t("draft.corridor")}</label>
+          <select id={corrId} value={props.corridor} onChange={(e) => props.onCorridor((e.target as HTMLSelectElement).value)}>
+            {v.corridors.map((x) => (
+              <option key={x.id} value={x.id}>
+                {seatName(v, x.origin)} → {seatName(v, x.destination)}
+              </option>
+            ))}
+          </select>
+        </div>
+      )}
+    </>
+  );
+}
+
 function TableDraft() {
   const { v } = usePlay();
   const mine = v.brief?.stances.find((s) => s.theme === v.currentTheme);
@@ -261,16 +313,7 @@ function TableDraft() {
     return nat ? [nat] : [];
   });
   const [corridor, setCorridor] = useState(v.corridors[0]?.id ?? "");
-  const corrId = useId("corr");
   const vd = verdict(v, Kind.tableDraft);
-  const kinds = [
-    CommitmentKind.LABOUR_VISAS,
-    CommitmentKind.READMISSION,
-    CommitmentKind.REMITTANCE_COST_CUT,
-    CommitmentKind.ANTI_SMUGGLING,
-    CommitmentKind.RIGHTS_PROTECTION,
-    CommitmentKind.CLIMATE_DISPLACEMENT,
-  ];
   if (!vd.ok)
     return (
       <Section title={t("draft.table")} testid="table-draft">
@@ -281,33 +324,7 @@ function TableDraft() {
     <Section title={t("draft.table")} testid="table-draft">
       <PositionInput label={t("draft.position")} value={pos} onInput={setPos} testid="table-position" />
       <FormSelect value={form} onChange={setForm} />
-      <fieldset>
-        <legend>{t("draft.commitments")}</legend>
-        {kinds.map((k) => (
-          <label key={k} class="check">
-            <input
-              type="checkbox"
-              checked={commit.includes(k)}
-              onChange={(e) =>
-                setCommit((e.target as HTMLInputElement).checked ? [...commit, k] : commit.filter((c) => c !== k))
-              }
-            />{" "}
-            {commitmentWord(k)}
-          </label>
-        ))}
-      </fieldset>
-      {commit.includes(CommitmentKind.ANTI_SMUGGLING) && v.corridors.length > 0 && (
-        <div class="field">
-          <label for={corrId}>{t("draft.corridor")}</label>
-          <select id={corrId} value={corridor} onChange={(e) => setCorridor((e.target as HTMLSelectElement).value)}>
-            {v.corridors.map((c) => (
-              <option key={c.id} value={c.id}>
-                {seatName(v, c.origin)} → {seatName(v, c.destination)}
-              </option>
-            ))}
-          </select>
-        </div>
-      )}
+      <CommitmentFields value={commit} onChange={setCommit} corridor={corridor} onCorridor={setCorridor} />
       <ActButton
         kind={Kind.tableDraft}
         label={t("draft.tableButton")}
@@ -341,7 +358,13 @@ function AmendForm() {
   const [pos, setPos] = useState(mine?.ideal ?? v.draft?.position ?? 50);
   const [keep, setKeep] = useState(false);
   const [form, setForm] = useState<Form>(Form.FORM_UNSPECIFIED);
+  const has = v.draft?.commitments ?? [];
+  const [commit, setCommit] = useState<CommitmentKind[]>(has);
+  const [corridor, setCorridor] = useState(v.corridors[0]?.id ?? "");
   const keepId = useId("keep");
+  const add = commit.filter((k) => !has.includes(k));
+  const remove = has.filter((k) => !commit.includes(k));
+  const withCorridor = add.includes(CommitmentKind.ANTI_SMUGGLING) && !v.draft?.corridor;
   return (
     <Section title={t("amend.title")} testid="amend">
       <p>{t("amend.explain")}</p>
@@ -351,6 +374,7 @@ function AmendForm() {
       </div>
       {!keep && <PositionInput label={t("amend.position")} value={pos} onInput={setPos} testid="amend-position" />}
       <FormSelect value={form} onChange={setForm} allowUnchanged testid="amend-form" />
+      <CommitmentFields value={commit} onChange={setCommit} corridor={corridor} onCorridor={setCorridor} needCorridor={withCorridor} />
       <ActButton
         kind={Kind.amend}
         label={t("amend.button")}
@@ -358,7 +382,7 @@ function AmendForm() {
         testid="amend-button"
         action={() => ({
           case: "amend",
-          value: { position: keep ? -1 : pos, form, add: [], remove: [], corridor: "" },
+          value: { position: keep ? -1 : pos, form, add, remove, corridor: withCorridor ? corridor : "" },
         })}
       />
     </Section>
