@@ -74,8 +74,17 @@ async function playSeat(page, log, addCommitment) {
       if (phase === "STATEMENTS" && (await act(page, "statement-button", key))) done.add("statement");
       if (phase === "DRAFTING") {
         if (await act(page, "table-draft-button", key)) done.add("table");
-        // The draft on the table (a co-chair tables it), then an amendment.
-        await page.waitForSelector('[data-testid="draft-summary"], [data-phase="DECISION"]');
+        // The draft on the table (a co-chair tables it; or the phase ends
+        // without one), then an amendment.
+        await page.waitForFunction(
+          (k) =>
+            document.querySelector('[data-testid="draft-summary"]') ||
+            (document.querySelector('[data-testid="phase"]')?.textContent ?? "") +
+              (document.querySelector('[data-testid="scene-table"]')?.getAttribute("data-phase") ?? "") !==
+              k,
+          { timeout: 120000 },
+          key,
+        );
         if ((await keyOf(page)) === key) {
           await page.$eval('[data-testid="amend-position"]', (e) => e.scrollIntoView());
           // The second seat's amendment also adds a commitment the draft lacks.
