@@ -421,8 +421,9 @@ void Session::FinishGame() {
   auto ev = std::make_shared<mf::ServerEvent>();
   ev->mutable_notice()->set_kind(mf::Notice::GAME_OVER);
   ev->mutable_notice()->set_text("the game is over: the final scores are in the view");
+  const auto wire = WireEvent::Of(*ev);
   for (auto& [id, sub] : subs_) {
-    sub.sink->PushQueued(ev);
+    sub.sink->PushQueuedWire(wire);
     sub.sink->Close(StatusCode::OK, "");
   }
   for (auto& [id, sub] : subs_)
@@ -453,8 +454,9 @@ void Session::FinishShutdown() {
       shutdown_why_.empty()
           ? "the server is shutting down; nothing is lost: reconnect later with the same token"
           : shutdown_why_);
+  const auto wire = WireEvent::Of(*ev);
   for (auto& [id, sub] : subs_) {
-    sub.sink->PushQueued(ev);
+    sub.sink->PushQueuedWire(wire);
     sub.sink->Close(StatusCode::UNAVAILABLE,
                     shutdown_why_.empty() ? "server shutting down" : shutdown_why_);
   }

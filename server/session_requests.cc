@@ -229,8 +229,9 @@ void Session::Chat(int slot, const mf::Channel& channel, const std::string& text
               chat_.push_back(m);
               auto ev = std::make_shared<mf::ServerEvent>();
               *ev->mutable_chat() = m;
+              const auto wire = WireEvent::Of(*ev);
               for (auto& [id, sub] : subs_)
-                if (CanSee(sub.viewer, m)) sub.sink->PushQueued(ev);
+                if (CanSee(sub.viewer, m)) sub.sink->PushQueuedWire(wire);
               done(Outcome::Ok(), m.serial());
             }
             OpDone();
