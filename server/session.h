@@ -188,7 +188,12 @@ class Session : public std::enable_shared_from_this<Session> {
   };
   struct Op {
     std::function<void()> run;            // Must call OpDone() when finished.
-    std::function<void(Outcome)> refuse;  // When the session is closing.
+    std::function<void(Outcome)> refuse;  // When the session is closing or behind.
+    // A caller's request (not the session's own work: bots, hand-overs),
+    // refused when the session is behind (ServerOptions::session_queue,
+    // shed_after_ms).
+    bool sheddable = false;
+    std::chrono::steady_clock::time_point queued{};
   };
   struct Subscription {
     int viewer = kSpectator;
