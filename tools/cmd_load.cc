@@ -34,6 +34,9 @@
 #include <thread>
 #include <vector>
 
+#include <google/protobuf/io/coded_stream.h>
+#include <grpcpp/generic/generic_stub.h>
+
 #include "bots/light.h"
 #include "net/client.h"
 #include "reports.pb.h"
@@ -68,10 +71,79 @@ struct Stats {
   }
 };
 
-class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
+// What the load client reads of an event without parsing it: protobuf's wire
+// format walked for ServerEvent.view's version and phase and
+// ServerEvent.static_omitted (each the last occurrence, as a parser merges
+// them). False when the bytes are not wire format.
+struct EventGist {
+  bool view = false, static_omitted = false;
+  uint64_t version = 0;
+  int phase = 0;
+};
+bool ReadGist(const std::string& bytes, EventGist* out) {
+  namespace io = google::protobuf::io;
+  auto skip = [](io::CodedInputStream* in, uint32_t tag) {
+    switch (tag & 7) {
+      case 0: {
+        uint64_t v;
+        return in->ReadVarint64(&v);
+      }
+      case 1:
+        return in->Skip(8);
+      case 5:
+        return in->Skip(4);
+      case 2: {
+        uint32_t len;
+        return in->ReadVarint32(&len) && in->Skip(static_cast<int>(len));
+      }
+      default:
+        return false;
+    }
+  };
+  io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  while (uint32_t tag = in.ReadTag()) {
+    const uint32_t field = tag >> 3;
+    if (field == mf::ServerEvent::kViewFieldNumber && (tag & 7) == 2) {
+      uint32_t len;
+      if (!in.ReadVarint32(&len)) return false;
+      const io::CodedInputStream::Limit limit = in.PushLimit(static_cast<int>(len));
+      out->view = true;
+      while (uint32_t vtag = in.ReadTag()) {
+        const uint32_t vfield = vtag >> 3;
+        uint64_t v;
+        if (vfield == mf::View::kVersionFieldNumber && (vtag & 7) == 0) {
+          if (!in.ReadVarint64(&v)) return false;
+          out->version = v;
+        } else if (vfield == mf::View::kPhaseFieldNumber && (vtag & 7) == 0) {
+          if (!in.ReadVarint64(&v)) return false;
+          out->phase = static_cast<int>(v);
+        } else if (!skip(&in, vtag)) {
+          return false;
+        }
+      }
+      if (!in.ConsumedEntireMessage()) return false;
+      in.PopLimit(limit);
+    } else if (field == mf::ServerEvent::kStaticOmittedFieldNumber && (tag & 7) == 0) {
+      uint64_t v;
+      if (!in.ReadVarint64(&v)) return false;
+      out->static_omitted = v != 0;
+    } else if (!skip(&in, tag)) {
+      return false;
+    }
+  }
+  return in.ConsumedEntireMessage();
+}
+
+// A seat: its stream (Subscribe, read as raw bytes through a generic call:
+// a view is parsed only when the seat decides on it) and its Act calls.
+using RawStub = grpc::TemplatedGenericStub<mf::SubscribeRequest, grpc::ByteBuffer>;
+class SeatClient final : public grpc::ClientBidiReactor<mf::SubscribeRequest, grpc::ByteBuffer> {
  public:
-  SeatClient(mf::Forum::Stub* stub, std::string session, int seat, std::string token, Stats* stats)
+  SeatClient(mf::Forum::Stub* stub, RawStub* raw, std::string session, int seat, std::string token,
+             Stats* stats)
       : stub_(stub),
+        raw_(raw),
         session_(std::move(session)),
         seat_(seat),
         token_(std::move(token)),
@@ -81,8 +153,11 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
     net::Authorize(&ctx_, token_);
     net::Route(&ctx_, session_);
     req_.set_session(session_);
-    stub_->async()->Subscribe(&ctx_, &req_, this);
-    StartRead(&ev_);
+    // Subscribe is server-streaming: one request, then the client's half
+    // closes and the events come.
+    raw_->PrepareBidiStreamingCall(&ctx_, "/mf.Forum/Subscribe", grpc::StubOptions(), this);
+    StartWriteLast(&req_, grpc::WriteOptions());
+    StartRead(&buf_);
     StartCall();
   }
   void Stop() {
@@ -124,7 +199,9 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
         // Once per view, and only for a view that shows this seat's last
         // accepted action (otherwise the next view decides).
         decided_ = true;
-        has_action_ = view_.version() >= acked_ && bots::LightPolicy(view_, brief_, &action_);
+        has_action_ = false;
+        if (view_version_ >= acked_ && view_event_.ParseFromString(view_bytes_))
+          has_action_ = bots::LightPolicy(view_event_.view(), brief_, &action_);
       }
       if (!has_action_) return false;
       call = std::make_shared<Call>();
@@ -150,28 +227,41 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
     return true;
   }
 
+  void OnWriteDone(bool) override {}
   void OnReadDone(bool ok) override {
     if (!ok) return;  // OnDone follows.
-    if (ev_.has_view()) {
-      const auto now = Clock::now();
+    const auto now = Clock::now();
+    std::string bytes;
+    std::vector<grpc::Slice> slices;
+    if (buf_.Dump(&slices).ok())
+      for (const grpc::Slice& slice : slices)
+        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    buf_.Clear();
+    EventGist gist;
+    if (!ReadGist(bytes, &gist)) {
+      stats_->Error("stream: an event that is not a ServerEvent");
+    } else if (gist.view) {
       std::lock_guard<std::mutex> lock(mu_);
-      if (!ev_.static_omitted()) brief_ = ev_.view().brief();
-      const mf::View& v = ev_.view();
+      if (!gist.static_omitted) {  // A stream's first view: the seat's brief.
+        mf::ServerEvent first;
+        if (first.ParseFromString(bytes)) brief_ = first.view().brief();
+      }
       have_view_ = true;
-      version_seen_ = v.version();
-      if (v.phase() == mf::GAME_OVER) game_over_ = true;
-      if (in_flight_) arrivals_.emplace_back(v.version(), now);
-      if (awaiting_ > 0 && v.version() >= awaiting_) {
+      version_seen_ = gist.version;
+      if (gist.phase == mf::GAME_OVER) game_over_ = true;
+      if (in_flight_) arrivals_.emplace_back(gist.version, now);
+      if (awaiting_ > 0 && gist.version >= awaiting_) {
         Record(now - t0_);
         awaiting_ = 0;
       }
-      // Kept, not decided on: TryAct decides when the scheduler picks the
-      // seat (most views of a seat are replaced before that).
-      view_.Swap(ev_.mutable_view());
+      // Kept as bytes, not parsed nor decided on: TryAct does both when the
+      // scheduler picks the seat (most views of a seat are replaced before).
+      view_bytes_.swap(bytes);
+      view_version_ = gist.version;
       decided_ = false;
       has_action_ = false;
     }
-    StartRead(&ev_);
+    StartRead(&buf_);
   }
   void OnDone(const grpc::Status& st) override {
     if (!st.ok() && !stopping_ && st.error_code() != grpc::StatusCode::OK) {
@@ -235,22 +325,25 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
   }
 
   mf::Forum::Stub* stub_;
+  RawStub* raw_;
   std::string session_;
   int seat_;
   std::string token_;
   Stats* stats_;
   grpc::ClientContext ctx_;
   mf::SubscribeRequest req_;
-  mf::ServerEvent ev_;
+  grpc::ByteBuffer buf_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool done_ = false, have_view_ = false, game_over_ = false;
   std::atomic<bool> stopping_{false};
   uint64_t version_seen_ = 0, start_version_ = 0;
   bool has_action_ = false, in_flight_ = false;
-  bool decided_ = false;  // has_action_ holds the light policy's answer on view_.
+  bool decided_ = false;  // has_action_ holds the light policy's answer on the latest view.
   mf::Action action_;
-  mf::View view_;  // The latest view.
+  std::string view_bytes_;  // The latest view's event, serialized.
+  uint64_t view_version_ = 0;
+  mf::ServerEvent view_event_;  // view_bytes_ parsed (when deciding).
 
   mf::Brief brief_;  // From the stream's first (complete) view.
   Clock::time_point t0_;
@@ -309,7 +402,7 @@ double Percentile(std::vector<double>* v, double p) {
 }
 
 struct LoadArgs {
-  std::string server, scenario, ca, acks, chart;
+  std::string server, scenario, ca, acks, chart, label = "forumd";
   int sessions = 10, seats = 8, channels = 8, bot_pace = 1000;
   double rate = 100, duration = 10;
   long pid = 0;
@@ -335,6 +428,22 @@ bool RunOnce(const LoadArgs& a, double rate, mf::LoadReport* p, std::vector<Acke
   std::vector<std::unique_ptr<net::Endpoint>> endpoints;
   for (int c = 0; c < channels; ++c)
     endpoints.push_back(std::make_unique<net::Endpoint>(server, a.ca, true));
+  // The seats' connections: per channel, to the address that serves the
+  // session; a seat's stream (read raw) and its Act calls share one.
+  struct Conn {
+    std::unique_ptr<mf::Forum::Stub> stub;
+    std::unique_ptr<RawStub> raw;
+  };
+  std::map<std::pair<int, std::string>, Conn> conns;
+  auto conn = [&](int c, const std::string& address) -> Conn& {
+    Conn& r = conns[{c, address}];
+    if (!r.stub) {
+      auto channel = net::Connect(address, a.ca, true);
+      r.stub = mf::Forum::NewStub(channel);
+      r.raw = std::make_unique<RawStub>(channel);
+    }
+    return r;
+  };
 
   // The scenario: the named one, or the smallest with enough seats.
   std::string scenario = a.scenario;
@@ -406,9 +515,11 @@ bool RunOnce(const LoadArgs& a, double rate, mf::LoadReport* p, std::vector<Acke
         std::cerr << "forumctl load: joining: " << net::Describe(st) << "\n";
         return false;
       }
-      mf::Forum::Stub* sstub = seat_endpoint->Stub(created.session());
-      clients.push_back(
-          std::make_unique<SeatClient>(sstub, created.session(), s, joined.seat_token(), &stats));
+      Conn& seat_conn = conn(static_cast<int>(clients.size() % static_cast<size_t>(channels)),
+                             seat_endpoint->AddressFor(created.session()));
+      clients.push_back(std::make_unique<SeatClient>(seat_conn.stub.get(), seat_conn.raw.get(),
+                                                     created.session(), s, joined.seat_token(),
+                                                     &stats));
       clients.back()->Start();
     }
   }
@@ -532,7 +643,8 @@ bool Held(const mf::LoadReport& r, double p99_ms) {
 
 // The knee chart: p50 and p99 (log scale) against the rate asked, the bound
 // dashed, the knee marked.
-std::string KneeChart(const mf::KneeReport& k, draw::Format format, std::string* error) {
+std::string KneeChart(const mf::KneeReport& k, const std::string& server_name, draw::Format format,
+                      std::string* error) {
   using draw::Rgb;
   const double W = 760, H = 460, left = 70, right = 30, top = 60, bottom = 70;
   draw::Document doc(format, W, H, format == draw::Format::kPng ? 2 : 1);
@@ -542,8 +654,8 @@ std::string KneeChart(const mf::KneeReport& k, draw::Format format, std::string*
   const draw::Colour c50 = Rgb(0x1f77b4), c99 = Rgb(0xd62728);
   const mf::LoadReport& first = k.steps(0);
   doc.Text(left, 14,
-           "forumd: latency against the rate asked (" + std::to_string(first.sessions()) + " x " +
-               std::to_string(first.seats_per_session()) + " " + first.scenario() + ")",
+           server_name + ": latency against the rate asked (" + std::to_string(first.sessions()) +
+               " x " + std::to_string(first.seats_per_session()) + " " + first.scenario() + ")",
            title, ink);
   double max_rate = 0, lo_ms = 1e9, hi_ms = 0;
   for (const mf::LoadReport& r : k.steps()) {
@@ -598,9 +710,15 @@ std::string KneeChart(const mf::KneeReport& k, draw::Format format, std::string*
   double x = left + 30 + doc.Text(left + 30, 35, "p50", label, ink);
   doc.Line(x + 20, 42, x + 44, 42, c99, 2);
   doc.Text(x + 50, 35, bound.str(), label, ink);
+  double load_lo = 1e9, load_hi = 0;
+  for (const mf::LoadReport& r : k.steps()) {
+    load_lo = std::min(load_lo, r.load_average());
+    load_hi = std::max(load_hi, r.load_average());
+  }
   std::ostringstream foot;
   foot << "Each step: fresh sessions, " << first.duration_s() << " s; server and load client on "
-       << "the same machine. Latency: Act call to the acting seat's updated view.";
+       << "one machine (load average " << load_lo << "-" << load_hi
+       << "). Latency: Act call to the acting seat's updated view.";
   doc.Text(left, H - 22, foot.str(), small, ink);
   return doc.Finish(error);
 }
@@ -638,7 +756,7 @@ int RunLoad(const LoadArgs& a) {
     }
   }
   if (!a.chart.empty()) {
-    const std::string bytes = KneeChart(k, format, &error);
+    const std::string bytes = KneeChart(k, a.label, format, &error);
     if (bytes.empty() || !WriteFile(a.chart, bytes, &error)) {
       std::cerr << "forumctl load: the chart: " << error << "\n";
       return 1;
@@ -684,6 +802,8 @@ void AddLoad(CLI::App* app) {
           "--find-knee: the highest rate tried (default 20000)");
   AddText(sub, "--chart", &a->chart, "FILE",
           "--find-knee: also draw p50 and p99 against the rate (.svg, .png or .pdf)");
+  AddText(sub, "--label", &a->label, "TEXT",
+          "--find-knee: the server's name in the chart's title (default forumd)");
   AddText(sub, "--acks", &a->acks, "FILE",
           "also write every acknowledged action to FILE (SESSION VERSION SEAT ACTION_HEX a "
           "line), for forumctl verify --acks");

@@ -17,7 +17,11 @@
 #              fixed view of a real view's size to the session's streams on
 #              every Act, with no game and no store: the stack's own cost.
 #   PERF       a file: records the server's stacks over the run
-#              (perf record -g, linux-perf); `perf report -i FILE` reads it.
+#              (perf record --call-graph dwarf, linux-perf: -O2 -g builds keep
+#              no frame pointers); `perf report -i FILE` reads it, and
+#              `perf script -i FILE | python3 tools/perf_breakdown.py` sorts it.
+#              PERF_DELAY seconds after the server started (default 5: past
+#              the setup of 200 sessions), for PERF_SECONDS (default 10).
 #   SERVER_ARGS more arguments for the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -65,7 +69,8 @@ if [ -z "$ADDR" ]; then
   exit 1
 fi
 if [ -n "${PERF:-}" ]; then
-  perf record -g -F 499 -p "$PID" -o "$PERF" >"$W/perf.out" 2>&1 &
+  (sleep "${PERF_DELAY:-5}" && exec perf record -F 999 --call-graph dwarf,8192 -p "$PID" \
+    -o "$PERF" -- sleep "${PERF_SECONDS:-10}") >"$W/perf.out" 2>&1 &
   PERF_PID=$!
 fi
 echo "load_bench: $SERVER pid $PID on $ADDR; load average $(cut -d' ' -f1-3 /proc/loadavg)" >&2

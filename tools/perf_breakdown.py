@@ -9,8 +9,8 @@ microseconds per action.
 
     perf script -i perf.data | python3 tools/perf_breakdown.py --us-per-action 380
 
-Categories, first match wins (a frame's symbol is matched as a regular
-expression anywhere in the stack):
+The categories are RULES below: a sample goes to the first whose regular
+expressions all match frames of its stack.
 """
 import argparse
 import collections
@@ -30,10 +30,10 @@ RULES = [
     ("store commit (SQLite thread)", [r"SqliteStore|sqlite3"]),
     ("validation (Check)", [r"rules::State::Check|ActionFromProto"]),
     ("apply (engine)", [r"rules::State::Apply"]),
-    ("record and hash chain", [r"ChainNext|CommitApply|ActionToProto|Sha256"]),
     ("Act call: parse, authenticate, answer", [r"ParseRequest|FindBadUtf8|Authenticate|"
                                                r"TokenHash|Registry::Authorize|ForumService|"
                                                r"Unary<|UnaryReactor"]),
+    ("record and hash chain", [r"ChainNext|CommitApply|ActionToProto|Sha256"]),
     ("gRPC internals (polling, reading, HTTP/2, completion queue)",
      [r"grpc|gpr_|absl|epoll|pollset|tcp_|chttp2|ExecCtx|Combiner|sendmsg|recvmsg"]),
     ("thread switches and locks (kernel, asio)", [r"futex|schedule|finish_task_switch|asio"]),
