@@ -719,7 +719,11 @@ std::string KneeChart(const mf::KneeReport& k, const std::string& server_name, d
   foot << "Each step: fresh sessions, " << first.duration_s() << " s; server and load client on "
        << "one machine (load average " << load_lo << "-" << load_hi
        << "). Latency: Act call to the acting seat's updated view.";
-  doc.Text(left, H - 22, foot.str(), small, ink);
+  double y = H - 30;
+  for (const std::string& line : doc.Wrap(foot.str(), small, W - left - right)) {
+    doc.Text(left, y, line, small, ink);
+    y += doc.LineHeight(small) + 2;
+  }
   return doc.Finish(error);
 }
 

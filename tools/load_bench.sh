@@ -22,12 +22,13 @@
 #              `perf script -i FILE | python3 tools/perf_breakdown.py` sorts it.
 #              PERF_DELAY seconds after the server started (default 5: past
 #              the setup of 200 sessions), for PERF_SECONDS (default 10).
+#   DATA_ROOT  where the scratch folder (and forumd's data) goes (default /tmp).
 #   SERVER_ARGS more arguments for the server.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 BUILD_DIR=${BUILD_DIR:-build}
 SERVER=${SERVER:-forumd}
-W=$(mktemp -d /tmp/load_bench.XXXXXX)
+W=$(mktemp -d "${DATA_ROOT:-/tmp}/load_bench.XXXXXX")
 PID=""
 PERF_PID=""
 cleanup() {
