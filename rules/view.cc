@@ -165,12 +165,84 @@ std::vector<ScoreBreakdown> SeatView::VisibleScores(std::vector<int>* seats) con
   return out;
 }
 
+namespace {
+
+// Whether every viewer gets the same events in a view of at most
+// `max_events`: the most recent ones are all public.
+bool EventsAlike(const SeatView& v, int max_events) {
+  const auto& events = v.all_events();
+  const int n = static_cast<int>(events.size());
+  for (int i = n - 1; i >= 0 && i >= n - max_events; --i)
+    if (events[static_cast<size_t>(i)].private_to != 0) return false;
+  return true;
+}
+
+void EventsOut(const SeatView& v, int max_events, mf::View* out) {
+  const int n = v.num_seats();
+  // The most recent events this viewer may see, oldest first.
+  const auto& events = v.all_events();
+  std::vector<int> picked;
+  for (int i = static_cast<int>(events.size()) - 1;
+       i >= 0 && static_cast<int>(picked.size()) < max_events; --i)
+    if (v.CanSeeEvent(events[i])) picked.push_back(i);
+  for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
+    const EventRec& e = events[*it];
+    auto* x = out->add_events();
+    x->set_serial(*it);
+    x->set_cycle(e.cycle);
+    x->set_phase(e.phase);
+    x->set_text(v.Describe(e));
+    SeatsOut(e.private_to, n, x->mutable_private_to());
+    if (e.type == EventType::kWorldEvent) x->set_world_event(static_cast<mf::EventKind>(e.a));
+  }
+}
+
+// The viewer's scores and verdicts.
+void OwnOut(const SeatView& v, mf::View* out) {
+  std::vector<int> score_seats;
+  std::vector<ScoreBreakdown> scores = v.VisibleScores(&score_seats);
+  for (size_t k = 0; k < scores.size(); ++k) {
+    const ScoreBreakdown& b = scores[k];
+    auto* x = out->add_scores();
+    x->set_seat(score_seats[k]);
+    x->set_interest(b.interest);
+    x->set_economy(b.economy);
+    x->set_approval(b.approval);
+    x->set_reputation(b.reputation);
+    x->set_shared(b.shared);
+    x->set_sovereignty(b.sovereignty);
+    x->set_raw(b.raw);
+    x->set_gain(b.gain);
+    x->set_total(b.total);
+    x->set_rank(b.rank);
+  }
+  std::vector<Verdict> verdicts;
+  v.Verdicts(&verdicts);
+  const std::string* last_reason = nullptr;
+  for (const Verdict& x : verdicts) {
+    auto* w = out->add_verdicts();
+    w->set_kind(static_cast<int>(x.type));
+    w->set_target(x.target);
+    w->set_refused(x.code);
+    // A refusal repeating the one before it leaves its reason out.
+    if (x.code == mf::RULE_ERROR_UNSPECIFIED) continue;
+    if (!last_reason || *last_reason != x.reason) w->set_reason(x.reason);
+    last_reason = &x.reason;
+  }
+}
+
+}  // namespace
+
 void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
   out->Clear();
   const int n = v.num_seats();
-  const bool st = parts.static_fields;
-  out->set_version(v.version());
-  if (st) {
+  // Which fields (ViewParts): static or changing, alike for every viewer
+  // (shared) or the viewer's own.
+  const bool st = parts.static_fields, dyn = parts.dynamic;
+  const bool sh = parts.shared, own = parts.own;
+  if (!dyn && !st) return;
+  if (sh && dyn) out->set_version(v.version());
+  if (sh && st) {
     out->set_scenario(v.scenario_id());
     out->set_title(v.title());
     out->set_description(v.description());
@@ -179,7 +251,52 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     out->set_cycles(v.cycles());
     out->set_decision_rule(v.decision_rule());
   }
-  out->set_viewer(v.viewer());
+  if (own && dyn) out->set_viewer(v.viewer());
+  for (int t = 0; sh && st && t < v.num_themes(); ++t) {
+    const ThemeData& d = v.theme(t);
+    auto* th = out->add_themes();
+    th->set_id(d.id);
+    th->set_name(d.name);
+    th->set_low_label(d.low_label);
+    th->set_high_label(d.high_label);
+    th->set_status_quo(d.status_quo);
+    th->set_description(d.description);
+    th->set_natural_commitment(d.natural_commitment);
+    th->set_civil_society_position(d.civil_society_position);
+  }
+  if (own && st) {
+    if (v.is_seat()) BriefOut(v, *v.brief(v.viewer()), out->mutable_brief());
+    for (int i = 0; v.is_facilitator() && i < n; ++i)
+      BriefOut(v, *v.brief(i), out->add_all_briefs());
+  }
+  if (own && dyn) {
+    if (v.is_seat()) {
+      out->set_implement_level(v.own()->implement);
+      out->set_enforcement_level(v.own()->enforcement);
+    } else {
+      out->set_implement_level(-1);
+    }
+    if (v.is_facilitator()) out->set_state_hash(v.state_hash_for_facilitator());
+    std::vector<const Deal*> deals;
+    v.VisibleDeals(&deals);
+    for (const Deal* d : deals) {
+      auto* x = out->add_deals();
+      x->set_id(d->id);
+      x->set_from(d->from);
+      x->set_to(d->to);
+      TermsToProto(d->give, x->mutable_give());
+      TermsToProto(d->ask, x->mutable_ask());
+      x->set_status(DealStatusName(*d));
+      x->set_from_kept(d->from_kept == 1);
+      x->set_to_kept(d->to_kept == 1);
+      x->set_breach_visible(d->breach_visible);
+    }
+  }
+  // The most recent events this viewer may see: alike for every viewer when
+  // the most recent ones are all public.
+  if (dyn && (EventsAlike(v, parts.max_events) ? sh : own)) EventsOut(v, parts.max_events, out);
+  if (own && dyn) OwnOut(v, out);
+  if (!sh || !dyn) return;
   out->set_cycle(v.cycle());
   out->set_phase(v.phase());
   out->set_phase_serial(v.phase_serial());
@@ -212,29 +329,6 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     s->set_sovereignty_sensitivity(v.sovereignty_sensitivity(i));
     s->set_economy(v.economy(i));
   }
-  for (int t = 0; st && t < v.num_themes(); ++t) {
-    const ThemeData& d = v.theme(t);
-    auto* th = out->add_themes();
-    th->set_id(d.id);
-    th->set_name(d.name);
-    th->set_low_label(d.low_label);
-    th->set_high_label(d.high_label);
-    th->set_status_quo(d.status_quo);
-    th->set_description(d.description);
-    th->set_natural_commitment(d.natural_commitment);
-    th->set_civil_society_position(d.civil_society_position);
-  }
-  if (v.is_seat()) {
-    if (st) BriefOut(v, *v.brief(v.viewer()), out->mutable_brief());
-    out->set_implement_level(v.own()->implement);
-    out->set_enforcement_level(v.own()->enforcement);
-  } else {
-    out->set_implement_level(-1);
-  }
-  if (v.is_facilitator()) {
-    for (int i = 0; st && i < n; ++i) BriefOut(v, *v.brief(i), out->add_all_briefs());
-    out->set_state_hash(v.state_hash_for_facilitator());
-  }
   if (const Text* d = v.draft()) TextOut(v, *d, out->mutable_draft());
   for (const Amendment& m : v.amendments()) {
     auto* a = out->add_amendments();
@@ -257,20 +351,6 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
   }
   for (const Text& t : v.texts())
     if (t.decided && t.adopted) TextOut(v, t, out->add_texts());
-  std::vector<const Deal*> deals;
-  v.VisibleDeals(&deals);
-  for (const Deal* d : deals) {
-    auto* x = out->add_deals();
-    x->set_id(d->id);
-    x->set_from(d->from);
-    x->set_to(d->to);
-    TermsToProto(d->give, x->mutable_give());
-    TermsToProto(d->ask, x->mutable_ask());
-    x->set_status(DealStatusName(*d));
-    x->set_from_kept(d->from_kept == 1);
-    x->set_to_kept(d->to_kept == 1);
-    x->set_breach_visible(d->breach_visible);
-  }
   for (int c = 0; c < v.num_corridors(); ++c) {
     const CorridorData& d = v.corridor_def(c);
     const CorridorState& s = v.corridors()[c];
@@ -306,56 +386,10 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     h->set_remittances_total(c.remittances);
     for (double a : c.approval) h->add_approval(a);
   }
-  // The most recent events this viewer may see, oldest first.
-  const auto& events = v.all_events();
-  std::vector<int> picked;
-  for (int i = static_cast<int>(events.size()) - 1;
-       i >= 0 && static_cast<int>(picked.size()) < parts.max_events; --i)
-    if (v.CanSeeEvent(events[i])) picked.push_back(i);
-  for (auto it = picked.rbegin(); it != picked.rend(); ++it) {
-    const EventRec& e = events[*it];
-    auto* x = out->add_events();
-    x->set_serial(*it);
-    x->set_cycle(e.cycle);
-    x->set_phase(e.phase);
-    x->set_text(v.Describe(e));
-    SeatsOut(e.private_to, n, x->mutable_private_to());
-    if (e.type == EventType::kWorldEvent) x->set_world_event(static_cast<mf::EventKind>(e.a));
-  }
-  std::vector<int> score_seats;
-  std::vector<ScoreBreakdown> scores = v.VisibleScores(&score_seats);
-  for (size_t k = 0; k < scores.size(); ++k) {
-    const ScoreBreakdown& b = scores[k];
-    auto* x = out->add_scores();
-    x->set_seat(score_seats[k]);
-    x->set_interest(b.interest);
-    x->set_economy(b.economy);
-    x->set_approval(b.approval);
-    x->set_reputation(b.reputation);
-    x->set_shared(b.shared);
-    x->set_sovereignty(b.sovereignty);
-    x->set_raw(b.raw);
-    x->set_gain(b.gain);
-    x->set_total(b.total);
-    x->set_rank(b.rank);
-  }
   if (v.terminal() && v.winner() >= 0) out->add_winners(v.winner());
   for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
     if (v.form_allowed(f)) out->add_allowed_forms(f);
   out->set_forms_reason(v.forms_reason());
-  std::vector<Verdict> verdicts;
-  v.Verdicts(&verdicts);
-  const std::string* last_reason = nullptr;
-  for (const Verdict& x : verdicts) {
-    auto* w = out->add_verdicts();
-    w->set_kind(static_cast<int>(x.type));
-    w->set_target(x.target);
-    w->set_refused(x.code);
-    // A refusal repeating the one before it leaves its reason out.
-    if (x.code == mf::RULE_ERROR_UNSPECIFIED) continue;
-    if (!last_reason || *last_reason != x.reason) w->set_reason(x.reason);
-    last_reason = &x.reason;
-  }
 }
 
 namespace {

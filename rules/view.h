@@ -152,8 +152,20 @@ struct ViewParts {
   // cycles, decision rule, themes, briefs, caucuses, observers): a stream's
   // first view needs them, the following ones do not.
   bool static_fields = true;
+  // The fields that change as the game goes on (false with static_fields:
+  // the static fields alone).
+  bool dynamic = true;
   // The most recent events included.
   int max_events = 50;
+  // The fields every viewer of the state sees alike (`shared`) and those of
+  // the viewer (`own`: viewer, brief, all_briefs, implement and enforcement
+  // levels, state_hash, deals, scores, verdicts, and the events when some of
+  // the most recent are private). No field is in both, so a server that
+  // sends one change to many viewers builds and serializes the shared part
+  // once: the shared part's bytes followed by a viewer's own part's bytes
+  // parse as the whole view (protobuf merges concatenated messages).
+  bool shared = true;
+  bool own = true;
 };
 
 // Builds the wire view.

@@ -217,6 +217,16 @@ const std::vector<ServerFlag>& ServerFlags() {
        "folder of extra *.textproto scenarios\n(they override the built-in ones)",
        Text(&O::scenarios_dir)},
       {"threads", "N", "threads running the sessions", Whole(&O::threads, 1, 64)},
+      {"session-queue", "N",
+       "requests (actions, joins, chat) waiting for one\n"
+       "session at most; more are refused with\n"
+       "RESOURCE_EXHAUSTED, nothing changed (0: no bound)",
+       Whole(&O::session_queue, 0, 1000000)},
+      {"shed-after", "MS",
+       "a request that waited this long for its session\n"
+       "is refused with RESOURCE_EXHAUSTED instead of\n"
+       "being served late, nothing changed (0: never)",
+       Whole(&O::shed_after_ms, 0, 3600000)},
       {"rate", "PER_SECOND", "per-token request limit: requests a second",
        Real(&O::rate_per_second, 0.001, 1e9)},
       {"burst", "N", "per-token request limit: the burst allowed\nabove the rate",

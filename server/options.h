@@ -68,6 +68,12 @@ struct ServerOptions {
   int peer_spectators = 20;        // Open spectator streams per peer.
   int max_sessions = 10000;        // Sessions held in memory (running or just finished).
   int max_streams = 10000;         // Open Subscribe streams of every kind.
+  // Backpressure: requests (actions, joins, chat) waiting for their session's
+  // single writer, at most this many per session (0: no bound)...
+  int session_queue = 64;
+  // ...and for at most this long: a request that waited longer is refused
+  // with RESOURCE_EXHAUSTED instead of being served late (0: never).
+  int shed_after_ms = 500;
 };
 
 }  // namespace mf::server

@@ -267,21 +267,30 @@ class StreamSink final : public Sink {
     reactor_ = r;
   }
   void PushLatest(int slot, std::shared_ptr<const mf::ServerEvent> event) override {
+    PushLatestWire(slot, WireEvent::Of(*event));
+  }
+  void PushQueued(std::shared_ptr<const mf::ServerEvent> event) override {
+    PushQueuedWire(WireEvent::Of(*event));
+  }
+  void PushLatestWire(int slot, std::shared_ptr<const WireEvent> event) override {
     std::unique_lock<std::mutex> lock(mu_);
     if (closing_ || TooSlow(lock)) return;
     auto& pending = latest_[slot];
-    if (slot == 0 && pending && !pending->static_omitted() && event->static_omitted()) {
+    if (slot == 0 && pending && !pending->static_part.empty() && event->static_part.empty()) {
       // The complete first view was not written yet: the newer one replaces
-      // it but must stay complete.
-      auto merged = std::make_shared<mf::ServerEvent>(*event);
-      rules::CopyStaticFields(pending->view(), merged->mutable_view());
-      merged->set_static_omitted(false);
+      // it but must stay complete (its static fields first, then the newer
+      // view, which protobuf merges into them, then static_omitted false).
+      auto merged = std::make_shared<WireEvent>();
+      merged->static_part = pending->static_part;
+      merged->bytes = pending->static_part + event->bytes;
+      merged->bytes.push_back(static_cast<char>(mf::ServerEvent::kStaticOmittedFieldNumber << 3));
+      merged->bytes.push_back(0);
       event = std::move(merged);
     }
     pending = std::move(event);
     Pump(lock);
   }
-  void PushQueued(std::shared_ptr<const mf::ServerEvent> event) override {
+  void PushQueuedWire(std::shared_ptr<const WireEvent> event) override {
     std::unique_lock<std::mutex> lock(mu_);
     if (closing_ || TooSlow(lock)) return;
     if (static_cast<int>(queue_.size()) >= options_.stream_queue) {
@@ -304,6 +313,7 @@ class StreamSink final : public Sink {
     std::unique_lock<std::mutex> lock(mu_);
     writing_ = false;
     in_flight_.reset();
+    in_flight_bytes_.Clear();  // Lets go of the event's bytes (shared with other streams).
     if (!ok && !closing_)
       CloseLocked(grpc::Status(grpc::StatusCode::CANCELLED, "the client went away"), true);
     Pump(lock);
@@ -348,10 +358,10 @@ class StreamSink final : public Sink {
   const ServerOptions& options_;
   std::mutex mu_;
   StreamReactor* reactor_ = nullptr;
-  std::shared_ptr<const mf::ServerEvent> latest_[2];
-  std::deque<std::shared_ptr<const mf::ServerEvent>> queue_;
-  std::shared_ptr<const mf::ServerEvent> in_flight_;
-  grpc::ByteBuffer in_flight_bytes_;  // What the reactor is writing (in_flight_, serialized).
+  std::shared_ptr<const WireEvent> latest_[2];
+  std::deque<std::shared_ptr<const WireEvent>> queue_;
+  std::shared_ptr<const WireEvent> in_flight_;
+  grpc::ByteBuffer in_flight_bytes_;  // What the reactor is writing: in_flight_'s bytes.
   Clock::time_point write_started_;
   bool writing_ = false, closing_ = false, finished_ = false, last_was_latest_ = false;
   grpc::Status status_;
@@ -406,7 +416,7 @@ class StreamReactor final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
 void StreamSink::Pump(std::unique_lock<std::mutex>& lock) {
   if (!reactor_ || writing_ || finished_) return;
-  std::shared_ptr<const mf::ServerEvent> next;
+  std::shared_ptr<const WireEvent> next;
   // Alternate views and queued messages so neither starves; when closing, the
   // latest view goes before the final notice.
   const bool queue_first = last_was_latest_ && !queue_.empty() && !closing_;
@@ -430,14 +440,13 @@ void StreamSink::Pump(std::unique_lock<std::mutex>& lock) {
     writing_ = true;
     in_flight_ = next;
     write_started_ = Clock::now();
-    if (!Serialize(*next, &in_flight_bytes_).ok()) {  // Not expected: the server built it.
-      writing_ = false;
-      in_flight_.reset();
-      CloseLocked(grpc::Status(grpc::StatusCode::INTERNAL, "an event could not be serialized"),
-                  true);
-      Pump(lock);
-      return;
-    }
+    // The session serialized it once for every stream: gRPC reads the
+    // shared bytes in place and lets go of them when it is done.
+    grpc::Slice slice(
+        const_cast<char*>(next->bytes.data()), next->bytes.size(),
+        [](void* held) { delete static_cast<std::shared_ptr<const WireEvent>*>(held); },
+        new std::shared_ptr<const WireEvent>(next));
+    in_flight_bytes_ = grpc::ByteBuffer(&slice, 1);
     lock.unlock();
     r->StartWrite(&in_flight_bytes_);
     return;

@@ -328,10 +328,21 @@ bool Session::MatchesCode(const std::string& normalised_code) const {
 
 void Session::Enqueue(Op op) {
   auto self = shared_from_this();
+  op.queued = Clock::now();
   asio::post(strand_, [this, self, op = std::move(op)]() mutable {
     if (closing_) {
       op.refuse(Outcome::Error(StatusCode::UNAVAILABLE,
                                "server shutting down; reconnect later with the same token"));
+      return;
+    }
+    // Backpressure: a session that has more waiting than it can serve soon
+    // refuses at once (nothing changed; the caller may send it again).
+    if (op.sheddable && options_.session_queue > 0 &&
+        static_cast<int>(ops_.size()) >= options_.session_queue) {
+      op.refuse(Outcome::Error(StatusCode::RESOURCE_EXHAUSTED,
+                               "session " + id_ + " is behind: " + std::to_string(ops_.size()) +
+                                   " requests are waiting for it (--session-queue); nothing "
+                                   "changed, send it again in a moment"));
       return;
     }
     ops_.push_back(std::move(op));
@@ -340,15 +351,29 @@ void Session::Enqueue(Op op) {
 }
 
 void Session::RunNext() {
-  if (ops_.empty()) {
-    busy_ = false;
-    if (closing_) FinishShutdown();
+  const auto now = Clock::now();
+  const auto shed_after = std::chrono::milliseconds(options_.shed_after_ms);
+  while (!ops_.empty()) {
+    Op op = std::move(ops_.front());
+    ops_.pop_front();
+    // A request that waited too long is refused rather than served late:
+    // the tail stays short for the requests that are served.
+    if (op.sheddable && options_.shed_after_ms > 0 && now - op.queued > shed_after) {
+      const auto waited =
+          std::chrono::duration_cast<std::chrono::milliseconds>(now - op.queued).count();
+      op.refuse(Outcome::Error(StatusCode::RESOURCE_EXHAUSTED,
+                               "the server is behind: this request waited " +
+                                   std::to_string(waited) + " ms for session " + id_ +
+                                   " (--shed-after " + std::to_string(options_.shed_after_ms) +
+                                   " ms); nothing changed, send it again"));
+      continue;
+    }
+    busy_ = true;
+    op.run();
     return;
   }
-  busy_ = true;
-  Op op = std::move(ops_.front());
-  ops_.pop_front();
-  op.run();
+  busy_ = false;
+  if (closing_) FinishShutdown();
 }
 
 void Session::OpDone() {
@@ -421,8 +446,9 @@ void Session::FinishGame() {
   auto ev = std::make_shared<mf::ServerEvent>();
   ev->mutable_notice()->set_kind(mf::Notice::GAME_OVER);
   ev->mutable_notice()->set_text("the game is over: the final scores are in the view");
+  const auto wire = WireEvent::Of(*ev);
   for (auto& [id, sub] : subs_) {
-    sub.sink->PushQueued(ev);
+    sub.sink->PushQueuedWire(wire);
     sub.sink->Close(StatusCode::OK, "");
   }
   for (auto& [id, sub] : subs_)
@@ -453,8 +479,9 @@ void Session::FinishShutdown() {
       shutdown_why_.empty()
           ? "the server is shutting down; nothing is lost: reconnect later with the same token"
           : shutdown_why_);
+  const auto wire = WireEvent::Of(*ev);
   for (auto& [id, sub] : subs_) {
-    sub.sink->PushQueued(ev);
+    sub.sink->PushQueuedWire(wire);
     sub.sink->Close(StatusCode::UNAVAILABLE,
                     shutdown_why_.empty() ? "server shutting down" : shutdown_why_);
   }

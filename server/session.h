@@ -45,11 +45,34 @@ constexpr int64_t kRestartGraceMs = 30000;
 // Events carried by a view after a stream's first one (which has 50).
 constexpr int kEventsPerChange = 20;
 
+// An event as streams send it: serialized once, on the strand, and shared
+// by every stream that sends it.
+struct WireEvent {
+  std::string bytes;  // A serialized mf::ServerEvent.
+  // For a view with its static fields (a stream's first): those fields
+  // alone, as a serialized mf::ServerEvent, for a newer view that replaces
+  // it before it was written (it must stay complete).
+  std::string static_part;
+  // The event as a message (for sinks that read messages).
+  std::shared_ptr<const mf::ServerEvent> Parse() const;
+  // The serialized message, as a WireEvent.
+  static std::shared_ptr<const WireEvent> Of(const mf::ServerEvent& event);
+};
+
 // A subscriber's stream, as the session sees it. Called on the strand only;
 // implementations never block.
 class Sink {
  public:
   virtual ~Sink() = default;
+  // What the session calls: the events serialized. A sink that writes
+  // bytes overrides these; by default they are parsed and handed to the
+  // methods below.
+  virtual void PushLatestWire(int slot, std::shared_ptr<const WireEvent> event) {
+    PushLatest(slot, event->Parse());
+  }
+  virtual void PushQueuedWire(std::shared_ptr<const WireEvent> event) {
+    PushQueued(event->Parse());
+  }
   // Replaces the pending item of a coalescing slot (0: the view, 1: the
   // roster): only the latest needs sending.
   virtual void PushLatest(int slot, std::shared_ptr<const mf::ServerEvent> event) = 0;
@@ -165,7 +188,12 @@ class Session : public std::enable_shared_from_this<Session> {
   };
   struct Op {
     std::function<void()> run;            // Must call OpDone() when finished.
-    std::function<void(Outcome)> refuse;  // When the session is closing.
+    std::function<void(Outcome)> refuse;  // When the session is closing or behind.
+    // A caller's request (not the session's own work: bots, hand-overs),
+    // refused when the session is behind (ServerOptions::session_queue,
+    // shed_after_ms).
+    bool sheddable = false;
+    std::chrono::steady_clock::time_point queued{};
   };
   struct Subscription {
     int viewer = kSpectator;
@@ -183,7 +211,8 @@ class Session : public std::enable_shared_from_this<Session> {
   void PushViews();
   void PushRoster();
   void PushNotice(int viewer, mf::Notice::Kind kind, const std::string& text);
-  std::shared_ptr<mf::ServerEvent> MakeViewEvent(int viewer, bool full) const;
+  // A stream's first view: complete, with its static fields.
+  std::shared_ptr<const WireEvent> FirstViewEvent(int viewer) const;
   std::shared_ptr<mf::ServerEvent> MakeRosterEvent() const;
   void FillRoster(mf::Roster* out) const;
   bool CanSee(int viewer, const mf::ChatMessage& m) const;

@@ -15,6 +15,7 @@ void Session::Join(const std::string& name, std::optional<int> wanted,
                    std::function<void(Outcome, const mf::JoinSessionResponse&)> done) {
   auto self = shared_from_this();
   Op op;
+  op.sheddable = true;
   op.refuse = [done](Outcome o) { done(o, {}); };
   op.run = [this, self, name, wanted, done] {
     auto fail = [&](StatusCode c, const std::string& m) {
@@ -99,6 +100,7 @@ void Session::Act(int slot, const mf::Action& proto, std::optional<uint64_t> bas
                   const std::string& bot_strategy, ActDone done) {
   auto self = shared_from_this();
   Op op;
+  op.sheddable = true;
   op.refuse = [done](Outcome o) { done(o, 0, mf::PHASE_UNSPECIFIED); };
   op.run = [this, self, slot, proto, based_on, bot_strategy, done] {
     auto finish = [&](Outcome o) {
@@ -201,6 +203,7 @@ void Session::Chat(int slot, const mf::Channel& channel, const std::string& text
   }
   auto self = shared_from_this();
   Op op;
+  op.sheddable = true;
   op.refuse = [done](Outcome o) { done(o, 0); };
   op.run = [this, self, slot, channel, text, done] {
     auto fail = [&](StatusCode c, const std::string& m) {
@@ -229,8 +232,9 @@ void Session::Chat(int slot, const mf::Channel& channel, const std::string& text
               chat_.push_back(m);
               auto ev = std::make_shared<mf::ServerEvent>();
               *ev->mutable_chat() = m;
+              const auto wire = WireEvent::Of(*ev);
               for (auto& [id, sub] : subs_)
-                if (CanSee(sub.viewer, m)) sub.sink->PushQueued(ev);
+                if (CanSee(sub.viewer, m)) sub.sink->PushQueuedWire(wire);
               done(Outcome::Ok(), m.serial());
             }
             OpDone();

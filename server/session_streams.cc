@@ -13,25 +13,68 @@ namespace mf::server {
 // Streams
 // ---------------------------------------------------------------------------
 
-std::shared_ptr<mf::ServerEvent> Session::MakeViewEvent(int viewer, bool full) const {
-  // A view is hundreds of small strings and messages: build it on an arena of
-  // its own (one allocation, freed when the last stream has written it).
-  google::protobuf::ArenaOptions arena_options;
-  arena_options.start_block_size = 16 * 1024;
-  arena_options.max_block_size = 64 * 1024;
-  auto arena = std::make_shared<google::protobuf::Arena>(arena_options);
-  std::shared_ptr<mf::ServerEvent> ev(
-      arena, google::protobuf::Arena::CreateMessage<mf::ServerEvent>(arena.get()));
-  // After a stream's first view, only what changes is built and sent (the
-  // static fields are omitted) with the most recent events (clients show
-  // fewer than that; the first view carries a longer backlog).
-  rules::ViewParts parts;
-  parts.static_fields = full;
-  if (!full) parts.max_events = kEventsPerChange;
-  rules::MakeView(rules::SeatView(state_, viewer), ev->mutable_view(), parts);
-  ev->set_phase_seconds_left(SecondsLeft());
-  ev->set_static_omitted(!full);
+namespace {
+
+void PutVarint(uint64_t v, std::string* out) {
+  while (v >= 0x80) {
+    out->push_back(static_cast<char>((v & 0x7f) | 0x80));
+    v >>= 7;
+  }
+  out->push_back(static_cast<char>(v));
+}
+
+// A serialized mf::ServerEvent whose view is `a` followed by `b` (serialized
+// parts of one View: protobuf parses the concatenation as their merge).
+std::string ViewEventBytes(const std::string& a, const std::string& b, int seconds_left,
+                           bool static_omitted) {
+  std::string out;
+  out.reserve(a.size() + b.size() + 16);
+  out.push_back(static_cast<char>((mf::ServerEvent::kViewFieldNumber << 3) | 2));
+  PutVarint(a.size() + b.size(), &out);
+  out += a;
+  out += b;
+  if (seconds_left != 0) {
+    out.push_back(static_cast<char>(mf::ServerEvent::kPhaseSecondsLeftFieldNumber << 3));
+    PutVarint(static_cast<uint64_t>(static_cast<int64_t>(seconds_left)), &out);
+  }
+  if (static_omitted) {
+    out.push_back(static_cast<char>(mf::ServerEvent::kStaticOmittedFieldNumber << 3));
+    out.push_back(1);
+  }
+  return out;
+}
+
+// The view every change is built in, one per thread: its allocations are
+// reused from one change to the next (and held by no session).
+mf::View& Scratch() {
+  thread_local mf::View view;
+  return view;
+}
+
+}  // namespace
+
+std::shared_ptr<const mf::ServerEvent> WireEvent::Parse() const {
+  auto ev = std::make_shared<mf::ServerEvent>();
+  ev->ParseFromString(bytes);
   return ev;
+}
+
+std::shared_ptr<const WireEvent> WireEvent::Of(const mf::ServerEvent& event) {
+  auto w = std::make_shared<WireEvent>();
+  event.SerializeToString(&w->bytes);
+  return w;
+}
+
+std::shared_ptr<const WireEvent> Session::FirstViewEvent(int viewer) const {
+  mf::View& view = Scratch();
+  auto w = std::make_shared<WireEvent>();
+  rules::MakeView(rules::SeatView(state_, viewer), &view);
+  w->bytes = ViewEventBytes(view.SerializeAsString(), "", SecondsLeft(), false);
+  rules::ViewParts statics;
+  statics.dynamic = false;
+  rules::MakeView(rules::SeatView(state_, viewer), &view, statics);
+  w->static_part = ViewEventBytes(view.SerializeAsString(), "", 0, false);
+  return w;
 }
 
 void Session::FillRoster(mf::Roster* out) const {
@@ -68,20 +111,41 @@ std::shared_ptr<mf::ServerEvent> Session::MakeRosterEvent() const {
 }
 
 void Session::PushViews() {
-  std::map<int, std::shared_ptr<const mf::ServerEvent>> made;
+  if (subs_.empty()) return;
+  // After a stream's first view, only what changes is built and sent (the
+  // static fields are omitted) with the most recent events (clients show
+  // fewer than that; the first view carries a longer backlog). What every
+  // viewer sees alike is built and serialized once per change, the rest
+  // once per viewer; streams of the same viewer share the bytes.
+  mf::View& view = Scratch();
+  rules::ViewParts parts;
+  parts.static_fields = false;
+  parts.max_events = kEventsPerChange;
+  parts.own = false;
+  rules::MakeView(rules::SeatView(state_, kSpectator), &view, parts);
+  const std::string shared = view.SerializeAsString();
+  parts.shared = false;
+  parts.own = true;
+  const int seconds_left = SecondsLeft();
+  std::map<int, std::shared_ptr<const WireEvent>> made;
   for (auto& [id, sub] : subs_) {
     auto& ev = made[sub.viewer];
-    if (!ev) ev = MakeViewEvent(sub.viewer, false);
-    sub.sink->PushLatest(0, ev);
+    if (!ev) {
+      rules::MakeView(rules::SeatView(state_, sub.viewer), &view, parts);
+      auto w = std::make_shared<WireEvent>();
+      w->bytes = ViewEventBytes(shared, view.SerializeAsString(), seconds_left, true);
+      ev = std::move(w);
+    }
+    sub.sink->PushLatestWire(0, ev);
   }
 }
 
 void Session::PushRoster() {
-  std::shared_ptr<const mf::ServerEvent> ev;
+  std::shared_ptr<const WireEvent> ev;
   for (auto& [id, sub] : subs_) {
     if (sub.viewer != kFacilitator) continue;
-    if (!ev) ev = MakeRosterEvent();
-    sub.sink->PushLatest(1, ev);
+    if (!ev) ev = WireEvent::Of(*MakeRosterEvent());
+    sub.sink->PushLatestWire(1, ev);
   }
 }
 
@@ -90,8 +154,9 @@ void Session::PushNotice(int viewer, mf::Notice::Kind kind, const std::string& t
   ev->mutable_notice()->set_kind(kind);
   ev->mutable_notice()->set_text(text);
   ev->mutable_notice()->set_phase_seconds_left(SecondsLeft());
+  const auto wire = WireEvent::Of(*ev);
   for (auto& [id, sub] : subs_)
-    if (sub.viewer == viewer) sub.sink->PushQueued(ev);
+    if (sub.viewer == viewer) sub.sink->PushQueuedWire(wire);
 }
 
 uint64_t Session::Subscribe(int viewer, std::shared_ptr<Sink> sink, int backlog) {
@@ -102,7 +167,7 @@ uint64_t Session::Subscribe(int viewer, std::shared_ptr<Sink> sink, int backlog)
       sink->Close(StatusCode::UNAVAILABLE, "server shutting down; reconnect later");
       return;
     }
-    sink->PushLatest(0, MakeViewEvent(viewer, true));
+    sink->PushLatestWire(0, FirstViewEvent(viewer));
     const int want = backlog <= 0 ? 50 : std::min(backlog, 200);
     std::vector<const mf::ChatMessage*> visible;
     for (auto it = chat_.rbegin(); it != chat_.rend() && static_cast<int>(visible.size()) < want;
@@ -111,13 +176,13 @@ uint64_t Session::Subscribe(int viewer, std::shared_ptr<Sink> sink, int backlog)
     for (auto it = visible.rbegin(); it != visible.rend(); ++it) {
       auto ev = std::make_shared<mf::ServerEvent>();
       *ev->mutable_chat() = **it;
-      sink->PushQueued(ev);
+      sink->PushQueuedWire(WireEvent::Of(*ev));
     }
     if (finished_) {
       auto ev = std::make_shared<mf::ServerEvent>();
       ev->mutable_notice()->set_kind(mf::Notice::GAME_OVER);
       ev->mutable_notice()->set_text("the game is over");
-      sink->PushQueued(ev);
+      sink->PushQueuedWire(WireEvent::Of(*ev));
       sink->Close(StatusCode::OK, "");
       return;
     }
@@ -143,7 +208,7 @@ uint64_t Session::Subscribe(int viewer, std::shared_ptr<Sink> sink, int backlog)
         if (!busy_) RunNext();
       }
     }
-    if (viewer == kFacilitator) sink->PushLatest(1, MakeRosterEvent());
+    if (viewer == kFacilitator) sink->PushLatestWire(1, WireEvent::Of(*MakeRosterEvent()));
     PushRoster();
   });
   return sub_id;

@@ -4,6 +4,7 @@
 #include <condition_variable>
 #include <deque>
 #include <filesystem>
+#include <map>
 #include <mutex>
 #include <thread>
 #include <utility>
@@ -53,13 +54,63 @@ CREATE TABLE IF NOT EXISTS messages (
 );
 )sql";
 
-// A prepared statement that finalizes itself.
+// Prepared statements kept for their connection's life, by SQL text: SQLite
+// takes about as long to parse an INSERT as to run it, and every action is
+// one. A statement is taken while in use (one used twice at once is
+// prepared afresh); Forget finalizes a connection's before it closes.
+class StmtCache {
+ public:
+  static sqlite3_stmt* Take(sqlite3* db, const char* sql) {
+    std::lock_guard<std::mutex> lock(mu_);
+    auto it = free_.find({db, sql});
+    if (it == free_.end()) return nullptr;
+    sqlite3_stmt* st = it->second;
+    free_.erase(it);
+    return st;
+  }
+  static void Give(sqlite3* db, const char* sql, sqlite3_stmt* st) {
+    sqlite3_reset(st);
+    sqlite3_clear_bindings(st);
+    std::lock_guard<std::mutex> lock(mu_);
+    if (free_.count({db, sql}) >= 2) {
+      sqlite3_finalize(st);
+      return;
+    }
+    free_.emplace(std::make_pair(db, std::string(sql)), st);
+  }
+  static void Forget(sqlite3* db) {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (auto it = free_.begin(); it != free_.end();) {
+      if (it->first.first == db) {
+        sqlite3_finalize(it->second);
+        it = free_.erase(it);
+      } else {
+        ++it;
+      }
+    }
+  }
+
+ private:
+  static std::mutex mu_;
+  static std::multimap<std::pair<sqlite3*, std::string>, sqlite3_stmt*> free_;
+};
+std::mutex StmtCache::mu_;
+std::multimap<std::pair<sqlite3*, std::string>, sqlite3_stmt*> StmtCache::free_;
+
+// A prepared statement (from StmtCache) given back when done.
 class Stmt {
  public:
-  Stmt(sqlite3* db, const char* sql) : db_(db) {
-    if (sqlite3_prepare_v2(db, sql, -1, &st_, nullptr) != SQLITE_OK) st_ = nullptr;
+  Stmt(sqlite3* db, const char* sql) : db_(db), sql_(sql) {
+    st_ = StmtCache::Take(db, sql);
+    if (!st_ &&
+        sqlite3_prepare_v3(db, sql, -1, SQLITE_PREPARE_PERSISTENT, &st_, nullptr) != SQLITE_OK) {
+      sqlite3_finalize(st_);
+      st_ = nullptr;
+    }
   }
-  ~Stmt() { sqlite3_finalize(st_); }
+  ~Stmt() {
+    if (st_) StmtCache::Give(db_, sql_, st_);
+  }
   Stmt(const Stmt&) = delete;
   Stmt& operator=(const Stmt&) = delete;
   bool ok() const { return st_ != nullptr; }
@@ -107,9 +158,15 @@ class Stmt {
 
  private:
   sqlite3* db_;
+  const char* sql_;
   sqlite3_stmt* st_ = nullptr;
   int rc_ = SQLITE_DONE;
 };
+
+// One statement, from the cache: "" or the error.
+std::string ExecOne(sqlite3* db, const char* sql) {
+  return Stmt(db, sql).Exec();
+}
 
 std::string ExecSql(sqlite3* db, const char* sql) {
   char* err = nullptr;
@@ -197,6 +254,7 @@ std::unique_ptr<Store> SqliteStore::Open(const std::string& dir, bool sync_full,
 
 SqliteStore::~SqliteStore() {
   Close();
+  StmtCache::Forget(db_);
   if (db_) sqlite3_close(db_);
 }
 
@@ -238,19 +296,19 @@ void SqliteStore::Loop() {
       fail = fail_writes_;
     }
     std::vector<std::string> errors(batch.size());
-    std::string tx = ExecSql(db_, "BEGIN IMMEDIATE;");
+    std::string tx = ExecOne(db_, "BEGIN IMMEDIATE;");
     if (tx.empty()) {
       for (size_t i = 0; i < batch.size(); ++i) {
         if (fail && batch[i].write) {
           errors[i] = "the database refuses writes (disk full or read-only)";
           continue;
         }
-        ExecSql(db_, "SAVEPOINT job;");
+        ExecOne(db_, "SAVEPOINT job;");
         errors[i] = batch[i].run(db_);
-        if (!errors[i].empty()) ExecSql(db_, "ROLLBACK TO job;");
-        ExecSql(db_, "RELEASE job;");
+        if (!errors[i].empty()) ExecOne(db_, "ROLLBACK TO job;");
+        ExecOne(db_, "RELEASE job;");
       }
-      tx = ExecSql(db_, "COMMIT;");
+      tx = ExecOne(db_, "COMMIT;");
       if (!tx.empty()) ExecSql(db_, "ROLLBACK;");
     }
     for (size_t i = 0; i < batch.size(); ++i) {

@@ -454,6 +454,38 @@ TEST(ForumctlReports, NetworkCommands) {
   EXPECT_TRUE(load.has_server_rss_kb());
   for (const char* key : {"actions_ok", "errors", "seats_at_game_over", "streams"})
     ExpectNumber(load_json, key);
+  // Its CPU time, and the server's (this process's).
+  EXPECT_GT(load.cpu().client_s(), 0);
+  EXPECT_GT(load.cpu().client_us_per_action(), 0);
+  EXPECT_GE(load.cpu().server_s(), 0);
+
+  // The knee: the rate stepped twice (fresh sessions each step), each step a
+  // whole load report; the knee is the highest step held, and the chart is
+  // drawn.
+  const std::string chart = TmpDir() + "/knee.svg";
+  const std::string knee_json =
+      Forumctl("load" + at +
+               " --sessions 1 --seats 2 --rate 10 --knee-step 10 --knee-max 20 --duration 0.5 "
+               "--bot-pace 50 --find-knee --p99-ms 100000 --label test --chart " +
+               chart + " --server-pid " + std::to_string(getpid()));
+  const mf::KneeReport knee =
+      Check<mf::KneeReport>(knee_json, {"p99_bound_ms", "knee_rate", "steps", "chart"});
+  ASSERT_EQ(knee.steps_size(), 2);
+  EXPECT_EQ(knee.steps(0).target_rate(), 10);
+  EXPECT_EQ(knee.steps(1).target_rate(), 20);
+  double held = 0;
+  for (const mf::LoadReport& step : knee.steps()) {
+    EXPECT_EQ(step.streams(), 2);
+    EXPECT_TRUE(step.has_cpu());
+    if (step.errors() == 0 && step.throughput() >= 0.97 * step.target_rate() &&
+        step.latency_ms().p99() <= knee.p99_bound_ms())
+      held = step.target_rate();
+  }
+  EXPECT_EQ(knee.knee_rate(), held);
+  EXPECT_EQ(knee.chart(), chart);
+  std::ifstream drawn(chart);
+  const std::string svg((std::istreambuf_iterator<char>(drawn)), std::istreambuf_iterator<char>());
+  EXPECT_NE(svg.find("<svg"), std::string::npos) << chart;
 
   // The stopped server's data folder: every session replays and every
   // acknowledged action of the load run is stored.
@@ -461,7 +493,8 @@ TEST(ForumctlReports, NetworkCommands) {
   const std::string verify_json = Forumctl("verify --data " + data.path() + " --acks " + acks);
   const mf::VerifyReport verify = Check<mf::VerifyReport>(verify_json, kVerifyKeys);
   EXPECT_EQ(verify.problems(), 0);
-  EXPECT_EQ(verify.sessions(), 4) << "2 created + 1 imported - 1 deleted + 2 by the load";
+  EXPECT_EQ(verify.sessions(), 6)
+      << "2 created + 1 imported - 1 deleted + 2 by the load + 2 by its knee";
   EXPECT_EQ(verify.replayed(), verify.sessions());
   EXPECT_EQ(verify.acknowledged(), load.actions_ok());
   EXPECT_GT(verify.acknowledged(), 0);

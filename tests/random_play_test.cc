@@ -495,6 +495,28 @@ bool SameMessage(const google::protobuf::Message& a, const google::protobuf::Mes
       expected.mutable_events()->DeleteSubrange(0, expected.events_size() - parts.max_events);
     if (!SameMessage(change, expected))
       return ::testing::AssertionFailure() << "seat " << s << ": the view of a change differs";
+    // What forumd sends: the part every viewer sees alike (built once per
+    // change, here from the spectator's view) followed by the seat's own
+    // part parses as the view of a change; the static fields alone followed
+    // by both, as the whole view.
+    static mf::View shared_part, own_part, statics, joined;
+    ViewParts shared_only = parts, own_only = parts, static_only;
+    shared_only.own = false;
+    own_only.shared = false;
+    static_only.dynamic = false;
+    MakeView(SeatView(st, kSpectatorView), &shared_part, shared_only);
+    MakeView(SeatView(st, s), &own_part, own_only);
+    MakeView(SeatView(st, s), &statics, static_only);
+    if (!joined.ParseFromString(shared_part.SerializeAsString() + own_part.SerializeAsString()) ||
+        !SameMessage(joined, change))
+      return ::testing::AssertionFailure() << "seat " << s << ": shared + own part differ";
+    if (own_part.seats_size() || own_part.version() || shared_part.viewer() ||
+        shared_part.verdicts_size() || shared_part.deals_size() || shared_part.scores_size())
+      return ::testing::AssertionFailure() << "seat " << s << ": a field in the wrong part";
+    if (!joined.ParseFromString(statics.SerializeAsString() + shared_part.SerializeAsString() +
+                                own_part.SerializeAsString()) ||
+        (rules::CopyStaticFields(v, &change), !SameMessage(joined, change)))
+      return ::testing::AssertionFailure() << "seat " << s << ": static + shared + own differ";
     // And a client completing it from the first view gets the whole view back.
     rules::CopyStaticFields(v, &change);
     expected = v;

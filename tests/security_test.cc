@@ -7,6 +7,7 @@
 // outside), security_limits_test.cc (the limits per peer and per server).
 #include <cstdlib>
 #include <random>
+#include <set>
 #include <string>
 #include <thread>
 
@@ -218,6 +219,100 @@ TEST(SecurityFloodTest, OneClientsFloodIsExhaustedWhileAnotherIsServed) {
   EXPECT_EQ(rec.chat_size(), polite_calls);  // ...the polite client was heard.
   std::printf("security: flood of %d calls: %d RESOURCE_EXHAUSTED; the other client %d/%d served\n",
               exhausted.load() + other.load(), exhausted.load(), polite_ok, polite_calls);
+}
+
+// A session flooded beyond what it can serve: eight seats on their own
+// connections send actions and messages back to back, and the session keeps
+// at most two requests waiting (--session-queue 2). The requests beyond it
+// are refused with RESOURCE_EXHAUSTED and a message that names the limit;
+// every request answered OK is in the record, at its place, and nothing
+// else is: no accepted action is lost. (Whether a given request is refused
+// depends on timing; the flood goes on until refusals were seen.)
+TEST(SecurityFloodTest, ASessionBeyondItsCapacityRefusesAndLosesNothingAccepted) {
+  ScratchDir dir;
+  server::ServerOptions o = TestOptions(dir.path());
+  o.session_queue = 2;
+  auto server = StartServer(o);
+  ASSERT_TRUE(server);
+  Client setup(server->address());
+  auto s = setup.Create("classroom-8");
+  std::vector<std::string> tokens;
+  for (int seat = 0; seat < 8; ++seat) tokens.push_back(setup.JoinOk(s.join_code(), seat));
+
+  struct Accepted {
+    int seat;
+    uint64_t version;
+  };
+  std::mutex mu;
+  std::vector<Accepted> acts;     // Actions answered OK.
+  std::vector<uint64_t> serials;  // Messages answered OK.
+  std::atomic<int> exhausted{0};
+  std::vector<std::string> unexpected;
+  const int rounds = Scaled(40, 15);
+  for (int attempt = 0; attempt < 20 && exhausted.load() == 0; ++attempt) {
+    std::vector<std::thread> flood;
+    for (int seat = 0; seat < 8; ++seat)
+      flood.emplace_back([&, seat] {
+        Client c(server->address());
+        mf::Channel everyone;
+        everyone.set_everyone(true);
+        for (int i = 0; i < rounds; ++i) {
+          mf::ActResponse resp;
+          const grpc::Status acted =
+              c.Act(s.session(), tokens[static_cast<size_t>(seat)], Ready(), std::nullopt, &resp);
+          mf::SendMessageRequest req;
+          req.set_session(s.session());
+          *req.mutable_channel() = everyone;
+          req.set_text("seat " + std::to_string(seat) + " message " + std::to_string(i));
+          grpc::ClientContext ctx;
+          net::Authorize(&ctx, tokens[static_cast<size_t>(seat)]);
+          mf::SendMessageResponse sent;
+          const grpc::Status said = c.stub()->SendMessage(&ctx, req, &sent);
+          std::lock_guard<std::mutex> lock(mu);
+          for (const grpc::Status* st : {&acted, &said}) {
+            if (st->ok()) {
+              if (st == &acted) acts.push_back({seat, resp.version()});
+              if (st == &said) serials.push_back(sent.serial());
+            } else if (st->error_code() == StatusCode::RESOURCE_EXHAUSTED) {
+              ++exhausted;
+              if (st->error_message().find("--session-queue") == std::string::npos)
+                unexpected.push_back(st->error_message());
+            } else if (st->error_code() != StatusCode::FAILED_PRECONDITION) {
+              // (Ready twice in a phase, or after the end, is the rules' refusal.)
+              unexpected.push_back(net::Describe(*st));
+            }
+          }
+        }
+      });
+    for (auto& t : flood) t.join();
+  }
+  EXPECT_GT(exhausted.load(), 0) << "the flood never went beyond the session's capacity";
+  EXPECT_TRUE(unexpected.empty()) << unexpected.front();
+
+  const mf::GetRecordResponse rec = setup.Record(s.session(), s.facilitator_token());
+  // Each accepted action is the record's entry at its version, by its seat.
+  int seat_entries = 0;
+  for (const mf::RecordEntry& e : rec.entries()) seat_entries += e.entry().actor().has_seat();
+  EXPECT_EQ(seat_entries, static_cast<int>(acts.size())) << "only accepted actions are stored";
+  for (const Accepted& a : acts) {
+    ASSERT_GE(a.version, 1u);
+    ASSERT_LE(a.version, static_cast<uint64_t>(rec.entries_size()));
+    const mf::RecordEntry& e = rec.entries(static_cast<int>(a.version - 1));
+    EXPECT_EQ(e.seq(), a.version);
+    EXPECT_TRUE(e.entry().actor().has_seat());
+    EXPECT_EQ(e.entry().actor().seat(), a.seat);
+    EXPECT_TRUE(e.entry().action().has_ready());
+  }
+  // Each accepted message is in the record, and only those.
+  EXPECT_EQ(rec.chat_size(), static_cast<int>(serials.size()));
+  std::set<uint64_t> stored;
+  for (const mf::ChatMessage& m : rec.chat()) stored.insert(m.serial());
+  for (uint64_t serial : serials) EXPECT_TRUE(stored.count(serial)) << serial;
+  EXPECT_EQ(ReplayHash(rec), rec.state_hash());
+  std::printf(
+      "security: session flood: %zu actions and %zu messages accepted, %d refused "
+      "RESOURCE_EXHAUSTED\n",
+      acts.size(), serials.size(), exhausted.load());
 }
 
 // Plays a session to its end with bots in seats 1-7 and a person in seat 0

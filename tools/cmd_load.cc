@@ -10,23 +10,39 @@
 // With --acks FILE, every action the server acknowledged is written there,
 // one a line: "SESSION VERSION SEAT ACTION_HEX" (the Act request's action,
 // serialized), so that a check can find each in the record (forumctl verify).
+//
+// The client is asynchronous (gRPC's callback API: no thread per stream or
+// call) and decides lazily: a view that arrives is only kept; a seat runs the
+// light policy on its latest view when the scheduler picks it. It reports its
+// own CPU time per action, and forumd's with --server-pid. --find-knee steps
+// the rate (fresh sessions at each step) and reports the highest rate held
+// within a p99 bound, with a chart of p50 and p99 against the rate.
+#include <sys/resource.h>
+#include <unistd.h>
+
 #include <algorithm>
 #include <atomic>
 #include <chrono>
+#include <cmath>
 #include <condition_variable>
 #include <fstream>
 #include <iostream>
 #include <map>
 #include <mutex>
 #include <random>
+#include <sstream>
 #include <thread>
 #include <vector>
+
+#include <google/protobuf/io/coded_stream.h>
+#include <grpcpp/generic/generic_stub.h>
 
 #include "bots/light.h"
 #include "net/client.h"
 #include "reports.pb.h"
 #include "tools/commands.h"
 #include "tools/common.h"
+#include "tools/draw.h"
 #include "tools/report_json.h"
 
 namespace mf::tools {
@@ -55,10 +71,79 @@ struct Stats {
   }
 };
 
-class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
+// What the load client reads of an event without parsing it: protobuf's wire
+// format walked for ServerEvent.view's version and phase and
+// ServerEvent.static_omitted (each the last occurrence, as a parser merges
+// them). False when the bytes are not wire format.
+struct EventGist {
+  bool view = false, static_omitted = false;
+  uint64_t version = 0;
+  int phase = 0;
+};
+bool ReadGist(const std::string& bytes, EventGist* out) {
+  namespace io = google::protobuf::io;
+  auto skip = [](io::CodedInputStream* in, uint32_t tag) {
+    switch (tag & 7) {
+      case 0: {
+        uint64_t v;
+        return in->ReadVarint64(&v);
+      }
+      case 1:
+        return in->Skip(8);
+      case 5:
+        return in->Skip(4);
+      case 2: {
+        uint32_t len;
+        return in->ReadVarint32(&len) && in->Skip(static_cast<int>(len));
+      }
+      default:
+        return false;
+    }
+  };
+  io::CodedInputStream in(reinterpret_cast<const uint8_t*>(bytes.data()),
+                          static_cast<int>(bytes.size()));
+  while (uint32_t tag = in.ReadTag()) {
+    const uint32_t field = tag >> 3;
+    if (field == mf::ServerEvent::kViewFieldNumber && (tag & 7) == 2) {
+      uint32_t len;
+      if (!in.ReadVarint32(&len)) return false;
+      const io::CodedInputStream::Limit limit = in.PushLimit(static_cast<int>(len));
+      out->view = true;
+      while (uint32_t vtag = in.ReadTag()) {
+        const uint32_t vfield = vtag >> 3;
+        uint64_t v;
+        if (vfield == mf::View::kVersionFieldNumber && (vtag & 7) == 0) {
+          if (!in.ReadVarint64(&v)) return false;
+          out->version = v;
+        } else if (vfield == mf::View::kPhaseFieldNumber && (vtag & 7) == 0) {
+          if (!in.ReadVarint64(&v)) return false;
+          out->phase = static_cast<int>(v);
+        } else if (!skip(&in, vtag)) {
+          return false;
+        }
+      }
+      if (!in.ConsumedEntireMessage()) return false;
+      in.PopLimit(limit);
+    } else if (field == mf::ServerEvent::kStaticOmittedFieldNumber && (tag & 7) == 0) {
+      uint64_t v;
+      if (!in.ReadVarint64(&v)) return false;
+      out->static_omitted = v != 0;
+    } else if (!skip(&in, tag)) {
+      return false;
+    }
+  }
+  return in.ConsumedEntireMessage();
+}
+
+// A seat: its stream (Subscribe, read as raw bytes through a generic call:
+// a view is parsed only when the seat decides on it) and its Act calls.
+using RawStub = grpc::TemplatedGenericStub<mf::SubscribeRequest, grpc::ByteBuffer>;
+class SeatClient final : public grpc::ClientBidiReactor<mf::SubscribeRequest, grpc::ByteBuffer> {
  public:
-  SeatClient(mf::Forum::Stub* stub, std::string session, int seat, std::string token, Stats* stats)
+  SeatClient(mf::Forum::Stub* stub, RawStub* raw, std::string session, int seat, std::string token,
+             Stats* stats)
       : stub_(stub),
+        raw_(raw),
         session_(std::move(session)),
         seat_(seat),
         token_(std::move(token)),
@@ -68,8 +153,11 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
     net::Authorize(&ctx_, token_);
     net::Route(&ctx_, session_);
     req_.set_session(session_);
-    stub_->async()->Subscribe(&ctx_, &req_, this);
-    StartRead(&ev_);
+    // Subscribe is server-streaming: one request, then the client's half
+    // closes and the events come.
+    raw_->PrepareBidiStreamingCall(&ctx_, "/mf.Forum/Subscribe", grpc::StubOptions(), this);
+    StartWriteLast(&req_, grpc::WriteOptions());
+    StartRead(&buf_);
     StartCall();
   }
   void Stop() {
@@ -103,10 +191,20 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
 
   // Sends the pending action, if any; false when the seat has nothing to do.
   bool TryAct() {
-    auto call = std::make_shared<Call>();
+    std::shared_ptr<Call> call;
     {
       std::lock_guard<std::mutex> lock(mu_);
-      if (!has_action_ || in_flight_) return false;
+      if (in_flight_ || !have_view_) return false;
+      if (!decided_) {
+        // Once per view, and only for a view that shows this seat's last
+        // accepted action (otherwise the next view decides).
+        decided_ = true;
+        has_action_ = false;
+        if (view_version_ >= acked_ && view_event_.ParseFromString(view_bytes_))
+          has_action_ = bots::LightPolicy(view_event_.view(), brief_, &action_);
+      }
+      if (!has_action_) return false;
+      call = std::make_shared<Call>();
       has_action_ = false;
       in_flight_ = true;
       arrivals_.clear();
@@ -129,25 +227,41 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
     return true;
   }
 
+  void OnWriteDone(bool) override {}
   void OnReadDone(bool ok) override {
     if (!ok) return;  // OnDone follows.
-    if (ev_.has_view()) {
-      const auto now = Clock::now();
+    const auto now = Clock::now();
+    std::string bytes;
+    std::vector<grpc::Slice> slices;
+    if (buf_.Dump(&slices).ok())
+      for (const grpc::Slice& slice : slices)
+        bytes.append(reinterpret_cast<const char*>(slice.begin()), slice.size());
+    buf_.Clear();
+    EventGist gist;
+    if (!ReadGist(bytes, &gist)) {
+      stats_->Error("stream: an event that is not a ServerEvent");
+    } else if (gist.view) {
       std::lock_guard<std::mutex> lock(mu_);
-      if (!ev_.static_omitted()) brief_ = ev_.view().brief();
-      const mf::View& v = ev_.view();
+      if (!gist.static_omitted) {  // A stream's first view: the seat's brief.
+        mf::ServerEvent first;
+        if (first.ParseFromString(bytes)) brief_ = first.view().brief();
+      }
       have_view_ = true;
-      version_seen_ = v.version();
-      if (v.phase() == mf::GAME_OVER) game_over_ = true;
-      if (in_flight_) arrivals_.emplace_back(v.version(), now);
-      if (awaiting_ > 0 && v.version() >= awaiting_) {
+      version_seen_ = gist.version;
+      if (gist.phase == mf::GAME_OVER) game_over_ = true;
+      if (in_flight_) arrivals_.emplace_back(gist.version, now);
+      if (awaiting_ > 0 && gist.version >= awaiting_) {
         Record(now - t0_);
         awaiting_ = 0;
       }
-      has_action_ = !in_flight_ && v.version() >= acked_ && bots::LightPolicy(v, brief_, &action_);
-      if (in_flight_) last_view_.Swap(ev_.mutable_view());  // Decide once the answer is in.
+      // Kept as bytes, not parsed nor decided on: TryAct does both when the
+      // scheduler picks the seat (most views of a seat are replaced before).
+      view_bytes_.swap(bytes);
+      view_version_ = gist.version;
+      decided_ = false;
+      has_action_ = false;
     }
-    StartRead(&ev_);
+    StartRead(&buf_);
   }
   void OnDone(const grpc::Status& st) override {
     if (!st.ok() && !stopping_ && st.error_code() != grpc::StatusCode::OK) {
@@ -201,34 +315,36 @@ class SeatClient final : public grpc::ClientReadReactor<mf::ServerEvent> {
     }
     std::lock_guard<std::mutex> lock(mu_);
     in_flight_ = false;
-    // Decide again only on a view that already shows this action's effect
-    // (otherwise the next view decides).
+    // Decide again (in TryAct) only on a view that already shows this
+    // action's effect.
     const uint64_t own = st.ok() ? call->resp.version() : 0;
     acked_ = std::max(acked_, own);
-    if (last_view_.version() > 0 || last_view_.seats_size() > 0) {
-      has_action_ = last_view_.version() >= version_seen_ && last_view_.version() >= own &&
-                    bots::LightPolicy(last_view_, brief_, &action_);
-      last_view_.Clear();
-    }
+    decided_ = false;
+    has_action_ = false;
     cv_.notify_all();
   }
 
   mf::Forum::Stub* stub_;
+  RawStub* raw_;
   std::string session_;
   int seat_;
   std::string token_;
   Stats* stats_;
   grpc::ClientContext ctx_;
   mf::SubscribeRequest req_;
-  mf::ServerEvent ev_;
+  grpc::ByteBuffer buf_;
   std::mutex mu_;
   std::condition_variable cv_;
   bool done_ = false, have_view_ = false, game_over_ = false;
   std::atomic<bool> stopping_{false};
   uint64_t version_seen_ = 0, start_version_ = 0;
   bool has_action_ = false, in_flight_ = false;
+  bool decided_ = false;  // has_action_ holds the light policy's answer on the latest view.
   mf::Action action_;
-  mf::View last_view_;
+  std::string view_bytes_;  // The latest view's event, serialized.
+  uint64_t view_version_ = 0;
+  mf::ServerEvent view_event_;  // view_bytes_ parsed (when deciding).
+
   mf::Brief brief_;  // From the stream's first (complete) view.
   Clock::time_point t0_;
   uint64_t awaiting_ = 0;
@@ -244,6 +360,40 @@ long RssKb(long pid) {
   return -1;
 }
 
+// A process's CPU time (user + system, seconds) from /proc/PID/stat (in
+// clock ticks: 10 ms); -1 when it cannot be read.
+double ProcCpuSeconds(long pid) {
+  std::ifstream in("/proc/" + std::to_string(pid) + "/stat");
+  std::string line;
+  std::getline(in, line);
+  const size_t close = line.rfind(')');  // The command name may hold spaces.
+  if (close == std::string::npos) return -1;
+  std::istringstream rest(line.substr(close + 1));
+  std::string field;
+  for (int i = 3; i <= 13; ++i) rest >> field;  // state .. cmajflt
+  long long utime = 0, stime = 0;
+  rest >> utime >> stime;
+  if (!rest) return -1;
+  return static_cast<double>(utime + stime) / static_cast<double>(sysconf(_SC_CLK_TCK));
+}
+
+// This process's CPU time (user + system, seconds).
+double SelfCpuSeconds() {
+  rusage ru{};
+  getrusage(RUSAGE_SELF, &ru);
+  auto s = [](const timeval& t) {
+    return static_cast<double>(t.tv_sec) + static_cast<double>(t.tv_usec) / 1e6;
+  };
+  return s(ru.ru_utime) + s(ru.ru_stime);
+}
+
+double LoadAverage() {
+  std::ifstream in("/proc/loadavg");
+  double v = -1;
+  in >> v;
+  return v;
+}
+
 double Percentile(std::vector<double>* v, double p) {
   if (v->empty()) return 0;
   std::sort(v->begin(), v->end());
@@ -252,16 +402,21 @@ double Percentile(std::vector<double>* v, double p) {
 }
 
 struct LoadArgs {
-  std::string server, scenario, ca, acks;
+  std::string server, scenario, ca, acks, chart, label = "forumd";
   int sessions = 10, seats = 8, channels = 8, bot_pace = 1000;
   double rate = 100, duration = 10;
   long pid = 0;
+  bool find_knee = false;
+  double p99_ms = 10, knee_step = 250, knee_max = 20000;
 };
 
-int RunLoad(const LoadArgs& a) {
+// One measured run at `rate`: creates the sessions, joins the seats, opens
+// their streams, acts for the duration, closes the streams. Fills `p` and,
+// when asked, the acknowledged actions. Returns false (with a message on
+// stderr) when the setup failed.
+bool RunOnce(const LoadArgs& a, double rate, mf::LoadReport* p, std::vector<AckedAction>* acked) {
   const int sessions = a.sessions;
   const int seats = a.seats;
-  const double rate = a.rate;
   const double duration = a.duration;
   const int channels = a.channels;
   const long pid = a.pid;
@@ -273,6 +428,22 @@ int RunLoad(const LoadArgs& a) {
   std::vector<std::unique_ptr<net::Endpoint>> endpoints;
   for (int c = 0; c < channels; ++c)
     endpoints.push_back(std::make_unique<net::Endpoint>(server, a.ca, true));
+  // The seats' connections: per channel, to the address that serves the
+  // session; a seat's stream (read raw) and its Act calls share one.
+  struct Conn {
+    std::unique_ptr<mf::Forum::Stub> stub;
+    std::unique_ptr<RawStub> raw;
+  };
+  std::map<std::pair<int, std::string>, Conn> conns;
+  auto conn = [&](int c, const std::string& address) -> Conn& {
+    Conn& r = conns[{c, address}];
+    if (!r.stub) {
+      auto channel = net::Connect(address, a.ca, true);
+      r.stub = mf::Forum::NewStub(channel);
+      r.raw = std::make_unique<RawStub>(channel);
+    }
+    return r;
+  };
 
   // The scenario: the named one, or the smallest with enough seats.
   std::string scenario = a.scenario;
@@ -283,7 +454,7 @@ int RunLoad(const LoadArgs& a) {
     const grpc::Status st = endpoints[0]->Stub("")->ListScenarios(&ctx, {}, &list);
     if (!st.ok()) {
       std::cerr << "forumctl load: " << net::Describe(st) << "\n";
-      return 1;
+      return false;
     }
     const std::string wanted = scenario;
     for (const mf::ScenarioInfo& s : list.scenarios()) {
@@ -296,13 +467,21 @@ int RunLoad(const LoadArgs& a) {
     }
     if (scenario_seats < seats) {
       std::cerr << "forumctl load: no scenario with " << seats << " seats\n";
-      return 1;
+      return false;
     }
   }
 
   const long rss0 = pid > 0 ? RssKb(pid) : -1;
   Stats stats;
   std::vector<std::unique_ptr<SeatClient>> clients;
+  // Whatever happens below, no stream outlives this run.
+  struct StopAll {
+    std::vector<std::unique_ptr<SeatClient>>* clients;
+    ~StopAll() {
+      for (auto& c : *clients) c->Stop();
+      for (auto& c : *clients) c->WaitDone();
+    }
+  } stop_all{&clients};
   const auto setup0 = Clock::now();
   for (int i = 0; i < sessions; ++i) {
     net::Endpoint* endpoint = endpoints[static_cast<size_t>(i % channels)].get();
@@ -318,7 +497,7 @@ int RunLoad(const LoadArgs& a) {
     grpc::Status st = endpoint->Stub("")->CreateSession(&ctx, req, &created);
     if (!st.ok()) {
       std::cerr << "forumctl load: creating session " << i << ": " << net::Describe(st) << "\n";
-      return 1;
+      return false;
     }
     for (int s = 0; s < seats; ++s) {
       mf::JoinSessionRequest join;
@@ -334,11 +513,13 @@ int RunLoad(const LoadArgs& a) {
                                });
       if (!st.ok()) {
         std::cerr << "forumctl load: joining: " << net::Describe(st) << "\n";
-        return 1;
+        return false;
       }
-      mf::Forum::Stub* sstub = seat_endpoint->Stub(created.session());
-      clients.push_back(
-          std::make_unique<SeatClient>(sstub, created.session(), s, joined.seat_token(), &stats));
+      Conn& seat_conn = conn(static_cast<int>(clients.size() % static_cast<size_t>(channels)),
+                             seat_endpoint->AddressFor(created.session()));
+      clients.push_back(std::make_unique<SeatClient>(seat_conn.stub.get(), seat_conn.raw.get(),
+                                                     created.session(), s, joined.seat_token(),
+                                                     &stats));
       clients.back()->Start();
     }
   }
@@ -352,6 +533,8 @@ int RunLoad(const LoadArgs& a) {
   std::mt19937_64 rng(12345);
   std::uniform_int_distribution<size_t> pick(0, clients.size() - 1);
   long long issued = 0, missed = 0;
+  const double client_cpu0 = SelfCpuSeconds();
+  const double server_cpu0 = pid > 0 ? ProcCpuSeconds(pid) : -1;
   const auto t0 = Clock::now();
   const auto end =
       t0 + std::chrono::duration_cast<Clock::duration>(std::chrono::duration<double>(duration));
@@ -369,6 +552,9 @@ int RunLoad(const LoadArgs& a) {
   const double run_s = std::chrono::duration<double>(Clock::now() - t0).count();
   // Answers still in flight come back before the streams close.
   std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  const double client_cpu = SelfCpuSeconds() - client_cpu0;
+  const double server_cpu = pid > 0 ? ProcCpuSeconds(pid) - server_cpu0 : -1;
+  const double load_average = LoadAverage();
   const long rss2 = pid > 0 ? RssKb(pid) : -1;
   // Every accepted action of a session (the clients', the bots', the clock's)
   // bumps its version: the most any of its seats saw is the session's count.
@@ -387,54 +573,202 @@ int RunLoad(const LoadArgs& a) {
   std::lock_guard<std::mutex> lock(stats.mu);
   long long errors = stats.stream_errors;
   for (const auto& [what, n] : stats.errors) errors += what.rfind("stream", 0) == 0 ? 0 : n;
-  mf::LoadReport p;
-  p.set_scenario(scenario);
-  p.set_sessions(sessions);
-  p.set_seats_per_session(seats);
-  p.set_streams(static_cast<int32_t>(clients.size()));
-  p.set_target_rate(Sig(rate));
-  p.set_duration_s(Sig(run_s, 4));
-  p.set_setup_s(Sig(setup_s, 4));
-  p.set_actions_sent(static_cast<double>(stats.sent));
-  p.set_actions_ok(static_cast<double>(stats.ok));
-  p.set_throughput(Sig(static_cast<double>(stats.ok) / run_s, 5));
-  p.set_server_actions_per_s(Sig(static_cast<double>(server_actions) / run_s, 5));
-  p.set_stale(static_cast<double>(stats.stale));
-  p.set_idle_ticks(static_cast<double>(missed));
-  mf::LatencyMs* latency = p.mutable_latency_ms();
+  p->set_scenario(scenario);
+  p->set_sessions(sessions);
+  p->set_seats_per_session(seats);
+  p->set_streams(static_cast<int32_t>(clients.size()));
+  p->set_target_rate(Sig(rate));
+  p->set_duration_s(Sig(run_s, 4));
+  p->set_setup_s(Sig(setup_s, 4));
+  p->set_actions_sent(static_cast<double>(stats.sent));
+  p->set_actions_ok(static_cast<double>(stats.ok));
+  p->set_throughput(Sig(static_cast<double>(stats.ok) / run_s, 5));
+  p->set_server_actions_per_s(Sig(static_cast<double>(server_actions) / run_s, 5));
+  p->set_stale(static_cast<double>(stats.stale));
+  p->set_idle_ticks(static_cast<double>(missed));
+  mf::LatencyMs* latency = p->mutable_latency_ms();
   latency->set_samples(static_cast<double>(stats.latencies_ms.size()));
   latency->set_p50(Sig(Percentile(&stats.latencies_ms, 0.50), 4));
   latency->set_p99(Sig(Percentile(&stats.latencies_ms, 0.99), 4));
   latency->set_max(Sig(stats.latencies_ms.empty() ? 0 : stats.latencies_ms.back(), 4));
-  p.set_errors(static_cast<double>(errors));
-  for (const auto& [what, n] : stats.errors) (*p.mutable_error_kinds())[what] = n;
-  p.set_seats_at_game_over(finished);
+  p->set_errors(static_cast<double>(errors));
+  for (const auto& [what, n] : stats.errors) (*p->mutable_error_kinds())[what] = n;
+  p->set_seats_at_game_over(finished);
   if (pid > 0) {
-    mf::ServerRssKb* rss = p.mutable_server_rss_kb();
+    mf::ServerRssKb* rss = p->mutable_server_rss_kb();
     rss->set_before(static_cast<int32_t>(rss0));
     rss->set_after_setup(static_cast<int32_t>(rss1));
     rss->set_after_run(static_cast<int32_t>(rss2));
     rss->set_per_session(Sig(static_cast<double>(rss2 - rss0) / sessions, 5));
   }
-  std::cout << ToJson(p) << "\n";
-  if (!a.acks.empty()) {
-    std::ofstream out(a.acks);
-    static const char* kHex = "0123456789abcdef";
-    for (const AckedAction& ack : stats.acked) {
-      std::string hex;
-      for (unsigned char ch : ack.action) {
-        hex += kHex[ch >> 4];
-        hex += kHex[ch & 15];
-      }
-      out << ack.session << ' ' << ack.version << ' ' << ack.seat << ' '
-          << (hex.empty() ? "-" : hex) << '\n';
+  mf::LoadCpu* cpu = p->mutable_cpu();
+  cpu->set_client_s(Sig(client_cpu, 4));
+  if (stats.ok > 0)
+    cpu->set_client_us_per_action(Sig(client_cpu * 1e6 / static_cast<double>(stats.ok), 4));
+  if (pid > 0 && server_cpu >= 0) {
+    cpu->set_server_s(Sig(server_cpu, 4));
+    if (server_actions > 0)
+      cpu->set_server_us_per_action(Sig(server_cpu * 1e6 / static_cast<double>(server_actions), 4));
+  }
+  p->set_load_average(load_average);
+  if (acked) *acked = std::move(stats.acked);
+  return true;
+}
+
+bool WriteAcks(const std::string& path, const std::vector<AckedAction>& acked) {
+  std::ofstream out(path);
+  static const char* kHex = "0123456789abcdef";
+  for (const AckedAction& ack : acked) {
+    std::string hex;
+    for (unsigned char ch : ack.action) {
+      hex += kHex[ch >> 4];
+      hex += kHex[ch & 15];
     }
-    if (!out) {
-      std::cerr << "forumctl load: cannot write " << a.acks << "\n";
-      return 1;
+    out << ack.session << ' ' << ack.version << ' ' << ack.seat << ' ' << (hex.empty() ? "-" : hex)
+        << '\n';
+  }
+  if (!out) {
+    std::cerr << "forumctl load: cannot write " << path << "\n";
+    return false;
+  }
+  return true;
+}
+
+// A step of --find-knee held: (nearly) every action asked was answered OK,
+// none failed, and the tail stayed within the bound.
+bool Held(const mf::LoadReport& r, double p99_ms) {
+  return r.errors() == 0 && r.throughput() >= 0.97 * r.target_rate() &&
+         r.latency_ms().p99() <= p99_ms;
+}
+
+// The knee chart: p50 and p99 (log scale) against the rate asked, the bound
+// dashed, the knee marked.
+std::string KneeChart(const mf::KneeReport& k, const std::string& server_name, draw::Format format,
+                      std::string* error) {
+  using draw::Rgb;
+  const double W = 760, H = 460, left = 70, right = 30, top = 60, bottom = 70;
+  draw::Document doc(format, W, H, format == draw::Format::kPng ? 2 : 1);
+  doc.Fill(Rgb(0xffffff));
+  const draw::Font title{15, true}, label{11, false}, small{10, false};
+  const draw::Colour ink = Rgb(0x222222), grid = Rgb(0xdddddd);
+  const draw::Colour c50 = Rgb(0x1f77b4), c99 = Rgb(0xd62728);
+  const mf::LoadReport& first = k.steps(0);
+  doc.Text(left, 14,
+           server_name + ": latency against the rate asked (" + std::to_string(first.sessions()) +
+               " x " + std::to_string(first.seats_per_session()) + " " + first.scenario() + ")",
+           title, ink);
+  double max_rate = 0, lo_ms = 1e9, hi_ms = 0;
+  for (const mf::LoadReport& r : k.steps()) {
+    max_rate = std::max(max_rate, r.target_rate());
+    lo_ms = std::min(lo_ms, std::max(0.01, r.latency_ms().p50()));
+    hi_ms = std::max(hi_ms, r.latency_ms().p99());
+  }
+  hi_ms = std::max(hi_ms, k.p99_bound_ms() * 2);
+  const double y_lo = std::floor(std::log10(lo_ms)), y_hi = std::ceil(std::log10(hi_ms));
+  const double px = left, py = top, pw = W - left - right, ph = H - top - bottom;
+  auto X = [&](double rate) { return px + rate / max_rate * pw; };
+  auto Y = [&](double ms) {
+    return py + ph - (std::log10(std::max(ms, 1e-3)) - y_lo) / (y_hi - y_lo) * ph;
+  };
+  for (double e = y_lo; e <= y_hi + 1e-9; e += 1) {
+    const double ms = std::pow(10, e), y = Y(ms);
+    doc.Line(px, y, px + pw, y, grid);
+    std::ostringstream t;
+    t << ms << " ms";
+    doc.Text(px - 6, y - 6, t.str(), small, ink, draw::Align::kRight);
+  }
+  const double step = max_rate > 4000 ? 1000 : max_rate > 1500 ? 500 : 250;
+  for (double r = 0; r <= max_rate + 1e-9; r += step) {
+    doc.Line(X(r), py, X(r), py + ph, grid);
+    doc.Text(X(r), py + ph + 6, std::to_string(static_cast<int>(r)), small, ink,
+             draw::Align::kCentre);
+  }
+  doc.Frame(px, py, pw, ph, ink);
+  doc.Text(px + pw / 2, py + ph + 24, "actions per second asked (all seats together)", label, ink,
+           draw::Align::kCentre);
+  doc.Line(px, Y(k.p99_bound_ms()), px + pw, Y(k.p99_bound_ms()), c99, 1, {5, 4});
+  if (k.knee_rate() > 0) {
+    doc.Line(X(k.knee_rate()), py, X(k.knee_rate()), py + ph, ink, 1, {2, 3});
+    std::ostringstream t;
+    t << "knee " << k.knee_rate() << "/s";
+    doc.Text(X(k.knee_rate()) + 4, py + 4, t.str(), label, ink);
+  }
+  std::vector<double> l50, l99;
+  for (const mf::LoadReport& r : k.steps()) {
+    l50.insert(l50.end(), {X(r.target_rate()), Y(r.latency_ms().p50())});
+    l99.insert(l99.end(), {X(r.target_rate()), Y(r.latency_ms().p99())});
+  }
+  doc.Polyline(l50, c50, 2);
+  doc.Polyline(l99, c99, 2);
+  for (size_t i = 0; i + 1 < l50.size(); i += 2) {
+    doc.Dot(l50[i], l50[i + 1], 3, c50);
+    doc.Dot(l99[i], l99[i + 1], 3, c99);
+  }
+  std::ostringstream bound;
+  bound << "p99 (dashed: the bound, " << k.p99_bound_ms() << " ms)";
+  doc.Line(left, 42, left + 24, 42, c50, 2);
+  double x = left + 30 + doc.Text(left + 30, 35, "p50", label, ink);
+  doc.Line(x + 20, 42, x + 44, 42, c99, 2);
+  doc.Text(x + 50, 35, bound.str(), label, ink);
+  double load_lo = 1e9, load_hi = 0;
+  for (const mf::LoadReport& r : k.steps()) {
+    load_lo = std::min(load_lo, r.load_average());
+    load_hi = std::max(load_hi, r.load_average());
+  }
+  std::ostringstream foot;
+  foot << "Each step: fresh sessions, " << first.duration_s() << " s; server and load client on "
+       << "one machine (load average " << load_lo << "-" << load_hi
+       << "). Latency: Act call to the acting seat's updated view.";
+  double y = H - 30;
+  for (const std::string& line : doc.Wrap(foot.str(), small, W - left - right)) {
+    doc.Text(left, y, line, small, ink);
+    y += doc.LineHeight(small) + 2;
+  }
+  return doc.Finish(error);
+}
+
+int RunLoad(const LoadArgs& a) {
+  if (!a.find_knee) {
+    mf::LoadReport p;
+    std::vector<AckedAction> acked;
+    if (!RunOnce(a, a.rate, &p, a.acks.empty() ? nullptr : &acked)) return 1;
+    std::cout << ToJson(p) << "\n";
+    if (!a.acks.empty() && !WriteAcks(a.acks, acked)) return 1;
+    return p.errors() == 0 ? 0 : 1;
+  }
+  draw::Format format = draw::Format::kSvg;
+  std::string error;
+  if (!a.chart.empty() && !draw::FormatOfPath(a.chart, &format, &error)) {
+    std::cerr << "forumctl load: --chart: " << error << "\n";
+    return 2;
+  }
+  mf::KneeReport k;
+  k.set_p99_bound_ms(a.p99_ms);
+  int failed_in_a_row = 0;
+  for (double rate = a.rate; rate <= a.knee_max + 1e-9 && failed_in_a_row < 2;
+       rate += a.knee_step) {
+    mf::LoadReport* step = k.add_steps();
+    if (!RunOnce(a, rate, step, nullptr)) return 1;
+    std::cerr << "forumctl load: " << rate << "/s: held " << step->throughput() << "/s, p50 "
+              << step->latency_ms().p50() << " ms, p99 " << step->latency_ms().p99()
+              << " ms, errors " << step->errors() << "\n";
+    if (Held(*step, a.p99_ms)) {
+      k.set_knee_rate(rate);
+      failed_in_a_row = 0;
+    } else {
+      ++failed_in_a_row;
     }
   }
-  return errors == 0 ? 0 : 1;
+  if (!a.chart.empty()) {
+    const std::string bytes = KneeChart(k, a.label, format, &error);
+    if (bytes.empty() || !WriteFile(a.chart, bytes, &error)) {
+      std::cerr << "forumctl load: the chart: " << error << "\n";
+      return 1;
+    }
+    k.set_chart(a.chart);
+  }
+  std::cout << ToJson(k) << "\n";
+  return 0;
 }
 
 }  // namespace
@@ -460,6 +794,20 @@ void AddLoad(CLI::App* app) {
   AddNumber(sub, "--server-pid", &a->pid, "PID", 1L, 4194304L,
             "also report forumd's memory per session (RSS delta / N) (default: not measured)");
   AddText(sub, "--ca", &a->ca, "FILE", "connect with TLS, trusting this CA certificate");
+  sub->add_flag("--find-knee", a->find_knee,
+                "step the rate from --rate by --knee-step (fresh sessions, --duration each) "
+                "until two steps in a row miss --p99-ms; print the highest rate held "
+                "(JSON, mf.KneeReport)");
+  AddReal(sub, "--p99-ms", &a->p99_ms, "MS", 0.01, 1e6,
+          "--find-knee: the tail a rate must hold (default 10)");
+  AddReal(sub, "--knee-step", &a->knee_step, "R", 1, 1e6,
+          "--find-knee: the rate's step (default 250)");
+  AddReal(sub, "--knee-max", &a->knee_max, "R", 1, 1e7,
+          "--find-knee: the highest rate tried (default 20000)");
+  AddText(sub, "--chart", &a->chart, "FILE",
+          "--find-knee: also draw p50 and p99 against the rate (.svg, .png or .pdf)");
+  AddText(sub, "--label", &a->label, "TEXT",
+          "--find-knee: the server's name in the chart's title (default forumd)");
   AddText(sub, "--acks", &a->acks, "FILE",
           "also write every acknowledged action to FILE (SESSION VERSION SEAT ACTION_HEX a "
           "line), for forumctl verify --acks");
