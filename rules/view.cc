@@ -211,6 +211,12 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     s->set_reputation(v.reputation(i));
     s->set_sovereignty_sensitivity(v.sovereignty_sensitivity(i));
     s->set_economy(v.economy(i));
+    if (v.mixed_role(i)) {
+      mf::RoleWeights* w = s->mutable_role_weights();
+      w->set_source(v.role_weight(i, mf::SOURCE));
+      w->set_transit(v.role_weight(i, mf::TRANSIT));
+      w->set_destination(v.role_weight(i, mf::DESTINATION));
+    }
   }
   for (int t = 0; st && t < v.num_themes(); ++t) {
     const ThemeData& d = v.theme(t);
