@@ -486,7 +486,16 @@ std::vector<ScoreBreakdown> State::Scores() const {
                             p.w_shared * b.shared;
     b.raw = Clamp(100.0 * weighted / wsum - b.sovereignty, 0.0, 100.0);
     b.gain = baseline_raw_.empty() ? 0.0 : b.raw - baseline_raw_[s];
-    points[s] = 50.0 + p.role_offset[d.role] + d.score_offset + p.role_scale[d.role] * b.gain;
+    // The role's offset and scale level what each role's economics yields;
+    // a state of mixed roles takes their mix by its weights (a single role:
+    // its role's, exactly).
+    double role_offset = 0, role_scale = 0;
+    for (int r = mf::SOURCE; r <= mf::DESTINATION; ++r) {
+      if (d.weight[r] <= 0) continue;
+      role_offset += d.weight[r] * p.role_offset[r];
+      role_scale += d.weight[r] * p.role_scale[r];
+    }
+    points[s] = 50.0 + role_offset + d.score_offset + role_scale * b.gain;
     b.total = Clamp(points[s], 0.0, 100.0);
   }
   // Ranks follow the unclamped points: two seats past 100 are not a tie

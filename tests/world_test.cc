@@ -699,8 +699,9 @@ TEST(MixedRolesTest, MexicosRemittancesCountByItsWeights) {
   }
 }
 
-// The economy of every seat is the weighted sum of its roles' parts, in
-// random games of every scenario with a state of mixed roles.
+// The economy of every seat is the weighted sum of its roles' parts, and its
+// role offset and scale the weighted mix of its roles', in random games of
+// every scenario.
 TEST(MixedRolesTest, TheEconomyIsTheWeightedSumOfTheRoleParts) {
   int mixed_seats = 0;
   for (const std::string& name : testing::EmbeddedNames()) {
@@ -713,6 +714,19 @@ TEST(MixedRolesTest, TheEconomyIsTheWeightedSumOfTheRoleParts) {
       for (int s = 0; s < sc->num_seats(); ++s) {
         SCOPED_TRACE(name + " " + sc->seats()[s].id);
         EXPECT_NEAR(st.final_scores()[s].economy, EconomyByHand(st, s), 1e-12);
+        // The role offsets and scales level each role's economics: a mixed
+        // seat takes their mix.
+        const SeatData& d = sc->seats()[s];
+        const Params& p = sc->params();
+        double offset = 0, scale = 0;
+        for (mf::Role r : {mf::SOURCE, mf::TRANSIT, mf::DESTINATION}) {
+          offset += d.weight[r] * p.role_offset[r];
+          scale += d.weight[r] * p.role_scale[r];
+        }
+        EXPECT_NEAR(st.final_scores()[s].total,
+                    std::clamp(50 + offset + d.score_offset + scale * st.final_scores()[s].gain,
+                               0.0, 100.0),
+                    1e-9);
         if (seed == 1 && sc->seats()[s].mixed) ++mixed_seats;
       }
     }
