@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -203,6 +204,11 @@ struct ScenarioLoader {
         const double given[4] = {0, w.source(), w.transit(), w.destination()};
         const char* field[4] = {"", "source", "transit", "destination"};
         const std::string who = "seat '" + s.id() + "': ";
+        auto num = [](double x) {
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "%g", x);
+          return std::string(buf);
+        };
         bool ok = true;
         double sum = 0, largest = 0;
         for (int r = 1; r < 4; ++r) {
@@ -221,14 +227,14 @@ struct ScenarioLoader {
         }
         if (ok && (sum < 1 - 1e-6 || sum > 1 + 1e-6)) {
           rep.Error(p, {{"seats", i}, {"role_weights", -1}},
-                    who + "role_weights must sum to 1 (they sum to " + std::to_string(sum) + ")");
+                    who + "role_weights must sum to 1 (they sum to " + num(sum) + ")");
           ok = false;
         }
         if (ok && d.role >= mf::SOURCE && d.role <= mf::DESTINATION && given[d.role] < largest) {
           rep.Error(p, {{"seats", i}, {"role_weights", -1}},
                     who + "its role " + field[d.role] +
-                        " is its primary role and needs the largest weight (" +
-                        std::to_string(given[d.role]) + " < " + std::to_string(largest) + ")");
+                        " is its primary role and needs the largest weight (" + num(given[d.role]) +
+                        " < " + num(largest) + ")");
           ok = false;
         }
         if (ok) {
