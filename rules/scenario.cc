@@ -481,6 +481,28 @@ struct ScenarioLoader {
     if (p.forms_reason().size() > 200)
       rep.Error(p, {{"forms_reason", -1}}, "forms_reason is one clause of at most 200 bytes");
 
+    // The teacher's material: printed, so bounded and never empty where given.
+    const mf::Teaching& teach = p.teaching();
+    if (teach.objectives_size() > 12)
+      rep.Error(p, {{"teaching", -1}, {"objectives", -1}}, "at most 12 learning objectives");
+    for (int i = 0; i < teach.objectives_size(); ++i) {
+      const mf::LearningObjective& o = teach.objectives(i);
+      if (o.text().empty() || o.text().size() > 400)
+        rep.Error(p, {{"teaching", -1}, {"objectives", i}, {"text", -1}},
+                  "a learning objective is a sentence of 1 to 400 bytes");
+      if (o.quote().size() > 600)
+        rep.Error(p, {{"teaching", -1}, {"objectives", i}, {"quote", -1}},
+                  "a learning objective's quote is at most 600 bytes");
+    }
+    if (teach.debrief_questions_size() > 12)
+      rep.Error(p, {{"teaching", -1}, {"debrief_questions", -1}}, "at most 12 debrief questions");
+    for (int i = 0; i < teach.debrief_questions_size(); ++i)
+      if (teach.debrief_questions(i).empty() || teach.debrief_questions(i).size() > 400)
+        rep.Error(p, {{"teaching", -1}, {"debrief_questions", i}},
+                  "a debrief question is a sentence of 1 to 400 bytes");
+    if (teach.history().size() > 3000)
+      rep.Error(p, {{"teaching", -1}, {"history", -1}}, "history is at most 3,000 bytes");
+
     // Parameters: zero means "engine default".
     const mf::Parameters& q = p.params();
     Params& P = sc->params_;

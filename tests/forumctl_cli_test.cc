@@ -48,9 +48,9 @@ Ran Forumctl(const std::string& args) {
 }
 
 const std::vector<std::string> kCommands = {
-    "scenarios", "enforcement", "validate", "simulate", "replay", "play",
-    "balance",   "sweep",       "tune",     "duel",     "report", "fork",
-    "session",   "record",      "bot",      "load",     "verify"};
+    "scenarios", "enforcement", "validate", "simulate", "replay", "play",  "balance",
+    "sweep",     "tune",        "duel",     "report",   "fork",   "cards", "guide",
+    "gradebook", "session",     "record",   "bot",      "load",   "verify"};
 const std::vector<std::string> kSessionForms = {"create", "join",   "list",  "roster",
                                                 "export", "import", "delete"};
 

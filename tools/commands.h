@@ -26,6 +26,10 @@ void AddDuel(CLI::App* app);  // cmd_duel.cc
 // The debrief (cmd_report.cc, cmd_fork.cc).
 void AddReport(CLI::App* app);
 void AddFork(CLI::App* app);
+// The teacher's package (cmd_teach.cc).
+void AddCards(CLI::App* app);
+void AddGuide(CLI::App* app);
+void AddGradebook(CLI::App* app);
 // Network clients of forumd (cmd_session.cc, cmd_bot.cc, cmd_load.cc).
 void AddSession(CLI::App* app);
 void AddRecord(CLI::App* app);

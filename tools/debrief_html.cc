@@ -134,6 +134,7 @@ class Page {
     Decisions();
     Deals();
     Seats();
+    History();
     if (o_.facilitator) Messages();
     Timeline();
     out_ +=
@@ -148,6 +149,24 @@ class Page {
   }
 
  private:
+  // What history did (the scenario's teaching.history) beside what this
+  // session did, with the scenario's debrief questions.
+  void History() {
+    const mf::Teaching& t = sc_.proto().teaching();
+    if (t.history().empty()) return;
+    out_ +=
+        "<section class=\"card\" id=\"history\"><h2>What history did</h2><p class=\"lead\">"
+        "The session above came from the players' choices; this is what the states it is "
+        "modelled on actually did.</p><p>" +
+        Esc(t.history()) + "</p>";
+    if (t.debrief_questions_size() > 0) {
+      out_ += "<h3>Questions for the debrief</h3><ol>";
+      for (const std::string& q : t.debrief_questions()) out_ += "<li>" + Esc(q) + "</li>";
+      out_ += "</ol>";
+    }
+    out_ += "</section>\n";
+  }
+
   std::string Seat(int s) const {
     if (s < 0) return Esc(SeatName(sc_, s));
     return SeatChip(sc_, s);
@@ -185,6 +204,7 @@ class Page {
         "<a href=\"#trust\">Trust</a><a href=\"#world\">Regime &amp; world</a>"
         "<a href=\"#decisions\">Decisions</a><a href=\"#deals\">Side deals</a>"
         "<a href=\"#seats\">Per seat</a>";
+    if (!sc_.proto().teaching().history().empty()) out_ += "<a href=\"#history\">History</a>";
     if (o_.facilitator) out_ += "<a href=\"#messages\">Messages</a>";
     out_ += "<a href=\"#timeline\">Timeline</a></nav><main>\n";
     if (!m_.replay_error.empty())

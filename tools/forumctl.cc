@@ -39,6 +39,9 @@ int main(int argc, char** argv) {
   AddDuel(&app);
   AddReport(&app);
   AddFork(&app);
+  AddCards(&app);
+  AddGuide(&app);
+  AddGradebook(&app);
   AddSession(&app);
   AddRecord(&app);
   AddBot(&app);

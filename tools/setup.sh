@@ -14,6 +14,7 @@ PACKAGES=(
   xvfb xauth fonts-dejavu-core
   libcli11-dev  # forumctl's command line (tools/cli.h)
   libcairo2-dev  # the charts and printed matter (tools/draw.h), in fonts-dejavu-core
+  poppler-utils  # the teacher's package test renders its PDFs (pdfinfo, pdftotext, pdftoppm)
   clang libclang-rt-14-dev
   chromium  # the debrief test renders the HTML report headless
   openssl sqlite3  # the security test makes a TLS certificate; tools/soak.sh reads the store
