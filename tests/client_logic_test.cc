@@ -177,7 +177,9 @@ TEST(ClientWords, RoleMixFromTheView) {
       EXPECT_EQ(RoleMixWord(s), "Transit 50% \u00b7 source 50%");
       ++mixed;
     }
-    if (!s.has_role_weights()) EXPECT_EQ(RoleMixWord(s), RoleWord(s.role())) << s.id();
+    if (!s.has_role_weights()) {
+      EXPECT_EQ(RoleMixWord(s), RoleWord(s.role())) << s.id();
+    }
   }
   EXPECT_EQ(mixed, 1);
 }

@@ -203,8 +203,9 @@ TEST_P(DebriefModelTest, ReportMatchesTheEngine) {
   const std::string scores = tools::debrief::ScoresCsv(m);
   for (int s = 0; s < sc.num_seats(); ++s) {
     const rules::SeatData& seat = sc.seats()[s];
-    if (seat.mixed)
+    if (seat.mixed) {
       EXPECT_NE(html.find(HtmlEsc(rules::RoleMix(seat))), std::string::npos) << seat.name;
+    }
     char weights[64];
     std::snprintf(weights, sizeof weights, ",%.2f,%.2f,%.2f\n", seat.weight[mf::SOURCE],
                   seat.weight[mf::TRANSIT], seat.weight[mf::DESTINATION]);
