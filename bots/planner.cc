@@ -77,14 +77,16 @@ class PlannerBot : public Bot {
 
  private:
   // Guesses of the other seats' briefs from public information: a prior by
-  // role, pulled towards what each seat has stated on the current item.
+  // role (by role weight), pulled towards what each seat has stated on the current item.
   static std::vector<SeatView::BriefGuess> Guess(const SeatView& v, rules::Rng& rng) {
     std::vector<SeatView::BriefGuess> out(static_cast<size_t>(v.num_seats()));
     const int current = v.current_theme();
     for (int j = 0; j < v.num_seats(); ++j) {
       if (j == v.viewer()) continue;
       auto& g = out[static_cast<size_t>(j)];
-      const double prior = v.role(j) == mf::SOURCE ? 72 : v.role(j) == mf::TRANSIT ? 50 : 30;
+      // A state of mixed roles: the roles' priors by its (public) weights.
+      const double prior = 72 * v.role_weight(j, mf::SOURCE) + 50 * v.role_weight(j, mf::TRANSIT) +
+                           30 * v.role_weight(j, mf::DESTINATION);
       for (int t = 0; t < v.num_themes(); ++t) {
         double ideal = prior + (rng.Uniform() - 0.5) * 40.0;
         if (t == current && v.statement(j) >= 0) ideal = 0.7 * v.statement(j) + 0.3 * ideal;

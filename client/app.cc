@@ -536,7 +536,7 @@ void App::DrawTopBar(Rect r) {
       who = "You are " + ShortName(me->name());
       std::string bloc = BlocWord(me->bloc());
       for (char& ch : bloc) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      sub = RoleWord(me->role()) + " · " + bloc + " · " + std::to_string(me->political_capital()) +
+      sub = RoleMixWord(*me) + " · " + bloc + " · " + std::to_string(me->political_capital()) +
             " capital";
     } else if (IsFacilitator(v)) {
       who = "Facilitator";

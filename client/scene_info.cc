@@ -181,12 +181,12 @@ void App::DrawLobby(Rect r) {
       ui.TextIn(s.name(), t, 12, colour::kText, true);
     } else {
       ui.TextIn(s.name(), {t.x, t.y, t.w, t.h * 0.55f}, 13, colour::kText, true);
-      ui.TextIn(RoleWord(s.role()) + "  ·  " + BlocWord(s.bloc()) +
+      ui.TextIn(RoleMixWord(s) + "  ·  " + BlocWord(s.bloc()) +
                     (s.region().empty() ? "" : "  ·  " + s.region()),
                 {t.x, t.y + t.h * 0.5f, t.w, t.h * 0.5f}, 11, colour::kMuted);
     }
     if (ui.Hover(tile))
-      ui.Tip(s.name() + ": " + RoleWord(s.role()) + " state, " + BlocWord(s.bloc()) + ", " +
+      ui.Tip(s.name() + ": " + RoleMixWord(s) + " state, " + BlocWord(s.bloc()) + ", " +
              s.region() + (s.host() ? "\nHosts the forum this cycle" : "") +
              (s.steering() ? "\nSteering group" : ""));
   }
@@ -232,7 +232,7 @@ void App::DrawBrief(Rect r) {
   head.TakeLeft(ui.P(12));
   ui.TextIn((seat == v.viewer() ? "Your secret brief: " : "Secret brief: ") + s->name(),
             head.TakeTop(head.h * 0.5f), 20, colour::kText, true);
-  ui.TextIn(RoleWord(s->role()) + " state  ·  " + BlocWord(s->bloc()) +
+  ui.TextIn(RoleMixWord(*s) + " state  ·  " + BlocWord(s->bloc()) +
                 (s->region().empty() ? "" : "  ·  " + s->region()) + "  ·  approval at home " +
                 Percent(s->approval()) + "  ·  " + std::to_string(s->political_capital()) +
                 " political capital",

@@ -346,7 +346,7 @@ void App::DrawSeat(int seat, Rect card, bool compact, float size, int pass) {
     marks(icons, ui.P(13 * size));
   }
   if (ui.Hover(card)) {
-    std::string tip = s.name() + (me ? " (you)" : "") + "\n" + RoleWord(s.role()) + " state, " +
+    std::string tip = s.name() + (me ? " (you)" : "") + "\n" + RoleMixWord(s) + " state, " +
                       BlocWord(s.bloc()) + ", " + s.region() + "\nApproval at home " +
                       Percent(s.approval()) + "  ·  political capital " +
                       std::to_string(s.political_capital()) + "  ·  trusted " +

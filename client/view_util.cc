@@ -1,6 +1,7 @@
 #include "client/view_util.h"
 
 #include <algorithm>
+#include <cctype>
 #include <cmath>
 #include <cstdio>
 
@@ -120,6 +121,13 @@ std::string RuleSentence(const mf::View& v) {
     default:
       return "Consensus: one objection blocks the text; it also needs enough active support.";
   }
+}
+
+std::string RoleMixWord(const mf::SeatPublic& s) {
+  if (!s.has_role_weights()) return RoleWord(s.role());
+  std::string mix = rules::RoleMix(s);
+  if (!mix.empty()) mix[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(mix[0])));
+  return mix;
 }
 
 std::string RoleWord(mf::Role r) {

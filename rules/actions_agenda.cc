@@ -61,9 +61,10 @@ ActionSpec Endorse() {
     Recommendation* rec = e.FindRecommendation(a.id);
     rec->endorsed |= SeatBit(actor);
     e.CountEndorsement();
-    // Endorsing civil society plays well with sources' publics, less so with destinations'.
-    const mf::Role role = e.state().scenario().seats()[actor].role;
-    e.seat(actor).approval += role == mf::SOURCE ? 0.01 : role == mf::DESTINATION ? -0.01 : 0.0;
+    // Endorsing civil society plays well with sources' publics, less so with
+    // destinations' (a state of mixed roles: by its role weights).
+    const auto& w = e.state().scenario().seats()[actor].weight;
+    e.seat(actor).approval += 0.01 * (w[mf::SOURCE] - w[mf::DESTINATION]);
     e.Log(EventType::kEndorsed, actor, rec->id);
   };
   s.targets = [](const State& st, int, std::vector<int>* out) {

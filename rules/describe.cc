@@ -1,4 +1,5 @@
 // Readable names and sentences for phases, forms, events and texts.
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
@@ -111,6 +112,40 @@ const char* RoleName(mf::Role r) {
     default:
       return "unknown";
   }
+}
+
+std::string RoleMix(mf::Role role, const std::array<double, 4>& weight) {
+  // The primary role first, then the others by weight (ties in role order).
+  if (role < mf::SOURCE || role > mf::DESTINATION) return RoleName(role);
+  std::vector<mf::Role> order = {role};
+  for (mf::Role r : {mf::SOURCE, mf::TRANSIT, mf::DESTINATION})
+    if (r != role && weight[r] > 0) order.push_back(r);
+  std::stable_sort(order.begin() + 1, order.end(),
+                   [&](mf::Role a, mf::Role b) { return weight[a] > weight[b]; });
+  if (order.size() == 1) return RoleName(role);
+  std::string out;
+  for (mf::Role r : order) {
+    if (!out.empty()) out += " \u00b7 ";
+    out += std::string(RoleName(r)) + " " +
+           std::to_string(static_cast<int>(weight[r] * 100 + 0.5)) + "%";
+  }
+  return out;
+}
+
+std::string RoleMix(const SeatData& seat) {
+  return RoleMix(seat.role, seat.weight);
+}
+
+std::string RoleMix(const mf::SeatPublic& seat) {
+  std::array<double, 4> w{};
+  if (seat.has_role_weights()) {
+    w[mf::SOURCE] = seat.role_weights().source();
+    w[mf::TRANSIT] = seat.role_weights().transit();
+    w[mf::DESTINATION] = seat.role_weights().destination();
+  } else if (seat.role() >= mf::SOURCE && seat.role() <= mf::DESTINATION) {
+    w[seat.role()] = 1;
+  }
+  return RoleMix(seat.role(), w);
 }
 
 std::string TextLabel(const Scenario& sc, const Text& t) {

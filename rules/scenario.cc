@@ -6,6 +6,7 @@
 
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <map>
 #include <set>
 
@@ -195,6 +196,56 @@ struct ScenarioLoader {
       d.colour = s.flag_colour();
       d.briefing = s.brief().briefing();
       d.role = s.role();
+      if (d.role >= mf::SOURCE && d.role <= mf::DESTINATION) d.weight[d.role] = 1.0;
+      if (s.has_role_weights()) {
+        // A state of mixed roles: each weight >= 0, summing to 1, the primary
+        // role's at least as large as the others'.
+        const mf::RoleWeights& w = s.role_weights();
+        const double given[4] = {0, w.source(), w.transit(), w.destination()};
+        const char* field[4] = {"", "source", "transit", "destination"};
+        const std::string who = "seat '" + s.id() + "': ";
+        auto num = [](double x) {
+          char buf[32];
+          std::snprintf(buf, sizeof buf, "%g", x);
+          return std::string(buf);
+        };
+        bool ok = true;
+        double sum = 0, largest = 0;
+        for (int r = 1; r < 4; ++r) {
+          if (!Finite(given[r]) || given[r] < 0 || given[r] > 1) {
+            rep.Error(p, {{"seats", i}, {"role_weights", -1}, {field[r], -1}},
+                      who + "role weight " + field[r] + " must be 0..1");
+            ok = false;
+          }
+          sum += given[r];
+          largest = std::max(largest, given[r]);
+        }
+        if (ok && sum <= 0) {
+          rep.Error(p, {{"seats", i}, {"role_weights", -1}},
+                    who + "role_weights are all zero (leave them out for a single role)");
+          ok = false;
+        }
+        if (ok && (sum < 1 - 1e-6 || sum > 1 + 1e-6)) {
+          rep.Error(p, {{"seats", i}, {"role_weights", -1}},
+                    who + "role_weights must sum to 1 (they sum to " + num(sum) + ")");
+          ok = false;
+        }
+        if (ok && d.role >= mf::SOURCE && d.role <= mf::DESTINATION && given[d.role] < largest) {
+          rep.Error(p, {{"seats", i}, {"role_weights", -1}},
+                    who + "its role " + field[d.role] +
+                        " is its primary role and needs the largest weight (" + num(given[d.role]) +
+                        " < " + num(largest) + ")");
+          ok = false;
+        }
+        if (ok) {
+          int roles = 0;
+          for (int r = 1; r < 4; ++r) {
+            d.weight[r] = given[r];
+            roles += given[r] > 0;
+          }
+          d.mixed = roles > 1;
+        }
+      }
       d.bloc = s.bloc();
       d.influence = s.influence();
       d.approval = s.approval();
@@ -287,15 +338,26 @@ struct ScenarioLoader {
       d.transit = c.transit().empty() ? -1
                                       : seat_ref(c.transit(), {{"corridors", i}, {"transit", -1}},
                                                  "corridor transit");
-      if (d.origin >= 0 && p.seats(d.origin).role() == mf::DESTINATION)
+      // A seat of mixed roles may also stand where its other roles put it.
+      auto weight = [&](int seat, mf::Role r) {
+        return seat >= 0 && seat < sc->num_seats() ? sc->seats_[seat].weight[r] : 0.0;
+      };
+      if (d.origin >= 0 && p.seats(d.origin).role() == mf::DESTINATION &&
+          weight(d.origin, mf::SOURCE) <= 0)
         rep.Error(p, {{"corridors", i}, {"origin", -1}},
-                  "a corridor's origin cannot be a destination state");
-      if (d.destination >= 0 && p.seats(d.destination).role() != mf::DESTINATION)
+                  "a corridor's origin cannot be a destination state (without a source weight)");
+      if (d.destination >= 0 && p.seats(d.destination).role() != mf::DESTINATION &&
+          weight(d.destination, mf::DESTINATION) <= 0)
         rep.Error(p, {{"corridors", i}, {"destination", -1}},
-                  "a corridor must end in a destination state");
-      if (d.transit >= 0 && p.seats(d.transit).role() != mf::TRANSIT)
+                  "a corridor must end in a destination state (or one with a destination "
+                  "weight)");
+      if (d.transit >= 0 && p.seats(d.transit).role() != mf::TRANSIT &&
+          weight(d.transit, mf::TRANSIT) <= 0)
         rep.Error(p, {{"corridors", i}, {"transit", -1}},
-                  "a corridor's transit must be a transit state");
+                  "a corridor's transit must be a transit state (or one with a transit weight)");
+      if (d.origin >= 0 && d.origin == d.destination)
+        rep.Error(p, {{"corridors", i}, {"destination", -1}},
+                  "a corridor cannot end where it starts");
       if (!Finite(c.legal_flow()) || c.legal_flow() < 0 || c.legal_flow() > 1e6)
         rep.Error(p, {{"corridors", i}, {"legal_flow", -1}}, "legal_flow must be 0..1e6");
       if (!Finite(c.pressure()) || c.pressure() < 0 || c.pressure() > 1e6)
@@ -303,6 +365,26 @@ struct ScenarioLoader {
       d.legal = c.legal_flow();
       d.pressure = c.pressure();
       sc->corridors_.push_back(d);
+    }
+    // Every role a seat of mixed roles is weighted in must be one the world
+    // gives it: a part of its economy that no corridor moves would measure
+    // nothing and only dilute the others.
+    for (int i = 0; i < sc->num_seats() && i < p.seats_size(); ++i) {
+      const SeatData& d = sc->seats_[i];
+      if (!d.mixed) continue;
+      bool has[4] = {false, false, false, false};
+      for (const CorridorData& c : sc->corridors_) {
+        has[mf::SOURCE] |= c.origin == i;
+        has[mf::TRANSIT] |= c.transit == i;
+        has[mf::DESTINATION] |= c.destination == i;
+      }
+      const char* field[4] = {"", "source", "transit", "destination"};
+      const char* where[4] = {"", "from", "through", "into"};
+      for (int r = 1; r < 4; ++r)
+        if (r != d.role && d.weight[r] > 0 && !has[r])
+          rep.Error(p, {{"seats", i}, {"role_weights", -1}, {field[r], -1}},
+                    "seat '" + d.id + "' has a " + field[r] + " weight but no corridor runs " +
+                        where[r] + " it");
     }
 
     // Agenda.

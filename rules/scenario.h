@@ -5,6 +5,7 @@
 // name on its hot path.
 #pragma once
 
+#include <array>
 #include <cstdint>
 #include <memory>
 #include <string>
@@ -50,7 +51,13 @@ struct SeatData {
   mf::Bloc bloc = mf::DEVELOPING;
   double influence = 1, approval = 0.5, sovereignty = 0.5, economy = 1;
   int capital = 5;
-  double score_offset = 0;       // Added to the seat's total (forumctl tune).
+  double score_offset = 0;  // Added to the seat's total (forumctl tune).
+  // Weight of each role (indexed by mf::Role; SOURCE, TRANSIT, DESTINATION
+  // sum to 1). Without SeatDef.role_weights: 1 on `role`. The economy part
+  // of the score and the domestic reactions to flows combine the roles by
+  // these weights; `role` is the primary role for everything else.
+  std::array<double, 4> weight{};
+  bool mixed = false;            // More than one role has a weight.
   std::vector<double> ideal;     // Per theme, 0..100.
   std::vector<double> priority;  // Per theme, > 0.
   std::vector<RedLineData> red_lines;

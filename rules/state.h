@@ -390,5 +390,10 @@ const char* PhaseName(mf::Phase p);
 const char* EventKindName(mf::EventKind k);
 const char* CommitmentName(mf::CommitmentKind k);
 const char* RoleName(mf::Role r);
+// A seat's roles as people read them: "transit" for a single role, "transit
+// 60% · source 40%" for mixed ones (the primary role first).
+std::string RoleMix(mf::Role role, const std::array<double, 4>& weight);
+std::string RoleMix(const SeatData& seat);
+std::string RoleMix(const mf::SeatPublic& seat);
 
 }  // namespace mf::rules

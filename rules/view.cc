@@ -328,6 +328,12 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     s->set_reputation(v.reputation(i));
     s->set_sovereignty_sensitivity(v.sovereignty_sensitivity(i));
     s->set_economy(v.economy(i));
+    if (v.mixed_role(i)) {
+      mf::RoleWeights* w = s->mutable_role_weights();
+      w->set_source(v.role_weight(i, mf::SOURCE));
+      w->set_transit(v.role_weight(i, mf::TRANSIT));
+      w->set_destination(v.role_weight(i, mf::DESTINATION));
+    }
   }
   if (const Text* d = v.draft()) TextOut(v, *d, out->mutable_draft());
   for (const Amendment& m : v.amendments()) {

@@ -74,6 +74,9 @@ class SeatView {
   const std::string& seat_name(int i) const { return s_->scenario().seats()[i].name; }
   const std::string& seat_id(int i) const { return s_->scenario().seats()[i].id; }
   mf::Role role(int i) const { return s_->scenario().seats()[i].role; }
+  // Weight of role `r` for seat i (public; 1 on role(i) for a single role).
+  double role_weight(int i, mf::Role r) const { return s_->scenario().seats()[i].weight[r]; }
+  bool mixed_role(int i) const { return s_->scenario().seats()[i].mixed; }
   mf::Bloc bloc(int i) const { return s_->scenario().seats()[i].bloc; }
   double influence(int i) const { return s_->scenario().seats()[i].influence; }
   double economy(int i) const { return s_->scenario().seats()[i].economy; }

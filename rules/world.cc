@@ -82,8 +82,11 @@ void State::ApplyWorldEvent(mf::EventKind kind, int seat) {
       break;
     case mf::SECURITY_SCARE:
       mods_.security *= 1.6;
-      for (int s = 0; s < n_; ++s)
-        if (sc.seats()[s].role == mf::DESTINATION) seats_[s].approval -= 0.03;
+      // Felt at home as far as the state is a destination (mixed roles by weight).
+      for (int s = 0; s < n_; ++s) {
+        const double w = sc.seats()[s].weight[mf::DESTINATION];
+        if (w > 0) seats_[s].approval -= w * 0.03;
+      }
       break;
     case mf::TRANSNATIONALISM:
       mods_.remittance *= 1.25;
@@ -181,9 +184,11 @@ void State::ApplyPledges() {
     st.readmission = std::min(1.0, st.readmission + st.deal_readmission);
     st.implement = open[s] > 0 ? (carried[s] + open[s] / 2) / open[s] : 0;
     // Protecting the rights of migrants whatever their status costs a
-    // destination's government at home when it takes on more of it.
-    if (sc.seats()[s].role == mf::DESTINATION && st.rights > rights_before[s])
-      st.approval -= 0.04 * sc.seats()[s].sovereignty * (st.rights - rights_before[s]);
+    // destination's government at home when it takes on more of it (as far
+    // as the state is a destination).
+    const double w_dest = sc.seats()[s].weight[mf::DESTINATION];
+    if (w_dest > 0 && st.rights > rights_before[s])
+      st.approval -= w_dest * 0.04 * sc.seats()[s].sovereignty * (st.rights - rights_before[s]);
   }
 }
 
@@ -340,22 +345,23 @@ void State::WorldUpdate() {
     st.cum_labour += st.labour;
     st.cum_transit += st.transit_flow;
     st.cum_irregular += st.irregular_in;
-    // Domestic approval: drifts back to its base, then reacts to this year.
+    // Domestic approval: drifts back to its base, then reacts to this year,
+    // each role's concerns by the state's weight in that role (a single
+    // role: weight 1, the others skipped).
     double a = st.approval + 0.1 * (d.approval - st.approval);
-    switch (d.role) {
-      case mf::DESTINATION:
-        a -= 0.08 * mods_.security * (st.irregular_in / st.base_irregular - 1.0);
-        a += 0.03 * (st.labour / st.base_labour - 1.0);
-        a += 0.02 * (st.enforcement / 100.0 - 0.3);
-        break;
-      case mf::SOURCE:
-        a += 0.06 * (st.remittances / st.base_remittances - 1.0);
-        a -= 0.02 * st.readmission;
-        break;
-      default:
-        a -= 0.08 * (st.transit_flow / st.base_transit - 1.0);
-        break;
+    const double w_dest = d.weight[mf::DESTINATION];
+    const double w_source = d.weight[mf::SOURCE];
+    const double w_transit = d.weight[mf::TRANSIT];
+    if (w_dest > 0) {
+      a -= w_dest * 0.08 * mods_.security * (st.irregular_in / st.base_irregular - 1.0);
+      a += w_dest * 0.03 * (st.labour / st.base_labour - 1.0);
+      a += w_dest * 0.02 * (st.enforcement / 100.0 - 0.3);
     }
+    if (w_source > 0) {
+      a += w_source * 0.06 * (st.remittances / st.base_remittances - 1.0);
+      a -= w_source * 0.02 * st.readmission;
+    }
+    if (w_transit > 0) a -= w_transit * 0.08 * (st.transit_flow / st.base_transit - 1.0);
     st.approval = Clamp(a, 0.05, 0.95);
   }
   ++meetings_;
@@ -450,25 +456,24 @@ std::vector<ScoreBreakdown> State::Scores() const {
       prio += d.priority[t];
     }
     b.interest = prio > 0 ? 1.0 - dist / prio : 0.5;
-    double econ;
+    // The economy: each role's part (remittances for a source; legal labour
+    // and few irregular arrivals for a destination; few people passing
+    // through for a transit state), combined by the state's role weights
+    // (a single role: its part alone, exactly).
+    double econ = 0;
     const bool played = !history_.empty();
-    switch (d.role) {
-      case mf::SOURCE: {
-        const double r = played ? st.cum_remittances / (years * st.base_remittances) : 1.0;
-        econ = r / (r + 1.0);
-        break;
-      }
-      case mf::DESTINATION: {
-        const double l = played ? st.cum_labour / (years * st.base_labour) : 1.0;
-        const double i = played ? st.cum_irregular / (years * st.base_irregular) : 1.0;
-        econ = 0.5 * l / (l + 1.0) + 0.5 / (1.0 + i);
-        break;
-      }
-      default: {
-        const double t = played ? st.cum_transit / (years * st.base_transit) : 1.0;
-        econ = 1.0 / (1.0 + t);
-        break;
-      }
+    if (d.weight[mf::SOURCE] > 0) {
+      const double r = played ? st.cum_remittances / (years * st.base_remittances) : 1.0;
+      econ += d.weight[mf::SOURCE] * (r / (r + 1.0));
+    }
+    if (d.weight[mf::DESTINATION] > 0) {
+      const double l = played ? st.cum_labour / (years * st.base_labour) : 1.0;
+      const double i = played ? st.cum_irregular / (years * st.base_irregular) : 1.0;
+      econ += d.weight[mf::DESTINATION] * (0.5 * l / (l + 1.0) + 0.5 / (1.0 + i));
+    }
+    if (d.weight[mf::TRANSIT] > 0) {
+      const double t = played ? st.cum_transit / (years * st.base_transit) : 1.0;
+      econ += d.weight[mf::TRANSIT] * (1.0 / (1.0 + t));
     }
     econ += 0.01 * st.aid_received - 0.005 * st.aid_given / d.economy;
     b.economy = Clamp(econ, 0.0, 1.0);
@@ -481,7 +486,16 @@ std::vector<ScoreBreakdown> State::Scores() const {
                             p.w_shared * b.shared;
     b.raw = Clamp(100.0 * weighted / wsum - b.sovereignty, 0.0, 100.0);
     b.gain = baseline_raw_.empty() ? 0.0 : b.raw - baseline_raw_[s];
-    points[s] = 50.0 + p.role_offset[d.role] + d.score_offset + p.role_scale[d.role] * b.gain;
+    // The role's offset and scale level what each role's economics yields;
+    // a state of mixed roles takes their mix by its weights (a single role:
+    // its role's, exactly).
+    double role_offset = 0, role_scale = 0;
+    for (int r = mf::SOURCE; r <= mf::DESTINATION; ++r) {
+      if (d.weight[r] <= 0) continue;
+      role_offset += d.weight[r] * p.role_offset[r];
+      role_scale += d.weight[r] * p.role_scale[r];
+    }
+    points[s] = 50.0 + role_offset + d.score_offset + role_scale * b.gain;
     b.total = Clamp(points[s], 0.0, 100.0);
   }
   // Ranks follow the unclamped points: two seats past 100 are not a tie

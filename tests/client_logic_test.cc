@@ -163,6 +163,27 @@ TEST(ClientWords, NamesAndVotes) {
   EXPECT_EQ(Clock(125), "2:05");
 }
 
+// A state of mixed roles shows the engine's weights from its view; a single
+// role shows the role alone.
+TEST(ClientWords, RoleMixFromTheView) {
+  rules::LoadResult r = rules::LoadEmbeddedScenario("puebla-process");
+  ASSERT_TRUE(r.ok());
+  rules::State st(r.scenario, 1);
+  mf::View v;
+  rules::MakeView(rules::SeatView(st, 0), &v);
+  int mixed = 0;
+  for (const mf::SeatPublic& s : v.seats()) {
+    if (s.id() == "mx") {
+      EXPECT_EQ(RoleMixWord(s), "Transit 50% \u00b7 source 50%");
+      ++mixed;
+    }
+    if (!s.has_role_weights()) {
+      EXPECT_EQ(RoleMixWord(s), RoleWord(s.role())) << s.id();
+    }
+  }
+  EXPECT_EQ(mixed, 1);
+}
+
 // --- Greying out: the view's verdict agrees with the engine's ------------------
 
 // Every action the engine lists as legal for a seat must look legal from that

@@ -9,6 +9,7 @@
 #include <gtest/gtest.h>
 
 #include <cstdio>
+#include <cstring>
 #include <limits>
 #include <string>
 
@@ -196,6 +197,23 @@ TEST_P(DebriefModelTest, ReportMatchesTheEngine) {
   EXPECT_EQ(CountLines(tools::debrief::VotesCsv(m)), 1 + decided * sc.num_seats());
   EXPECT_EQ(CountLines(tools::debrief::DealsCsv(m)), 1 + static_cast<int>(st.deals().size()));
   EXPECT_EQ(CountLines(tools::debrief::ScoresCsv(m)), 1 + sc.num_seats());
+
+  // A state of mixed roles shows its mix on the page; scores.csv ends every
+  // seat's row with its role weights.
+  const std::string scores = tools::debrief::ScoresCsv(m);
+  for (int s = 0; s < sc.num_seats(); ++s) {
+    const rules::SeatData& seat = sc.seats()[s];
+    if (seat.mixed) {
+      EXPECT_NE(html.find(HtmlEsc(rules::RoleMix(seat))), std::string::npos) << seat.name;
+    }
+    char weights[64];
+    std::snprintf(weights, sizeof weights, ",%.2f,%.2f,%.2f\n", seat.weight[mf::SOURCE],
+                  seat.weight[mf::TRANSIT], seat.weight[mf::DESTINATION]);
+    const size_t row = scores.find("\n" + std::to_string(s) + ",");
+    ASSERT_NE(row, std::string::npos);
+    EXPECT_EQ(scores.find('\n', row + 1) + 1, scores.find(weights, row + 1) + std::strlen(weights))
+        << seat.name;
+  }
 }
 
 INSTANTIATE_TEST_SUITE_P(Scenarios, DebriefModelTest,

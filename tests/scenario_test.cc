@@ -367,6 +367,98 @@ TEST_F(CorruptedScenario, SeveralErrorsAreAllReported) {
   EXPECT_EQ(hits, 2) << JoinErrors(r.errors);
 }
 
+// Role weights (a state of mixed roles): refused with the seat named when
+// negative, all zero, not summing to 1, not largest on the primary role, or
+// on a role no corridor gives the seat.
+class BadRoleWeights : public CorruptedScenario {
+ protected:
+  // Gives marenza (a transit state, seat 3, through which two corridors run
+  // and from which none starts) the weights `w`; returns the line.
+  int Weigh(const std::string& w) {
+    EXPECT_EQ(sc_->seats()[3].id, "marenza");
+    const int line = Find("^\\s*role: TRANSIT", Block("seats", 3));
+    Replace(line, "role: TRANSIT", "role: TRANSIT role_weights { " + w + " }");
+    return line;
+  }
+};
+
+TEST_F(BadRoleWeights, Negative) {
+  const int line = Weigh("transit: 1.2 source: -0.2");
+  ExpectError(line, "seats[3].role_weights.source",
+              "seat 'marenza': role weight source must be 0..1");
+}
+
+TEST_F(BadRoleWeights, AllZero) {
+  const int line = Weigh("");
+  ExpectError(line, "seats[3].role_weights", "seat 'marenza': role_weights are all zero");
+}
+
+TEST_F(BadRoleWeights, NotSummingToOne) {
+  const int line = Weigh("transit: 0.6 source: 0.3");
+  ExpectError(line, "seats[3].role_weights", "seat 'marenza': role_weights must sum to 1");
+}
+
+TEST_F(BadRoleWeights, PrimaryRoleNotTheLargest) {
+  const int line = Weigh("transit: 0.3 destination: 0.7");
+  ExpectError(line, "seats[3].role_weights",
+              "seat 'marenza': its role transit is its primary role and needs the largest weight");
+}
+
+TEST_F(BadRoleWeights, ARoleNoCorridorGivesTheSeat) {
+  const int line = Weigh("transit: 0.6 source: 0.4");
+  ExpectError(line, "seats[3].role_weights.source",
+              "seat 'marenza' has a source weight but no corridor runs from it");
+}
+
+TEST_F(BadRoleWeights, ValidWeightsLoadAndATieKeepsThePrimaryRole) {
+  Weigh("transit: 0.5 destination: 0.5");
+  // A corridor into marenza backs its destination weight.
+  const int line = Find("^\\s*destination: \"", Block("corridors", 0));
+  Replace(line, "destination: \"[^\"]*\"", "destination: \"marenza\"");
+  LoadResult r = LoadScenario(Text(), kFile);
+  ASSERT_TRUE(r.ok()) << JoinErrors(r.errors);
+  const SeatData& m = r.scenario->seats()[3];
+  EXPECT_TRUE(m.mixed);
+  EXPECT_EQ(m.role, mf::TRANSIT);
+  EXPECT_EQ(m.weight[mf::TRANSIT], 0.5);
+  EXPECT_EQ(m.weight[mf::DESTINATION], 0.5);
+  EXPECT_EQ(m.weight[mf::SOURCE], 0);
+  // Left out: all the weight on the role.
+  EXPECT_FALSE(r.scenario->seats()[0].mixed);
+  EXPECT_EQ(r.scenario->seats()[0].weight[r.scenario->seats()[0].role], 1.0);
+}
+
+// A destination with a source weight may be a corridor's origin; without
+// it, it may not.
+TEST(LoadScenarioMessage, ADestinationWithASourceWeightMayBeAnOrigin) {
+  auto sc = LoadOrFail("classroom-8");
+  ASSERT_TRUE(sc);
+  mf::Scenario p = sc->proto();
+  int nordvale = -1, corridor = -1;
+  for (int s = 0; s < p.seats_size(); ++s)
+    if (p.seats(s).id() == "nordvale") nordvale = s;
+  for (int c = 0; c < p.corridors_size(); ++c)
+    if (p.corridors(c).destination() != "nordvale" && p.corridors(c).transit().empty())
+      corridor = c;
+  ASSERT_GE(nordvale, 0);
+  ASSERT_GE(corridor, 0);
+  ASSERT_EQ(p.seats(nordvale).role(), mf::DESTINATION);
+  p.mutable_corridors(corridor)->set_origin("nordvale");
+  LoadResult refused = LoadScenarioMessage(p, "origin");
+  ASSERT_FALSE(refused.ok());
+  EXPECT_NE(JoinErrors(refused.errors).find("cannot be a destination state"), std::string::npos)
+      << JoinErrors(refused.errors);
+  p.mutable_seats(nordvale)->mutable_role_weights()->set_destination(0.7);
+  p.mutable_seats(nordvale)->mutable_role_weights()->set_source(0.3);
+  LoadResult r = LoadScenarioMessage(p, "origin");
+  ASSERT_TRUE(r.ok()) << JoinErrors(r.errors);
+  EXPECT_TRUE(r.scenario->seats()[nordvale].mixed);
+  // The mix survives the message round trip (a sweep, an imported record).
+  LoadResult again = LoadScenarioMessage(r.scenario->proto(), "again");
+  ASSERT_TRUE(again.ok()) << JoinErrors(again.errors);
+  EXPECT_EQ(again.scenario->seats()[nordvale].weight, r.scenario->seats()[nordvale].weight);
+}
+
 TEST(LoadScenarioText, EmptyTextIsRefusedWithTheFileName) {
   LoadResult r = LoadScenario("", "empty.textproto");
   EXPECT_FALSE(r.ok());

@@ -122,6 +122,12 @@ TEST(Teaching, RoleCardsFollowTheBriefs) {
     for (const teaching::RoleCard& c : cards) {
       const rules::SeatData& d = sc->seats()[c.seat];
       EXPECT_EQ(c.name, d.name);
+      // The role as the engine weighs it: "source", or a mixed state's weights.
+      EXPECT_EQ(c.role, rules::RoleMix(d));
+      EXPECT_EQ(c.mixed, d.mixed);
+      if (d.mixed) {
+        EXPECT_NE(c.role.find('%'), std::string::npos) << c.role;
+      }
       ASSERT_EQ(static_cast<int>(c.interests.size()), sc->num_themes());
       EXPECT_EQ(c.interests.front().priority, "first priority");
       // Highest priority first: the first interest is a theme of the top weight.

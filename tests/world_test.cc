@@ -605,5 +605,191 @@ TEST(RedLineTest, CrossingCostsApprovalByHowFar) {
   EXPECT_DOUBLE_EQ(approval_after(80, 0), approval_after(80, 0.1));
 }
 
+// ---------------------------------------------------------------------------
+// Mixed roles: a state weighted across source, transit and destination
+// ---------------------------------------------------------------------------
+
+int SeatIndex(const Scenario& sc, const std::string& id) {
+  for (int s = 0; s < sc.num_seats(); ++s)
+    if (sc.seats()[s].id == id) return s;
+  return -1;
+}
+
+// `base` with seat `id`'s role weights left out (all its weight on its role).
+std::shared_ptr<const Scenario> SingleRole(const Scenario& base, const std::string& id) {
+  mf::Scenario p = base.proto();
+  for (mf::SeatDef& s : *p.mutable_seats())
+    if (s.id() == id) s.clear_role_weights();
+  LoadResult r = LoadScenarioMessage(p, base.id() + "-single");
+  EXPECT_TRUE(r.ok()) << (r.errors.empty() ? std::string() : r.errors[0]);
+  return r.scenario;
+}
+
+// The economy part of a seat's score computed from its flows by hand: each
+// role's part by its weight, plus aid.
+double EconomyByHand(const State& st, int s) {
+  const SeatData& d = st.scenario().seats()[s];
+  const SeatState& x = st.seat(s);
+  const double years = static_cast<double>(std::max<size_t>(1, st.history().size()));
+  const double r = x.cum_remittances / (years * x.base_remittances);
+  const double l = x.cum_labour / (years * x.base_labour);
+  const double i = x.cum_irregular / (years * x.base_irregular);
+  const double t = x.cum_transit / (years * x.base_transit);
+  const double source = r / (r + 1.0);
+  const double destination = 0.5 * l / (l + 1.0) + 0.5 / (1.0 + i);
+  const double transit = 1.0 / (1.0 + t);
+  const double econ = d.weight[mf::SOURCE] * source + d.weight[mf::TRANSIT] * transit +
+                      d.weight[mf::DESTINATION] * destination + 0.01 * x.aid_received -
+                      0.005 * x.aid_given / d.economy;
+  return std::clamp(econ, 0.0, 1.0);
+}
+
+// Mexico in the Puebla Process is a transit state and the largest source of
+// migrants to the United States: with its role weights its remittances
+// count in its economy and its approval; as a transit state alone they did
+// not. Twin games differ in one thing: a rise in remittances (the
+// facilitator injects "transnationalism" in the first year).
+TEST(MixedRolesTest, MexicosRemittancesCountByItsWeights) {
+  auto mixed = testing::LoadOrFail("puebla-process");
+  ASSERT_TRUE(mixed);
+  const int mx = SeatIndex(*mixed, "mx");
+  const int sv = SeatIndex(*mixed, "sv");  // A source state alone.
+  ASSERT_GE(mx, 0);
+  ASSERT_GE(sv, 0);
+  ASSERT_TRUE(mixed->seats()[mx].mixed);
+  ASSERT_EQ(mixed->seats()[mx].role, mf::TRANSIT);
+  EXPECT_GT(mixed->seats()[mx].weight[mf::SOURCE], 0);
+  auto single = SingleRole(*mixed, "mx");
+  ASSERT_TRUE(single);
+  ASSERT_FALSE(single->seats()[mx].mixed);
+  ASSERT_EQ(single->seats()[mx].weight[mf::TRANSIT], 1.0);
+
+  for (const auto& sc : {mixed, single}) {
+    SCOPED_TRACE(sc->id());
+    const bool counts = sc == mixed;
+    State plain(sc, 11);
+    ASSERT_TRUE(AdvanceUntil(&plain, mf::IMPLEMENTATION, 1));
+    State richer = plain;
+    Action a = Make(ActionType::kInjectEvent);
+    a.event = mf::TRANSNATIONALISM;
+    a.seat = -1;
+    ASSERT_TRUE(Accepted(&richer, kFacilitator, a));
+    ASSERT_TRUE(AdvanceUntil(&plain, mf::CIVIL_SOCIETY, 2));
+    ASSERT_TRUE(AdvanceUntil(&richer, mf::CIVIL_SOCIETY, 2));
+    ASSERT_GT(richer.seat(mx).cum_remittances, plain.seat(mx).cum_remittances);
+    // The same flows through Mexico either way.
+    ASSERT_EQ(richer.seat(mx).cum_transit, plain.seat(mx).cum_transit);
+    // A source state's approval always rises with its remittances.
+    EXPECT_GT(richer.seat(sv).approval, plain.seat(sv).approval);
+    if (counts) {
+      EXPECT_GT(richer.seat(mx).approval, plain.seat(mx).approval);
+    } else {
+      EXPECT_EQ(richer.seat(mx).approval, plain.seat(mx).approval);
+    }
+    while (!plain.IsTerminal()) ASSERT_TRUE(AdvanceOnce(&plain));
+    while (!richer.IsTerminal()) ASSERT_TRUE(AdvanceOnce(&richer));
+    const double before = plain.final_scores()[mx].economy;
+    const double after = richer.final_scores()[mx].economy;
+    EXPECT_GT(richer.final_scores()[sv].economy, plain.final_scores()[sv].economy);
+    if (counts) {
+      EXPECT_GT(after, before) << "Mexico's remittances count in its score";
+    } else {
+      EXPECT_EQ(after, before) << "a transit state alone: remittances do not count";
+    }
+  }
+}
+
+// The economy of every seat is the weighted sum of its roles' parts, and its
+// role offset and scale the weighted mix of its roles', in random games of
+// every scenario.
+TEST(MixedRolesTest, TheEconomyIsTheWeightedSumOfTheRoleParts) {
+  int mixed_seats = 0;
+  for (const std::string& name : testing::EmbeddedNames()) {
+    auto sc = testing::LoadOrFail(name);
+    ASSERT_TRUE(sc);
+    for (uint64_t seed = 1; seed <= 3; ++seed) {
+      State st(sc, seed);
+      RandomPlayout(&st, seed, nullptr);
+      ASSERT_TRUE(st.IsTerminal());
+      for (int s = 0; s < sc->num_seats(); ++s) {
+        SCOPED_TRACE(name + " " + sc->seats()[s].id);
+        EXPECT_NEAR(st.final_scores()[s].economy, EconomyByHand(st, s), 1e-12);
+        // The role offsets and scales level each role's economics: a mixed
+        // seat takes their mix.
+        const SeatData& d = sc->seats()[s];
+        const Params& p = sc->params();
+        double offset = 0, scale = 0;
+        for (mf::Role r : {mf::SOURCE, mf::TRANSIT, mf::DESTINATION}) {
+          offset += d.weight[r] * p.role_offset[r];
+          scale += d.weight[r] * p.role_scale[r];
+        }
+        EXPECT_NEAR(st.final_scores()[s].total,
+                    std::clamp(50 + offset + d.score_offset + scale * st.final_scores()[s].gain,
+                               0.0, 100.0),
+                    1e-9);
+        if (seed == 1 && sc->seats()[s].mixed) ++mixed_seats;
+      }
+    }
+  }
+  EXPECT_GE(mixed_seats, 5) << "the scenarios give Mexico, Morocco and Turkey mixed roles";
+}
+
+// Weights left out are weight 1 on the seat's role: the same game, bit for
+// bit, as the same scenario with those weights written out.
+TEST(MixedRolesTest, AbsentWeightsAreWeightOneOnTheRole) {
+  for (const char* name : {"classroom-8", "puebla-process"}) {
+    auto base = testing::LoadOrFail(name);
+    ASSERT_TRUE(base);
+    mf::Scenario p = base->proto();
+    for (mf::SeatDef& s : *p.mutable_seats()) {
+      if (s.has_role_weights()) continue;
+      mf::RoleWeights* w = s.mutable_role_weights();
+      if (s.role() == mf::SOURCE) w->set_source(1);
+      if (s.role() == mf::TRANSIT) w->set_transit(1);
+      if (s.role() == mf::DESTINATION) w->set_destination(1);
+    }
+    LoadResult r = LoadScenarioMessage(p, "explicit");
+    ASSERT_TRUE(r.ok()) << (r.errors.empty() ? std::string() : r.errors[0]);
+    for (uint64_t seed = 1; seed <= 5; ++seed) {
+      State a(base, seed), b(r.scenario, seed);
+      RandomPlayout(&a, seed, nullptr);
+      RandomPlayout(&b, seed, nullptr);
+      ASSERT_TRUE(a.IsTerminal() && b.IsTerminal());
+      EXPECT_EQ(a.Hash(), b.Hash()) << name << " seed " << seed;
+      for (int s = 0; s < base->num_seats(); ++s) {
+        EXPECT_EQ(a.final_scores()[s].economy, b.final_scores()[s].economy);
+        EXPECT_EQ(a.final_scores()[s].total, b.final_scores()[s].total);
+      }
+    }
+  }
+}
+
+// The view carries the engine's weights for a state of mixed roles only,
+// and rules::RoleMix reads them the same from the view and the scenario.
+TEST(MixedRolesTest, TheViewCarriesTheMix) {
+  auto sc = testing::LoadOrFail("puebla-process");
+  ASSERT_TRUE(sc);
+  const int mx = SeatIndex(*sc, "mx");
+  const int us = SeatIndex(*sc, "us");
+  ASSERT_GE(mx, 0);
+  ASSERT_GE(us, 0);
+  State st(sc, 1);
+  mf::View v;
+  MakeView(SeatView(st, us), &v);
+  ASSERT_TRUE(v.seats(mx).has_role_weights());
+  EXPECT_EQ(v.seats(mx).role_weights().source(), sc->seats()[mx].weight[mf::SOURCE]);
+  EXPECT_EQ(v.seats(mx).role_weights().transit(), sc->seats()[mx].weight[mf::TRANSIT]);
+  EXPECT_EQ(v.seats(mx).role_weights().destination(), 0);
+  EXPECT_FALSE(v.seats(us).has_role_weights());
+  EXPECT_EQ(RoleMix(v.seats(mx)), RoleMix(sc->seats()[mx]));
+  EXPECT_EQ(RoleMix(sc->seats()[mx]), "transit 50% \u00b7 source 50%");
+  EXPECT_EQ(RoleMix(v.seats(us)), "destination");
+  std::array<double, 4> w{};
+  w[mf::SOURCE] = 0.6;
+  w[mf::TRANSIT] = 0.1;
+  w[mf::DESTINATION] = 0.3;
+  EXPECT_EQ(RoleMix(mf::SOURCE, w), "source 60% \u00b7 destination 30% \u00b7 transit 10%");
+}
+
 }  // namespace
 }  // namespace mf::rules

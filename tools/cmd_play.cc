@@ -68,7 +68,7 @@ int Play(const PlayArgs& args) {
             << std::string(72, '=') << "\n"
             << sc->proto().description() << "\n\nAt the table:\n";
   for (int s = 0; s < sc->num_seats(); ++s)
-    std::cout << "  " << sc->seats()[s].name << " (" << rules::RoleName(sc->seats()[s].role)
+    std::cout << "  " << sc->seats()[s].name << " (" << rules::RoleMix(sc->seats()[s])
               << ", played by " << seats[s]->name() << ")\n";
   std::cout << "\n";
   // Statements are told together, one line per roundtable (who stated
@@ -133,7 +133,7 @@ int Play(const PlayArgs& args) {
       if (shown[o] == shown[s]) ++same;
     }
     std::cout << "  " << (same > 1 ? "=" : "") << rank << ". " << sc->seats()[s].name << "  "
-              << shown[s] << "  (" << rules::RoleName(sc->seats()[s].role) << ")\n";
+              << shown[s] << "  (" << rules::RoleMix(sc->seats()[s]) << ")\n";
   }
   std::cout << "\nRegime strength " << static_cast<int>(st.regime() * 100 + 0.5)
             << "/100, mean trust " << static_cast<int>(st.mean_trust() * 100 + 0.5)

@@ -93,7 +93,8 @@ std::string ScoresCsv(const Model& m) {
   std::string out =
       "seat,seat_name,role,player,rank,total,raw,gain,interest,economy,approval,reputation,shared,"
       "sovereignty_cost,statements,amendments_proposed,amendments_accepted,votes_cast,supported,"
-      "stood_aside,objected,deals_made,deals_kept,deals_broken\n";
+      "stood_aside,objected,deals_made,deals_kept,deals_broken,source_weight,transit_weight,"
+      "destination_weight\n";
   for (int s = 0; s < sc.num_seats(); ++s) {
     const rules::ScoreBreakdown& b = m.scores[s];
     const SeatSummary& ss = m.seats[s];
@@ -105,7 +106,10 @@ std::string ScoresCsv(const Model& m) {
            Num(ss.amendments_proposed) + "," + Num(ss.amendments_accepted) + "," +
            Num(ss.supported + ss.stood_aside + ss.objected) + "," + Num(ss.supported) + "," +
            Num(ss.stood_aside) + "," + Num(ss.objected) + "," + Num(ss.deals_made) + "," +
-           Num(ss.deals_kept) + "," + Num(ss.deals_broken) + "\n";
+           Num(ss.deals_kept) + "," + Num(ss.deals_broken) + "," +
+           Fixed(sc.seats()[s].weight[mf::SOURCE], 2) + "," +
+           Fixed(sc.seats()[s].weight[mf::TRANSIT], 2) + "," +
+           Fixed(sc.seats()[s].weight[mf::DESTINATION], 2) + "\n";
   }
   return out;
 }

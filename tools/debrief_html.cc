@@ -236,7 +236,7 @@ class Page {
       std::string who = Esc(ShortName(sc_, m_.winner));
       const std::string player = Player(m_, m_.winner);
       out_ += Kpi(m_.finished ? "Ranked first" : "Leading", who,
-                  Esc(std::string(rules::RoleName(sc_.seats()[m_.winner].role)) +
+                  Esc(rules::RoleMix(sc_.seats()[m_.winner]) +
                       (player.empty() ? "" : " \xc2\xb7 " + player)) +
                       F(" \xc2\xb7 %.1f", m_.scores[m_.winner].total));
     }
@@ -275,7 +275,12 @@ class Page {
                      [&](int a, int b) { return m_.scores[a].rank < m_.scores[b].rank; });
     for (int s : order) {
       const rules::ScoreBreakdown& b = m_.scores[s];
+      // A state of mixed roles shows its mix under its name.
+      const rules::SeatData& seat = sc_.seats()[s];
+      const std::string mix =
+          seat.mixed ? "<br><small class=\"muted\">" + Esc(rules::RoleMix(seat)) + "</small>" : "";
       out_ += F("<tr%s><td>%d</td><td>", b.rank == 1 ? " class=\"win\"" : "", b.rank) + Seat(s) +
+              mix +
               F("</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td "
                 "class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td "
                 "class=\"n\"><b>%.1f</b></td></tr>",
@@ -286,7 +291,8 @@ class Page {
     out_ +=
         "</table><p class=\"small muted\">Components are out of 100. Interest: how close the "
         "policy that applies to the state is to its secret ideal. Economy: its role's "
-        "economics. Shared: regime strength and migrant welfare. Sovereignty: points lost to "
+        "economics (a state of mixed roles: each role's part by its weight). Shared: regime "
+        "strength and migrant welfare. Sovereignty: points lost to "
         "conventions it ratified.</p></div></div></section>\n";
   }
 

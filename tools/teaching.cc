@@ -24,10 +24,6 @@ std::string Clock(int seconds) {
   return buf;
 }
 
-std::string RoleWord(mf::Role r) {
-  return rules::RoleName(r);
-}
-
 std::string FormWords(mf::Form f) {
   switch (f) {
     case mf::CHAIRS_SUMMARY:
@@ -114,7 +110,8 @@ std::vector<RoleCard> RoleCards(const rules::Scenario& sc) {
     RoleCard c;
     c.seat = s;
     c.name = d.name;
-    c.role = RoleWord(d.role);
+    c.role = rules::RoleMix(d);
+    c.mixed = d.mixed;
     c.region = d.region;
     c.briefing = d.briefing;
     c.influence = d.influence;
@@ -356,7 +353,7 @@ class Flow {
 void DrawCard(Flow& f, const rules::Scenario& sc, const RoleCard& c) {
   f.Para(sc.proto().title(), {9, false}, kGrey);
   f.Title(c.name);
-  std::string facts = "A " + c.role + " state";
+  std::string facts = c.mixed ? "A state of mixed roles: " + c.role : "A " + c.role + " state";
   if (!c.region.empty()) facts += " \xc2\xb7 " + c.region;
   facts += " \xc2\xb7 influence " + F("%.1f", c.influence);
   f.Para(facts, {11, true}, kInk);
@@ -467,7 +464,7 @@ std::string GuidePdf(const rules::Scenario& sc, std::string* error) {
     for (int k = 0; k < p.caucuses_size(); ++k)
       if ((sc.caucus_masks()[k] >> s) & 1)
         caucuses += (caucuses.empty() ? "" : "; ") + p.caucuses(k).name();
-    f.Row({d.name, RoleWord(d.role), F("%.1f", d.influence),
+    f.Row({d.name, rules::RoleMix(d), F("%.1f", d.influence),
            caucuses.empty() ? "\xe2\x80\x94" : caucuses},
           sx, false);
   }

@@ -35,7 +35,10 @@ struct Ally {
 
 struct RoleCard {
   int seat = -1;
-  std::string name, role, region, briefing;
+  std::string name, region, briefing;
+  // "source", or a state of mixed roles' weights: "transit 50% · source 50%".
+  std::string role;
+  bool mixed = false;
   double influence = 1;
   std::vector<Interest> interests;     // By priority, highest first.
   std::vector<std::string> red_lines;  // One sentence each.
