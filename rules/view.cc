@@ -177,8 +177,8 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     *out->mutable_caucuses() = v.caucuses();
     *out->mutable_observers() = v.observers();
     out->set_cycles(v.cycles());
-    out->set_decision_rule(v.decision_rule());
   }
+  out->set_decision_rule(v.decision_rule());
   out->set_viewer(v.viewer());
   out->set_cycle(v.cycle());
   out->set_phase(v.phase());
@@ -343,6 +343,8 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
   for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
     if (v.form_allowed(f)) out->add_allowed_forms(f);
   out->set_forms_reason(v.forms_reason());
+  out->set_forum(v.forum_label());
+  out->set_forum_change(v.forum_change());
   std::vector<Verdict> verdicts;
   v.Verdicts(&verdicts);
   const std::string* last_reason = nullptr;
@@ -361,12 +363,11 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
 namespace {
 
 // The fields ViewParts::static_fields governs.
-constexpr int kStaticFields[] = {
-    mf::View::kScenarioFieldNumber,     mf::View::kTitleFieldNumber,
-    mf::View::kDescriptionFieldNumber,  mf::View::kCyclesFieldNumber,
-    mf::View::kDecisionRuleFieldNumber, mf::View::kThemesFieldNumber,
-    mf::View::kBriefFieldNumber,        mf::View::kAllBriefsFieldNumber,
-    mf::View::kCaucusesFieldNumber,     mf::View::kObserversFieldNumber};
+constexpr int kStaticFields[] = {mf::View::kScenarioFieldNumber,    mf::View::kTitleFieldNumber,
+                                 mf::View::kDescriptionFieldNumber, mf::View::kCyclesFieldNumber,
+                                 mf::View::kThemesFieldNumber,      mf::View::kBriefFieldNumber,
+                                 mf::View::kAllBriefsFieldNumber,   mf::View::kCaucusesFieldNumber,
+                                 mf::View::kObserversFieldNumber};
 
 }  // namespace
 

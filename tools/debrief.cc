@@ -415,6 +415,9 @@ class Builder {
       m_.phases.push_back(phase_);
     }
     m_.texts = st.texts();
+    if (st.forum_theme() >= 0 && st.forum_band() >= 0)
+      m_.forum = st.scenario().themes()[st.forum_theme()].bands[st.forum_band()].label;
+    m_.forum_change = st.ForumChange();
     m_.scores = m_.finished ? st.final_scores() : st.Scores();
     for (int s = 0; s < n_; ++s)
       if (m_.scores[s].rank == 1 && m_.winner < 0) m_.winner = s;

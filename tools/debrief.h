@@ -228,6 +228,10 @@ struct Model {
   std::vector<rules::ScoreBreakdown> scores;  // Final (or running when unfinished).
   int winner = -1;
   std::vector<rules::Text> texts;  // The engine's texts at the end.
+  // The forum chosen on a theme that chooses it (hld-2006's follow-up):
+  // its band's label and the engine's sentence on what it changed; empty
+  // when the scenario has none or the choice was not reached.
+  std::string forum, forum_change;
 };
 
 // Replays `record` step by step and builds the model. False with `error`

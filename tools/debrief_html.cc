@@ -211,7 +211,10 @@ class Page {
     out_ += "<p class=\"lead\">" +
             std::string(m_.finished ? "The forum closed after " + Num(m_.cycles_played) + " cycles."
                                     : "The session had not finished when this record was taken.") +
-            " Hover over a mark for details.</p><div class=\"kpis\">";
+            " Hover over a mark for details.</p>";
+    if (!m_.forum_change.empty())
+      out_ += "<p><b>The forum chosen:</b> " + Esc(m_.forum_change) + "</p>";
+    out_ += "<div class=\"kpis\">";
     if (m_.winner >= 0) {
       std::string who = Esc(ShortName(sc_, m_.winner));
       const std::string player = Player(m_, m_.winner);
