@@ -169,7 +169,10 @@ std::string ForumSentence(const Scenario& sc, int theme, int band) {
   if (band < 0 || band >= static_cast<int>(th.bands.size()))
     return "The forum keeps its rules (the decision fell outside every named band).";
   const ThemeData::Forum& f = th.bands[band].forum;
-  std::string out = th.bands[band].label + ": from the next item on, texts are decided ";
+  std::string out = th.bands[band].label;
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z')
+    out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  out += ": from the next item on, texts are decided ";
   out += RuleWords(f.rule != mf::DECISION_RULE_UNSPECIFIED ? f.rule : sc.decision_rule());
   static const char* const kPlural[] = {"", "chair's summaries", "guiding principles",
                                         "binding conventions"};
