@@ -123,6 +123,8 @@ struct Item {
   bool decided = false;  // Went to a decision.
   bool adopted = false;
   int decided_entry = -1;
+  // The rule it was decided by (a theme's own, or the forum's at the time).
+  mf::DecisionRule rule = mf::CONSENSUS;
   std::vector<mf::VoteChoice> votes;       // Per seat at the moment of decision.
   std::vector<VoteCast> vote_log;          // Every vote cast, in order (changes included).
   uint64_t supporters = 0, objectors = 0;  // The engine's masks after the decision.

@@ -468,7 +468,7 @@ class Page {
         const int g = v == mf::SUPPORT ? 0 : v == mf::STAND_ASIDE ? 1 : v == mf::OBJECT ? 2 : 3;
         groups[g] += SeatChip(sc_, s, VoteClass(v));
       }
-      const mf::DecisionRule rule = sc_.decision_rule();
+      const mf::DecisionRule rule = it.rule;
       const std::string names[4] = {VoteName(mf::SUPPORT, rule), VoteName(mf::STAND_ASIDE, rule),
                                     VoteName(mf::OBJECT, rule), "did not vote"};
       out_ += "<b class=\"small\">The decision</b><div class=\"votes\">";
