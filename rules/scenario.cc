@@ -130,11 +130,16 @@ static ThemeData::Forum LoadForum(const mf::Scenario& p, const mf::ForumRules& f
     rep->Error(p, {{"themes", theme}, {"bands", band}, {"forum", -1}, {"forms_reason", -1}},
                "forms_reason is one clause of at most 200 bytes");
   out.forms_reason = f.forms_reason();
-  if (f.has_meeting_procedures()) {
-    const double v = f.meeting_procedures();
+  if (f.has_meetings()) {
+    const double v = f.meetings().procedures_per_meeting();
     if (!Finite(v) || v < 0 || v > 10)
-      rep->Error(p, {{"themes", theme}, {"bands", band}, {"forum", -1}, {"meeting_procedures", -1}},
-                 "meeting_procedures must be in [0, 10]");
+      rep->Error(p,
+                 {{"themes", theme},
+                  {"bands", band},
+                  {"forum", -1},
+                  {"meetings", -1},
+                  {"procedures_per_meeting", -1}},
+                 "procedures_per_meeting must be in [0, 10]");
     else {
       out.sets_meeting = true;
       out.meeting_procedures = v;

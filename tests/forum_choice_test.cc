@@ -294,10 +294,11 @@ TEST(ForumChoiceValidation, RefusesCorruptDeclarations) {
                                 mf::CHAIRS_SUMMARY);
                           }),
                           "listed twice"));
-  EXPECT_TRUE(RefusedWith(LoadEdited([](mf::Theme* t) {
-                            t->mutable_bands(1)->mutable_forum()->set_meeting_procedures(-1);
-                          }),
-                          "meeting_procedures must be in [0, 10]"));
+  EXPECT_TRUE(RefusedWith(
+      LoadEdited([](mf::Theme* t) {
+        t->mutable_bands(1)->mutable_forum()->mutable_meetings()->set_procedures_per_meeting(-1);
+      }),
+      "procedures_per_meeting must be in [0, 10]"));
   EXPECT_TRUE(RefusedWith(LoadEdited([](mf::Theme* t) {
                             t->mutable_bands(1)->mutable_forum()->set_forms_reason(
                                 std::string(300, 'x'));
@@ -309,15 +310,15 @@ TEST(ForumChoiceValidation, NamesTheLineInAFile) {
   auto sc = testing::LoadOrFail("hld-2006");
   ASSERT_TRUE(sc);
   std::string text = sc->text();
-  const std::string from = "      meeting_procedures: 0.5\n";
+  const std::string from = "      meetings { procedures_per_meeting: 0.5 }\n";
   const size_t at = text.find(from);
   ASSERT_NE(at, std::string::npos);
-  text.replace(at, from.size(), "      meeting_procedures: 11\n");
+  text.replace(at, from.size(), "      meetings { procedures_per_meeting: 11 }\n");
   const rules::LoadResult r = rules::LoadScenario(text, "hld.textproto");
   ASSERT_FALSE(r.ok());
   ASSERT_FALSE(r.errors.empty());
   EXPECT_NE(r.errors[0].find("hld.textproto:"), std::string::npos) << r.errors[0];
-  EXPECT_NE(r.errors[0].find("meeting_procedures"), std::string::npos) << r.errors[0];
+  EXPECT_NE(r.errors[0].find("procedures_per_meeting"), std::string::npos) << r.errors[0];
 }
 
 }  // namespace
