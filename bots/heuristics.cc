@@ -60,7 +60,8 @@ double TextValueFrom(const SeatView& v, int theme, int pos, mf::Form form, doubl
   const double pull = form == mf::BINDING_CONVENTION   ? p.pull_convention
                       : form == mf::GUIDING_PRINCIPLES ? p.pull_principles
                                                        : p.pull_summary;
-  const double next = sq + pull * (pos - sq);
+  // A theme that chooses the forum applies to every state in full once adopted.
+  const double next = v.theme(theme).chooses_forum ? pos : sq + pull * (pos - sq);
   double prio = 0;
   for (double x : me.priority) prio += x;
   const double wsum = p.w_interest + p.w_economy + p.w_approval + p.w_reputation + p.w_shared;

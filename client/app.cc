@@ -495,10 +495,14 @@ void App::DrawTopBar(Rect r) {
   std::string rule = v.decision_rule() == mf::MAJORITY            ? "majority vote"
                      : v.decision_rule() == mf::WEIGHTED_MAJORITY ? "weighted majority"
                                                                   : "consensus";
+  // A forum chosen in the game (e.g. hld-2006's follow-up) is named, and
+  // what it changed is the line's tip: the engine's sentence.
+  const Rect rule_line{left.x, left.y + left.h * 0.55f, left.w, left.h * 0.45f};
   ui.TextIn("Cycle " + std::to_string(v.cycle()) + " of " + std::to_string(v.cycles()) + "  ·  " +
-                rule + "  ·  " + std::to_string(v.seats_size()) + " states",
-            {left.x, left.y + left.h * 0.55f, left.w, left.h * 0.45f}, big ? 14 : 12,
-            sf::Color(190, 200, 212));
+                rule + "  ·  " + std::to_string(v.seats_size()) + " states" +
+                (v.forum().empty() ? "" : "  ·  " + v.forum()),
+            rule_line, big ? 14 : 12, sf::Color(190, 200, 212));
+  if (!v.forum_change().empty() && ui.Hover(rule_line)) ui.Tip(v.forum_change());
   // Right: who I am and the link.
   Rect right = inner.TakeRight(inner.w * 0.36f);
   {

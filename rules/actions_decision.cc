@@ -141,6 +141,10 @@ ActionSpec Pledge() {
     if (!t || !t->adopted)
       return Err(mf::NOT_FOUND, "text " + Str(a.id) + " is not an adopted text");
     if (!st.PledgeOpen(actor, *t)) {
+      if (st.scenario().themes()[t->theme].chooses_forum)
+        return Err(mf::NOT_ALLOWED, "text " + Str(a.id) +
+                                        " chose the forum: it applies to every state alike, "
+                                        "so nobody pledges to carry it out");
       if (!t->in_force)
         return Err(mf::NOT_FOUND, "text " + Str(a.id) + " is not in force: nobody carries it out");
       return Err(mf::NOT_YOUR_TURN,

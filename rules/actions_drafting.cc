@@ -23,10 +23,11 @@ void Natural(const State& st, const Text& t, CommitmentSet* set, int* corridor) 
   if (natural == mf::ANTI_SMUGGLING && *corridor < 0) *set = 0;
 }
 
-// A form this forum does not adopt is refused with the scenario's reason.
-Result CheckForm(const Scenario& sc, mf::Form form) {
-  if (sc.FormAllowed(form)) return Ok();
-  return Err(mf::NOT_ALLOWED, FormRefusal(sc.allowed_forms(), sc.proto().forms_reason(), form));
+// A form this forum does not adopt (now: a forum chosen in the game may have
+// changed them) is refused with the reason.
+Result CheckForm(const State& st, mf::Form form) {
+  if (st.FormAllowed(form)) return Ok();
+  return Err(mf::NOT_ALLOWED, FormRefusal(st.allowed_forms(), st.forms_reason(), form));
 }
 
 bool CoChairOf(const State& st, int actor, Result* why, const char* refusal) {
@@ -91,7 +92,7 @@ ActionSpec TableDraft() {
   s.check = [](const State& st, int, const Action& a) {
     if (!ValidPosition(a.position)) return Err(mf::MALFORMED, "a position is 0..100");
     if (!ValidForm(a.form)) return Err(mf::MALFORMED, "choose a form for the draft");
-    if (Result r = CheckForm(st.scenario(), a.form); !r.ok()) return r;
+    if (Result r = CheckForm(st, a.form); !r.ok()) return r;
     return CheckCommitments(st.scenario(), a.add, a.corridor);
   };
   s.apply = [](StateEditor& e, int actor, const Action& a) {
@@ -111,7 +112,7 @@ ActionSpec TableDraft() {
     const int num_options = natural ? 2 : 1;
     for (int p : {20, 50, 80})
       for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION}) {
-        if (!st.scenario().FormAllowed(f)) continue;
+        if (!st.FormAllowed(f)) continue;
         for (int k = 0; k < num_options; ++k) {
           Action a = Action::Make(ActionType::kTableDraft);
           a.position = p;
@@ -340,7 +341,7 @@ ActionSpec Amend() {
     if (a.form != mf::FORM_UNSPECIFIED && !ValidForm(a.form))
       return Err(mf::MALFORMED, "unknown form");
     if (a.form != mf::FORM_UNSPECIFIED)
-      if (Result r = CheckForm(st.scenario(), a.form); !r.ok()) return r;
+      if (Result r = CheckForm(st, a.form); !r.ok()) return r;
     if ((a.add | a.remove) & ~kAllCommitments) return Err(mf::MALFORMED, "unknown commitment");
     if (a.add & a.remove) return Err(mf::MALFORMED, "an amendment cannot add and remove the same");
     const bool changes = (a.position != -1 && a.position != t->position) ||
@@ -381,7 +382,7 @@ ActionSpec Amend() {
     for (int delta : {-1, 1}) {
       const int f = static_cast<int>(t.form) + delta;
       if (f < mf::CHAIRS_SUMMARY || f > mf::BINDING_CONVENTION) continue;
-      if (!st.scenario().FormAllowed(static_cast<mf::Form>(f))) continue;
+      if (!st.FormAllowed(static_cast<mf::Form>(f))) continue;
       Action a = Action::Make(ActionType::kAmend);
       a.form = static_cast<mf::Form>(f);
       out->push_back(a);

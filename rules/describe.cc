@@ -1,6 +1,7 @@
 // Readable names and sentences for phases, forms, events and texts.
 #include <algorithm>
 #include <cmath>
+#include <cstdio>
 #include <string>
 #include <vector>
 
@@ -186,6 +187,52 @@ std::string EventText(mf::EventKind k) {
 
 }  // namespace
 
+static const char* RuleWords(mf::DecisionRule r) {
+  switch (r) {
+    case mf::MAJORITY:
+      return "by majority vote (two thirds of the votes cast for a binding text)";
+    case mf::WEIGHTED_MAJORITY:
+      return "by weighted majority";
+    default:
+      return "by consensus (one objection blocks)";
+  }
+}
+
+std::string ForumSentence(const Scenario& sc, int theme, int band) {
+  if (theme < 0 || theme >= sc.num_themes()) return "";
+  const ThemeData& th = sc.themes()[theme];
+  if (band < 0 || band >= static_cast<int>(th.bands.size()))
+    return "The forum keeps its rules (the decision fell outside every named band).";
+  const ThemeData::Forum& f = th.bands[band].forum;
+  std::string out = th.bands[band].label;
+  if (!out.empty() && out[0] >= 'a' && out[0] <= 'z')
+    out[0] = static_cast<char>(out[0] - 'a' + 'A');
+  out += ": from the next item on, texts are decided ";
+  out += RuleWords(f.rule != mf::DECISION_RULE_UNSPECIFIED ? f.rule : sc.decision_rule());
+  static const char* const kPlural[] = {"", "chair's summaries", "guiding principles",
+                                        "binding conventions"};
+  const uint32_t forms = f.forms != 0 ? f.forms : sc.allowed_forms();
+  std::vector<const char*> names;
+  for (int k = mf::CHAIRS_SUMMARY; k <= mf::BINDING_CONVENTION; ++k)
+    if ((forms >> k) & 1) names.push_back(kPlural[k]);
+  out += " and the forum may adopt ";
+  for (size_t k = 0; k < names.size(); ++k)
+    out += std::string(k == 0 ? "" : k + 1 == names.size() ? " and " : ", ") + names[k];
+  const double meeting = f.sets_meeting ? f.meeting_procedures : sc.params().meeting_procedures;
+  if (meeting > 0) {
+    char buf[32];
+    std::snprintf(buf, sizeof buf, "%.2g", meeting);
+    out += std::string("; each meeting adds ") + buf + " to procedures";
+  } else {
+    out += "; the states no longer meet as one forum, so meetings add nothing to procedures";
+  }
+  return out + ".";
+}
+
+std::string State::ForumChange() const {
+  return forum_theme_ >= 0 ? ForumSentence(*scenario_, forum_theme_, forum_band_) : "";
+}
+
 std::string DescribeEvent(const State& st, const EventRec& e) {
   const Scenario& sc = st.scenario();
   auto seat = [&](int i) {
@@ -266,6 +313,11 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
     case EventType::kPledgeBroken:
       return seat(e.a) + " carried out only " + std::to_string(e.c) + "% of " + text(e.b) +
              ", less than the year before: a broken pledge. Trust in " + seat(e.a) + " falls.";
+    case EventType::kForumChosen:
+      return std::string(e.c != 0 ? "The decision on " + theme(e.a) + " is taken. "
+                                  : "Nothing is adopted on " + theme(e.a) +
+                                        ": the status quo stands. ") +
+             ForumSentence(sc, e.a, e.b);
     case EventType::kPledgesKept:
       return std::to_string(e.c) + (e.c == 1 ? " state carried" : " states carried") +
              " out their pledges on " + text(e.b) + ".";

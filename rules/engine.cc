@@ -141,7 +141,46 @@ bool State::CrossesRedLine(int seat, const Text& text) const {
 
 bool State::PledgeOpen(int seat, const Text& text) const {
   if (!text.adopted || !text.in_force) return false;
+  if (scenario_->themes()[text.theme].chooses_forum) return false;
   return text.form != mf::BINDING_CONVENTION || (text.ratified & SeatBit(seat));
+}
+
+mf::DecisionRule State::forum_rule() const {
+  if (forum_band_ >= 0) {
+    const mf::DecisionRule r = scenario_->themes()[forum_theme_].bands[forum_band_].forum.rule;
+    if (r != mf::DECISION_RULE_UNSPECIFIED) return r;
+  }
+  return scenario_->decision_rule();
+}
+
+uint32_t State::allowed_forms() const {
+  if (forum_band_ >= 0) {
+    const uint32_t f = scenario_->themes()[forum_theme_].bands[forum_band_].forum.forms;
+    if (f != 0) return f;
+  }
+  return scenario_->allowed_forms();
+}
+
+const std::string& State::forms_reason() const {
+  if (forum_band_ >= 0) {
+    const std::string& r = scenario_->themes()[forum_theme_].bands[forum_band_].forum.forms_reason;
+    if (!r.empty()) return r;
+  }
+  return scenario_->proto().forms_reason();
+}
+
+mf::Form State::WeakestForm() const {
+  for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
+    if (FormAllowed(f)) return f;
+  return mf::CHAIRS_SUMMARY;
+}
+
+mf::DecisionRule State::ItemRule(int theme) const {
+  if (theme >= 0 && theme < scenario_->num_themes()) {
+    const mf::DecisionRule r = scenario_->themes()[theme].decision_rule;
+    if (r != mf::DECISION_RULE_UNSPECIFIED) return r;
+  }
+  return forum_rule();
 }
 
 void State::Log(EventType t, int a, int b, int c, uint64_t private_to) {

@@ -172,6 +172,13 @@ uint64_t State::Hash() const {
   }
   for (double b : baseline_raw_) h.D(b);
   h.I(winner_);
+  // Scenarios without a theme that chooses the forum hash as before.
+  if (forum_theme_ >= 0) {
+    h.I(forum_theme_);
+    h.I(forum_band_);
+    h.I(forum_meetings_);
+    h.I(forum_position_);
+  }
   return h.value();
 }
 

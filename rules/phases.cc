@@ -102,7 +102,7 @@ void State::BeginItem() {
   t.id = next_id_++;
   t.theme = theme;
   t.position = sc.themes()[theme].status_quo;
-  t.form = sc.WeakestForm();
+  t.form = WeakestForm();
   t.cycle = cycle_;
   texts_.push_back(t);
   current_text_ = t.id;
@@ -167,7 +167,7 @@ void State::EndPhase() {
           }
         }
         t->position = count ? (sum + count / 2) / count : t->position;
-        t->form = scenario_->WeakestForm();
+        t->form = WeakestForm();
         t->tabled = true;
         Log(EventType::kWorkingPaper, 0, t->id);
       }
@@ -215,7 +215,8 @@ void State::ResolveDecision() {
     }
   }
   bool adopted = false;
-  switch (scenario_->decision_rule()) {
+  const mf::DecisionRule rule = ItemRule(t.theme);
+  switch (rule) {
     case mf::MAJORITY:
       // As in the General Assembly: a treaty text needs two thirds of the
       // votes cast (standing aside is not a vote; with no objection it is
@@ -259,13 +260,14 @@ void State::ResolveDecision() {
     }
   } else {
     Log(EventType::kRejected, 0, t.id, PopCount(obj));
-    if (scenario_->decision_rule() == mf::CONSENSUS) {
+    if (rule == mf::CONSENSUS) {
       for (int i = 0; i < n_; ++i)
         if (sup & SeatBit(i))
           for (int j = 0; j < n_; ++j)
             if (obj & SeatBit(j)) ChangeTrust(i, j, -0.03);
     }
   }
+  if (scenario_->themes()[t.theme].chooses_forum) ChooseForum(t);
   // Promised stances on this text are checked now: votes are public.
   for (size_t k = 0; k < deals_.size(); ++k) {
     Deal& d = deals_[k];
@@ -286,6 +288,22 @@ void State::ResolveDecision() {
       }
     }
   }
+}
+
+void State::ChooseForum(const Text& decided) {
+  const ThemeData& th = scenario_->themes()[decided.theme];
+  // The position in force: this text's when adopted, else the last one
+  // adopted on the theme, else the status quo.
+  int position = th.status_quo, adopted = 0;
+  for (const Text& x : texts_)
+    if (x.theme == decided.theme && x.adopted) {
+      position = x.position;
+      adopted = x.id;
+    }
+  forum_theme_ = decided.theme;
+  forum_band_ = th.BandIndex(position);
+  forum_position_ = position;
+  Log(EventType::kForumChosen, decided.theme, forum_band_, decided.adopted ? adopted : 0);
 }
 
 void State::ResolveRatification() {

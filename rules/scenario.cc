@@ -101,6 +101,54 @@ bool Finite(double x) {
 
 }  // namespace
 
+// A band's forum rules (AxisBand.forum), validated.
+static ThemeData::Forum LoadForum(const mf::Scenario& p, const mf::ForumRules& f, bool chooses,
+                                  int theme, int band, Reporter* rep) {
+  ThemeData::Forum out;
+  if (!chooses) {
+    rep->Error(p, {{"themes", theme}, {"bands", band}, {"forum", -1}},
+               "forum rules belong on a theme that chooses the forum (set chooses_forum: true)");
+    return out;
+  }
+  if (!mf::DecisionRule_IsValid(f.decision_rule()))
+    rep->Error(p, {{"themes", theme}, {"bands", band}, {"forum", -1}, {"decision_rule", -1}},
+               "unknown decision rule " + std::to_string(f.decision_rule()));
+  else
+    out.rule = f.decision_rule();
+  for (int k = 0; k < f.allowed_forms_size(); ++k) {
+    const int form = f.allowed_forms(k);
+    if (form == mf::FORM_UNSPECIFIED || !mf::Form_IsValid(form)) {
+      rep->Error(p, {{"themes", theme}, {"bands", band}, {"forum", -1}, {"allowed_forms", k}},
+                 "unknown or unspecified form " + std::to_string(form));
+      continue;
+    }
+    if (out.forms & (1u << form))
+      rep->Error(p, {{"themes", theme}, {"bands", band}, {"forum", -1}, {"allowed_forms", k}},
+                 "form " + mf::Form_Name(form) + " is listed twice");
+    out.forms |= 1u << form;
+  }
+  if (f.forms_reason().size() > 200)
+    rep->Error(p, {{"themes", theme}, {"bands", band}, {"forum", -1}, {"forms_reason", -1}},
+               "forms_reason is one clause of at most 200 bytes");
+  out.forms_reason = f.forms_reason();
+  if (f.has_meetings()) {
+    const double v = f.meetings().procedures_per_meeting();
+    if (!Finite(v) || v < 0 || v > 10)
+      rep->Error(p,
+                 {{"themes", theme},
+                  {"bands", band},
+                  {"forum", -1},
+                  {"meetings", -1},
+                  {"procedures_per_meeting", -1}},
+                 "procedures_per_meeting must be in [0, 10]");
+    else {
+      out.sets_meeting = true;
+      out.meeting_procedures = v;
+    }
+  }
+  return out;
+}
+
 struct ScenarioLoader {
   static LoadResult Build(const mf::Scenario& p, const std::string& text, const std::string& file,
                           const TextFormat::ParseInfoTree* tree) {
@@ -148,13 +196,30 @@ struct ScenarioLoader {
       if (!mf::CommitmentKind_IsValid(t.natural_commitment()))
         rep.Error(p, {{"themes", i}, {"natural_commitment", -1}},
                   "unknown commitment " + std::to_string(t.natural_commitment()));
+      if (!mf::DecisionRule_IsValid(t.decision_rule()))
+        rep.Error(p, {{"themes", i}, {"decision_rule", -1}},
+                  "unknown decision rule " + std::to_string(t.decision_rule()));
+      d.decision_rule = t.decision_rule();
+      d.chooses_forum = t.chooses_forum();
       for (int b = 0; b < t.bands_size(); ++b) {
         const mf::AxisBand& band = t.bands(b);
         if (band.low() < 0 || band.high() > 100 || band.low() > band.high() || band.label().empty())
           rep.Error(p, {{"themes", i}, {"bands", b}},
                     "a band needs 0 <= low <= high <= 100 and a label");
-        d.bands.push_back({band.low(), band.high(), band.label()});
+        ThemeData::Band bd{band.low(), band.high(), band.label(), {}};
+        if (band.has_forum()) bd.forum = LoadForum(p, band.forum(), t.chooses_forum(), i, b, &rep);
+        if (t.chooses_forum())
+          for (int o = 0; o < b; ++o)
+            if (band.low() <= t.bands(o).high() && t.bands(o).low() <= band.high())
+              rep.Error(p, {{"themes", i}, {"bands", b}},
+                        "the bands of a theme that chooses the forum must not overlap (band " +
+                            std::to_string(o + 1) + " overlaps it)");
+        d.bands.push_back(std::move(bd));
       }
+      if (t.chooses_forum() && d.BandIndex(t.status_quo()) < 0)
+        rep.Error(p, {{"themes", i}, {"chooses_forum", -1}},
+                  "a theme that chooses the forum needs a band holding its status quo (" +
+                      std::to_string(t.status_quo()) + "), the forum when nothing is adopted");
       sc->themes_.push_back(d);
     }
 
@@ -568,6 +633,12 @@ const std::string& ThemeData::BandLabel(int position) const {
   for (const Band& b : bands)
     if (position >= b.low && position <= b.high) return b.label;
   return kNone;
+}
+
+int ThemeData::BandIndex(int position) const {
+  for (size_t b = 0; b < bands.size(); ++b)
+    if (position >= bands[b].low && position <= bands[b].high) return static_cast<int>(b);
+  return -1;
 }
 
 int ClassroomPhaseSeconds(const Scenario& sc, mf::Phase phase) {

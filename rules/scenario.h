@@ -36,13 +36,28 @@ struct ThemeData {
   int status_quo = 50;
   int civil_society_position = 80;
   mf::CommitmentKind natural_commitment = mf::COMMITMENT_UNSPECIFIED;
+  // The forum's rules after a decision that lands in a band (a theme that
+  // chooses the forum, Theme.chooses_forum); unset parts leave it as it was.
+  struct Forum {
+    mf::DecisionRule rule = mf::DECISION_RULE_UNSPECIFIED;
+    uint32_t forms = 0;  // Bits 1 << form; 0: unchanged.
+    std::string forms_reason;
+    bool sets_meeting = false;
+    double meeting_procedures = 0;
+  };
   struct Band {
     int low = 0, high = 100;
     std::string label;
+    Forum forum;
   };
   std::vector<Band> bands;
+  bool chooses_forum = false;
+  // The rule this theme's texts are decided by (unspecified: the forum's).
+  mf::DecisionRule decision_rule = mf::DECISION_RULE_UNSPECIFIED;
   // The label of the band holding `position`, or empty.
   const std::string& BandLabel(int position) const;
+  // The index of the band holding `position`, or -1.
+  int BandIndex(int position) const;
 };
 
 struct SeatData {

@@ -70,6 +70,7 @@ enum class EventType : uint8_t {
   kPledged,       // a = seat, b = text id, c = level
   kPledgeBroken,  // a = seat, b = text id, c = level carried out (below last year's)
   kPledgesKept,   // b = text id, c = seats that carried it out as pledged
+  kForumChosen,   // a = theme, b = band, c = text id adopted (0: none, the status quo stands)
 };
 
 struct EventRec {
@@ -294,8 +295,29 @@ class State {
   // the line counts 20 per step), -1 when it crosses none.
   double RedLineExcess(int seat, const Text& text) const;
   // True when `seat` may pledge to carry out `text` now or later: an adopted
-  // non-binding text, or a binding convention in force that it ratified.
+  // non-binding text, or a binding convention in force that it ratified
+  // (never a text on a theme that chooses the forum: it applies to all).
   bool PledgeOpen(int seat, const Text& text) const;
+
+  // The forum chosen on a theme that chooses it (Theme.chooses_forum): that
+  // theme and the band its decision landed in (-1, -1 before the choice or
+  // when the scenario has none). Its rules hold from the next item on.
+  int forum_theme() const { return forum_theme_; }
+  int forum_band() const { return forum_band_; }
+  // The position in force on the forum's theme (-1 before the choice).
+  int forum_position() const { return forum_position_; }
+  // The forum's rule, forms and their reason now: the chosen band's where it
+  // sets them, else the scenario's.
+  mf::DecisionRule forum_rule() const;
+  uint32_t allowed_forms() const;
+  bool FormAllowed(mf::Form f) const { return f > 0 && f < 32 && ((allowed_forms() >> f) & 1); }
+  const std::string& forms_reason() const;
+  // The weakest form allowed now: the form of a working paper.
+  mf::Form WeakestForm() const;
+  // The rule a text on `theme` is decided by: the theme's own, else the forum's.
+  mf::DecisionRule ItemRule(int theme) const;
+  // What the chosen forum changed, in one sentence (empty before the choice).
+  std::string ForumChange() const;
 
  private:
   // Admission, the kind's gate and its check (catalogue.h), for both
@@ -309,6 +331,9 @@ class State {
   void BeginItem();
   void NextItem();
   void ResolveDecision();
+  // After the decision on a theme that chooses the forum: the forum's rules
+  // from the band of the position in force.
+  void ChooseForum(const Text& decided);
   void ResolveRatification();
   void ResolveImplementation();
   void MaybeEndPhase();
@@ -371,6 +396,8 @@ class State {
   double movers_ = 0, detoured_ = 0;
   int adoptions_ = 0, ratifications_ = 0, endorsements_ = 0, meetings_ = 0, kept_deals_ = 0;
   int kept_pledges_ = 0;
+  // The forum chosen (see forum_theme()), and the meetings held since.
+  int forum_theme_ = -1, forum_band_ = -1, forum_meetings_ = 0, forum_position_ = -1;
   Modifiers mods_;
   mf::EventKind current_event_ = mf::EVENT_UNSPECIFIED;
   int current_event_seat_ = -1;
@@ -395,5 +422,8 @@ const char* RoleName(mf::Role r);
 std::string RoleMix(mf::Role role, const std::array<double, 4>& weight);
 std::string RoleMix(const SeatData& seat);
 std::string RoleMix(const mf::SeatPublic& seat);
+// What the forum becomes when a decision on `theme` lands in `band` (its
+// rule, forms and meetings), in one sentence; empty for a bad theme.
+std::string ForumSentence(const Scenario& scenario, int theme, int band);
 
 }  // namespace mf::rules

@@ -249,7 +249,6 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     *out->mutable_caucuses() = v.caucuses();
     *out->mutable_observers() = v.observers();
     out->set_cycles(v.cycles());
-    out->set_decision_rule(v.decision_rule());
   }
   if (own && dyn) out->set_viewer(v.viewer());
   for (int t = 0; sh && st && t < v.num_themes(); ++t) {
@@ -297,6 +296,8 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
   if (dyn && (EventsAlike(v, parts.max_events) ? sh : own)) EventsOut(v, parts.max_events, out);
   if (own && dyn) OwnOut(v, out);
   if (!sh || !dyn) return;
+  // The rule may change in the game (a theme that chooses the forum).
+  out->set_decision_rule(v.decision_rule());
   out->set_cycle(v.cycle());
   out->set_phase(v.phase());
   out->set_phase_serial(v.phase_serial());
@@ -396,17 +397,18 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
   for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
     if (v.form_allowed(f)) out->add_allowed_forms(f);
   out->set_forms_reason(v.forms_reason());
+  out->set_forum(v.forum_label());
+  out->set_forum_change(v.forum_change());
 }
 
 namespace {
 
 // The fields ViewParts::static_fields governs.
-constexpr int kStaticFields[] = {
-    mf::View::kScenarioFieldNumber,     mf::View::kTitleFieldNumber,
-    mf::View::kDescriptionFieldNumber,  mf::View::kCyclesFieldNumber,
-    mf::View::kDecisionRuleFieldNumber, mf::View::kThemesFieldNumber,
-    mf::View::kBriefFieldNumber,        mf::View::kAllBriefsFieldNumber,
-    mf::View::kCaucusesFieldNumber,     mf::View::kObserversFieldNumber};
+constexpr int kStaticFields[] = {mf::View::kScenarioFieldNumber,    mf::View::kTitleFieldNumber,
+                                 mf::View::kDescriptionFieldNumber, mf::View::kCyclesFieldNumber,
+                                 mf::View::kThemesFieldNumber,      mf::View::kBriefFieldNumber,
+                                 mf::View::kAllBriefsFieldNumber,   mf::View::kCaucusesFieldNumber,
+                                 mf::View::kObserversFieldNumber};
 
 }  // namespace
 

@@ -31,9 +31,22 @@ class SeatView {
   int num_corridors() const { return s_->scenario().num_corridors(); }
   const ThemeData& theme(int t) const { return s_->scenario().themes()[t]; }
   const CorridorData& corridor_def(int c) const { return s_->scenario().corridors()[c]; }
-  mf::DecisionRule decision_rule() const { return s_->scenario().decision_rule(); }
-  bool form_allowed(mf::Form f) const { return s_->scenario().FormAllowed(f); }
-  const std::string& forms_reason() const { return s_->scenario().proto().forms_reason(); }
+  // The rule the current item is decided by (outside the roundtables, the
+  // forum's): a theme may have its own, and a forum chosen in the game may
+  // change the forum's (State::ItemRule).
+  mf::DecisionRule decision_rule() const { return s_->ItemRule(s_->current_theme()); }
+  // The forms the forum adopts now, and why (State::allowed_forms).
+  bool form_allowed(mf::Form f) const { return s_->FormAllowed(f); }
+  const std::string& forms_reason() const { return s_->forms_reason(); }
+  // The forum chosen on a theme that chooses it: its band's label and what
+  // it changed (empty before the choice). The position in force: -1 before.
+  std::string forum_label() const {
+    const int t = s_->forum_theme(), b = s_->forum_band();
+    return t >= 0 && b >= 0 ? s_->scenario().themes()[t].bands[b].label : std::string();
+  }
+  std::string forum_change() const { return s_->ForumChange(); }
+  int forum_theme() const { return s_->forum_theme(); }
+  int forum_position() const { return s_->forum_position(); }
   const Params& params() const { return s_->scenario().params(); }
   int cycles() const { return s_->scenario().cycles(); }
   uint64_t caucus_mask(int k) const { return s_->scenario().caucus_masks()[k]; }
@@ -152,7 +165,8 @@ class SeatView {
 // What a wire view holds besides the state of play.
 struct ViewParts {
   // The fields that never change in a session (scenario, title, description,
-  // cycles, decision rule, themes, briefs, caucuses, observers): a stream's
+  // cycles, themes, briefs, caucuses, observers; not the decision rule, which
+  // a theme or a forum chosen in the game may change): a stream's
   // first view needs them, the following ones do not.
   bool static_fields = true;
   // The fields that change as the game goes on (false with static_fields:

@@ -179,6 +179,9 @@ void State::ApplyPledges() {
       }
     }
   }
+  // The forum chosen applies to every state alike: it is where they all meet.
+  if (forum_theme_ >= 0)
+    for (SeatState& st : seats_) st.policy[forum_theme_] = forum_position_;
   for (int s = 0; s < n_; ++s) {
     SeatState& st = seats_[s];
     st.readmission = std::min(1.0, st.readmission + st.deal_readmission);
@@ -365,6 +368,7 @@ void State::WorldUpdate() {
     st.approval = Clamp(a, 0.05, 0.95);
   }
   ++meetings_;
+  if (forum_theme_ >= 0) ++forum_meetings_;
   UpdateIndicators();
 }
 
@@ -412,10 +416,16 @@ void State::UpdateIndicators() {
   }
   norms_ = Saturate(principles + 2.0 * conventions + 0.05 * endorsements_, 4.0);
   rules_ = Saturate(binding_rules, 3.0);
-  procedures_ =
-      Saturate(params_->meeting_procedures * meetings_ + 0.3 * kept_deals_ + 0.1 * kept_pledges_,
-               3.0) *
-      (0.5 + 0.5 * mean_trust());
+  // Meetings held after a forum was chosen count at that forum's rate.
+  double meetings = params_->meeting_procedures * meetings_;
+  if (forum_meetings_ > 0) {
+    const ThemeData::Forum* f =
+        forum_band_ >= 0 ? &scenario_->themes()[forum_theme_].bands[forum_band_].forum : nullptr;
+    const double rate = f && f->sets_meeting ? f->meeting_procedures : params_->meeting_procedures;
+    meetings = params_->meeting_procedures * (meetings_ - forum_meetings_) + rate * forum_meetings_;
+  }
+  procedures_ = Saturate(meetings + 0.3 * kept_deals_ + 0.1 * kept_pledges_, 3.0) *
+                (0.5 + 0.5 * mean_trust());
 }
 
 void State::RecordCycleStats() {

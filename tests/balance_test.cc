@@ -307,6 +307,35 @@ TEST(BalanceDynamics, TheRightsConventionIsAdoptedThenRatifiedByOriginsNotDestin
     }
 }
 
+// hld-2006's follow-up (a theme that chooses the forum, decided by the
+// General Assembly's majority): with the default bots the informal forum is
+// the most common outcome, as in 2006, but not the only one: the Group of
+// 77 carries a body inside the UN in a few percent of games.
+TEST(BalanceDynamics, TheFollowUpToTheDialogueIsAChoice) {
+  auto sc = testing::LoadOrFail("hld-2006");
+  ASSERT_TRUE(sc);
+  BalanceOptions o;
+  o.games = testing::Scaled(1500, 400);
+  o.seed = 1;
+  o.mix = testing::DefaultMixOrFail();
+  o.threads = 2;
+  const Report rep = RunBalance(sc, o, nullptr);
+  // By band, whether adopted or left as the status quo.
+  std::map<std::string, long long> by_band;
+  long long total = 0;
+  for (const OutcomeFrequency& f : rep.forums) {
+    by_band[f.label.substr(0, f.label.find(" ("))] += f.count;
+    total += f.count;
+  }
+  EXPECT_EQ(total, o.games) << "every game chose a forum";
+  EXPECT_GE(by_band.size(), 2u) << "more than one follow-up is reached";
+  const long long informal = by_band["informal state-led forum outside the UN"];
+  const long long un = by_band["formal follow-up inside the UN"];
+  for (const auto& kv : by_band) EXPECT_GE(informal, kv.second) << kv.first;
+  EXPECT_GE(un, o.games * 2 / 100) << "a UN body in at least 2% of games";
+  EXPECT_LT(un, informal);
+}
+
 TEST(BalanceSweep, ChangesTheParameter) {
   auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);

@@ -278,8 +278,9 @@ TEST_P(ConformanceGames, AgreesWithTheEngineOnRandomGames) {
           a = Action::Make(ActionType::kVote);
           a.vote = mf::SUPPORT;
         }
+        // (The forms allowed now: a forum chosen in the game may change them.)
         if (a.type == ActionType::kTableDraft && rng.Below(2) == 0 &&
-            sc->FormAllowed(mf::BINDING_CONVENTION))
+            st.FormAllowed(mf::BINDING_CONVENTION))
           a.form = mf::BINDING_CONVENTION;
         ASSERT_TRUE(st.Apply(seat, a).ok()) << DescribeAction(a, *sc);
       }

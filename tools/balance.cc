@@ -165,6 +165,23 @@ GameSetup SetupGame(const Mix& mix, int num_seats, uint64_t seed, int game) {
 
 // ---- One game ----------------------------------------------------------------------
 
+// The forum a game chose on its theme that chooses the forum, e.g. "formal
+// follow-up inside the UN (adopted)"; empty when the scenario has none.
+static std::string ForumOutcome(const rules::State& st) {
+  const rules::Scenario& sc = st.scenario();
+  bool declared = false;
+  for (const rules::ThemeData& t : sc.themes()) declared |= t.chooses_forum;
+  if (!declared) return "";
+  const int theme = st.forum_theme();
+  if (theme < 0) return "not decided";
+  bool adopted = false;
+  for (const rules::Text& t : st.texts()) adopted |= t.theme == theme && t.adopted;
+  const int band = st.forum_band();
+  const std::string label =
+      band >= 0 ? sc.themes()[theme].bands[band].label : std::string("outside every band");
+  return label + (adopted ? " (adopted)" : " (no agreement: the status quo stands)");
+}
+
 GameRecord RecordGame(const rules::State& st, int game, const std::vector<int>& strategy,
                       int actions, int rejected) {
   const rules::Scenario& sc = st.scenario();
@@ -202,6 +219,7 @@ GameRecord RecordGame(const rules::State& st, int game, const std::vector<int>& 
       }
     }
   }
+  r.forum = ForumOutcome(st);
   for (const rules::CycleStat& c : st.history()) {
     CycleRecord cr;
     cr.mean_trust = c.mean_trust;

@@ -88,6 +88,10 @@ struct GameRecord {
   int ratify_open[4] = {0, 0, 0, 0};
   int ratified[4] = {0, 0, 0, 0};
   std::vector<AdoptedRecord> outcomes;
+  // The forum chosen on a theme that chooses it (Theme.chooses_forum): its
+  // band's label and whether it was adopted or the status quo stood; empty
+  // in scenarios without such a theme.
+  std::string forum;
   std::vector<CycleRecord> cycles;                         // From State::history().
   std::vector<double> corridor_legal, corridor_irregular;  // At the end.
   double regime = 0, mean_trust = 0;                       // At the end.
@@ -191,6 +195,9 @@ struct Report {
   std::vector<FormStat> forms;      // chair's summary, guiding principles, binding convention.
   std::vector<RatificationStat> ratification;  // By role.
   std::vector<ItemStat> items;
+  // The forum chosen (GameRecord::forum), most frequent first; empty in
+  // scenarios without a theme that chooses the forum.
+  std::vector<OutcomeFrequency> forums;
   std::vector<CycleMean> cycle_means;
   std::vector<CorridorMean> corridors;
   std::vector<Imbalance> imbalances;
@@ -241,8 +248,9 @@ struct Tally {
   // (cycle, theme) -> label -> games; and games with any adoption there.
   std::map<std::pair<int, int>, std::map<std::string, long long>> item_counts;
   std::map<std::pair<int, int>, long long> item_agreed;
-  std::vector<CycleTally> cycles;        // By cycle index.
-  std::vector<CorridorTally> corridors;  // By corridor.
+  std::map<std::string, long long> forums;  // GameRecord::forum -> games.
+  std::vector<CycleTally> cycles;           // By cycle index.
+  std::vector<CorridorTally> corridors;     // By corridor.
 };
 
 // An empty tally shaped for the scenario and mix.

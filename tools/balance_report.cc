@@ -176,6 +176,7 @@ void AddGame(const rules::Scenario& sc, const Mix& mix, const GameRecord& g, Tal
     agreed[key] = true;
   }
   for (const auto& kv : agreed) ++t->item_agreed[kv.first];
+  if (!g.forum.empty()) ++t->forums[g.forum];
   if (t->cycles.size() < g.cycles.size()) t->cycles.resize(g.cycles.size());
   for (size_t c = 0; c < g.cycles.size(); ++c) {
     CycleTally& m = t->cycles[c];
@@ -219,6 +220,7 @@ bool MergeTally(const Tally& from, Tally* into, std::string* error) {
   for (const auto& item : from.item_counts)
     for (const auto& kv : item.second) into->item_counts[item.first][kv.first] += kv.second;
   for (const auto& kv : from.item_agreed) into->item_agreed[kv.first] += kv.second;
+  for (const auto& kv : from.forums) into->forums[kv.first] += kv.second;
   if (into->cycles.size() < from.cycles.size()) into->cycles.resize(from.cycles.size());
   for (size_t c = 0; c < from.cycles.size(); ++c) {
     into->cycles[c].games += from.cycles[c].games;
@@ -349,6 +351,14 @@ Report Finish(const rules::Scenario& sc, const Mix& mix, uint64_t seed, const Ta
                      });
     rep.items.push_back(std::move(it));
   }
+  for (const auto& kv : t.forums)
+    rep.forums.push_back(
+        {kv.first, kv.second,
+         games > 0 ? static_cast<double>(kv.second) / static_cast<double>(games) : 0});
+  std::stable_sort(rep.forums.begin(), rep.forums.end(),
+                   [](const OutcomeFrequency& a, const OutcomeFrequency& b) {
+                     return a.count != b.count ? a.count > b.count : a.label < b.label;
+                   });
 
   for (size_t c = 0; c < t.cycles.size(); ++c) {
     const CycleTally& x = t.cycles[c];
@@ -464,6 +474,7 @@ mf::BalanceTally TallyProto(const Tally& t) {
     x->set_agreed(agreed == t.item_agreed.end() ? 0 : agreed->second);
     for (const auto& kv : item.second) (*x->mutable_outcomes())[kv.first] = kv.second;
   }
+  for (const auto& kv : t.forums) (*p.mutable_forums())[kv.first] = kv.second;
   for (const CycleTally& c : t.cycles) {
     mf::CycleTally* x = p.add_cycles();
     x->set_games(c.games);
@@ -517,6 +528,13 @@ bool TallyFromProto(const mf::BalanceTally& p, Tally* out, std::string* error) {
     auto& counts = t.item_counts[key];
     for (const auto& kv : x.outcomes()) counts[kv.first] = kv.second;
     if (x.agreed() != 0) t.item_agreed[key] = x.agreed();
+  }
+  for (const auto& kv : p.forums()) {
+    if (kv.second < 0) {
+      *error = "forum '" + kv.first + "' has a negative count";
+      return false;
+    }
+    t.forums[kv.first] = kv.second;
   }
   for (const mf::CycleTally& x : p.cycles()) {
     if (x.sums_size() != kCycleFields) {
@@ -600,6 +618,13 @@ mf::BalanceReport ReportProto(const Report& r, bool timing) {
       fields["count"].set_number_value(static_cast<double>(o.count));
       fields["frequency"].set_number_value(Sig(o.frequency));
     }
+  }
+
+  for (const OutcomeFrequency& o : r.forums) {
+    mf::OutcomeFrequency* x = p.add_forum_outcomes();
+    x->set_label(o.label);
+    x->set_count(static_cast<int32_t>(o.count));
+    x->set_frequency(Sig(o.frequency));
   }
 
   for (const CycleMean& c : r.cycle_means) {

@@ -124,6 +124,11 @@ void PrintSummary(const Report& r) {
                   r.num_seats > 0 ? 100.0 / r.num_seats : 0.0);
     std::cerr << line;
   }
+  for (const OutcomeFrequency& f : r.forums) {
+    std::snprintf(line, sizeof line, "  forum chosen: %5.1f%% (%lld games)  ", 100 * f.frequency,
+                  f.count);
+    std::cerr << line << f.label << "\n";
+  }
   if (r.imbalances.empty()) std::cerr << "  no role or seat outside its fair share (95% CI)\n";
   for (const Imbalance& im : r.imbalances) std::cerr << "  imbalance: " << im.message << "\n";
   std::cerr << "  rejected bot actions: " << r.rejected << " of " << r.actions << " actions";

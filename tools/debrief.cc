@@ -145,9 +145,8 @@ class Builder {
 
   // Who did not support a decision, by name: " Objected: A, B. Stood aside: C."
   // (under majority rules: "Voted no" / "Abstained").
-  std::string VotesInWords(const std::vector<mf::VoteChoice>& votes) const {
-    const bool majority =
-        sc_->decision_rule() == mf::MAJORITY || sc_->decision_rule() == mf::WEIGHTED_MAJORITY;
+  std::string VotesInWords(const std::vector<mf::VoteChoice>& votes, mf::DecisionRule rule) const {
+    const bool majority = rule == mf::MAJORITY || rule == mf::WEIGHTED_MAJORITY;
     std::string out;
     const std::pair<mf::VoteChoice, const char*> kinds[] = {
         {mf::OBJECT, majority ? "Voted no" : "Objected"},
@@ -331,12 +330,13 @@ class Builder {
           item->adopted = e.type == EventType::kAdopted;
           item->decided_entry = entry;
           item->votes = votes;
+          item->rule = st.ItemRule(t->theme);
           item->supporters = t->supporters;
           item->objectors = t->objectors;
           item->label = rules::TextLabel(*sc_, *t);
           item->final_text = FromText(*t);
           item->binding = t->form == mf::BINDING_CONVENTION;
-          text += VotesInWords(votes);
+          text += VotesInWords(votes, item->rule);
           for (int s = 0; s < n_; ++s) {
             SeatSummary& ss = m_.seats[s];
             ++ss.decisions;
@@ -415,6 +415,9 @@ class Builder {
       m_.phases.push_back(phase_);
     }
     m_.texts = st.texts();
+    if (st.forum_theme() >= 0 && st.forum_band() >= 0)
+      m_.forum = st.scenario().themes()[st.forum_theme()].bands[st.forum_band()].label;
+    m_.forum_change = st.ForumChange();
     m_.scores = m_.finished ? st.final_scores() : st.Scores();
     for (int s = 0; s < n_; ++s)
       if (m_.scores[s].rank == 1 && m_.winner < 0) m_.winner = s;

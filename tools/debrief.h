@@ -123,6 +123,8 @@ struct Item {
   bool decided = false;  // Went to a decision.
   bool adopted = false;
   int decided_entry = -1;
+  // The rule it was decided by (a theme's own, or the forum's at the time).
+  mf::DecisionRule rule = mf::CONSENSUS;
   std::vector<mf::VoteChoice> votes;       // Per seat at the moment of decision.
   std::vector<VoteCast> vote_log;          // Every vote cast, in order (changes included).
   uint64_t supporters = 0, objectors = 0;  // The engine's masks after the decision.
@@ -228,6 +230,10 @@ struct Model {
   std::vector<rules::ScoreBreakdown> scores;  // Final (or running when unfinished).
   int winner = -1;
   std::vector<rules::Text> texts;  // The engine's texts at the end.
+  // The forum chosen on a theme that chooses it (hld-2006's follow-up):
+  // its band's label and the engine's sentence on what it changed; empty
+  // when the scenario has none or the choice was not reached.
+  std::string forum, forum_change;
 };
 
 // Replays `record` step by step and builds the model. False with `error`

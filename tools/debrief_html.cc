@@ -231,7 +231,10 @@ class Page {
     out_ += "<p class=\"lead\">" +
             std::string(m_.finished ? "The forum closed after " + Num(m_.cycles_played) + " cycles."
                                     : "The session had not finished when this record was taken.") +
-            " Hover over a mark for details.</p><div class=\"kpis\">";
+            " Hover over a mark for details.</p>";
+    if (!m_.forum_change.empty())
+      out_ += "<p><b>The forum chosen:</b> " + Esc(m_.forum_change) + "</p>";
+    out_ += "<div class=\"kpis\">";
     if (m_.winner >= 0) {
       std::string who = Esc(ShortName(sc_, m_.winner));
       const std::string player = Player(m_, m_.winner);
@@ -491,7 +494,7 @@ class Page {
         const int g = v == mf::SUPPORT ? 0 : v == mf::STAND_ASIDE ? 1 : v == mf::OBJECT ? 2 : 3;
         groups[g] += SeatChip(sc_, s, VoteClass(v));
       }
-      const mf::DecisionRule rule = sc_.decision_rule();
+      const mf::DecisionRule rule = it.rule;
       const std::string names[4] = {VoteName(mf::SUPPORT, rule), VoteName(mf::STAND_ASIDE, rule),
                                     VoteName(mf::OBJECT, rule), "did not vote"};
       out_ += "<b class=\"small\">The decision</b><div class=\"votes\">";

@@ -44,8 +44,9 @@ def load_modules(proto_dir):
 
 
 # Fields of a View that forumd sends in the first view of a stream only
-# (ServerEvent.static_omitted on the later ones).
-STATIC_FIELDS = ("scenario", "title", "description", "cycles", "decision_rule", "themes",
+# (ServerEvent.static_omitted on the later ones). Not the decision rule: a
+# theme or a forum chosen in the game may change it, so every view has it.
+STATIC_FIELDS = ("scenario", "title", "description", "cycles", "themes",
                  "brief", "all_briefs", "caucuses", "observers")
 
 
