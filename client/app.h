@@ -93,6 +93,7 @@ class App {
   // --- Scenes (one file each) ---------------------------------------------
   void DrawConnect(Rect r);                                                // scene_info.cc
   void DrawLobby(Rect r);                                                  // scene_info.cc
+  void DrawJoinLink(Rect r);                                               // scene_info.cc
   void DrawBrief(Rect r);                                                  // scene_info.cc
   void DrawControl(Rect r);                                                // scene_info.cc
   void DrawTableScene(Rect r);                                             // scene_table.cc

@@ -80,6 +80,13 @@ void Inbox::SetSession(std::string session, std::string join_code, std::string m
   Bump();
 }
 
+void Inbox::SetJoinLink(std::string join_code, std::string web_link) {
+  std::lock_guard<std::mutex> lock(mu_);
+  if (s_.join_code.empty()) s_.join_code = std::move(join_code);
+  s_.web_link = std::move(web_link);
+  Bump();
+}
+
 bool Inbox::Take(uint64_t* seen, Snapshot* out) const {
   if (generation() == *seen) return false;
   std::lock_guard<std::mutex> lock(mu_);

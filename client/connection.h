@@ -92,7 +92,10 @@ struct Snapshot {
   std::string notice;  // The last server notice.
   uint64_t notice_serial = 0;
   std::string session, join_code;  // Known to hosts and facilitators.
-  std::string my_name;             // The player's display name.
+  // The browser seats' join link, e.g. "http://HOST:8080/#join=KQ7M-3PXA"
+  // (facilitators and spectators, when forumd has a web port; client/qr.h).
+  std::string web_link;
+  std::string my_name;  // The player's display name.
 };
 
 // The thread-safe latest-state slot between a connection and the renderer.
@@ -109,6 +112,8 @@ class Inbox {
   void SetError(std::string error);
   void SetNotice(std::string notice);
   void SetSession(std::string session, std::string join_code, std::string my_name);
+  // The join code when it was not known yet (a spectator's) and the browser link.
+  void SetJoinLink(std::string join_code, std::string web_link);
 
   uint64_t generation() const { return generation_.load(std::memory_order_acquire); }
   // Copies the snapshot when its generation differs from *seen.

@@ -15,6 +15,7 @@
 #include <thread>
 
 #include "client/net.h"
+#include "client/qr.h"
 #include "client/record_file.h"
 #include "forum.grpc.pb.h"
 #include "net/client.h"
@@ -260,14 +261,33 @@ class GrpcConnection : public Connection {
     for (const mf::SessionSummary& s : resp.sessions())
       if (s.session() == session_ && !s.join_code().empty()) {
         inbox_.SetSession(session_, s.join_code(), "Facilitator");
+        code_ = s.join_code();
         have_code_ = true;
       }
+  }
+
+  // Where browsers join: forumd's web port (ListScenarios), for the lobby's
+  // link and QR code on the projector and the facilitator's screen.
+  void FetchWebLink(const std::string& code) {
+    mf::ListScenariosRequest lr;
+    mf::ListScenariosResponse resp;
+    const grpc::Status st =
+        endpoint_->Call(session_, "", [&](mf::Forum::Stub* stub, grpc::ClientContext* ctx) {
+          ctx->set_deadline(std::chrono::system_clock::now() + std::chrono::seconds(5));
+          return stub->ListScenarios(ctx, lr, &resp);
+        });
+    if (!st.ok()) return;
+    have_link_ = true;
+    inbox_.SetJoinLink(code,
+                       BrowserLink(req_.server, req_.tls, resp.web_port(), resp.web_url(), code));
   }
 
   void StreamLoop() {
     int attempt = 0;
     while (!Stopping()) {
       if (mode_ == Mode::kFacilitator && !have_code_) FetchJoinCode();
+      if (!have_link_ && mode_ == Mode::kSpectator) FetchWebLink(req_.code);
+      if (!have_link_ && mode_ == Mode::kFacilitator && have_code_) FetchWebLink(code_);
       if (mode_ == Mode::kPlayer && token_.empty()) {
         bool retry = false;
         if (!Join(&retry)) {
@@ -461,6 +481,8 @@ class GrpcConnection : public Connection {
   bool stop_ = false;
   grpc::ClientContext* stream_ctx_ = nullptr;
   bool have_code_ = false;  // Stream thread only.
+  bool have_link_ = false;  // Stream thread only: the browser link is known.
+  std::string code_;        // Stream thread only: the join code a facilitator listed.
   std::deque<Outgoing> outgoing_;
   std::thread stream_thread_, send_thread_;
 };

@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "client/app.h"
+#include "client/qr.h"
 #include "client/style.h"
 #include "client/view_util.h"
 #include "rules/state.h"
@@ -93,14 +94,52 @@ void App::DrawConnect(Rect r) {
   if (!form_.error.empty()) ui.Paragraph(form_.error, in, 13, colour::kBad, true, 3);
 }
 
+void App::DrawJoinLink(Rect r) {
+  Ui& ui = *ui_;
+  const std::string& link = snap_.web_link;
+  ui.TextIn("OR IN A BROWSER", r.TakeTop(ui.P(18)), 11, colour::kMuted, true, Align::kCentre);
+  // The link in words under the code, in one line (smaller type for a long one).
+  const float size = std::min(11.f, 11.f * r.w / std::max(1.f, ui.Measure(link, 11)));
+  const float text_h = ui.LineHeight(size) + ui.P(4);
+  const QrMatrix qr = EncodeQr(link);
+  // Whole screen pixels per module, on white with the quiet zone of four
+  // modules the standard asks for, so a phone's camera reads it.
+  const int modules = qr.size + 8;
+  const float px =
+      std::max(1.f, std::floor(std::min(r.w, r.h - text_h) / static_cast<float>(modules)));
+  const float side = qr.size ? px * static_cast<float>(modules) : 0;
+  const float x0 = std::round(r.centre().x - side / 2), y0 = std::round(r.y);
+  if (qr.size) {
+    ui.Box({x0, y0, side, side}, sf::Color::White);
+    const sf::Color dark(16, 16, 16);
+    for (int y = 0; y < qr.size; ++y)
+      for (int x = 0; x < qr.size; ++x)
+        if (qr.at(x, y))
+          ui.Box({x0 + px * static_cast<float>(x + 4), y0 + px * static_cast<float>(y + 4), px, px},
+                 dark);
+    ui.Mark("lobby.qr", {x0, y0, side, side});
+  }
+  const Rect text{r.x, y0 + side, r.w, text_h};
+  ui.TextIn(link, text, size, colour::kText, false, Align::kCentre);
+  ui.Mark("lobby.link", text);
+}
+
 void App::DrawLobby(Rect r) {
   Ui& ui = *ui_;
   const mf::View& v = view();
-  Rect head = Panel(r.TakeTop(ui.P(176)), "");
+  // The browser link with its QR code, for the class to join from phones
+  // (the projector and the facilitator; forumd tells the link, client/qr.h).
+  const bool show_link = !snap_.web_link.empty() && (IsFacilitator(v) || IsSpectator(v));
+  Rect head = Panel(r.TakeTop(ui.P(show_link ? 250 : 176)), "");
   r.TakeTop(ui.P(8));
   ui.Mark("lobby.head", head);
   Rect code = head.TakeRight(ui.P(260));
   head.TakeRight(ui.P(12));
+  if (show_link) {
+    Rect box = head.TakeRight(ui.P(300));
+    head.TakeRight(ui.P(12));
+    DrawJoinLink(box);
+  }
   ui.TextIn(v.title(), head.TakeTop(ui.P(28)), 20, colour::kText, true);
   int roles[4] = {0, 0, 0, 0};
   for (const mf::SeatPublic& s : v.seats()) ++roles[std::clamp(static_cast<int>(s.role()), 0, 3)];

@@ -213,6 +213,11 @@ const std::vector<ServerFlag>& ServerFlags() {
       {"web-root", "DIR",
        "folder of static files served at / on the web\nport (default: web/ beside forumd's folder)",
        Text(&O::web_root)},
+      {"web-public-url", "URL",
+       "the web client's address for people's links\n"
+       "(e.g. https://forum.school.example behind NAT\n"
+       "or a proxy; default: the web port's own)",
+       Text(&O::web_public_url)},
       {"scenarios", "DIR",
        "folder of extra *.textproto scenarios\n(they override the built-in ones)",
        Text(&O::scenarios_dir)},

@@ -10,7 +10,9 @@
 
 #include <unistd.h>
 
+#include <atomic>
 #include <condition_variable>
+#include <cstdlib>
 #include <fstream>
 #include <future>
 #include <mutex>
@@ -67,6 +69,9 @@ struct Forumd::Impl {
   std::unique_ptr<grpc::Server> server;
   std::unique_ptr<Agones> agones;
   std::unique_ptr<WebGateway> web;  // --web-listen: gRPC-Web into `server`, in-process.
+  // The web port's number once bound, for ListScenarios (the gRPC port
+  // answers before the web port is bound).
+  std::atomic<int> web_port{0};
   std::string address;
   std::mutex mu;
   std::condition_variable cv;
@@ -145,7 +150,7 @@ std::unique_ptr<Forumd> Forumd::Start(const ServerOptions& options, std::string*
 
   grpc::EnableDefaultHealthCheckService(true);
   grpc::reflection::InitProtoReflectionServerBuilderPlugin();
-  d.service = MakeForumService(d.registry.get(), d.options);
+  d.service = MakeForumService(d.registry.get(), d.options, &d.web_port);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(d.options.listen, creds, &port);
@@ -179,6 +184,8 @@ std::unique_ptr<Forumd> Forumd::Start(const ServerOptions& options, std::string*
       d.StopThreads();
       return nullptr;
     }
+    const std::string& web = d.web->address();
+    d.web_port.store(std::atoi(web.c_str() + web.rfind(':') + 1), std::memory_order_release);
   }
   if (auto* health = d.server->GetHealthCheckService()) {
     health->SetServingStatus(kServiceName, true);

@@ -30,6 +30,10 @@ struct ServerOptions {
   // (comma-separated, "*" any); the folder of the web client ("" : found
   // beside the program).
   std::string web_listen, web_origins, web_root;
+  // The web client's address as people reach it ("" : the web port on the
+  // host each client reached forumd at), e.g. behind NAT or a proxy; clients
+  // learn it from ListScenarios to show the browser link (the projector's QR).
+  std::string web_public_url;
   // Set by Forumd::Start when the web port is on (not a flag): the random
   // secret the web port sends with each call it carries in-process, so that
   // the service believes the browser's address it names (server/web.h).

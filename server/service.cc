@@ -545,8 +545,8 @@ StreamReactor* Refuse(grpc::CallbackServerContext* ctx, const Outcome& o) {
 
 class ForumService final : public RawForumService {
  public:
-  ForumService(Registry* registry, const ServerOptions& options)
-      : registry_(registry), options_(options), limits_(options) {}
+  ForumService(Registry* registry, const ServerOptions& options, const std::atomic<int>* web_port)
+      : registry_(registry), options_(options), limits_(options), web_port_(web_port) {}
 
   using Ctx = grpc::CallbackServerContext;
   using Bytes = grpc::ByteBuffer;
@@ -569,6 +569,9 @@ class ForumService final : public RawForumService {
             info->set_minutes_per_phase(sc->proto().minutes_per_phase());
             info->set_classroom_minutes(rules::ClassroomMinutes(*sc));
           }
+          // Where browsers join (the projector's link and QR code).
+          if (web_port_) resp->set_web_port(web_port_->load(std::memory_order_acquire));
+          resp->set_web_url(options_.web_public_url);
           reply(Outcome::Ok());
         });
   }
@@ -846,12 +849,14 @@ class ForumService final : public RawForumService {
   Registry* registry_;
   const ServerOptions& options_;
   PeerLimits limits_;
+  const std::atomic<int>* web_port_;  // Null: no web port.
 };
 
 }  // namespace
 
-std::unique_ptr<grpc::Service> MakeForumService(Registry* registry, const ServerOptions& options) {
-  return std::make_unique<ForumService>(registry, options);
+std::unique_ptr<grpc::Service> MakeForumService(Registry* registry, const ServerOptions& options,
+                                                const std::atomic<int>* web_port) {
+  return std::make_unique<ForumService>(registry, options, web_port);
 }
 
 }  // namespace mf::server

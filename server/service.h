@@ -6,6 +6,7 @@
 // reactors that keep one write in flight and never block.
 #pragma once
 
+#include <atomic>
 #include <memory>
 
 #include "server/options.h"
@@ -17,6 +18,9 @@ class Service;
 
 namespace mf::server {
 
-std::unique_ptr<grpc::Service> MakeForumService(Registry* registry, const ServerOptions& options);
+// `web_port`: the web port's number once bound (0: none yet or none), which
+// ListScenarios tells clients; null: none.
+std::unique_ptr<grpc::Service> MakeForumService(Registry* registry, const ServerOptions& options,
+                                                const std::atomic<int>* web_port = nullptr);
 
 }  // namespace mf::server

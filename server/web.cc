@@ -17,11 +17,13 @@
 #include <boost/beast/http.hpp>
 #include <boost/beast/ssl.hpp>
 #include <condition_variable>
+#include <cstdint>
 #include <deque>
 #include <filesystem>
 #include <fstream>
 #include <functional>
 #include <future>
+#include <limits>
 #include <mutex>
 #include <optional>
 #include <sstream>
@@ -492,6 +494,11 @@ class Connection final : public CallSink, public std::enable_shared_from_this<Co
     if (gw_->stopping) return Close();
     parser_.emplace();
     parser_->header_limit(kHeaderLimit);
+    // No limit on the body while the headers are read (Beast's default, 1 MiB,
+    // would fail a larger Content-Length here, before the method is known, and
+    // the connection would close without a status): OnHeader sets the
+    // method's limit, and a body over it is refused with RESOURCE_EXHAUSTED.
+    parser_->body_limit(std::numeric_limits<std::uint64_t>::max());
     Lowest().expires_after(kIdle);
     http::async_read_header(
         stream_, buffer_, *parser_,

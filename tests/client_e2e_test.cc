@@ -18,7 +18,9 @@
 #include <cstdio>
 #include <filesystem>
 #include <set>
+#include <string>
 #include <thread>
+#include <vector>
 
 #include "client/app.h"
 #include "client/net.h"
@@ -37,7 +39,15 @@ namespace {
 // A forumd child process on a free port; the address is its first line.
 class Forumd {
  public:
-  explicit Forumd(const std::string& dir, const std::string& listen = "127.0.0.1:0") {
+  // `extra`: more flags; with --web-listen the web port's URL is the second line.
+  explicit Forumd(const std::string& dir, const std::string& listen = "127.0.0.1:0",
+                  std::vector<std::string> extra = {}) {
+    std::vector<std::string> args = {MF_FORUMD, "--listen", listen,    "--data", dir,
+                                     "--rate",  "1000",     "--burst", "1000"};
+    args.insert(args.end(), extra.begin(), extra.end());
+    std::vector<char*> argv;
+    for (std::string& a : args) argv.push_back(a.data());
+    argv.push_back(nullptr);
     int out[2];
     if (pipe(out) != 0) return;
     pid_ = fork();
@@ -45,8 +55,7 @@ class Forumd {
       dup2(out[1], 1);
       close(out[0]);
       close(out[1]);
-      execl(MF_FORUMD, MF_FORUMD, "--listen", listen.c_str(), "--data", dir.c_str(), "--rate",
-            "1000", "--burst", "1000", static_cast<char*>(nullptr));
+      execv(MF_FORUMD, argv.data());
       _exit(127);
     }
     close(out[1]);
@@ -57,6 +66,12 @@ class Forumd {
       const std::string s = line;
       if (s.rfind(prefix, 0) == 0) address_ = s.substr(prefix.size(), s.find('\n') - prefix.size());
     }
+    const std::string web = "forumd gRPC-Web on ";
+    for (const std::string& a : extra)
+      if (a == "--web-listen" && out_ && fgets(line, sizeof line, out_)) {
+        const std::string s = line;
+        if (s.rfind(web, 0) == 0) web_url_ = s.substr(web.size(), s.find('\n') - web.size());
+      }
   }
   ~Forumd() { Stop(); }
   void Kill() {
@@ -83,11 +98,13 @@ class Forumd {
     out_ = nullptr;
   }
   const std::string& address() const { return address_; }
+  // "http://127.0.0.1:PORT/" with --web-listen.
+  const std::string& web_url() const { return web_url_; }
 
  private:
   pid_t pid_ = -1;
   FILE* out_ = nullptr;
-  std::string address_;
+  std::string address_, web_url_;
 };
 
 // Drives an App like a person: frames, keys, clicks and typing.
@@ -145,6 +162,10 @@ class Player {
     app_.HandleEvent(e);
     Frame();
     return true;
+  }
+  sf::Image Picture() {
+    Frame();
+    return rt_.getTexture().copyToImage();
   }
   void Type(const std::string& utf8) {
     for (sf::Uint32 c : FromUtf8(utf8)) {
@@ -403,6 +424,64 @@ TEST(ClientEndToEnd, ReconnectsAndResumesTheSeatAfterAServerRestart) {
   ASSERT_TRUE(p.Click("button.statement"));
   EXPECT_TRUE(
       p.WaitFor([](const mf::View& v) { return v.seats(0).statement_position() >= 0; }, 10));
+  std::filesystem::remove_all(dir);
+}
+
+// The projector (a spectator) and the facilitator learn the browser link
+// from forumd (ListScenarios: its web port, or --web-public-url) and show it
+// in the lobby with a QR code that zbarimg reads back as that link.
+TEST(ClientEndToEnd, TheLobbyShowsTheBrowserLinkForumdGivesAsAQrCode) {
+  const std::string dir = std::string(MF_TEST_TMP_DIR) + "/e2e_link_" + std::to_string(getpid());
+  for (const bool public_url : {false, true}) {
+    std::filesystem::remove_all(dir);
+    std::filesystem::create_directories(dir);
+    std::vector<std::string> extra = {"--web-listen", "127.0.0.1:0"};
+    if (public_url)
+      extra.insert(extra.end(), {"--web-public-url", "https://forum.school.example/"});
+    Forumd forumd(dir, "127.0.0.1:0", extra);
+    ASSERT_FALSE(forumd.address().empty());
+    ASSERT_EQ(forumd.web_url().rfind("http://127.0.0.1:", 0), 0u) << forumd.web_url();
+    auto stub = mf::Forum::NewStub(net::Connect(forumd.address()));
+    mf::CreateSessionRequest create;
+    create.set_scenario("classroom-8");
+    create.set_timer_preset("none");
+    create.set_start_paused(true);
+    mf::CreateSessionResponse session;
+    {
+      grpc::ClientContext ctx;
+      ASSERT_TRUE(stub->CreateSession(&ctx, create, &session).ok());
+    }
+    // "http://127.0.0.1:PORT/" + "#join=CODE", as forumd printed its web port.
+    const std::string want = public_url
+                                 ? "https://forum.school.example/#join=" + session.join_code()
+                                 : forumd.web_url() + "#join=" + session.join_code();
+    ConnectRequest spectator;
+    spectator.server = forumd.address();
+    spectator.code = session.join_code();
+    spectator.spectate = true;
+    ConnectRequest facilitator;
+    facilitator.server = forumd.address();
+    facilitator.facilitator_token = session.facilitator_token();
+    facilitator.session = session.session();
+    int k = 0;
+    for (const ConnectRequest& req : {spectator, facilitator}) {
+      std::string error;
+      Player p(MakeNetworkConnection(req, &error));
+      ASSERT_TRUE(p.WaitFor([&p](const mf::View&) { return !p.app().snapshot().web_link.empty(); }))
+          << error;
+      EXPECT_EQ(p.app().snapshot().web_link, want);
+      EXPECT_EQ(p.app().snapshot().join_code, session.join_code());
+      p.app().SetScene(Scene::kLobby);
+      const sf::Image img = p.Picture();
+      ASSERT_TRUE(p.app().regions().count("lobby.qr"));
+      ASSERT_TRUE(p.app().regions().count("lobby.link"));
+      const std::string png = dir + "/lobby" + std::to_string(++k) + ".png";
+      ASSERT_TRUE(img.saveToFile(png));
+      const mf::testing::CommandResult r = mf::testing::RunCommand("zbarimg --raw -q " + png);
+      EXPECT_EQ(r.code, 0);
+      EXPECT_EQ(r.out, want + "\n");
+    }
+  }
   std::filesystem::remove_all(dir);
 }
 

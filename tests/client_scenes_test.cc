@@ -5,20 +5,24 @@
 // Needs an X display: ctest runs it under xvfb-run.
 #include <gtest/gtest.h>
 
+#include <qrencode.h>
 #include <SFML/Graphics/RenderTexture.hpp>
 
 #include <cmath>
 #include <cstdlib>
+#include <filesystem>
 #include <map>
 #include <memory>
 
 #include "client/app.h"
 #include "client/assets.h"
 #include "client/demo.h"
+#include "client/qr.h"
 #include "client/style.h"
 #include "client/view_util.h"
 #include "client_assets.h"
 #include "rules/view.h"
+#include "run_command.h"
 
 namespace mf::client {
 namespace {
@@ -323,6 +327,95 @@ TEST_P(Scenes, LobbyBriefTalk) {
   for (const char* r :
        {"chat", "deal.composer", "deal.give", "deal.ask", "deal.propose", "deal.inbox"})
     EXPECT_TRUE(Drawn(p, r)) << r;
+}
+
+// What zbarimg (zbar-tools) reads from the QR code in `img`: "" when none.
+std::string ReadQr(const sf::Image& img, const std::string& name) {
+  std::filesystem::create_directories(MF_TEST_TMP_DIR);
+  const std::string png = std::string(MF_TEST_TMP_DIR) + "/" + name + ".png";
+  EXPECT_TRUE(img.saveToFile(png));
+  const mf::testing::CommandResult r = mf::testing::RunCommand("zbarimg --raw -q " + png);
+  std::string text = r.out;
+  while (!text.empty() && (text.back() == '\n' || text.back() == '\r')) text.pop_back();
+  return r.code == 0 ? text : "";
+}
+
+// The projector's and the facilitator's lobby show the browser link and its
+// QR code, which reads back as the link; a player's lobby does not.
+TEST_P(Scenes, LobbyShowsTheBrowserLinkAsAQrCodeThatReadsBack) {
+  auto g = Play(scenario_, PhaseIs(mf::CIVIL_SOCIETY));
+  const std::string link = "http://192.168.10.20:8080/#join=KQ7M-3PXA";
+  for (const int viewer : {rules::kSpectatorView, rules::kFacilitatorView, 1}) {
+    mf::View v = g->View(viewer);
+    v.set_paused(true);
+    AppOptions o;
+    o.animate = false;
+    o.projector = viewer == rules::kSpectatorView;
+    App app(TestAssets(), o);
+    Snapshot s;
+    s.view = std::make_shared<mf::View>(v);
+    s.link = Link::kLive;
+    s.join_code = "KQ7M-3PXA";
+    s.web_link = link;
+    app.SetSnapshot(s, MonotonicSeconds());
+    app.SetScene(Scene::kLobby);
+    const Picture p = Render(app, size_);
+    const std::string name = ::testing::UnitTest::GetInstance()->current_test_info()->name();
+    const std::string file =
+        name.substr(name.find('/') + 1) + "_lobby_viewer" + std::to_string(viewer + 2);
+    if (viewer >= 0) {
+      EXPECT_FALSE(p.regions.count("lobby.qr")) << "a player's lobby shows no QR code";
+      EXPECT_EQ(ReadQr(p.image, file), "");
+      continue;
+    }
+    ASSERT_TRUE(p.regions.count("lobby.qr")) << viewer;
+    EXPECT_TRUE(Drawn(p, "lobby.link")) << viewer;
+    // Black on white: a QR code is about half dark modules, in a white quiet zone.
+    const Rect qr_area = p.regions.at("lobby.qr");
+    const double dark = Share(p.image, qr_area, sf::Color(16, 16, 16), 8),
+                 white = Share(p.image, qr_area, sf::Color::White, 8);
+    EXPECT_GT(dark, 0.2) << viewer;
+    EXPECT_GT(white, 0.3) << viewer;
+    EXPECT_GT(dark + white, 0.99) << viewer;
+    // The QR code is inside the lobby's head, beside the join code, and square.
+    const Rect qr = p.regions.at("lobby.qr"), head = p.regions.at("lobby.head");
+    EXPECT_GE(qr.x, head.x - 1);
+    EXPECT_LE(qr.r(), head.r() + 1);
+    EXPECT_FLOAT_EQ(qr.w, qr.h);
+    EXPECT_LE(p.regions.at("lobby.link").y, head.b() + 1);
+    EXPECT_EQ(ReadQr(p.image, file), link) << viewer;
+  }
+}
+
+TEST(ClientQr, TheMatrixIsLibqrencodesAndTheLinkIsComposedFromWhatForumdSaid) {
+  const std::vector<std::string> texts = {"http://192.168.10.20:8080/#join=KQ7M-3PXA",
+                                          "https://forum.school.example/#join=AB",
+                                          std::string(300, 'x')};
+  for (const std::string& text : texts) {
+    const QrMatrix m = EncodeQr(text);
+    QRcode* q = QRcode_encodeString(text.c_str(), 0, QR_ECLEVEL_M, QR_MODE_8, 1);
+    ASSERT_TRUE(q);
+    ASSERT_EQ(m.size, q->width);
+    int dark = 0;
+    for (int y = 0; y < m.size; ++y)
+      for (int x = 0; x < m.size; ++x) {
+        EXPECT_EQ(m.at(x, y), (q->data[y * q->width + x] & 1) != 0) << x << "," << y;
+        dark += m.at(x, y);
+      }
+    EXPECT_GT(dark, m.size * m.size / 4);  // Not blank.
+    EXPECT_LT(dark, m.size * m.size * 3 / 4);
+    QRcode_free(q);
+  }
+  EXPECT_EQ(BrowserLink("127.0.0.1:50051", false, 8080, "", "KQ7M-3PXA"),
+            "http://127.0.0.1:8080/#join=KQ7M-3PXA");
+  EXPECT_EQ(BrowserLink("forum.school.example:443", true, 8443, "", "AB"),
+            "https://forum.school.example:8443/#join=AB");
+  EXPECT_EQ(BrowserLink("[::1]:50051", false, 8080, "", "AB"), "http://[::1]:8080/#join=AB");
+  EXPECT_EQ(BrowserLink("localhost", false, 8080, "", "AB"), "http://localhost:8080/#join=AB");
+  EXPECT_EQ(BrowserLink("10.0.0.2:50051", false, 8080, "https://forum.example/", "AB"),
+            "https://forum.example/#join=AB");                        // --web-public-url wins.
+  EXPECT_EQ(BrowserLink("10.0.0.2:50051", false, 0, "", "AB"), "");   // No web port.
+  EXPECT_EQ(BrowserLink("10.0.0.2:50051", false, 8080, "", ""), "");  // No code yet.
 }
 
 TEST_P(Scenes, OutcomeOfACycleAndTheEnd) {

@@ -1,9 +1,8 @@
 // Hostile requests against an in-process forumd (label "security"), what an
 // independent client found from outside: seat numbers out of range, the join
 // contract of bot seats, unknown enum values, duplicate bot seats, requests
-// whose bytes do not parse, echoed inputs, display names.
-#include <grpcpp/generic/generic_stub.h>
-
+// whose bytes do not parse, echoed inputs, display names. Through both
+// ports (security_util.h), with the same status codes.
 #include <limits>
 #include <string>
 
@@ -12,23 +11,14 @@
 namespace mf::testing {
 namespace {
 
-// ---- Round two: what an independent client found from outside ---------------
-
-grpc::Status JoinRequest(Client& c, const mf::JoinSessionRequest& req,
-                         mf::JoinSessionResponse* out = nullptr) {
-  grpc::ClientContext ctx;
-  mf::JoinSessionResponse resp;
-  return c.stub()->JoinSession(&ctx, req, out ? out : &resp);
-}
-
-grpc::Status JoinSeat(Client& c, const std::string& code, int seat,
-                      mf::JoinSessionResponse* out = nullptr, const std::string& name = "player") {
-  mf::JoinSessionRequest req;
-  req.set_join_code(code);
-  req.set_display_name(name);
-  req.set_seat(seat);
-  return JoinRequest(c, req, out);
-}
+// Each attack goes through the gRPC port and through the gRPC-Web port
+// (security_util.h's Port), expecting the same status codes and words.
+class SecurityInputTest : public SecurityTest {};
+INSTANTIATE_TEST_SUITE_P(Ports, SecurityInputTest,
+                         ::testing::Values(PortKind::kGrpc, PortKind::kWeb), PortName);
+class SecurityJoinTest : public ::testing::TestWithParam<PortKind> {};
+INSTANTIATE_TEST_SUITE_P(Ports, SecurityJoinTest,
+                         ::testing::Values(PortKind::kGrpc, PortKind::kWeb), PortName);
 
 int SessionCount(Client& c, const std::string& facilitator_token) {
   grpc::ClientContext ctx;
@@ -40,7 +30,7 @@ int SessionCount(Client& c, const std::string& facilitator_token) {
   return resp.sessions_size();
 }
 
-TEST_F(SecurityTest, JoinRefusesSeatNumbersOutOfRange) {
+TEST_P(SecurityInputTest, JoinRefusesSeatNumbersOutOfRange) {
   const int taken_before = [&] {
     int n = 0;
     const mf::Roster roster = c_->Roster(a_.session(), a_.facilitator_token());
@@ -49,7 +39,7 @@ TEST_F(SecurityTest, JoinRefusesSeatNumbersOutOfRange) {
   }();
   for (int seat :
        {std::numeric_limits<int>::min(), -1000, -2, 8, 9, std::numeric_limits<int>::max()}) {
-    const grpc::Status st = JoinSeat(*c_, a_.join_code(), seat);
+    const grpc::Status st = port_->JoinSeat(a_.join_code(), seat);
     EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT) << seat << ": " << net::Describe(st);
     EXPECT_NE(st.error_message().find("seats are 0..7"), std::string::npos) << st.error_message();
   }
@@ -59,7 +49,7 @@ TEST_F(SecurityTest, JoinRefusesSeatNumbersOutOfRange) {
   EXPECT_EQ(taken, taken_before);  // Nobody was seated.
   // -1 is "unset": the first free seat.
   mf::JoinSessionResponse j;
-  ASSERT_TRUE(JoinSeat(*c_, a_.join_code(), -1, &j).ok());
+  ASSERT_TRUE(port_->JoinSeat(a_.join_code(), -1, &j).ok());
   EXPECT_EQ(j.seat(), 3);
   ExpectUnchanged();
 }
@@ -68,50 +58,51 @@ TEST_F(SecurityTest, JoinRefusesSeatNumbersOutOfRange) {
 // person with the join code takes it over by asking for it, or when no empty
 // seat is left. A seat a person holds (even while a bot plays it for them) is
 // never given to someone else.
-TEST(SecurityJoinTest, BotSeatsFollowTheJoinContract) {
+TEST_P(SecurityJoinTest, BotSeatsFollowTheJoinContract) {
   ScratchDir dir;
-  auto server = StartServer(TestOptions(dir.path()));
+  auto server = StartServer(SecurityOptions(dir.path()));
   ASSERT_TRUE(server);
   Client c(server->address());
+  auto p = MakePort(GetParam(), *server);
   const mf::CreateSessionResponse s = c.Create("classroom-8", {5, 6, 7});
   // Empty seats first: 0..4, in order.
   for (int expect = 0; expect < 5; ++expect) {
     mf::JoinSessionResponse j;
-    ASSERT_TRUE(c.Join(s.join_code(), -1, &j).ok());
+    ASSERT_TRUE(p->Join(s.join_code(), -1, &j).ok());
     EXPECT_EQ(j.seat(), expect);
   }
   // Asking for a bot's seat takes it over.
   mf::JoinSessionResponse j5;
-  ASSERT_TRUE(JoinSeat(c, s.join_code(), 5, &j5).ok());
+  ASSERT_TRUE(p->JoinSeat(s.join_code(), 5, &j5).ok());
   EXPECT_EQ(j5.seat(), 5);
   // No empty seat left: the next bot seat, in seat order.
   mf::JoinSessionResponse j6;
-  ASSERT_TRUE(c.Join(s.join_code(), -1, &j6).ok());
+  ASSERT_TRUE(p->Join(s.join_code(), -1, &j6).ok());
   EXPECT_EQ(j6.seat(), 6);
   const mf::Roster roster = c.Roster(s.session(), s.facilitator_token());
   EXPECT_FALSE(roster.seats(5).bot());
   EXPECT_FALSE(roster.seats(6).bot());
   EXPECT_TRUE(roster.seats(7).bot());
   // A person's seat is not taken, even when the facilitator hands it to a bot.
-  EXPECT_EQ(JoinSeat(c, s.join_code(), 6).error_code(), StatusCode::FAILED_PRECONDITION);
-  ASSERT_TRUE(c.Facilitate(s.session(), s.facilitator_token(), SetBot(6, true), "easy").ok());
-  EXPECT_EQ(JoinSeat(c, s.join_code(), 6).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(p->JoinSeat(s.join_code(), 6).error_code(), StatusCode::FAILED_PRECONDITION);
+  ASSERT_TRUE(p->Facilitate(s.session(), s.facilitator_token(), SetBot(6, true), "easy").ok());
+  EXPECT_EQ(p->JoinSeat(s.join_code(), 6).error_code(), StatusCode::FAILED_PRECONDITION);
   // Out of range is malformed, not "the first free seat".
-  EXPECT_EQ(JoinSeat(c, s.join_code(), std::numeric_limits<int>::min()).error_code(),
+  EXPECT_EQ(p->JoinSeat(s.join_code(), std::numeric_limits<int>::min()).error_code(),
             StatusCode::INVALID_ARGUMENT);
   mf::JoinSessionResponse j7;
-  ASSERT_TRUE(c.Join(s.join_code(), -1, &j7).ok());
+  ASSERT_TRUE(p->Join(s.join_code(), -1, &j7).ok());
   EXPECT_EQ(j7.seat(), 7);
-  EXPECT_EQ(c.Join(s.join_code(), -1, &j7).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(p->Join(s.join_code(), -1, &j7).error_code(), StatusCode::FAILED_PRECONDITION);
 }
 
-TEST_F(SecurityTest, UnknownEnumValuesAreRefused) {
+TEST_P(SecurityInputTest, UnknownEnumValuesAreRefused) {
   const int sessions = SessionCount(*c_, a_.facilitator_token());
   for (int rule : {99, -1, 4, std::numeric_limits<int>::min()}) {
     mf::CreateSessionRequest req;
     req.set_scenario("classroom-8");
     req.set_decision_rule(static_cast<mf::DecisionRule>(rule));
-    const grpc::Status st = CreateRequest(*c_, req);
+    const grpc::Status st = port_->Create(req);
     EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT) << rule << ": " << net::Describe(st);
     EXPECT_NE(st.error_message().find("decision_rule"), std::string::npos) << st.error_message();
   }
@@ -121,7 +112,7 @@ TEST_F(SecurityTest, UnknownEnumValuesAreRefused) {
   majority.set_scenario("classroom-8");
   majority.set_decision_rule(mf::MAJORITY);
   mf::CreateSessionResponse made;
-  ASSERT_TRUE(CreateRequest(*c_, majority, &made).ok());
+  ASSERT_TRUE(port_->Create(majority, &made).ok());
   const std::string t = c_->JoinOk(made.join_code(), 0);
   Watcher w(c_->stub(), made.session(), t);
   auto v = w.WaitView([](const mf::View&) { return true; });
@@ -136,22 +127,22 @@ TEST_F(SecurityTest, UnknownEnumValuesAreRefused) {
   actions[3].mutable_propose_deal()->set_to(1);
   actions[4].mutable_amend()->set_form(static_cast<mf::Form>(4));
   for (const mf::Action& a : actions)
-    EXPECT_EQ(c_->Act(a_.session(), ta_[0], a).error_code(), StatusCode::INVALID_ARGUMENT)
+    EXPECT_EQ(port_->Act(a_.session(), ta_[0], a).error_code(), StatusCode::INVALID_ARGUMENT)
         << a.ShortDebugString();
   mf::Action inject;
   inject.mutable_inject_event()->set_kind(static_cast<mf::EventKind>(99));
-  EXPECT_EQ(c_->Facilitate(a_.session(), a_.facilitator_token(), inject).error_code(),
+  EXPECT_EQ(port_->Facilitate(a_.session(), a_.facilitator_token(), inject).error_code(),
             StatusCode::INVALID_ARGUMENT);
   ExpectUnchanged();
 }
 
-TEST_F(SecurityTest, DuplicateBotSeatsAreMalformedNotRetryable) {
+TEST_P(SecurityInputTest, DuplicateBotSeatsAreMalformedNotRetryable) {
   const int sessions = SessionCount(*c_, a_.facilitator_token());
   mf::CreateSessionRequest req;
   req.set_scenario("classroom-8");
   req.add_bots()->set_seat(2);
   req.add_bots()->set_seat(2);
-  const grpc::Status st = CreateRequest(*c_, req);
+  const grpc::Status st = port_->Create(req);
   EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT) << net::Describe(st);
   EXPECT_NE(st.error_message().find("seat 2"), std::string::npos) << st.error_message();
   EXPECT_EQ(SessionCount(*c_, a_.facilitator_token()), sessions);
@@ -160,7 +151,7 @@ TEST_F(SecurityTest, DuplicateBotSeatsAreMalformedNotRetryable) {
 // A request whose bytes do not parse as its message (invalid UTF-8 in a
 // string field, broken wire format) is INVALID_ARGUMENT with a reason, over a
 // real channel, for every kind of call.
-TEST_F(SecurityTest, UnparseableRequestsAreInvalidArgumentWithAReason) {
+TEST_P(SecurityInputTest, UnparseableRequestsAreInvalidArgumentWithAReason) {
   const std::string bad = "ok\xff\xfe";
   auto expect_bad = [](const grpc::Status& st, const std::string& field) {
     EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT) << field << ": " << net::Describe(st);
@@ -172,87 +163,48 @@ TEST_F(SecurityTest, UnparseableRequestsAreInvalidArgumentWithAReason) {
     req.set_session(a_.session());
     req.mutable_action()->mutable_statement()->set_position(40);
     req.mutable_action()->mutable_statement()->set_text(bad);
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, ta_[0]);
-    mf::ActResponse resp;
-    expect_bad(c_->stub()->Act(&ctx, req, &resp), "action.statement.text");
+    expect_bad(port_->Call("Act", req, ta_[0]), "action.statement.text");
   }
   {
     mf::JoinSessionRequest req;
     req.set_join_code(a_.join_code());
     req.set_display_name(bad);
-    expect_bad(JoinRequest(*c_, req), "display_name");
+    expect_bad(port_->JoinRequest(req), "display_name");
   }
   {
     mf::CreateSessionRequest req;
     req.set_scenario("classroom-8");
     req.set_title(bad);
-    expect_bad(CreateRequest(*c_, req), "title");
+    expect_bad(port_->Create(req), "title");
   }
   {
     mf::SendMessageRequest req;
     req.set_session(a_.session());
     req.mutable_channel()->set_caucus(bad);
     req.set_text("hello");
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, ta_[0]);
-    mf::SendMessageResponse resp;
-    expect_bad(c_->stub()->SendMessage(&ctx, req, &resp), "channel.caucus");
+    expect_bad(port_->Call("SendMessage", req, ta_[0]), "channel.caucus");
   }
+  expect_bad(port_->GetRecord(bad, a_.facilitator_token()), "session");
+  expect_bad(port_->Subscribe(bad, ta_[0]), "session");
   {
-    mf::GetRecordRequest req;
-    req.set_session(bad);
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, a_.facilitator_token());
-    mf::GetRecordResponse resp;
-    expect_bad(c_->stub()->GetRecord(&ctx, req, &resp), "session");
-  }
-  {
-    Watcher w(c_->stub(), bad, ta_[0]);
-    expect_bad(w.WaitEnd(), "session");
-  }
-  {
-    grpc::ClientContext ctx;
-    mf::CreateSessionResponse resp;
-    auto writer = c_->stub()->ImportSession(&ctx, &resp);
+    // A client stream of one chunk (gRPC-Web has no client streaming beyond
+    // one message, which is all this needs).
     mf::ImportChunk chunk;
     chunk.set_title(bad);
     chunk.set_data("x");
-    writer->Write(chunk);
-    writer->WritesDone();
-    expect_bad(writer->Finish(), "title");
+    expect_bad(port_->Call("ImportSession", chunk), "title");
   }
-  // Bytes that are no protobuf at all (a truncated varint), by a generic stub.
-  grpc::GenericStub generic(net::Connect(server_->address()));
-  for (const char* method : {"/mf.Forum/Act", "/mf.Forum/JoinSession", "/mf.Forum/CreateSession",
-                             "/mf.Forum/ListScenarios"}) {
-    grpc::Slice slice(std::string("\x0a\xff\xff\xff", 4));
-    grpc::ByteBuffer request(&slice, 1), response;
-    grpc::ClientContext ctx;
-    net::Authorize(&ctx, ta_[0]);
-    // On a completion queue this thread drains, so that gRPC fills in the
-    // status on this thread (a callback would do it on one of gRPC's, and the
-    // hand-over happens inside gRPC, where ThreadSanitizer cannot see it).
-    grpc::CompletionQueue cq;
-    auto call = generic.PrepareUnaryCall(&ctx, method, request, &cq);
-    call->StartCall();
-    grpc::Status st;
-    call->Finish(&response, &st, &cq);
-    void* tag = nullptr;
-    bool ok = false;
-    ASSERT_TRUE(cq.Next(&tag, &ok));
-    ASSERT_EQ(tag, &cq);
-    cq.Shutdown();
-    while (cq.Next(&tag, &ok)) {
-    }
+  // Bytes that are no protobuf at all (a truncated varint), as they are.
+  for (const char* method : {"Act", "JoinSession", "CreateSession", "ListScenarios"}) {
+    const grpc::Status st = port_->Unary(method, std::string("\x0a\xff\xff\xff", 4), ta_[0]);
     EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT) << method << ": " << net::Describe(st);
     EXPECT_NE(st.error_message().find("not a valid mf."), std::string::npos) << st.error_message();
   }
   ExpectUnchanged();
-  EXPECT_TRUE(c_->Act(a_.session(), ta_[0], Ready()).ok());  // Still served.
+  EXPECT_TRUE(port_->Act(a_.session(), ta_[0], Ready()).ok());  // Still served.
 }
 
-TEST_F(SecurityTest, EchoedInputsAreTrimmed) {
+TEST_P(SecurityInputTest, EchoedInputsAreTrimmed) {
   auto short_echo = [](const grpc::Status& st, StatusCode code) {
     EXPECT_EQ(st.error_code(), code) << net::Describe(st).substr(0, 300);
     EXPECT_LT(st.error_message().size(), 400u) << st.error_message().substr(0, 300);
@@ -261,32 +213,29 @@ TEST_F(SecurityTest, EchoedInputsAreTrimmed) {
   };
   const std::string huge(60000, 'K');
   mf::JoinSessionResponse j;
-  short_echo(c_->Join(huge, -1, &j), StatusCode::NOT_FOUND);
-  {
-    Watcher spy(c_->stub(), "", "", huge);
-    short_echo(spy.WaitEnd(), StatusCode::NOT_FOUND);
-  }
+  short_echo(port_->Join(huge, -1, &j), StatusCode::NOT_FOUND);
+  short_echo(port_->Subscribe("", "", huge), StatusCode::NOT_FOUND);
   mf::CreateSessionRequest req;
   req.set_scenario(std::string(20000, 's'));
-  short_echo(CreateRequest(*c_, req), StatusCode::NOT_FOUND);
+  short_echo(port_->Create(req), StatusCode::NOT_FOUND);
   req.set_scenario("classroom-8");
   req.set_timer_preset(std::string(20000, 't'));
-  short_echo(CreateRequest(*c_, req), StatusCode::INVALID_ARGUMENT);
+  short_echo(port_->Create(req), StatusCode::INVALID_ARGUMENT);
   req.clear_timer_preset();
   mf::BotSeat* bot = req.add_bots();
   bot->set_seat(3);
   bot->set_strategy(std::string(20000, 'b'));
-  short_echo(CreateRequest(*c_, req), StatusCode::INVALID_ARGUMENT);
+  short_echo(port_->Create(req), StatusCode::INVALID_ARGUMENT);
   mf::Channel caucus;
   caucus.set_caucus(std::string(20000, 'c'));
-  short_echo(c_->Chat(a_.session(), ta_[0], caucus, "hi"), StatusCode::NOT_FOUND);
-  short_echo(c_->Facilitate(a_.session(), a_.facilitator_token(), SetBot(4, true),
-                            std::string(20000, 'x')),
+  short_echo(port_->Chat(a_.session(), ta_[0], caucus, "hi"), StatusCode::NOT_FOUND);
+  short_echo(port_->Facilitate(a_.session(), a_.facilitator_token(), SetBot(4, true),
+                               std::string(20000, 'x')),
              StatusCode::INVALID_ARGUMENT);
   ExpectUnchanged();
 }
 
-TEST_F(SecurityTest, DisplayNamesAreCountedInCharactersAndMustBeVisible) {
+TEST_P(SecurityInputTest, DisplayNamesAreCountedInCharactersAndMustBeVisible) {
   std::string e40;
   for (int i = 0; i < 40; ++i) e40 += "\xc3\xa9";  // 40 x U+00E9: 80 bytes.
   mf::JoinSessionResponse j;
@@ -296,7 +245,7 @@ TEST_F(SecurityTest, DisplayNamesAreCountedInCharactersAndMustBeVisible) {
         std::string("Ana Mar\xc3\xad"
                     "a"),
         std::string("\xd9\x84\xd9\x8a\xd9\x84\xd9\x89")})
-    EXPECT_TRUE(c_->Join(s.join_code(), -1, &j, good).ok()) << good;
+    EXPECT_TRUE(port_->Join(s.join_code(), -1, &j, good).ok()) << good;
   for (const std::string& bad : {
            e40 + "\xc3\xa9",                                   // 41 characters.
            std::string("   "),                                 // Only spaces.
@@ -312,7 +261,7 @@ TEST_F(SecurityTest, DisplayNamesAreCountedInCharactersAndMustBeVisible) {
                        "Bo\xe2\x81\xa9"),  // U+2066..U+2069 isolates.
            std::string("a\nb"),
        }) {
-    const grpc::Status st = c_->Join(s.join_code(), -1, &j, bad);
+    const grpc::Status st = port_->Join(s.join_code(), -1, &j, bad);
     EXPECT_EQ(st.error_code(), StatusCode::INVALID_ARGUMENT) << bad;
   }
   int claimed = 0;

@@ -30,8 +30,10 @@ TEST(SecurityPeerTest, PeersAreAddressesOrIpv6Networks) {
 }
 
 // The calls that need no token, limited per peer and for the whole server.
-// The server listens on both loopbacks: 127.0.0.1 and ::1 are two peers.
-class SecurityLimitsTest : public ::testing::Test {
+// The server listens on both loopbacks: 127.0.0.1 and ::1 are two peers. The
+// limits are tried through each port (GetParam(): v4_ and v6_ speak gRPC or
+// gRPC-Web; the set-up and the checks of the scene use the gRPC port).
+class SecurityLimitsTest : public ::testing::TestWithParam<PortKind> {
  protected:
   void Start(std::function<void(server::ServerOptions*)> edit = {}) {
     server::ServerOptions o = TestOptions(dir_.path());
@@ -46,21 +48,27 @@ class SecurityLimitsTest : public ::testing::Test {
     o.max_sessions = defaults.max_sessions;
     o.max_streams = defaults.max_streams;
     o.listen = "[::]:0";
+    o.web_listen = "[::]:0";
     if (edit) edit(&o);
     server_ = StartServer(o);
     ASSERT_TRUE(server_);
     const std::string port = server_->address().substr(server_->address().rfind(':') + 1);
-    v4_ = std::make_unique<Client>("127.0.0.1:" + port);
-    v6_ = std::make_unique<Client>("[::1]:" + port);
+    g4_ = std::make_unique<Client>("127.0.0.1:" + port);
+    g6_ = std::make_unique<Client>("[::1]:" + port);
+    v4_ = MakePort(GetParam(), *server_, "127.0.0.1");
+    v6_ = MakePort(GetParam(), *server_, "[::1]");
   }
   ScratchDir dir_;
   std::unique_ptr<server::Forumd> server_;
-  std::unique_ptr<Client> v4_, v6_;
+  std::unique_ptr<Client> g4_, g6_;  // The gRPC port, to set the scene up.
+  std::unique_ptr<Port> v4_, v6_;    // The port under test.
 };
+INSTANTIATE_TEST_SUITE_P(Ports, SecurityLimitsTest,
+                         ::testing::Values(PortKind::kGrpc, PortKind::kWeb), PortName);
 
 // The rates are turned down to almost nothing so that only the bursts count
 // (the outcome does not depend on the machine's speed).
-TEST_F(SecurityLimitsTest, CallsWithoutATokenAreLimitedPerPeer) {
+TEST_P(SecurityLimitsTest, CallsWithoutATokenAreLimitedPerPeer) {
   Start([](server::ServerOptions* o) {
     o->peer_rate = 1e-3;
     o->peer_burst = 20;
@@ -68,9 +76,7 @@ TEST_F(SecurityLimitsTest, CallsWithoutATokenAreLimitedPerPeer) {
   int ok = 0, exhausted = 0;
   grpc::Status last;
   for (int i = 0; i < 30; ++i) {
-    grpc::ClientContext ctx;
-    mf::ListScenariosResponse resp;
-    const grpc::Status st = v4_->stub()->ListScenarios(&ctx, {}, &resp);
+    const grpc::Status st = v4_->ListScenarios();
     ok += st.ok() ? 1 : 0;
     if (st.error_code() == StatusCode::RESOURCE_EXHAUSTED) {
       ++exhausted;
@@ -83,19 +89,17 @@ TEST_F(SecurityLimitsTest, CallsWithoutATokenAreLimitedPerPeer) {
   mf::JoinSessionResponse j;
   EXPECT_EQ(v4_->Join("ABCD-EFGH", -1, &j).error_code(), StatusCode::RESOURCE_EXHAUSTED);
   // Calls with a token are not counted here; another peer is served.
-  grpc::ClientContext ctx;
-  mf::ListScenariosResponse resp;
-  EXPECT_TRUE(v6_->stub()->ListScenarios(&ctx, {}, &resp).ok());
+  EXPECT_TRUE(v6_->ListScenarios().ok());
 }
 
-TEST_F(SecurityLimitsTest, CreateSessionIsLimitedPerPeer) {
+TEST_P(SecurityLimitsTest, CreateSessionIsLimitedPerPeer) {
   Start([](server::ServerOptions* o) { o->create_rate = 1e-3; });
   mf::CreateSessionRequest req;
   req.set_scenario("classroom-8");
   int ok = 0, exhausted = 0;
   grpc::Status last;
   for (int i = 0; i < 150; ++i) {
-    const grpc::Status st = CreateRequest(*v4_, req);
+    const grpc::Status st = v4_->Create(req);
     ok += st.ok() ? 1 : 0;
     if (st.error_code() == StatusCode::RESOURCE_EXHAUSTED) {
       ++exhausted;
@@ -106,15 +110,15 @@ TEST_F(SecurityLimitsTest, CreateSessionIsLimitedPerPeer) {
   EXPECT_EQ(exhausted, 150 - ok);
   EXPECT_NE(last.error_message().find("--create-"), std::string::npos) << last.error_message();
   // Another peer is served meanwhile.
-  EXPECT_TRUE(CreateRequest(*v6_, req).ok());
+  EXPECT_TRUE(v6_->Create(req).ok());
 }
 
-TEST_F(SecurityLimitsTest, FailedJoinsAreThrottledPerPeer) {
+TEST_P(SecurityLimitsTest, FailedJoinsAreThrottledPerPeer) {
   Start([](server::ServerOptions* o) { o->join_failure_rate = 1e-3; });
   mf::CreateSessionResponse s;
   mf::CreateSessionRequest req;
   req.set_scenario("classroom-8");
-  ASSERT_TRUE(CreateRequest(*v6_, req, &s).ok());
+  ASSERT_TRUE(v6_->Create(req, &s).ok());
   int not_found = 0, exhausted = 0;
   grpc::Status last;
   mf::JoinSessionResponse j;
@@ -132,61 +136,52 @@ TEST_F(SecurityLimitsTest, FailedJoinsAreThrottledPerPeer) {
   // A guesser is throttled before the lookup: the right code waits too...
   EXPECT_EQ(v4_->Join(s.join_code(), -1, &j).error_code(), StatusCode::RESOURCE_EXHAUSTED);
   // ...a spectator code counts as a guess as well...
-  {
-    Watcher spy(v4_->stub(), "", "", s.join_code());
-    EXPECT_EQ(spy.WaitEnd().error_code(), StatusCode::RESOURCE_EXHAUSTED);
-  }
+  EXPECT_EQ(v4_->Subscribe("", "", s.join_code()).error_code(), StatusCode::RESOURCE_EXHAUSTED);
   // ...while another peer joins.
   EXPECT_TRUE(v6_->Join(s.join_code(), -1, &j).ok());
 }
 
-TEST_F(SecurityLimitsTest, SpectatorStreamsAreLimitedPerPeerAndStreamsInAll) {
+TEST_P(SecurityLimitsTest, SpectatorStreamsAreLimitedPerPeerAndStreamsInAll) {
   Start([](server::ServerOptions* o) {
     o->peer_spectators = 5;
     o->max_streams = 9;
   });
-  mf::CreateSessionResponse s = v4_->Create("classroom-8");
-  std::vector<std::unique_ptr<Watcher>> watchers;
+  mf::CreateSessionResponse s = g4_->Create("classroom-8");
+  std::vector<std::unique_ptr<HeldStream>> streams;
   for (int i = 0; i < 5; ++i) {
-    watchers.push_back(std::make_unique<Watcher>(v4_->stub(), "", "", s.join_code()));
-    ASSERT_TRUE(watchers.back()->WaitView([](const mf::View&) { return true; }));
+    streams.push_back(v4_->Hold("", "", s.join_code()));
+    ASSERT_TRUE(streams.back()->status.ok()) << net::Describe(streams.back()->status);
   }
   {
-    Watcher sixth(v4_->stub(), "", "", s.join_code());
-    const grpc::Status st = sixth.WaitEnd();
+    const grpc::Status st = v4_->Subscribe("", "", s.join_code());
     EXPECT_EQ(st.error_code(), StatusCode::RESOURCE_EXHAUSTED) << net::Describe(st);
     EXPECT_NE(st.error_message().find("spectator"), std::string::npos) << st.error_message();
   }
   // Another peer may still spectate; then the server's total is reached.
   for (int i = 0; i < 4; ++i) {
-    watchers.push_back(std::make_unique<Watcher>(v6_->stub(), "", "", s.join_code()));
-    ASSERT_TRUE(watchers.back()->WaitView([](const mf::View&) { return true; }));
+    streams.push_back(v6_->Hold("", "", s.join_code()));
+    ASSERT_TRUE(streams.back()->status.ok()) << net::Describe(streams.back()->status);
   }
-  const std::string t0 = v6_->JoinOk(s.join_code(), 0);
+  const std::string t0 = g6_->JoinOk(s.join_code(), 0);
   {
-    Watcher seat(v6_->stub(), s.session(), t0);
-    const grpc::Status st = seat.WaitEnd();
+    const grpc::Status st = v6_->Subscribe(s.session(), t0);
     EXPECT_EQ(st.error_code(), StatusCode::RESOURCE_EXHAUSTED) << net::Describe(st);
     EXPECT_NE(st.error_message().find("--max-streams"), std::string::npos) << st.error_message();
   }
   // A closed stream frees its place.
-  watchers.front()->Cancel();
-  EXPECT_EQ(watchers.front()->WaitEnd().error_code(), StatusCode::CANCELLED);
-  watchers.erase(watchers.begin());
-  std::optional<mf::View> v;
-  for (int attempt = 0; attempt < 50 && !v; ++attempt) {  // The server sees the cancel first.
-    Watcher seat(v6_->stub(), s.session(), t0);
-    v = seat.WaitView([](const mf::View&) { return true; });
-  }
-  EXPECT_TRUE(v);
+  streams.erase(streams.begin());
+  grpc::Status st;
+  for (int attempt = 0; attempt < 50 && !st.ok(); ++attempt)  // The server sees the close first.
+    st = v6_->Subscribe(s.session(), t0);
+  EXPECT_TRUE(st.ok()) << net::Describe(st);
 }
 
-TEST_F(SecurityLimitsTest, LiveSessionsHaveACap) {
+TEST_P(SecurityLimitsTest, LiveSessionsHaveACap) {
   Start([](server::ServerOptions* o) { o->max_sessions = 3; });
-  for (int i = 0; i < 3; ++i) v4_->Create("classroom-8");
+  for (int i = 0; i < 3; ++i) g4_->Create("classroom-8");
   mf::CreateSessionRequest req;
   req.set_scenario("classroom-8");
-  const grpc::Status st = CreateRequest(*v6_, req);
+  const grpc::Status st = v6_->Create(req);
   EXPECT_EQ(st.error_code(), StatusCode::RESOURCE_EXHAUSTED) << net::Describe(st);
   EXPECT_NE(st.error_message().find("--max-sessions"), std::string::npos) << st.error_message();
 }
@@ -194,14 +189,14 @@ TEST_F(SecurityLimitsTest, LiveSessionsHaveACap) {
 // The defaults keep a classroom behind one school NAT working: the teacher
 // creates four sessions, 30 students (one address) each mistype the code
 // once, then join, subscribe and act; four projectors spectate.
-TEST_F(SecurityLimitsTest, DefaultsKeepAClassroomBehindOneNatWorking) {
+TEST_P(SecurityLimitsTest, DefaultsKeepAClassroomBehindOneNatWorking) {
   Start([](server::ServerOptions* o) {
     const server::ServerOptions defaults;
     o->rate_per_second = defaults.rate_per_second;
     o->rate_burst = defaults.rate_burst;
   });
   std::vector<mf::CreateSessionResponse> sessions;
-  for (int i = 0; i < 4; ++i) sessions.push_back(v4_->Create("classroom-8"));
+  for (int i = 0; i < 4; ++i) sessions.push_back(g4_->Create("classroom-8"));
   std::vector<std::string> tokens;
   std::vector<std::string> session_of;
   mf::JoinSessionResponse j;
@@ -215,12 +210,11 @@ TEST_F(SecurityLimitsTest, DefaultsKeepAClassroomBehindOneNatWorking) {
     tokens.push_back(j.seat_token());
     session_of.push_back(s.session());
   }
-  std::vector<std::unique_ptr<Watcher>> streams;
-  for (size_t k = 0; k < tokens.size(); ++k)
-    streams.push_back(std::make_unique<Watcher>(v4_->stub(), session_of[k], tokens[k]));
+  std::vector<std::unique_ptr<HeldStream>> streams;
+  for (size_t k = 0; k < tokens.size(); ++k) streams.push_back(v4_->Hold(session_of[k], tokens[k]));
   for (const mf::CreateSessionResponse& s : sessions)
-    streams.push_back(std::make_unique<Watcher>(v4_->stub(), "", "", s.join_code()));
-  for (auto& w : streams) EXPECT_TRUE(w->WaitView([](const mf::View&) { return true; }));
+    streams.push_back(v4_->Hold("", "", s.join_code()));
+  for (auto& w : streams) EXPECT_TRUE(w->status.ok()) << net::Describe(w->status);
   for (size_t k = 0; k < tokens.size(); ++k)
     EXPECT_TRUE(v4_->Act(session_of[k], tokens[k], Ready()).ok()) << k;
 }

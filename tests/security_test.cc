@@ -2,6 +2,8 @@
 // forged, expired and misused tokens, oversized messages, floods answered
 // RESOURCE_EXHAUSTED while other clients are still served, and TLS (a
 // self-signed certificate made with the openssl command; plaintext refused).
+// Each attack but TLS's goes through the gRPC port and through the gRPC-Web
+// port (security_util.h's Port), expecting the same status codes.
 // Every refusal leaves the session's record as it was. The other security
 // suites: security_input_test.cc (malformed and hostile requests found from
 // outside), security_limits_test.cc (the limits per peer and per server).
@@ -22,33 +24,7 @@ mf::Action Advance() {
   return a;
 }
 
-grpc::Status GetRecord(Client& c, const std::string& session, const std::string& token,
-                       mf::GetRecordResponse* out = nullptr) {
-  mf::GetRecordRequest req;
-  req.set_session(session);
-  grpc::ClientContext ctx;
-  if (!token.empty()) net::Authorize(&ctx, token);
-  mf::GetRecordResponse resp;
-  return c.stub()->GetRecord(&ctx, req, out ? out : &resp);
-}
-
-grpc::Status Roster(Client& c, const std::string& session, const std::string& token) {
-  mf::GetRosterRequest req;
-  req.set_session(session);
-  grpc::ClientContext ctx;
-  net::Authorize(&ctx, token);
-  mf::Roster resp;
-  return c.stub()->GetRoster(&ctx, req, &resp);
-}
-
-grpc::Status List(Client& c, const std::string& token) {
-  grpc::ClientContext ctx;
-  net::Authorize(&ctx, token);
-  mf::ListSessionsResponse resp;
-  return c.stub()->ListSessions(&ctx, {}, &resp);
-}
-
-TEST_F(SecurityTest, GuessedAndForgedTokensAreRefused) {
+TEST_P(SecurityTest, GuessedAndForgedTokensAreRefused) {
   std::mt19937_64 rng(7);
   const char* hex = "0123456789abcdef";
   int unauthenticated = 0;
@@ -59,8 +35,8 @@ TEST_F(SecurityTest, GuessedAndForgedTokensAreRefused) {
     for (int k = 0; k < 48; ++k) secret += hex[rng() % 16];
     const std::string slot = i % 3 == 0 ? "f" : std::to_string(i % 8);
     const std::string token = a_.session() + "." + slot + "." + secret;
-    grpc::Status st = i % 3 == 0 ? c_->Facilitate(a_.session(), token, Advance())
-                                 : c_->Act(a_.session(), token, Ready());
+    grpc::Status st = i % 3 == 0 ? port_->Facilitate(a_.session(), token, Advance())
+                                 : port_->Act(a_.session(), token, Ready());
     if (st.error_code() == StatusCode::UNAUTHENTICATED) ++unauthenticated;
   }
   EXPECT_EQ(unauthenticated, guesses);
@@ -74,83 +50,84 @@ TEST_F(SecurityTest, GuessedAndForgedTokensAreRefused) {
        {flipped, ta_[0].substr(0, ta_[0].size() - 1), ta_[0] + "0", other_slot, std::string("..."),
         std::string(300, 'a'), a_.session() + ".999." + std::string(48, '0'),
         a_.session() + ".-1." + std::string(48, '0')})
-    EXPECT_EQ(c_->Act(a_.session(), t, Ready()).error_code(), StatusCode::UNAUTHENTICATED) << t;
+    EXPECT_EQ(port_->Act(a_.session(), t, Ready()).error_code(), StatusCode::UNAUTHENTICATED) << t;
   // Join codes and spectator codes are guessed in vain too.
   mf::JoinSessionResponse j;
   for (const char* code : {"AAA-AAA", "ZZZ-ZZZ", "", "---", "K Q 7 M 3 P"})
-    EXPECT_EQ(c_->Join(code, -1, &j).error_code(), StatusCode::NOT_FOUND) << code;
-  Watcher spy(c_->stub(), a_.session(), "", "ABC-DEF");
-  EXPECT_EQ(spy.WaitEnd().error_code(), StatusCode::NOT_FOUND);
+    EXPECT_EQ(port_->Join(code, -1, &j).error_code(), StatusCode::NOT_FOUND) << code;
+  EXPECT_EQ(port_->Subscribe(a_.session(), "", "ABC-DEF").error_code(), StatusCode::NOT_FOUND);
   ExpectUnchanged();
 }
 
-TEST_F(SecurityTest, TokensActOnlyForTheirOwnSeatAndSession) {
+TEST_P(SecurityTest, TokensActOnlyForTheirOwnSeatAndSession) {
   // Seat 1's token acts as seat 1, never as seat 0.
-  ASSERT_TRUE(c_->Act(a_.session(), ta_[1], Ready()).ok());
+  ASSERT_TRUE(port_->Act(a_.session(), ta_[1], Ready()).ok());
   const mf::GetRecordResponse rec = c_->Record(a_.session(), a_.facilitator_token());
   ASSERT_EQ(rec.entries_size(), before_.entries_size() + 1);
   EXPECT_EQ(rec.entries(rec.entries_size() - 1).entry().actor().seat(), 1);
   before_ = rec;
   // Another session's token, with this session's id.
-  EXPECT_EQ(c_->Act(a_.session(), tb_, Ready()).error_code(), StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(c_->Facilitate(a_.session(), b_.facilitator_token(), Advance()).error_code(),
+  EXPECT_EQ(port_->Act(a_.session(), tb_, Ready()).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(port_->Facilitate(a_.session(), b_.facilitator_token(), Advance()).error_code(),
             StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(GetRecord(*c_, a_.session(), b_.facilitator_token()).error_code(),
+  EXPECT_EQ(port_->GetRecord(a_.session(), b_.facilitator_token()).error_code(),
             StatusCode::PERMISSION_DENIED);
   mf::Channel everyone;
   everyone.set_everyone(true);
-  EXPECT_EQ(c_->Chat(a_.session(), tb_, everyone, "hi").error_code(),
+  EXPECT_EQ(port_->Chat(a_.session(), tb_, everyone, "hi").error_code(),
             StatusCode::PERMISSION_DENIED);
   // A seat's token does not read the record while the game runs.
-  EXPECT_EQ(GetRecord(*c_, a_.session(), ta_[0]).error_code(), StatusCode::PERMISSION_DENIED);
-  Watcher other(c_->stub(), a_.session(), tb_);
-  EXPECT_EQ(other.WaitEnd().error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(port_->GetRecord(a_.session(), ta_[0]).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(port_->Subscribe(a_.session(), tb_).error_code(), StatusCode::PERMISSION_DENIED);
   ExpectUnchanged();
 }
 
-TEST_F(SecurityTest, SeatTokensCannotMakeFacilitatorCalls) {
+TEST_P(SecurityTest, SeatTokensCannotMakeFacilitatorCalls) {
   const mf::Action facilitator_actions[] = {Advance(), SetBot(1, true), SetBot(0, false)};
   for (const mf::Action& a : facilitator_actions) {
-    EXPECT_EQ(c_->Facilitate(a_.session(), ta_[0], a, "easy").error_code(),
+    EXPECT_EQ(port_->Facilitate(a_.session(), ta_[0], a, "easy").error_code(),
               StatusCode::PERMISSION_DENIED)
         << a.ShortDebugString();
     // Nor through Act.
-    const grpc::Status st = c_->Act(a_.session(), ta_[0], a);
+    const grpc::Status st = port_->Act(a_.session(), ta_[0], a);
     EXPECT_TRUE(st.error_code() == StatusCode::PERMISSION_DENIED ||
                 st.error_code() == StatusCode::INVALID_ARGUMENT)
         << net::Describe(st);
   }
   mf::Action pause;
   pause.mutable_pause();
-  EXPECT_NE(c_->Act(a_.session(), ta_[0], pause).error_code(), StatusCode::OK);
-  EXPECT_EQ(Roster(*c_, a_.session(), ta_[0]).error_code(), StatusCode::PERMISSION_DENIED);
-  EXPECT_EQ(List(*c_, ta_[0]).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_NE(port_->Act(a_.session(), ta_[0], pause).error_code(), StatusCode::OK);
+  EXPECT_EQ(port_->Roster(a_.session(), ta_[0]).error_code(), StatusCode::PERMISSION_DENIED);
+  EXPECT_EQ(port_->ListSessions(ta_[0]).error_code(), StatusCode::PERMISSION_DENIED);
   // The facilitator's token has no seat to act for either.
-  EXPECT_EQ(c_->Act(a_.session(), a_.facilitator_token(), Ready()).error_code(),
+  EXPECT_EQ(port_->Act(a_.session(), a_.facilitator_token(), Ready()).error_code(),
             StatusCode::PERMISSION_DENIED);
   ExpectUnchanged();
 }
 
-TEST_F(SecurityTest, OversizedMessagesAreRefused) {
+TEST_P(SecurityTest, OversizedMessagesAreRefused) {
   mf::Action statement;
   statement.mutable_statement()->set_position(50);
   statement.mutable_statement()->set_text(std::string(70 * 1024, 'a'));  // Over 64 KiB.
-  EXPECT_EQ(c_->Act(a_.session(), ta_[0], statement).error_code(), StatusCode::RESOURCE_EXHAUSTED);
+  EXPECT_EQ(port_->Act(a_.session(), ta_[0], statement).error_code(),
+            StatusCode::RESOURCE_EXHAUSTED);
   mf::Channel everyone;
   everyone.set_everyone(true);
-  EXPECT_EQ(c_->Chat(a_.session(), ta_[0], everyone, std::string(501, 'x')).error_code(),
+  EXPECT_EQ(port_->Chat(a_.session(), ta_[0], everyone, std::string(501, 'x')).error_code(),
             StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(c_->Chat(a_.session(), ta_[0], everyone, std::string(1 << 20, 'x')).error_code(),
+  EXPECT_EQ(port_->Chat(a_.session(), ta_[0], everyone, std::string(1 << 20, 'x')).error_code(),
             StatusCode::RESOURCE_EXHAUSTED);
-  EXPECT_EQ(c_->Chat(a_.session(), ta_[0], everyone, std::string("bell\x07", 5)).error_code(),
+  EXPECT_EQ(port_->Chat(a_.session(), ta_[0], everyone, std::string("bell\x07", 5)).error_code(),
             StatusCode::INVALID_ARGUMENT);
   mf::JoinSessionResponse j;
-  EXPECT_EQ(c_->Join(a_.join_code(), -1, &j, std::string(41, 'n')).error_code(),
+  EXPECT_EQ(port_->Join(a_.join_code(), -1, &j, std::string(41, 'n')).error_code(),
             StatusCode::INVALID_ARGUMENT);
-  EXPECT_EQ(c_->Join(a_.join_code(), -1, &j, std::string(3 << 20, 'n')).error_code(),
+  EXPECT_EQ(port_->Join(a_.join_code(), -1, &j, std::string(3 << 20, 'n')).error_code(),
             StatusCode::RESOURCE_EXHAUSTED);
-  // A huge token in the metadata: refused, and the server serves on.
-  EXPECT_NE(c_->Act(a_.session(), std::string(32 * 1024, 'a'), Ready()).error_code(),
+  // A huge token in the metadata: refused, and the server serves on (the
+  // codes differ by transport here: HTTP/2's header list limit on the gRPC
+  // port, the web port's 16 KiB of headers, RESOURCE_EXHAUSTED, there).
+  EXPECT_NE(port_->Act(a_.session(), std::string(32 * 1024, 'a'), Ready()).error_code(),
             StatusCode::OK);
   mf::CreateSessionRequest big;
   big.set_scenario("classroom-8");
@@ -158,19 +135,25 @@ TEST_F(SecurityTest, OversizedMessagesAreRefused) {
   // The oversized metadata above may have made gRPC drop the connection: the
   // channel reconnects, so an UNAVAILABLE answer is retried.
   StatusCode code = StatusCode::UNAVAILABLE;
-  for (int attempt = 0; attempt < 5 && code == StatusCode::UNAVAILABLE; ++attempt) {
-    grpc::ClientContext ctx;
-    mf::CreateSessionResponse created;
-    code = c_->stub()->CreateSession(&ctx, big, &created).error_code();
-  }
+  for (int attempt = 0; attempt < 5 && code == StatusCode::UNAVAILABLE; ++attempt)
+    code = port_->Create(big).error_code();
   EXPECT_EQ(code, StatusCode::INVALID_ARGUMENT);
   ExpectUnchanged();
-  EXPECT_TRUE(c_->Act(a_.session(), ta_[0], Ready()).ok());
+  EXPECT_TRUE(port_->Act(a_.session(), ta_[0], Ready()).ok());
 }
 
-TEST(SecurityFloodTest, OneClientsFloodIsExhaustedWhileAnotherIsServed) {
+INSTANTIATE_TEST_SUITE_P(Ports, SecurityTest, ::testing::Values(PortKind::kGrpc, PortKind::kWeb),
+                         PortName);
+
+// The suites below start forumd themselves, with both ports, and attack
+// through the one of GetParam().
+class SecurityPortTest : public ::testing::TestWithParam<PortKind> {};
+INSTANTIATE_TEST_SUITE_P(Ports, SecurityPortTest,
+                         ::testing::Values(PortKind::kGrpc, PortKind::kWeb), PortName);
+
+TEST_P(SecurityPortTest, OneClientsFloodIsExhaustedWhileAnotherIsServed) {
   ScratchDir dir;
-  server::ServerOptions o = TestOptions(dir.path());
+  server::ServerOptions o = SecurityOptions(dir.path());
   o.rate_per_second = 20;
   o.rate_burst = 40;
   auto server = StartServer(o);
@@ -187,16 +170,14 @@ TEST(SecurityFloodTest, OneClientsFloodIsExhaustedWhileAnotherIsServed) {
   std::vector<std::thread> flood;
   for (int t = 0; t < 4; ++t)
     flood.emplace_back([&] {
-      Client c(server->address());
-      mf::Channel everyone;
-      everyone.set_everyone(true);
+      auto c = MakePort(GetParam(), *server);
       while (!stop) {
-        const grpc::Status st = c.Act(s.session(), flooder, Ready(), version + 1);  // Refused.
+        const grpc::Status st = c->Act(s.session(), flooder, Ready(), version + 1);  // Refused.
         (st.error_code() == StatusCode::RESOURCE_EXHAUSTED ? exhausted : other)++;
       }
     });
   // Meanwhile another client, within its own limit, is served every time.
-  Client c(server->address());
+  auto c = MakePort(GetParam(), *server);
   mf::Channel everyone;
   everyone.set_everyone(true);
   int polite_ok = 0, polite_exhausted = 0;
@@ -205,7 +186,7 @@ TEST(SecurityFloodTest, OneClientsFloodIsExhaustedWhileAnotherIsServed) {
     while (exhausted.load() < 50 * (i + 1) && other.load() < 100000)
       std::this_thread::yield();  // Paced by the flood, not by the clock.
     const grpc::Status st =
-        c.Chat(s.session(), polite, everyone, "still here " + std::to_string(i));
+        c->Chat(s.session(), polite, everyone, "still here " + std::to_string(i));
     polite_ok += st.ok() ? 1 : 0;
     polite_exhausted += st.error_code() == StatusCode::RESOURCE_EXHAUSTED ? 1 : 0;
   }
@@ -326,9 +307,9 @@ std::string FinishedSession(Client& c, mf::CreateSessionResponse* s) {
   return t0;
 }
 
-TEST(SecurityExpiryTest, TokensOfAFinishedSessionExpire) {
+TEST_P(SecurityPortTest, TokensOfAFinishedSessionExpire) {
   ScratchDir dir;
-  server::ServerOptions o = TestOptions(dir.path());
+  server::ServerOptions o = SecurityOptions(dir.path());
   o.token_expiry_seconds = 2;
   o.archive_after_seconds = 0;
   mf::CreateSessionResponse s, live;
@@ -337,39 +318,40 @@ TEST(SecurityExpiryTest, TokensOfAFinishedSessionExpire) {
     auto server = StartServer(o);
     ASSERT_TRUE(server);
     Client c(server->address());
+    auto p = MakePort(GetParam(), *server);
     t0 = FinishedSession(c, &s);
     // Valid right after the end (the debrief), for the seat and the facilitator.
-    EXPECT_TRUE(GetRecord(c, s.session(), t0).ok());
-    EXPECT_TRUE(GetRecord(c, s.session(), s.facilitator_token()).ok());
+    EXPECT_TRUE(p->GetRecord(s.session(), t0).ok());
+    EXPECT_TRUE(p->GetRecord(s.session(), s.facilitator_token()).ok());
     live = c.Create("classroom-8");  // Also moves the finished one to the archive.
-    EXPECT_TRUE(GetRecord(c, s.session(), t0).ok());
+    EXPECT_TRUE(p->GetRecord(s.session(), t0).ok());
     // Then they expire: counted in calls, each a little later.
     grpc::Status st;
     for (int i = 0; i < 400; ++i) {
-      st = GetRecord(c, s.session(), t0);
+      st = p->GetRecord(s.session(), t0);
       if (!st.ok()) break;
       std::this_thread::sleep_for(std::chrono::milliseconds(20));
     }
     EXPECT_EQ(st.error_code(), StatusCode::UNAUTHENTICATED) << net::Describe(st);
     EXPECT_NE(st.error_message().find("expired"), std::string::npos) << st.error_message();
-    EXPECT_EQ(GetRecord(c, s.session(), s.facilitator_token()).error_code(),
+    EXPECT_EQ(p->GetRecord(s.session(), s.facilitator_token()).error_code(),
               StatusCode::UNAUTHENTICATED);
     // A running session's tokens do not expire.
-    EXPECT_TRUE(GetRecord(c, live.session(), live.facilitator_token()).ok());
+    EXPECT_TRUE(p->GetRecord(live.session(), live.facilitator_token()).ok());
   }
   // After a restart (the session read back from the store) they stay expired.
   auto server = StartServer(o);
   ASSERT_TRUE(server);
-  Client c(server->address());
-  const grpc::Status st = GetRecord(c, s.session(), t0);
+  auto p = MakePort(GetParam(), *server);
+  const grpc::Status st = p->GetRecord(s.session(), t0);
   EXPECT_EQ(st.error_code(), StatusCode::UNAUTHENTICATED) << net::Describe(st);
   EXPECT_NE(st.error_message().find("expired"), std::string::npos) << st.error_message();
-  EXPECT_TRUE(GetRecord(c, live.session(), live.facilitator_token()).ok());
+  EXPECT_TRUE(p->GetRecord(live.session(), live.facilitator_token()).ok());
 }
 
-TEST(SecurityArchiveTest, ArchivedRecordsAreRateLimitedToo) {
+TEST_P(SecurityPortTest, ArchivedRecordsAreRateLimitedToo) {
   ScratchDir dir;
-  server::ServerOptions o = TestOptions(dir.path());
+  server::ServerOptions o = SecurityOptions(dir.path());
   o.archive_after_seconds = 0;
   mf::CreateSessionResponse s;
   std::string t0;
@@ -383,10 +365,10 @@ TEST(SecurityArchiveTest, ArchivedRecordsAreRateLimitedToo) {
   o.rate_burst = 5;
   auto server = StartServer(o);  // The finished session is now read from the store.
   ASSERT_TRUE(server);
-  Client c(server->address());
+  auto p = MakePort(GetParam(), *server);
   int ok = 0, exhausted = 0;
   for (int i = 0; i < 40; ++i) {
-    const grpc::Status st = GetRecord(c, s.session(), s.facilitator_token());
+    const grpc::Status st = p->GetRecord(s.session(), s.facilitator_token());
     ok += st.ok() ? 1 : 0;
     exhausted += st.error_code() == StatusCode::RESOURCE_EXHAUSTED ? 1 : 0;
   }
@@ -404,6 +386,8 @@ bool MakeCertificate(const std::string& dir, const std::string& name) {
   return std::system(cmd.c_str()) == 0;
 }
 
+// The gRPC port only: the web port's TLS (the same certificate flags) is
+// tested by web_test.cc (WebTls.TheWebPortServesTlsWithTheSameCertificate).
 TEST(SecurityTlsTest, TlsServesAndPlaintextIsRefused) {
   ScratchDir dir;
   ASSERT_TRUE(MakeCertificate(dir.path(), "server")) << "the openssl command failed";

@@ -12,6 +12,8 @@ PACKAGES=(
   python3-grpcio python3-grpc-tools
   libgtest-dev libgmock-dev libbenchmark-dev zlib1g-dev
   xvfb xauth fonts-dejavu-core
+  libqrencode-dev  # the browser link's QR code in forum-client's lobby (client/qr.h)
+  zbar-tools  # the client tests read that QR code back from the picture (zbarimg)
   libcli11-dev  # forumctl's command line (tools/cli.h)
   libcairo2-dev  # the charts and printed matter (tools/draw.h), in fonts-dejavu-core
   poppler-utils  # the teacher's package test renders its PDFs (pdfinfo, pdftotext, pdftoppm)

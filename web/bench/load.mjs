@@ -1,6 +1,8 @@
 // Act-to-view latency through forumd's web port (gRPC-Web) under load, with
 // a Node client that speaks it as the browser seat does (web/bench/load.ts).
-// Not a test: a measurement.
+// Not a test: a measurement. One Node process is the bottleneck beyond about
+// 200 actions/s; web/bench/multi.sh runs several as one client (--start-at,
+// --samples) and merges their latencies.
 //   build/server/forumd --listen 127.0.0.1:0 --web-listen 127.0.0.1:8090 --data /tmp/webload \
 //     --rate 1000 --burst 1000 --peer-burst 0 --create-burst 0 &
 //   node web/bench/load.mjs --modules build/web-npm/node_modules --gen build/web-npm/gen \
@@ -40,5 +42,7 @@ await run({
   sessions: Number(args.sessions ?? 50),
   rate: Number(args.rate ?? 500),
   seconds: Number(args.seconds ?? 15),
+  startAt: args["start-at"] ? Number(args["start-at"]) : undefined,
+  samples: args.samples,
 });
 process.exit(0); // The streams' fetches are aborted; nothing else to wait for.

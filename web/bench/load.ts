@@ -12,6 +12,7 @@ import type { MessageInitShape } from "@bufbuild/protobuf";
 import { Forum } from "@gen/forum_pb";
 import { ActionSchema, RuleError, VoteChoice } from "@gen/game_pb";
 import type { View } from "@gen/game_pb";
+import { writeFileSync } from "node:fs";
 
 type ActionKind = MessageInitShape<typeof ActionSchema>["kind"];
 const F = ActionSchema.field;
@@ -22,6 +23,11 @@ export interface LoadOptions {
   sessions: number;
   rate: number;
   seconds: number;
+  // Several processes as one client: each starts sending at this time
+  // (Date.now() milliseconds, after its streams are open) and writes its
+  // latencies (ms, JSON) to `samples` for web/bench/merge.mjs.
+  startAt?: number;
+  samples?: string;
 }
 
 interface SeatConn {
@@ -103,6 +109,10 @@ export async function run(o: LoadOptions): Promise<void> {
   });
   while (seats.some((s) => !s.view)) await new Promise((r) => setTimeout(r, 50));
   console.log(`streams open: ${seats.length} (${o.sessions} sessions x ${info.seats} seats of ${o.scenario})`);
+  if (o.startAt) {
+    if (Date.now() > o.startAt) console.log(`late: the streams opened ${Date.now() - o.startAt} ms after --start-at`);
+    while (Date.now() < o.startAt) await new Promise((r) => setTimeout(r, Math.min(50, o.startAt! - Date.now())));
+  }
 
   const start = performance.now();
   const interval = 1000 / o.rate;
@@ -157,4 +167,5 @@ export async function run(o: LoadOptions): Promise<void> {
   console.log(`act->view latency over ${sorted.length}: p50 ${q(0.5)} ms, p99 ${q(0.99)} ms, max ${sorted.length ? sorted[sorted.length - 1].toFixed(2) : "-"} ms`);
   if (unseen) console.log(`actions whose view never came: ${unseen}`);
   for (const [k, n] of errors) console.log(`error x${n}: ${k}`);
+  if (o.samples) writeFileSync(o.samples, JSON.stringify({ sent, elapsed, ok, stale, unseen, errors: [...errors], latencies }));
 }

@@ -88,13 +88,15 @@ export interface SeatState {
   handover: Notice | null;
 }
 
-// Fields a later view of the stream leaves out (ServerEvent.static_omitted).
+// Fields a later view of the stream leaves out (ServerEvent.static_omitted):
+// rules/view.cc's kStaticFields, in the generated code's names (the web
+// catalogue test holds the two lists equal). The decision rule is not one of
+// them: a theme that chooses the forum changes it during the game.
 const STATIC_FIELDS = [
   "scenario",
   "title",
   "description",
   "cycles",
-  "decisionRule",
   "themes",
   "brief",
   "allBriefs",

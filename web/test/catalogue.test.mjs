@@ -49,3 +49,20 @@ test("every key the source names is in the catalogue", () => {
   // Keys made from a prefix and a value (phase., form., ...): each family exists.
   for (const p of prefixes) assert.ok(Object.keys(en).some((k) => k.startsWith(p)), `no key starts with ${p}`);
 });
+
+test("the fields a later view leaves out are the engine's static fields", () => {
+  // rules/view.cc kStaticFields (mf::View::kTitleFieldNumber ...) against
+  // web/src/api.ts STATIC_FIELDS ("title" ...): a field the client copies
+  // from the first view that the engine sends in every view would freeze it.
+  const cc = readFileSync(join(src, "..", "..", "rules", "view.cc"), "utf8");
+  const list = cc.match(/kStaticFields\[\]\s*=\s*\{([^}]*)\}/);
+  assert.ok(list, "kStaticFields not found in rules/view.cc");
+  const camel = (s) => s.charAt(0).toLowerCase() + s.slice(1);
+  const engine = [...list[1].matchAll(/k(\w+)FieldNumber/g)].map((m) => camel(m[1])).sort();
+  const ts = readFileSync(join(src, "api.ts"), "utf8");
+  const block = ts.match(/const STATIC_FIELDS = \[([^\]]*)\]/);
+  assert.ok(block, "STATIC_FIELDS not found in web/src/api.ts");
+  const client = [...block[1].matchAll(/"(\w+)"/g)].map((m) => m[1]).sort();
+  assert.ok(engine.length >= 5, `only ${engine.length} static fields read`);
+  assert.deepEqual(client, engine);
+});
