@@ -317,6 +317,9 @@ class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
   static void Start(const std::shared_ptr<WebCall>& call, grpc::GenericStub* stub,
                     const std::string& method, std::vector<std::string> requests,
                     const std::vector<std::pair<std::string, std::string>>& metadata) {
+    // Under the call's lock: gRPC's callbacks (OnWriteDone on its threads)
+    // read what is set up here.
+    std::lock_guard<std::recursive_mutex> lock(call->mu_);
     call->self_ = call;  // Alive until OnDone.
     for (const auto& [k, v] : metadata) call->ctx_.AddMetadata(k, v);
     for (std::string& r : requests) {
@@ -324,6 +327,12 @@ class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
       call->requests_.emplace_back(&slice, 1);
     }
     stub->PrepareBidiStreamingCall(&call->ctx_, method, grpc::StubOptions(), call.get());
+    // A hold keeps gRPC's call object alive between reads: ReadNext starts
+    // a read from the connection's thread, and without the hold the call
+    // could complete (and gRPC free its object, before OnDone) in between.
+    // The hold goes when a read finds the end, or on Cancel.
+    call->AddHold();
+    call->held_ = true;
     if (call->requests_.empty())
       call->StartWritesDone();
     else
@@ -334,18 +343,25 @@ class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
   // The connection has written the last message: the next one may come.
   void ReadNext() {
     std::lock_guard<std::recursive_mutex> lock(mu_);
-    if (!done_) StartRead(&in_);
+    if (held_) StartRead(&in_);
   }
-  void Cancel() { ctx_.TryCancel(); }
+  void Cancel() {
+    ctx_.TryCancel();
+    Release();
+  }
 
   void OnWriteDone(bool ok) override {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
     if (ok && ++next_ < requests_.size())
       StartWrite(&requests_[next_]);
     else
       StartWritesDone();
   }
   void OnReadDone(bool ok) override {
-    if (!ok) return;  // The end: OnDone follows with the status.
+    if (!ok) {  // The end: OnDone follows with the status.
+      Release();
+      return;
+    }
     std::vector<grpc::Slice> slices;
     std::string bytes;
     if (in_.Dump(&slices).ok())
@@ -384,8 +400,17 @@ class WebCall final : public grpc::ClientBidiReactor<grpc::ByteBuffer, grpc::Byt
   std::vector<grpc::ByteBuffer> requests_;
   size_t next_ = 0;
   grpc::ByteBuffer in_;
+  // Lets gRPC finish the call once (the end was read, or the connection
+  // cancelled it); no read starts after it.
+  void Release() {
+    std::lock_guard<std::recursive_mutex> lock(mu_);
+    if (!held_) return;
+    held_ = false;
+    RemoveHold();
+  }
   std::recursive_mutex mu_;
   bool done_ = false;
+  bool held_ = false;  // The hold of Start, until Release.
   std::shared_ptr<WebCall> self_;
 };
 
@@ -953,6 +978,10 @@ void WebGateway::Shutdown() {
   // their last frames a moment to reach the browsers, then close everything.
   for (int i = 0; i < 50 && d->active_calls > 0; ++i)
     std::this_thread::sleep_for(std::chrono::milliseconds(10));
+  // A gateway that never started (Start refused its flags) has no thread:
+  // nothing to close, and a handler posted to its idle io_context would hold
+  // the Impl that owns it (a cycle LeakSanitizer reports).
+  if (!d->thread.joinable()) return;
   auto closed = std::make_shared<std::promise<void>>();
   auto done = closed->get_future();
   asio::post(d->io, [d, closed] {

@@ -225,8 +225,10 @@ TEST_F(ForumChoice, TextsOnTheForumTakeNoPledges) {
     if (x.theme == follow_ && x.adopted) t = &x;
   ASSERT_NE(t, nullptr);
   for (int s = 0; s < st.num_seats(); ++s) EXPECT_FALSE(st.PledgeOpen(s, *t));
+  // The texts grow as the game goes on: keep the id, not the pointer.
+  const int id = t->id;
   ASSERT_TRUE(AdvanceUntil(&st, mf::IMPLEMENTATION, 2)) << st.cycle();
-  EXPECT_TRUE(Rejected(&st, 0, testing::PledgeAction(t->id, 100), mf::NOT_ALLOWED));
+  EXPECT_TRUE(Rejected(&st, 0, testing::PledgeAction(id, 100), mf::NOT_ALLOWED));
 }
 
 TEST(ForumChoiceOthers, ScenariosWithoutTheFlagNeverChooseAForum) {
