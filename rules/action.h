@@ -59,6 +59,7 @@ struct Action {
   int level = 0;      // Pledge / enforcement level, extension seconds.
   int theme = -1;     // Prioritise: theme index.
   int corridor = -1;  // Anti-smuggling corridor index.
+  int caucus = -1;    // Regional text: the caucus index.
   bool flag = false;  // Ratify yes, keep a deal, seat to bot.
   mf::Form form = mf::FORM_UNSPECIFIED;
   mf::VoteChoice vote = mf::VOTE_UNSPECIFIED;

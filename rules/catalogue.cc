@@ -30,6 +30,7 @@ const Table& TheTable() {
     act::AddDecisionActions(&t->specs);
     act::AddDealActions(&t->specs);
     act::AddControlActions(&t->specs);
+    act::AddRegionalActions(&t->specs);
     for (const ActionSpec& s : t->specs) {
       t->ordered.push_back(&s);
       t->by_type[static_cast<size_t>(s.type)] = &s;

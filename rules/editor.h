@@ -39,6 +39,11 @@ class StateEditor {
   std::vector<Deal>& deals() { return s_.deals_; }
   std::vector<int>& agenda() { return s_.agenda_; }
   int NextId() { return s_.next_id_++; }
+  // Appends a text (a regional draft); pointers to older texts may move.
+  Text* AddText(const Text& t) {
+    s_.texts_.push_back(t);
+    return &s_.texts_.back();
+  }
   void CountEndorsement() { ++s_.endorsements_; }
   void SetPaused(bool p) { s_.paused_ = p; }
   void Extend(int seconds) { s_.extension_ += seconds; }
@@ -98,6 +103,7 @@ void AddDraftingActions(std::vector<ActionSpec>* out);  // actions_drafting.cc
 void AddDecisionActions(std::vector<ActionSpec>* out);  // actions_decision.cc
 void AddDealActions(std::vector<ActionSpec>* out);      // actions_deals.cc
 void AddControlActions(std::vector<ActionSpec>* out);   // actions_control.cc
+void AddRegionalActions(std::vector<ActionSpec>* out);  // regional.cc
 
 }  // namespace act
 }  // namespace mf::rules

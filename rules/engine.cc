@@ -142,6 +142,7 @@ bool State::CrossesRedLine(int seat, const Text& text) const {
 bool State::PledgeOpen(int seat, const Text& text) const {
   if (!text.adopted || !text.in_force) return false;
   if (scenario_->themes()[text.theme].chooses_forum) return false;
+  if (text.caucus >= 0 && !IsMember(text.caucus, seat)) return false;
   return text.form != mf::BINDING_CONVENTION || (text.ratified & SeatBit(seat));
 }
 

@@ -153,6 +153,7 @@ void State::EndPhase() {
         if (m.status == AmendStatus::kPending) m.status = AmendStatus::kLapsed;
       if (t->withdrawn) {
         t->decided = true;
+        ResolveRegional(false, true);
         NextItem();
         break;
       }
@@ -176,6 +177,7 @@ void State::EndPhase() {
     }
     case mf::DECISION:
       ResolveDecision();
+      ResolveRegional(draft()->adopted, false);
       NextItem();
       break;
     case mf::RATIFICATION:

@@ -49,6 +49,11 @@ void TextOut(const SeatView& v, const Text& t, mf::Text* out) {
   out->set_label(v.Label(t));
   out->set_supporters(__builtin_popcountll(t.supporters));
   out->set_objectors(__builtin_popcountll(t.objectors));
+  if (t.caucus >= 0) {
+    out->set_caucus(v.caucuses()[t.caucus].id());
+    SeatsOut(t.supporters, v.num_seats(), out->mutable_supported_by());
+    SeatsOut(t.objectors, v.num_seats(), out->mutable_objected_by());
+  }
   for (int s = 0; s < v.num_seats(); ++s) {
     if (t.level[s] < 0 && t.carried[s] < 0) continue;
     auto* p = out->add_pledges();
@@ -356,8 +361,10 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
                 std::to_string(r.position) + " (" + v.theme(r.theme).high_label + ").");
     SeatsOut(r.endorsed, n, x->mutable_endorsed_by());
   }
-  for (const Text& t : v.texts())
+  for (const Text& t : v.texts()) {
     if (t.decided && t.adopted) TextOut(v, t, out->add_texts());
+    if (t.caucus >= 0 && !t.decided) TextOut(v, t, out->add_regional_drafts());
+  }
   for (int c = 0; c < v.num_corridors(); ++c) {
     const CorridorData& d = v.corridor_def(c);
     const CorridorState& s = v.corridors()[c];
