@@ -50,6 +50,8 @@ class SeatView {
   const Params& params() const { return s_->scenario().params(); }
   int cycles() const { return s_->scenario().cycles(); }
   uint64_t caucus_mask(int k) const { return s_->scenario().caucus_masks()[k]; }
+  // Caucus k's regional draft on the current item (public); nullptr when none.
+  const Text* RegionalDraft(int k) const { return s_->RegionalDraft(k); }
   int num_caucuses() const { return static_cast<int>(s_->scenario().caucus_masks().size()); }
   uint64_t version() const { return s_->version(); }
   int cycle() const { return s_->cycle(); }
