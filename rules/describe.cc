@@ -334,6 +334,14 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
     case EventType::kRegionalSetAside:
       return text(e.b) + (e.c ? " is set aside: the forum adopted a text on the item."
                               : " is set aside with the withdrawn draft.");
+    case EventType::kPressReport: {
+      const auto& reports = st.reports();
+      if (e.c < 0 || e.c >= static_cast<int>(reports.size())) return "A press desk reports.";
+      const PressReport& r = reports[static_cast<size_t>(e.c)];
+      return "Press desk " + std::to_string(e.a + 1) + (r.praise ? " praises " : " criticises ") +
+             seat(e.b) + ": \u201c" + r.text + "\u201d (the record bears it out " +
+             std::to_string(static_cast<int>(r.credibility * 100 + 0.5)) + "%)";
+    }
     case EventType::kPledgesKept:
       return std::to_string(e.c) + (e.c == 1 ? " state carried" : " states carried") +
              " out their pledges on " + text(e.b) + ".";

@@ -45,6 +45,11 @@ class StateEditor {
     return &s_.texts_.back();
   }
   void CountEndorsement() { ++s_.endorsements_; }
+  // A press desk's report: counted against its per-phase limit and kept.
+  void AddReport(PressReport r) {
+    ++s_.press_actions_[static_cast<size_t>(r.desk)];
+    s_.reports_.push_back(std::move(r));
+  }
   void SetPaused(bool p) { s_.paused_ = p; }
   void Extend(int seconds) { s_.extension_ += seconds; }
 
@@ -104,6 +109,7 @@ void AddDecisionActions(std::vector<ActionSpec>* out);  // actions_decision.cc
 void AddDealActions(std::vector<ActionSpec>* out);      // actions_deals.cc
 void AddControlActions(std::vector<ActionSpec>* out);   // actions_control.cc
 void AddRegionalActions(std::vector<ActionSpec>* out);  // regional.cc
+void AddPressActions(std::vector<ActionSpec>* out);     // press.cc
 
 }  // namespace act
 }  // namespace mf::rules

@@ -181,6 +181,19 @@ uint64_t State::Hash() const {
   }
   for (double b : baseline_raw_) h.D(b);
   h.I(winner_);
+  // Games without press desks hash as before.
+  if (press_desks_ > 0) {
+    h.I(press_desks_);
+    for (int k : press_actions_) h.I(k);
+    for (const PressReport& r : reports_) {
+      h.I(r.desk);
+      h.I(r.about);
+      h.I(r.praise);
+      h.S(r.text);
+      h.I(r.text_id);
+      h.D(r.effect);
+    }
+  }
   // Scenarios without a theme that chooses the forum hash as before.
   if (forum_theme_ >= 0) {
     h.I(forum_theme_);

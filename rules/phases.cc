@@ -44,6 +44,7 @@ void State::EnterPhase(mf::Phase p) {
     s.ready = false;
     s.actions = 0;
   }
+  std::fill(press_actions_.begin(), press_actions_.end(), 0);
   Log(EventType::kPhaseStart, p);
 }
 

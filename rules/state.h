@@ -76,6 +76,7 @@ enum class EventType : uint8_t {
   kRegionalRejected,  // b = text id, c = objectors (members)
   kRegionalSetAside,  // b = text id, c = 1: the forum adopted a text on the item; 0: draft
                       // withdrawn
+  kPressReport,       // a = press desk, b = seat it is about, c = report index
 };
 
 struct EventRec {
@@ -145,6 +146,19 @@ struct Deal {
   int8_t from_kept = -1, to_kept = -1;
   bool breach_visible = false;
   bool stance_checked = false;
+};
+
+// A press desk's published report (mf::PublishReport), with what it did.
+struct PressReport {
+  int desk = 0;
+  int cycle = 0;
+  mf::Phase phase = mf::PHASE_UNSPECIFIED;
+  int about = 0;
+  bool praise = false;
+  std::string text;
+  int text_id = 0;
+  double credibility = 0;  // 0..1: how far the public record bears it out.
+  double effect = 0;       // The change in the subject's approval.
 };
 
 struct Recommendation {
@@ -233,7 +247,10 @@ class State {
   friend class SeatView;
   friend class StateEditor;  // What actions change (rules/editor.h).
   friend FlowOutcome StartingWorldFlows(std::shared_ptr<const Scenario>, int, double);
-  State(std::shared_ptr<const Scenario> scenario, uint64_t seed);
+  // `press_desks`: the observers beyond the seats who may publish reports
+  // (0..kMaxPressDesks); part of the game record (mf::GameLog.press_desks).
+  State(std::shared_ptr<const Scenario> scenario, uint64_t seed, int press_desks = 0);
+  static constexpr int kMaxPressDesks = 64;
 
   // The single entry for change: validates, then applies. `actor` is a seat
   // index, kFacilitator or kClock.
@@ -314,6 +331,14 @@ class State {
   // Regional texts (mf::RegionalText): whether `seat` belongs to caucus `k`,
   // and the caucus's regional draft on the current item (nullptr when none).
   bool IsMember(int caucus, int seat) const;
+  // Press desks: how many, the reports one published in this phase, all
+  // reports so far, and how far the public record bears out a report on
+  // `about` (praise or criticism, about adopted text `text_id` or 0 for
+  // its record in general), 0..1 (rules/press.cc).
+  int press_desks() const { return press_desks_; }
+  int press_actions(int desk) const { return press_actions_[static_cast<size_t>(desk)]; }
+  const std::vector<PressReport>& reports() const { return reports_; }
+  double ReportCredibility(int about, bool praise, int text_id) const;
   const Text* RegionalDraft(int caucus) const;
 
   // The forum chosen on a theme that chooses it (Theme.chooses_forum): that
@@ -429,6 +454,9 @@ class State {
   std::vector<ScoreBreakdown> final_scores_;
   std::vector<double> baseline_raw_;  // Each seat's raw score in the starting world.
   int winner_ = -1;
+  int press_desks_ = 0;
+  std::vector<int> press_actions_;  // Per desk: reports published in this phase.
+  std::vector<PressReport> reports_;
 };
 
 // A readable sentence for an event record.

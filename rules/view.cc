@@ -361,6 +361,21 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
                 std::to_string(r.position) + " (" + v.theme(r.theme).high_label + ").");
     SeatsOut(r.endorsed, n, x->mutable_endorsed_by());
   }
+  for (const PressReport& r : v.reports()) {
+    auto* x = out->add_press_reports();
+    x->set_desk(r.desk);
+    x->set_cycle(r.cycle);
+    x->set_phase(r.phase);
+    x->set_about(r.about);
+    x->set_praise(r.praise);
+    x->set_text(r.text);
+    x->set_text_id(r.text_id);
+    x->set_credibility(r.credibility);
+    x->set_effect(r.effect);
+  }
+  out->set_press_desks(v.press_desks());
+  out->set_press_desk(v.press_desk());
+  out->set_press_reports_left(v.press_reports_left());
   for (const Text& t : v.texts()) {
     if (t.decided && t.adopted) TextOut(v, t, out->add_texts());
     if (t.caucus >= 0 && !t.decided) TextOut(v, t, out->add_regional_drafts());
