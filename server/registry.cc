@@ -849,7 +849,7 @@ void Registry::Import(const mf::GetRecordResponse& record, const std::string& ti
   auto scenario = Parsed(log.scenario_text(), Echo(log.scenario()) + " (imported)", false, &why);
   if (!scenario) return fail("its scenario does not load (" + why + ")");
   std::vector<rules::LoggedAction> actions;
-  rules::State st(scenario, log.seed());
+  rules::State st(scenario, log.seed(), log.press_desks());
   if (!rules::FromGameLog(log, *scenario, &actions, &why) || !rules::Replay(&st, actions, &why))
     return fail(why);
   if (record.state_hash() != 0 && record.state_hash() != st.Hash())

@@ -4,6 +4,7 @@
 #include <gtest/gtest.h>
 
 #include "rules/catalogue.h"
+#include "rules/playout.h"
 #include "rules/state.h"
 #include "rules/view.h"
 #include "test_util.h"
@@ -157,6 +158,35 @@ TEST(Press, PraiseForATextTheStateObjectedToCountsNothing) {
   ASSERT_TRUE(Accepted(&st, PressActor(0), Report(objector, true, "Champion!", id)));
   EXPECT_EQ(st.seat(objector).approval, before);
   EXPECT_EQ(st.reports().back().effect, 0.0);
+}
+
+// The record keeps the desks: a game with reports replays exactly from its
+// log (GameLog.press_desks), and a log naming a desk the game did not have
+// is refused.
+TEST_F(PressTest, TheGameLogKeepsTheDesksAndReplaysExactly) {
+  std::vector<LoggedAction> log;
+  auto apply = [&](int actor, const Action& a) {
+    ASSERT_TRUE(Accepted(&st(), actor, a));
+    log.push_back({actor, a});
+  };
+  apply(PressActor(2), Report(4, false, "Closed the border."));
+  apply(kFacilitator, AdvanceAction());
+  apply(PressActor(0), Report(6, true, "Opened visas."));
+  mf::GameLog gl;
+  ToGameLog(st(), log, &gl);
+  EXPECT_EQ(gl.press_desks(), 3);
+  EXPECT_EQ(gl.entries(0).actor().press(), 2);
+  std::vector<LoggedAction> back;
+  std::string error;
+  ASSERT_TRUE(FromGameLog(gl, *sc_, &back, &error)) << error;
+  State again(sc_, 1, gl.press_desks());
+  ASSERT_TRUE(Replay(&again, back, &error)) << error;
+  EXPECT_EQ(again.Hash(), st().Hash());
+  ASSERT_EQ(again.reports().size(), 2u);
+  EXPECT_EQ(again.reports()[1].text, "Opened visas.");
+  gl.set_press_desks(2);
+  EXPECT_FALSE(FromGameLog(gl, *sc_, &back, &error));
+  EXPECT_NE(error.find("no press desk 2"), std::string::npos) << error;
 }
 
 }  // namespace

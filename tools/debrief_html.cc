@@ -134,6 +134,7 @@ class Page {
     Decisions();
     Deals();
     Regional();
+    Press();
     Seats();
     History();
     if (o_.facilitator) Messages();
@@ -206,6 +207,7 @@ class Page {
         "<a href=\"#decisions\">Decisions</a><a href=\"#deals\">Side deals</a>"
         "<a href=\"#seats\">Per seat</a>";
     if (sc_.proto().caucuses_size() > 0) out_ += "<a href=\"#regional\">Regional texts</a>";
+    if (m_.press_desks > 0) out_ += "<a href=\"#press\">Press reports</a>";
     if (!sc_.proto().teaching().history().empty()) out_ += "<a href=\"#history\">History</a>";
     if (o_.facilitator) out_ += "<a href=\"#messages\">Messages</a>";
     out_ += "<a href=\"#timeline\">Timeline</a></nav><main>\n";
@@ -606,6 +608,31 @@ class Page {
         "<table><tr><th>Cycle</th><th>Regional process</th><th>Text</th><th>Outcome</th>"
         "<th>Supported by</th><th>Carried out by</th></tr>" +
         rows + "</table></section>\n";
+  }
+
+  // The press desks' reports: who wrote what about whom, how far the public
+  // record bore it out, and what it did to the state's approval at home.
+  void Press() {
+    if (m_.press_desks == 0) return;
+    out_ +=
+        F("<section class=\"card\" id=\"press\"><h2>Press reports</h2><p class=\"lead\">"
+          "The %d press desks read the public view and published short reports. A report "
+          "moves the state's domestic approval as far as the public record bears it out "
+          "(pledges and deals kept or broken, the votes on the texts).</p>",
+          m_.press_desks);
+    if (m_.reports.empty()) {
+      out_ += "<p class=\"muted\">No report was published.</p></section>\n";
+      return;
+    }
+    out_ +=
+        "<table><tr><th>Cycle</th><th>Desk</th><th>About</th><th>Tone</th><th>Report</th>"
+        "<th>Borne out</th><th>Approval</th></tr>";
+    for (const rules::PressReport& r : m_.reports)
+      out_ += "<tr><td>" + Num(r.cycle) + "</td><td>" + Num(r.desk + 1) + "</td><td>" +
+              Seat(r.about) + "</td><td>" + (r.praise ? "praise" : "criticism") + "</td><td>" +
+              Esc(r.text) + "</td><td>" + F("%.0f%%", 100 * r.credibility) + "</td><td>" +
+              F("%+.3f", r.effect) + "</td></tr>";
+    out_ += "</table></section>\n";
   }
 
   void Seats() {
