@@ -361,7 +361,12 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
                 std::to_string(r.position) + " (" + v.theme(r.theme).high_label + ").");
     SeatsOut(r.endorsed, n, x->mutable_endorsed_by());
   }
-  for (const PressReport& r : v.reports()) {
+  // The most recent reports (the debrief has them all, from the record).
+  constexpr size_t kViewReports = 20;
+  const auto& reports = v.reports();
+  for (size_t k = reports.size() > kViewReports ? reports.size() - kViewReports : 0;
+       k < reports.size(); ++k) {
+    const PressReport& r = reports[k];
     auto* x = out->add_press_reports();
     x->set_desk(r.desk);
     x->set_cycle(r.cycle);
