@@ -473,6 +473,15 @@ TEST_F(ServerTest, PressDesksJoinPublishAndReplay) {
   ASSERT_TRUE(rules::Replay(&replayed, actions, &error)) << error;
   EXPECT_EQ(replayed.Hash(), record.state_hash());
   EXPECT_EQ(replayed.reports().size(), 1u);
+  // A guessed desk token, in this session and in one without desks.
+  const std::string guessed = std::string(48, 'a');
+  auto plain = client_->Create("classroom-8");
+  EXPECT_EQ(code(client_->Act(s.session(), s.session() + ".p1." + guessed, report)),
+            StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(client_->Act(plain.session(), plain.session() + ".p0." + guessed, report)),
+            StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(client_->Act(s.session(), s.session() + ".p99." + guessed, report)),
+            StatusCode::UNAUTHENTICATED);
   // Sessions refuse a desk count out of range.
   mf::CreateSessionRequest bad;
   bad.set_scenario("classroom-8");
