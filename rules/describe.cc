@@ -321,10 +321,7 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
                                         ": the status quo stands. ") +
              ForumSentence(sc, e.a, e.b);
     case EventType::kRegionalTabled:
-      return seat(e.a) + " tables a regional draft for the members of the " +
-             (e.c >= 0 && e.c < sc.proto().caucuses_size() ? sc.proto().caucuses(e.c).name()
-                                                           : std::string("caucus")) +
-             ": " + text(e.b) + ".";
+      return seat(e.a) + " tables a regional draft for its members: " + text(e.b) + ".";
     case EventType::kRegionalAdopted:
       return "Where the forum adopted nothing, its members adopt " + text(e.b) + " (" +
              std::to_string(e.c) + " in support): it pledges them alone.";
