@@ -163,11 +163,15 @@ class HeuristicBot : public Bot {
       case mf::DRAFTING: {
         Action a;
         if (can_act && Draft(v, &a)) return a;
+        if (can_act && TableRegional(v, &a)) return a;
         if (can_act && p_.proposes_deals && ProposeDeal(v, rng, &a)) return a;
         break;
       }
-      case mf::DECISION:
+      case mf::DECISION: {
+        Action a;
+        if (can_act && VoteRegional(v, &a)) return a;
         return Vote(v);
+      }
       case mf::RATIFICATION:
         for (const rules::Text& t : v.texts()) {
           if (!t.adopted || t.form != mf::BINDING_CONVENTION) continue;
@@ -267,6 +271,78 @@ class HeuristicBot : public Bot {
     if (std::fabs(gap) >= p_.amend_gap) {
       *out = Action::Make(ActionType::kAmend);
       out->position = std::clamp(static_cast<int>(std::lround(d->position + gap / 2)), 0, 100);
+      return true;
+    }
+    return false;
+  }
+
+  // The regional path (the article's "expedient path"): where the members
+  // of one of my caucuses stand closer to each other than the forum's draft
+  // stands to them, I table a regional text at their mean stated position,
+  // if it serves me. It is decided only when the forum adopts nothing.
+  bool TableRegional(const SeatView& v, Action* out) const {
+    const int me = v.viewer();
+    const rules::Text* d = v.draft();
+    if (!d || d->withdrawn || !d->tabled) return false;
+    const int t = d->theme;
+    if (v.theme(t).chooses_forum) return false;
+    for (int k = 0; k < v.num_caucuses(); ++k) {
+      const uint64_t members = v.caucus_mask(k);
+      if (!((members >> me) & 1) || v.RegionalDraft(k)) continue;
+      double sum = 0, lo = 100, hi = 0;
+      int stated = 0, count = 0;
+      for (int i = 0; i < v.num_seats(); ++i) {
+        if (!((members >> i) & 1)) continue;
+        ++count;
+        if (v.statement(i) < 0) continue;
+        sum += v.statement(i);
+        lo = std::min<double>(lo, v.statement(i));
+        hi = std::max<double>(hi, v.statement(i));
+        ++stated;
+      }
+      if (stated < 2 || 2 * stated < count) continue;
+      const double mean = sum / stated;
+      if (hi - lo > 2 * p_.caucus_reach || std::fabs(mean - d->position) < p_.caucus_reach)
+        continue;
+      const int pos = static_cast<int>(std::lround(std::clamp(mean, 0.0, 100.0)));
+      mf::Form form = mf::GUIDING_PRINCIPLES;
+      if (CrossesRedLine(v, t, pos, form)) form = mf::CHAIRS_SUMMARY;
+      if (CrossesRedLine(v, t, pos, form) || TextValue(v, t, pos, form) <= p_.support_above)
+        continue;
+      *out = Action::Make(ActionType::kRegional);
+      out->caucus = k;
+      out->position = pos;
+      out->form = form;
+      const mf::CommitmentKind natural = v.theme(t).natural_commitment;
+      if (natural != mf::COMMITMENT_UNSPECIFIED && natural != mf::ANTI_SMUGGLING && pos >= 50)
+        out->add = rules::Bit(natural);
+      return true;
+    }
+    return false;
+  }
+
+  // A member votes on its caucus's regional draft as it would on the
+  // forum's: for what it is worth to it, never across a red line.
+  bool VoteRegional(const SeatView& v, Action* out) const {
+    const int me = v.viewer();
+    const uint64_t bit = uint64_t{1} << me;
+    for (int k = 0; k < v.num_caucuses(); ++k) {
+      const rules::Text* r = v.RegionalDraft(k);
+      if (!r || !((v.caucus_mask(k) >> me) & 1)) continue;
+      const double value = TextValue(v, r->theme, r->position, r->form);
+      mf::VoteChoice choice = mf::STAND_ASIDE;
+      if (CrossesRedLine(v, r->theme, r->position, r->form) || value < p_.object_below)
+        choice = mf::OBJECT;
+      else if (value > p_.support_above)
+        choice = mf::SUPPORT;
+      const mf::VoteChoice now = (r->supporters & bit)  ? mf::SUPPORT
+                                 : (r->objectors & bit) ? mf::OBJECT
+                                 : (r->aside & bit)     ? mf::STAND_ASIDE
+                                                        : mf::VOTE_UNSPECIFIED;
+      if (now == choice) continue;
+      *out = Action::Make(ActionType::kRegional);
+      out->caucus = k;
+      out->vote = choice;
       return true;
     }
     return false;

@@ -127,6 +127,11 @@ class App {
                     ButtonKind kind = ButtonKind::kNormal,
                     sf::Keyboard::Key key = sf::Keyboard::Unknown, const std::string& tip = "");
   void Toast(const std::string& text, bool error);
+  // Regional texts (the action panel): the viewer's caucuses, tabling a
+  // regional draft in Drafting and voting on one in Decision.
+  std::vector<int> MyCaucuses() const;
+  void DrawRegionalTabling(Rect& r);
+  void DrawRegionalVotes(Rect& r);
 
   // --- Helpers over the current view --------------------------------------
   const mf::View& view() const { return *snap_.view; }

@@ -420,6 +420,7 @@ void App::DrawPhaseControls(Rect r) {
         w.mutable_withdraw_amendment()->set_amendment(am.id());
         ActionButton(r.TakeTop(ui.P(28)), "Withdraw my amendment #" + std::to_string(am.id()), w);
       }
+      DrawRegionalTabling(r);
       break;
     }
     case mf::DECISION: {
@@ -458,8 +459,11 @@ void App::DrawPhaseControls(Rect r) {
                       " to " + VoteWord(v.decision_rule(), mine.stance()) + ".";
         }
         r.TakeTop(gap);
-        ui.Paragraph(advice, r, 12.5f, crossed.empty() ? colour::kText : colour::kBad, false, 6);
+        const float used = ui.Paragraph(advice, r, 12.5f,
+                                        crossed.empty() ? colour::kText : colour::kBad, false, 6);
+        r.TakeTop(used);
       }
+      DrawRegionalVotes(r);
       break;
     }
     case mf::RATIFICATION: {
@@ -554,6 +558,81 @@ void App::DrawPhaseControls(Rect r) {
     }
     default:
       break;
+  }
+}
+
+}  // namespace mf::client
+
+namespace mf::client {
+
+// The caucuses (regional processes) the viewer belongs to, by index.
+std::vector<int> App::MyCaucuses() const {
+  std::vector<int> out;
+  const mf::View& v = view();
+  if (v.viewer() < 0 || v.viewer() >= v.seats_size()) return out;
+  const std::string& me = v.seats(v.viewer()).id();
+  for (int k = 0; k < v.caucuses_size(); ++k)
+    for (const std::string& m : v.caucuses(k).members())
+      if (m == me) out.push_back(k);
+  return out;
+}
+
+// Drafting: a member tables its caucus's regional draft at its own stated
+// position (guiding principles); it is decided only if the forum adopts
+// nothing on the item.
+void App::DrawRegionalTabling(Rect& r) {
+  Ui& ui = *ui_;
+  const mf::View& v = view();
+  const mf::SeatPublic* me = Me(v);
+  if (!me || r.h < ui.P(70)) return;
+  for (int k : MyCaucuses()) {
+    if (r.h < ui.P(44)) break;
+    const int pos = me->statement_position() >= 0 ? me->statement_position() : 50;
+    mf::Action a;
+    auto* x = a.mutable_regional();
+    x->set_caucus(v.caucuses(k).id());
+    x->set_position(pos);
+    x->set_form(mf::GUIDING_PRINCIPLES);
+    r.TakeTop(ui.P(8));
+    const Rect button = r.TakeTop(ui.P(34));
+    ui.Mark("button.regional_table." + std::to_string(k), button);
+    ActionButton(
+        button,
+        "Regional draft (" + ShortName(v.caucuses(k).name()) + ") at " + std::to_string(pos), a,
+        ButtonKind::kNormal, sf::Keyboard::Unknown,
+        "The members alone decide it, and only if the forum adopts nothing on this "
+        "item; it pledges them only.");
+  }
+}
+
+// Decision: a member's vote on each regional draft of its caucuses.
+void App::DrawRegionalVotes(Rect& r) {
+  Ui& ui = *ui_;
+  const mf::View& v = view();
+  const std::vector<int> mine = MyCaucuses();
+  for (const mf::Text& t : v.regional_drafts()) {
+    int k = -1;
+    for (int c : mine)
+      if (v.caucuses(c).id() == t.caucus()) k = c;
+    if (k < 0 || r.h < ui.P(70)) continue;
+    r.TakeTop(ui.P(8));
+    ui.Paragraph(t.label() + " (" + std::to_string(t.supported_by_size()) + " for, " +
+                     std::to_string(t.objected_by_size()) + " against)",
+                 r.TakeTop(ui.P(30)), 12, colour::kText, true, 2);
+    Rect line = r.TakeTop(ui.P(30));
+    const float w = (line.w - ui.P(8)) / 3;
+    for (mf::VoteChoice c : {mf::SUPPORT, mf::STAND_ASIDE, mf::OBJECT}) {
+      mf::Action a;
+      a.mutable_regional()->set_caucus(t.caucus());
+      a.mutable_regional()->set_vote(c);
+      Rect b = line.TakeLeft(w);
+      line.TakeLeft(ui.P(4));
+      ui.Mark("button.regional_vote." + std::to_string(c), b);
+      ActionButton(b, VoteWord(v.decision_rule(), c), a,
+                   c == mf::SUPPORT  ? ButtonKind::kGood
+                   : c == mf::OBJECT ? ButtonKind::kDanger
+                                     : ButtonKind::kNormal);
+    }
   }
 }
 

@@ -29,7 +29,7 @@ ReplayConnection::ReplayConnection(ReplayRecord record, int viewer,
       viewer_(viewer),
       every_(std::max(1, every)),
       scenario_(sc),
-      cur_(sc, record_.log.seed()) {}
+      cur_(sc, record_.log.seed(), record_.log.press_desks()) {}
 
 std::unique_ptr<ReplayConnection> ReplayConnection::Open(ReplayRecord record, int viewer,
                                                          std::string* error, int checkpoint_every) {
@@ -64,7 +64,7 @@ bool ReplayConnection::Build(std::string* error) {
     return false;
   }
   if (record_.action_ms.size() != log_.size()) record_.action_ms.clear();
-  rules::State st(scenario_, record_.log.seed());
+  rules::State st(scenario_, record_.log.seed(), record_.log.press_desks());
   const size_t n = log_.size();
   checkpoints_.clear();
   checkpoints_.reserve(n / static_cast<size_t>(every_) + 1);

@@ -6,8 +6,8 @@ namespace mf::rules {
 
 bool Action::operator==(const Action& o) const {
   return type == o.type && id == o.id && seat == o.seat && position == o.position &&
-         level == o.level && theme == o.theme && corridor == o.corridor && flag == o.flag &&
-         form == o.form && vote == o.vote && event == o.event && add == o.add &&
+         level == o.level && theme == o.theme && corridor == o.corridor && caucus == o.caucus &&
+         flag == o.flag && form == o.form && vote == o.vote && event == o.event && add == o.add &&
          remove == o.remove && give == o.give && ask == o.ask && text == o.text;
 }
 

@@ -15,6 +15,18 @@ constexpr int kClock = -2;
 // Viewers besides the seats.
 constexpr int kFacilitatorView = -1;
 constexpr int kSpectatorView = -2;
+// Press desks (observers beyond the seats) act and view as kPressBase - desk:
+// desk 0 is -100, desk 1 is -101, ...
+constexpr int kPressBase = -100;
+constexpr bool IsPressActor(int actor) {
+  return actor <= kPressBase;
+}
+constexpr int PressActor(int desk) {
+  return kPressBase - desk;
+}
+constexpr int PressDesk(int actor) {
+  return kPressBase - actor;
+}
 
 // The kind of an action is the case of the wire message's `oneof kind`
 // (mf::Action::kVote, ...): declared once, in proto/game.proto. What each
@@ -59,6 +71,7 @@ struct Action {
   int level = 0;      // Pledge / enforcement level, extension seconds.
   int theme = -1;     // Prioritise: theme index.
   int corridor = -1;  // Anti-smuggling corridor index.
+  int caucus = -1;    // Regional text: the caucus index.
   bool flag = false;  // Ratify yes, keep a deal, seat to bot.
   mf::Form form = mf::FORM_UNSPECIFIED;
   mf::VoteChoice vote = mf::VOTE_UNSPECIFIED;

@@ -147,6 +147,10 @@ ActionSpec Pledge() {
                                         "so nobody pledges to carry it out");
       if (!t->in_force)
         return Err(mf::NOT_FOUND, "text " + Str(a.id) + " is not in force: nobody carries it out");
+      if (t->caucus >= 0)
+        return Err(mf::NOT_YOUR_TURN, "text " + Str(a.id) + " is a regional text of the " +
+                                          st.scenario().proto().caucuses(t->caucus).name() +
+                                          ": only its members pledge to carry it out");
       return Err(mf::NOT_YOUR_TURN,
                  "a convention binds its ratifiers alone: you did not ratify "
                  "text " +

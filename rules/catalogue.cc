@@ -19,7 +19,7 @@ struct Table {
   std::vector<const ActionSpec*> ordered;
   std::array<const ActionSpec*, kMaxKindCase> by_type{};
   // Per sender and phase: the kinds that belong to that phase or to any.
-  std::vector<const ActionSpec*> in_phase[3][kNumPhases];
+  std::vector<const ActionSpec*> in_phase[4][kNumPhases];
 };
 
 const Table& TheTable() {
@@ -30,6 +30,8 @@ const Table& TheTable() {
     act::AddDecisionActions(&t->specs);
     act::AddDealActions(&t->specs);
     act::AddControlActions(&t->specs);
+    act::AddRegionalActions(&t->specs);
+    act::AddPressActions(&t->specs);
     for (const ActionSpec& s : t->specs) {
       t->ordered.push_back(&s);
       t->by_type[static_cast<size_t>(s.type)] = &s;
@@ -89,6 +91,9 @@ std::string WrongPhaseReason(const ActionSpec& spec, mf::Phase now) {
 
 std::string WrongSenderReason(const ActionSpec& spec, int actor) {
   if (actor == kClock) return "the clock can only end a phase that ran out of time";
+  if (IsPressActor(actor))
+    return std::string("a press desk publishes reports; it cannot ") + spec.name;
+  if (spec.sender == Sender::kByPress) return std::string("only a press desk may ") + spec.name;
   if (actor == kFacilitator)
     return std::string("the facilitator cannot ") + spec.name +
            " for a seat; hand the seat to a bot instead";
@@ -111,6 +116,25 @@ bool AdmitsSender(const State& s, const ActionSpec& spec, int actor, Result* why
     if (s.IsTerminal()) return refuse(mf::GAME_OVER_ERROR, [] { return "the game is over"; });
     if (s.paused())
       return refuse(mf::PAUSED, [] { return "the session is paused; timeouts wait for resume"; });
+  } else if (IsPressActor(actor)) {
+    const int desk = PressDesk(actor);
+    if (desk >= s.press_desks())
+      return refuse(mf::MALFORMED, [&] {
+        return "no press desk " + std::to_string(desk) + " in this session (it has " +
+               std::to_string(s.press_desks()) + ")";
+      });
+    if (spec.sender != Sender::kByPress)
+      return refuse(mf::NOT_YOUR_TURN, [&] { return WrongSenderReason(spec, actor); });
+    if (s.IsTerminal())
+      return refuse(mf::GAME_OVER_ERROR, [] { return "the game is over; no more reports"; });
+    if (s.paused())
+      return refuse(mf::PAUSED, [] { return "the facilitator has paused the session"; });
+    const int limit = s.scenario().params().max_reports_per_phase;
+    if (s.press_actions(desk) >= limit)
+      return refuse(mf::LIMIT, [&] {
+        return "your desk has published its " + std::to_string(limit) +
+               (limit == 1 ? " report" : " reports") + " in this phase";
+      });
   } else if (actor == kFacilitator) {
     if (spec.sender != Sender::kByFacilitator)
       return refuse(mf::NOT_YOUR_TURN, [&] { return WrongSenderReason(spec, actor); });
@@ -154,8 +178,10 @@ bool Admits(const State& s, const ActionSpec& spec, int actor, Result* why) {
 
 void Verdicts(const State& s, int viewer, std::vector<Verdict>* out) {
   out->clear();
-  if (viewer < kFacilitator) return;
-  const Sender sender = viewer >= 0 ? Sender::kBySeat : Sender::kByFacilitator;
+  if (viewer < kFacilitator && !IsPressActor(viewer)) return;
+  const Sender sender = viewer >= 0            ? Sender::kBySeat
+                        : IsPressActor(viewer) ? Sender::kByPress
+                                               : Sender::kByFacilitator;
   std::vector<int> targets;
   for (const ActionSpec* spec : Catalogue()) {
     if (spec->sender != sender) continue;
@@ -188,13 +214,16 @@ void Verdicts(const State& s, int viewer, std::vector<Verdict>* out) {
 }
 
 Result VerdictIn(const mf::View& v, const mf::Action& a) {
-  if (v.viewer() < kFacilitatorView)
+  if (v.viewer() < kFacilitatorView && !IsPressActor(v.viewer()))
     return Result::Error(mf::NOT_YOUR_TURN, "spectators watch the forum; they do not act");
   const ActionSpec* spec = FindSpec(a.kind_case());
   if (!spec) return Result::Error(mf::MALFORMED, "the action has no kind set");
   const bool facilitator = v.viewer() == kFacilitatorView;
   const int actor = facilitator ? kFacilitator : v.viewer();
-  if (spec->sender != (facilitator ? Sender::kByFacilitator : Sender::kBySeat))
+  const Sender sender = facilitator           ? Sender::kByFacilitator
+                        : IsPressActor(actor) ? Sender::kByPress
+                                              : Sender::kBySeat;
+  if (spec->sender != sender)
     return Result::Error(mf::NOT_YOUR_TURN, WrongSenderReason(*spec, actor));
   const int target = spec->target_of ? spec->target_of(a) : 0;
   const mf::Verdict* whole = nullptr;

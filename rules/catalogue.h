@@ -31,6 +31,7 @@ enum class Sender : uint8_t {
   kBySeat,         // a player's seat
   kByFacilitator,  // the facilitator (through the Facilitate call)
   kByClock,        // the server's phase clock
+  kByPress,        // a press desk (an observer beyond the seats)
 };
 
 struct ActionSpec {

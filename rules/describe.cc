@@ -156,6 +156,8 @@ std::string TextLabel(const Scenario& sc, const Text& t) {
       std::string(FormName(t.form)) + " on " + theme.name + " at " + std::to_string(t.position);
   const std::string& band = theme.BandLabel(t.position);
   if (!band.empty()) label += " (" + band + ")";
+  if (t.caucus >= 0 && t.caucus < sc.proto().caucuses_size())
+    label = sc.proto().caucuses(t.caucus).name() + " regional text: " + label;
   return label;
 }
 
@@ -318,6 +320,25 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
                                   : "Nothing is adopted on " + theme(e.a) +
                                         ": the status quo stands. ") +
              ForumSentence(sc, e.a, e.b);
+    case EventType::kRegionalTabled:
+      return seat(e.a) + " tables a regional draft for its members: " + text(e.b) + ".";
+    case EventType::kRegionalAdopted:
+      return "Where the forum adopted nothing, its members adopt " + text(e.b) + " (" +
+             std::to_string(e.c) + " in support): it pledges them alone.";
+    case EventType::kRegionalRejected:
+      return "The members do not agree on " + text(e.b) + " (" + std::to_string(e.c) +
+             (e.c == 1 ? " objection)." : " objections).");
+    case EventType::kRegionalSetAside:
+      return text(e.b) + (e.c ? " is set aside: the forum adopted a text on the item."
+                              : " is set aside with the withdrawn draft.");
+    case EventType::kPressReport: {
+      const auto& reports = st.reports();
+      if (e.c < 0 || e.c >= static_cast<int>(reports.size())) return "A press desk reports.";
+      const PressReport& r = reports[static_cast<size_t>(e.c)];
+      return "Press desk " + std::to_string(e.a + 1) + (r.praise ? " praises " : " criticises ") +
+             seat(e.b) + ": \u201c" + r.text + "\u201d (the record bears it out " +
+             std::to_string(static_cast<int>(r.credibility * 100 + 0.5)) + "%)";
+    }
     case EventType::kPledgesKept:
       return std::to_string(e.c) + (e.c == 1 ? " state carried" : " states carried") +
              " out their pledges on " + text(e.b) + ".";

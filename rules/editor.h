@@ -39,7 +39,17 @@ class StateEditor {
   std::vector<Deal>& deals() { return s_.deals_; }
   std::vector<int>& agenda() { return s_.agenda_; }
   int NextId() { return s_.next_id_++; }
+  // Appends a text (a regional draft); pointers to older texts may move.
+  Text* AddText(const Text& t) {
+    s_.texts_.push_back(t);
+    return &s_.texts_.back();
+  }
   void CountEndorsement() { ++s_.endorsements_; }
+  // A press desk's report: counted against its per-phase limit and kept.
+  void AddReport(PressReport r) {
+    ++s_.press_actions_[static_cast<size_t>(r.desk)];
+    s_.reports_.push_back(std::move(r));
+  }
   void SetPaused(bool p) { s_.paused_ = p; }
   void Extend(int seconds) { s_.extension_ += seconds; }
 
@@ -98,6 +108,8 @@ void AddDraftingActions(std::vector<ActionSpec>* out);  // actions_drafting.cc
 void AddDecisionActions(std::vector<ActionSpec>* out);  // actions_decision.cc
 void AddDealActions(std::vector<ActionSpec>* out);      // actions_deals.cc
 void AddControlActions(std::vector<ActionSpec>* out);   // actions_control.cc
+void AddRegionalActions(std::vector<ActionSpec>* out);  // regional.cc
+void AddPressActions(std::vector<ActionSpec>* out);     // press.cc
 
 }  // namespace act
 }  // namespace mf::rules

@@ -20,8 +20,13 @@ Result Err(mf::RuleError code, std::string message) {
 
 }  // namespace
 
-State::State(std::shared_ptr<const Scenario> scenario, uint64_t seed)
-    : scenario_(std::move(scenario)), params_(&scenario_->params()), seed_(seed), rng_(seed) {
+State::State(std::shared_ptr<const Scenario> scenario, uint64_t seed, int press_desks)
+    : scenario_(std::move(scenario)),
+      params_(&scenario_->params()),
+      seed_(seed),
+      rng_(seed),
+      press_desks_(std::clamp(press_desks, 0, kMaxPressDesks)),
+      press_actions_(static_cast<size_t>(press_desks_), 0) {
   const Scenario& sc = *scenario_;
   n_ = sc.num_seats();
   seats_.resize(n_);
@@ -142,6 +147,7 @@ bool State::CrossesRedLine(int seat, const Text& text) const {
 bool State::PledgeOpen(int seat, const Text& text) const {
   if (!text.adopted || !text.in_force) return false;
   if (scenario_->themes()[text.theme].chooses_forum) return false;
+  if (text.caucus >= 0 && !IsMember(text.caucus, seat)) return false;
   return text.form != mf::BINDING_CONVENTION || (text.ratified & SeatBit(seat));
 }
 

@@ -86,6 +86,11 @@ uint64_t State::Hash() const {
     h.U64(t.charged);
     for (int k = 0; k < n_; ++k) h.I(t.level[k] * 256 + t.carried[k]);
     h.U64(t.broken);
+    // The forum's own texts hash as before regional texts existed.
+    if (t.caucus >= 0) {
+      h.I(t.caucus);
+      h.U64(t.aside);
+    }
   }
   for (const Amendment& m : amendments_) {
     h.I(m.id);
@@ -142,6 +147,10 @@ uint64_t State::Hash() const {
     h.D(c.cooperation);
     h.D(c.origin_coop);
     h.D(c.transit_coop);
+    if (c.visas != 0 || c.remit_cut != 0) {
+      h.D(c.visas);
+      h.D(c.remit_cut);
+    }
   }
   for (double t : trust_) h.D(t);
   h.D(norms_);
@@ -172,6 +181,19 @@ uint64_t State::Hash() const {
   }
   for (double b : baseline_raw_) h.D(b);
   h.I(winner_);
+  // Games without press desks hash as before.
+  if (press_desks_ > 0) {
+    h.I(press_desks_);
+    for (int k : press_actions_) h.I(k);
+    for (const PressReport& r : reports_) {
+      h.I(r.desk);
+      h.I(r.about);
+      h.I(r.praise);
+      h.S(r.text);
+      h.I(r.text_id);
+      h.D(r.effect);
+    }
+  }
   // Scenarios without a theme that chooses the forum hash as before.
   if (forum_theme_ >= 0) {
     h.I(forum_theme_);

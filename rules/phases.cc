@@ -44,6 +44,7 @@ void State::EnterPhase(mf::Phase p) {
     s.ready = false;
     s.actions = 0;
   }
+  std::fill(press_actions_.begin(), press_actions_.end(), 0);
   Log(EventType::kPhaseStart, p);
 }
 
@@ -153,6 +154,7 @@ void State::EndPhase() {
         if (m.status == AmendStatus::kPending) m.status = AmendStatus::kLapsed;
       if (t->withdrawn) {
         t->decided = true;
+        ResolveRegional(false, true);
         NextItem();
         break;
       }
@@ -176,6 +178,7 @@ void State::EndPhase() {
     }
     case mf::DECISION:
       ResolveDecision();
+      ResolveRegional(draft()->adopted, false);
       NextItem();
       break;
     case mf::RATIFICATION:

@@ -39,10 +39,13 @@ void ToGameLog(const State& state, const std::vector<LoggedAction>& log, mf::Gam
   out->set_scenario(state.scenario().id());
   out->set_seed(state.seed());
   out->set_scenario_text(state.scenario().text());
+  out->set_press_desks(state.press_desks());
   for (const LoggedAction& e : log) {
     auto* entry = out->add_entries();
     if (e.actor >= 0)
       entry->mutable_actor()->set_seat(e.actor);
+    else if (IsPressActor(e.actor))
+      entry->mutable_actor()->set_press(PressDesk(e.actor));
     else if (e.actor == kFacilitator)
       entry->mutable_actor()->set_facilitator(true);
     else
@@ -67,6 +70,15 @@ bool FromGameLog(const mf::GameLog& in, const Scenario& scenario, std::vector<Lo
         break;
       case mf::Actor::kClock:
         la.actor = kClock;
+        break;
+      case mf::Actor::kPress:
+        if (e.actor().press() < 0 || e.actor().press() >= in.press_desks()) {
+          *error = "entry " + std::to_string(i) + ": no press desk " +
+                   std::to_string(e.actor().press()) + " (the game has " +
+                   std::to_string(in.press_desks()) + ")";
+          return false;
+        }
+        la.actor = PressActor(e.actor().press());
         break;
       default:
         *error = "entry " + std::to_string(i) + ": no actor";

@@ -23,8 +23,9 @@ struct LoggedAction {
 int RandomPlayout(State* state, uint64_t player_seed, std::vector<LoggedAction>* log,
                   int max_steps = 100000);
 
-// Converts a log to its wire form and back. `FromGameLog` reports the first
-// malformed entry in `error`.
+// Converts a log to its wire form and back (with the game's press desks:
+// build the State to replay with `GameLog.press_desks`). `FromGameLog`
+// reports the first malformed entry in `error`.
 void ToGameLog(const State& initial_or_final, const std::vector<LoggedAction>& log,
                mf::GameLog* out);
 bool FromGameLog(const mf::GameLog& in, const Scenario& scenario, std::vector<LoggedAction>* out,

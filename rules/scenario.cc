@@ -619,6 +619,13 @@ struct ScenarioLoader {
         P.meeting_procedures = v;
     }
     set(q.red_line_cost(), &P.red_line_cost, "red_line_cost", 0, 1);
+    set(q.press_effect(), &P.press_effect, "press_effect", 0, 1);
+    if (q.max_reports_per_phase() != 0) {
+      if (q.max_reports_per_phase() < 1 || q.max_reports_per_phase() > 20)
+        rep.Error(p, {{"params", -1}, {"max_reports_per_phase", -1}}, "must be 1..20");
+      else
+        P.max_reports_per_phase = q.max_reports_per_phase();
+    }
     if (P.w_interest + P.w_economy + P.w_approval + P.w_reputation + P.w_shared <= 0)
       rep.Error(p, {{"params", -1}}, "score weights must not all be zero");
 

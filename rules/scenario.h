@@ -100,6 +100,8 @@ struct Params {
   int max_actions_per_phase = 6;
   double meeting_procedures = 0;  // 0: no meeting effect (scenarios set 0.5).
   double red_line_cost = 0.1;
+  int max_reports_per_phase = 1;  // Per press desk.
+  double press_effect = 0.02;     // Approval moved by one fully credible report.
 };
 
 // A loaded, validated scenario.

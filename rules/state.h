@@ -60,17 +60,23 @@ enum class EventType : uint8_t {
   kBreachVisible,       // public: a = breaching seat, b = deal, c = victim
   kPaused,
   kResumed,
-  kExtended,      // a = seconds
-  kSeatToBot,     // a = seat
-  kSeatToHuman,   // a = seat
-  kAdvanced,      // a = Phase that was ended
-  kTimedOut,      // a = Phase that ended
-  kWorldUpdate,   // a = cycle
-  kGameOver,      // a = winning seat
-  kPledged,       // a = seat, b = text id, c = level
-  kPledgeBroken,  // a = seat, b = text id, c = level carried out (below last year's)
-  kPledgesKept,   // b = text id, c = seats that carried it out as pledged
-  kForumChosen,   // a = theme, b = band, c = text id adopted (0: none, the status quo stands)
+  kExtended,          // a = seconds
+  kSeatToBot,         // a = seat
+  kSeatToHuman,       // a = seat
+  kAdvanced,          // a = Phase that was ended
+  kTimedOut,          // a = Phase that ended
+  kWorldUpdate,       // a = cycle
+  kGameOver,          // a = winning seat
+  kPledged,           // a = seat, b = text id, c = level
+  kPledgeBroken,      // a = seat, b = text id, c = level carried out (below last year's)
+  kPledgesKept,       // b = text id, c = seats that carried it out as pledged
+  kForumChosen,       // a = theme, b = band, c = text id adopted (0: none, the status quo stands)
+  kRegionalTabled,    // a = seat, b = text id, c = caucus
+  kRegionalAdopted,   // b = text id, c = supporters (members)
+  kRegionalRejected,  // b = text id, c = objectors (members)
+  kRegionalSetAside,  // b = text id, c = 1: the forum adopted a text on the item; 0: draft
+                      // withdrawn
+  kPressReport,       // a = press desk, b = seat it is about, c = report index
 };
 
 struct EventRec {
@@ -123,6 +129,11 @@ struct Text {
   // carried out at the last world update (-1: none yet).
   std::array<int8_t, kMaxSeats> level, carried;
   uint64_t broken = 0;  // Seats that once carried out less than the year before.
+  // A regional text (mf::RegionalText): the caucus whose members alone
+  // decide it and may pledge to it (-1: a text of the whole forum), and its
+  // members who stood aside (`supporters` and `objectors` hold the others).
+  int caucus = -1;
+  uint64_t aside = 0;
 };
 
 struct Deal {
@@ -135,6 +146,19 @@ struct Deal {
   int8_t from_kept = -1, to_kept = -1;
   bool breach_visible = false;
   bool stance_checked = false;
+};
+
+// A press desk's published report (mf::PublishReport), with what it did.
+struct PressReport {
+  int desk = 0;
+  int cycle = 0;
+  mf::Phase phase = mf::PHASE_UNSPECIFIED;
+  int about = 0;
+  bool praise = false;
+  std::string text;
+  int text_id = 0;
+  double credibility = 0;  // 0..1: how far the public record bears it out.
+  double effect = 0;       // The change in the subject's approval.
 };
 
 struct Recommendation {
@@ -175,6 +199,9 @@ struct SeatState {
 struct CorridorState {
   double legal = 0, irregular = 0, cooperation = 0;
   double origin_coop = 0, transit_coop = 0;  // Anti-smuggling cooperation, 0..1.
+  // What regional texts give this corridor alone (among their members):
+  // labour visas of the destination and a cheaper transfer, 0..1.
+  double visas = 0, remit_cut = 0;
 };
 
 // Per-cycle shared indicators (kept for charts and the balance report).
@@ -220,7 +247,10 @@ class State {
   friend class SeatView;
   friend class StateEditor;  // What actions change (rules/editor.h).
   friend FlowOutcome StartingWorldFlows(std::shared_ptr<const Scenario>, int, double);
-  State(std::shared_ptr<const Scenario> scenario, uint64_t seed);
+  // `press_desks`: the observers beyond the seats who may publish reports
+  // (0..kMaxPressDesks); part of the game record (mf::GameLog.press_desks).
+  State(std::shared_ptr<const Scenario> scenario, uint64_t seed, int press_desks = 0);
+  static constexpr int kMaxPressDesks = 64;
 
   // The single entry for change: validates, then applies. `actor` is a seat
   // index, kFacilitator or kClock.
@@ -298,6 +328,18 @@ class State {
   // non-binding text, or a binding convention in force that it ratified
   // (never a text on a theme that chooses the forum: it applies to all).
   bool PledgeOpen(int seat, const Text& text) const;
+  // Regional texts (mf::RegionalText): whether `seat` belongs to caucus `k`,
+  // and the caucus's regional draft on the current item (nullptr when none).
+  bool IsMember(int caucus, int seat) const;
+  // Press desks: how many, the reports one published in this phase, all
+  // reports so far, and how far the public record bears out a report on
+  // `about` (praise or criticism, about adopted text `text_id` or 0 for
+  // its record in general), 0..1 (rules/press.cc).
+  int press_desks() const { return press_desks_; }
+  int press_actions(int desk) const { return press_actions_[static_cast<size_t>(desk)]; }
+  const std::vector<PressReport>& reports() const { return reports_; }
+  double ReportCredibility(int about, bool praise, int text_id) const;
+  const Text* RegionalDraft(int caucus) const;
 
   // The forum chosen on a theme that chooses it (Theme.chooses_forum): that
   // theme and the band its decision landed in (-1, -1 before the choice or
@@ -334,6 +376,10 @@ class State {
   // After the decision on a theme that chooses the forum: the forum's rules
   // from the band of the position in force.
   void ChooseForum(const Text& decided);
+  // After the decision on an item: the members decide their regional drafts
+  // when the forum adopted nothing (`forum_adopted` false), else set them
+  // aside (rules/regional.cc).
+  void ResolveRegional(bool forum_adopted, bool withdrawn);
   void ResolveRatification();
   void ResolveImplementation();
   void MaybeEndPhase();
@@ -353,6 +399,8 @@ class State {
   void UpdateIndicators();
   // The policies and programmes of every seat, from the texts it carries out.
   void ApplyPledges();
+  // What member `s` carrying out regional text `t` at strength `f` gives.
+  void ApplyRegionalCommitments(const Text& t, CommitmentSet commitments, int s, double f);
   // Pledges kept and broken this year become public and move trust.
   void ResolvePledges();
   void ChangeTrust(int from, int to, double delta);
@@ -406,6 +454,9 @@ class State {
   std::vector<ScoreBreakdown> final_scores_;
   std::vector<double> baseline_raw_;  // Each seat's raw score in the starting world.
   int winner_ = -1;
+  int press_desks_ = 0;
+  std::vector<int> press_actions_;  // Per desk: reports published in this phase.
+  std::vector<PressReport> reports_;
 };
 
 // A readable sentence for an event record.

@@ -49,6 +49,11 @@ void TextOut(const SeatView& v, const Text& t, mf::Text* out) {
   out->set_label(v.Label(t));
   out->set_supporters(__builtin_popcountll(t.supporters));
   out->set_objectors(__builtin_popcountll(t.objectors));
+  if (t.caucus >= 0) {
+    out->set_caucus(v.caucuses()[t.caucus].id());
+    SeatsOut(t.supporters, v.num_seats(), out->mutable_supported_by());
+    SeatsOut(t.objectors, v.num_seats(), out->mutable_objected_by());
+  }
   for (int s = 0; s < v.num_seats(); ++s) {
     if (t.level[s] < 0 && t.carried[s] < 0) continue;
     auto* p = out->add_pledges();
@@ -356,8 +361,30 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
                 std::to_string(r.position) + " (" + v.theme(r.theme).high_label + ").");
     SeatsOut(r.endorsed, n, x->mutable_endorsed_by());
   }
-  for (const Text& t : v.texts())
+  // The most recent reports (the debrief has them all, from the record).
+  constexpr size_t kViewReports = 20;
+  const auto& reports = v.reports();
+  for (size_t k = reports.size() > kViewReports ? reports.size() - kViewReports : 0;
+       k < reports.size(); ++k) {
+    const PressReport& r = reports[k];
+    auto* x = out->add_press_reports();
+    x->set_desk(r.desk);
+    x->set_cycle(r.cycle);
+    x->set_phase(r.phase);
+    x->set_about(r.about);
+    x->set_praise(r.praise);
+    x->set_text(r.text);
+    x->set_text_id(r.text_id);
+    x->set_credibility(r.credibility);
+    x->set_effect(r.effect);
+  }
+  out->set_press_desks(v.press_desks());
+  out->set_press_desk(v.press_desk());
+  out->set_press_reports_left(v.press_reports_left());
+  for (const Text& t : v.texts()) {
     if (t.decided && t.adopted) TextOut(v, t, out->add_texts());
+    if (t.caucus >= 0 && !t.decided) TextOut(v, t, out->add_regional_drafts());
+  }
   for (int c = 0; c < v.num_corridors(); ++c) {
     const CorridorData& d = v.corridor_def(c);
     const CorridorState& s = v.corridors()[c];

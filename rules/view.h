@@ -7,6 +7,7 @@
 // seat's brief or private deals.
 #pragma once
 
+#include <algorithm>
 #include <vector>
 
 #include "game.pb.h"
@@ -50,6 +51,22 @@ class SeatView {
   const Params& params() const { return s_->scenario().params(); }
   int cycles() const { return s_->scenario().cycles(); }
   uint64_t caucus_mask(int k) const { return s_->scenario().caucus_masks()[k]; }
+  // Caucus k's regional draft on the current item (public); nullptr when none.
+  const Text* RegionalDraft(int k) const { return s_->RegionalDraft(k); }
+  // Press desks: their reports (public), their number, the viewer's desk
+  // (-1 unless a desk views) and the reports it may still publish now.
+  const std::vector<PressReport>& reports() const { return s_->reports(); }
+  int press_desks() const { return s_->press_desks(); }
+  int press_desk() const {
+    return IsPressActor(viewer_) && PressDesk(viewer_) < s_->press_desks() ? PressDesk(viewer_)
+                                                                           : -1;
+  }
+  int press_reports_left() const {
+    const int d = press_desk();
+    return d < 0
+               ? 0
+               : std::max(0, s_->scenario().params().max_reports_per_phase - s_->press_actions(d));
+  }
   int num_caucuses() const { return static_cast<int>(s_->scenario().caucus_masks().size()); }
   uint64_t version() const { return s_->version(); }
   int cycle() const { return s_->cycle(); }

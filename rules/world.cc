@@ -140,7 +140,7 @@ void State::ApplyPledges() {
     for (int t = 0; t < sc.num_themes(); ++t) st.policy[t] = sc.themes()[t].status_quo;
     st.visas = st.readmission = st.remit_cut = st.rights = st.climate = 0;
   }
-  for (CorridorState& c : corridors_) c.origin_coop = c.transit_coop = 0;
+  for (CorridorState& c : corridors_) c.origin_coop = c.transit_coop = c.visas = c.remit_cut = 0;
   std::vector<int> open(n_, 0), carried(n_, 0);
   for (const Text& t : texts_) {
     if (!t.adopted || !t.in_force) continue;
@@ -162,6 +162,10 @@ void State::ApplyPledges() {
       double& p = st.policy[t.theme];
       p += pull * impl * (t.position - p);
       const mf::Role role = sc.seats()[s].role;
+      if (t.caucus >= 0) {
+        ApplyRegionalCommitments(t, commitments, s, f);
+        continue;
+      }
       if ((commitments & Bit(mf::LABOUR_VISAS)) && role == mf::DESTINATION)
         st.visas = std::min(1.0, st.visas + 0.5 * f);
       if ((commitments & Bit(mf::READMISSION)) && role != mf::DESTINATION)
@@ -192,6 +196,35 @@ void State::ApplyPledges() {
     const double w_dest = sc.seats()[s].weight[mf::DESTINATION];
     if (w_dest > 0 && st.rights > rights_before[s])
       st.approval -= w_dest * 0.04 * sc.seats()[s].sovereignty * (st.rights - rights_before[s]);
+  }
+}
+
+void State::ApplyRegionalCommitments(const Text& t, CommitmentSet commitments, int s, double f) {
+  // A regional text acts among its members: the visas of a member
+  // destination open to migrants from members, readmission and cheaper
+  // transfers run on corridors between members; rights and climate
+  // measures are the member's own programmes. States outside are untouched.
+  const Scenario& sc = *scenario_;
+  SeatState& st = seats_[s];
+  const mf::Role role = sc.seats()[s].role;
+  if (commitments & Bit(mf::RIGHTS_PROTECTION)) st.rights = std::min(1.0, st.rights + 0.5 * f);
+  if (commitments & Bit(mf::CLIMATE_DISPLACEMENT)) st.climate = std::min(1.0, st.climate + 0.5 * f);
+  for (int c = 0; c < sc.num_corridors(); ++c) {
+    const CorridorData& cd = sc.corridors()[c];
+    CorridorState& cs = corridors_[c];
+    if (!IsMember(t.caucus, cd.origin) || !IsMember(t.caucus, cd.destination)) continue;
+    if ((commitments & Bit(mf::LABOUR_VISAS)) && role == mf::DESTINATION && s == cd.destination)
+      cs.visas = std::min(1.0, cs.visas + 0.5 * f);
+    if ((commitments & Bit(mf::READMISSION)) && role != mf::DESTINATION) {
+      if (s == cd.origin) cs.origin_coop = std::min(1.0, cs.origin_coop + 0.25 * f);
+      if (s == cd.transit) cs.transit_coop = std::min(1.0, cs.transit_coop + 0.25 * f);
+    }
+    if ((commitments & Bit(mf::REMITTANCE_COST_CUT)) && (s == cd.origin || s == cd.destination))
+      cs.remit_cut = std::min(1.0, cs.remit_cut + 0.25 * f);
+    if ((commitments & Bit(mf::ANTI_SMUGGLING)) && c == t.corridor) {
+      if (s == cd.origin) cs.origin_coop = std::min(1.0, cs.origin_coop + 0.6 * f);
+      if (s == cd.transit) cs.transit_coop = std::min(1.0, cs.transit_coop + 0.6 * f);
+    }
   }
 }
 
@@ -261,7 +294,8 @@ void State::ComputeFlows() {
     const SeatState& d = seats_[cd.destination];
     const double pressure = cd.pressure * mods_.mobility * mods_.push[cd.origin];
     const double legal =
-        std::min(pressure, cd.legal * mods_.demand * (1.0 + d.visas) + d.deal_visas * 10.0);
+        std::min(pressure, cd.legal * mods_.demand * (1.0 + std::min(1.0, d.visas + cs.visas)) +
+                               d.deal_visas * 10.0);
     const double coop_o = std::min(1.0, 0.5 * o.readmission + cs.origin_coop);
     const double coop_t =
         cd.transit < 0 ? 1.0
@@ -308,7 +342,7 @@ void State::ComputeFlows() {
     const CorridorState& cs = corridors_[c];
     SeatState& o = seats_[cd.origin];
     SeatState& d = seats_[cd.destination];
-    const double cost_cut = 0.5 * (o.remit_cut + d.remit_cut);
+    const double cost_cut = std::min(1.0, 0.5 * (o.remit_cut + d.remit_cut) + cs.remit_cut);
     o.remittances +=
         (cs.legal + 0.5 * cs.irregular) * 0.01 * mods_.remittance * (1.0 + 0.5 * cost_cut);
     d.labour += cs.legal * mods_.demand;
@@ -407,7 +441,8 @@ void State::UpdateIndicators() {
     if (t.form == mf::GUIDING_PRINCIPLES) {
       int carriers = 0;
       for (int s = 0; s < n_; ++s) carriers += t.level[s] > 0;
-      principles += static_cast<double>(carriers) / n_;
+      // A regional text counts at half weight: regional, not global.
+      principles += (t.caucus >= 0 ? 0.5 : 1.0) * carriers / n_;
     }
     if (t.form == mf::BINDING_CONVENTION) {
       conventions += 1;

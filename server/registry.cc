@@ -138,6 +138,7 @@ void Registry::Adopt(StoredSession& s) {
     a->summary.set_actions(s.action_count);
     a->facilitator_hash = s.facilitator_hash;
     for (const StoredSeat& seat : s.seats) {
+      if (seat.seat < 0) continue;  // A press desk's token: not kept once the game is over.
       if (seat.seat >= static_cast<int>(a->seat_hashes.size()))
         a->seat_hashes.resize(static_cast<size_t>(seat.seat) + 1);
       a->seat_hashes[static_cast<size_t>(seat.seat)] = seat.token_hash;
@@ -458,6 +459,9 @@ void Registry::Create(const mf::CreateSessionRequest& request, const std::string
   if (request.title().size() > 200 || !rules::IsCleanUtf8(request.title()))
     return fail(StatusCode::INVALID_ARGUMENT,
                 "the title is at most 200 bytes of text without control characters");
+  if (request.press_desks() < 0 || request.press_desks() > rules::State::kMaxPressDesks)
+    return fail(StatusCode::INVALID_ARGUMENT,
+                "press_desks is 0.." + std::to_string(rules::State::kMaxPressDesks));
   if (!mf::DecisionRule_IsValid(request.decision_rule()))
     return fail(StatusCode::INVALID_ARGUMENT,
                 "decision_rule " + std::to_string(request.decision_rule()) +
@@ -719,6 +723,12 @@ void Registry::ArchivedRecord(
         log->set_scenario(s->scenario);
         log->set_seed(s->seed);
         log->set_scenario_text(s->scenario_text);
+        {
+          mf::CreateSessionRequest stored_options;
+          if (stored_options.ParseFromString(s->options))
+            log->set_press_desks(
+                std::clamp(stored_options.press_desks(), 0, rules::State::kMaxPressDesks));
+        }
         for (const StoredAction& a : s->actions) {
           mf::RecordEntry* entry = r->add_entries();
           entry->set_seq(a.seq);
@@ -726,6 +736,8 @@ void Registry::ArchivedRecord(
           mf::Actor* actor = entry->mutable_entry()->mutable_actor();
           if (a.actor >= 0)
             actor->set_seat(a.actor);
+          else if (rules::IsPressActor(a.actor))
+            actor->set_press(rules::PressDesk(a.actor));
           else if (a.actor == kFacilitator)
             actor->set_facilitator(true);
           else
@@ -748,7 +760,7 @@ void Registry::ArchivedRecord(
         }
         if (scenario) {
           std::vector<rules::LoggedAction> actions;
-          rules::State st(scenario, s->seed);
+          rules::State st(scenario, s->seed, log->press_desks());
           if (rules::FromGameLog(*log, *scenario, &actions, &why) &&
               rules::Replay(&st, actions, &why)) {
             r->set_state_hash(st.Hash());
@@ -849,7 +861,7 @@ void Registry::Import(const mf::GetRecordResponse& record, const std::string& ti
   auto scenario = Parsed(log.scenario_text(), Echo(log.scenario()) + " (imported)", false, &why);
   if (!scenario) return fail("its scenario does not load (" + why + ")");
   std::vector<rules::LoggedAction> actions;
-  rules::State st(scenario, log.seed());
+  rules::State st(scenario, log.seed(), log.press_desks());
   if (!rules::FromGameLog(log, *scenario, &actions, &why) || !rules::Replay(&st, actions, &why))
     return fail(why);
   if (record.state_hash() != 0 && record.state_hash() != st.Hash())
@@ -870,6 +882,7 @@ void Registry::Import(const mf::GetRecordResponse& record, const std::string& ti
   mf::CreateSessionRequest options;
   options.set_scenario(log.scenario());
   options.set_seed(log.seed());
+  options.set_press_desks(log.press_desks());
   options.set_title(title.empty() ? "imported " + log.scenario() : title);
   s.scenario = log.scenario();
   s.scenario_text = log.scenario_text();
@@ -886,7 +899,9 @@ void Registry::Import(const mf::GetRecordResponse& record, const std::string& ti
   std::string chain;
   for (int i = 0; i < log.entries_size(); ++i) {
     const mf::LogEntry& e = log.entries(i);
-    const int actor = e.actor().who_case() == mf::Actor::kSeat          ? e.actor().seat()
+    const int actor = e.actor().who_case() == mf::Actor::kSeat ? e.actor().seat()
+                      : e.actor().who_case() == mf::Actor::kPress
+                          ? rules::PressActor(e.actor().press())
                       : e.actor().who_case() == mf::Actor::kFacilitator ? kFacilitator
                                                                         : rules::kClock;
     StoredAction a{static_cast<uint64_t>(i) + 1, actor, e.action().SerializeAsString(),

@@ -613,6 +613,11 @@ class ForumService final : public RawForumService {
                                             Echo(req.join_code()) +
                                             "'; check it with your facilitator"));
           limits_.CodeFound(peer);  // ...given back when the code was right.
+          auto joined = [resp, reply](Outcome j, const mf::JoinSessionResponse& r) {
+            if (j.ok()) *resp = r;
+            reply(j);
+          };
+          if (req.press()) return session->JoinPress(req.display_name(), joined);
           std::optional<int> seat;
           if (req.has_seat()) seat = req.seat();
           session->Join(req.display_name(), seat,
@@ -675,7 +680,7 @@ class ForumService final : public RawForumService {
           Caller caller;
           Outcome o = Live(c, req.session(), &caller);
           if (!o.ok()) return reply(o);
-          if (caller.slot < 0)
+          if (caller.slot < 0 && !rules::IsPressActor(caller.slot))
             return reply(Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
                                         "the facilitator has no seat: use Facilitate"));
           if (req.action().kind_case() == mf::Action::KIND_NOT_SET)
@@ -715,6 +720,10 @@ class ForumService final : public RawForumService {
           Caller caller;
           Outcome o = Live(c, req.session(), &caller);
           if (!o.ok()) return reply(o);
+          if (rules::IsPressActor(caller.slot))
+            return reply(Outcome::Error(grpc::StatusCode::PERMISSION_DENIED,
+                                        "a press desk publishes reports (Act with "
+                                        "publish_report); it does not write in the chat"));
           caller.session->Chat(caller.slot, req.channel(), req.text(),
                                [resp, reply](Outcome sent, uint64_t serial) {
                                  resp->set_serial(serial);

@@ -90,6 +90,8 @@ namespace {
 void SetActor(int actor, mf::Actor* out) {
   if (actor >= 0)
     out->set_seat(actor);
+  else if (rules::IsPressActor(actor))
+    out->set_press(rules::PressDesk(actor));
   else if (actor == rules::kFacilitator)
     out->set_facilitator(true);
   else
@@ -114,7 +116,9 @@ Session::Session(asio::io_context& io, Store* store, const ServerOptions& option
       config_(init.options),
       facilitator_hash_(init.facilitator_hash),
       created_ms_(init.created_ms),
-      state_(init.scenario, init.seed),
+      desks_(static_cast<size_t>(
+          std::clamp(init.options.press_desks(), 0, rules::State::kMaxPressDesks))),
+      state_(init.scenario, init.seed, init.options.press_desks()),
       seats_(static_cast<size_t>(init.scenario->num_seats())),
       clock_timer_(io) {
   std::string ignored;
@@ -192,6 +196,14 @@ void Session::Create(std::function<void(Outcome)> done) {
 
 bool Session::Restore(const StoredSession& stored, std::string* error) {
   for (const StoredSeat& s : stored.seats) {
+    if (rules::IsPressActor(s.seat)) {
+      const size_t desk = static_cast<size_t>(rules::PressDesk(s.seat));
+      if (desk < desks_.size()) {
+        desks_[desk].token_hash = s.token_hash;
+        desks_[desk].player = s.player;
+      }
+      continue;
+    }
     if (s.seat < 0 || s.seat >= num_seats()) continue;
     Seat& seat = seats_[static_cast<size_t>(s.seat)];
     seat.token_hash = s.token_hash;
@@ -298,6 +310,11 @@ Outcome Session::Authenticate(int slot, const std::string& token) {
     Seat& seat = seats_[static_cast<size_t>(slot)];
     match = SecureEquals(hash, seat.token_hash);
     limiter = &seat.limiter;
+  } else if (rules::IsPressActor(slot) &&
+             static_cast<size_t>(rules::PressDesk(slot)) < desks_.size()) {
+    Desk& desk = desks_[static_cast<size_t>(rules::PressDesk(slot))];
+    match = !desk.token_hash.empty() && SecureEquals(hash, desk.token_hash);
+    limiter = &desk.limiter;
   }
   if (!match)
     return Outcome::Error(StatusCode::UNAUTHENTICATED,

@@ -151,6 +151,9 @@ class Session : public std::enable_shared_from_this<Session> {
   using ActDone = std::function<void(Outcome, uint64_t version, mf::Phase phase)>;
   void Join(const std::string& name, std::optional<int> seat,
             std::function<void(Outcome, const mf::JoinSessionResponse&)> done);
+  // Joins as the first press desk nobody holds (its token publishes reports).
+  void JoinPress(const std::string& name,
+                 std::function<void(Outcome, const mf::JoinSessionResponse&)> done);
   // A seat's action (slot >= 0) or the facilitator's (slot == kFacilitator).
   void Act(int slot, const mf::Action& action, std::optional<uint64_t> based_on,
            const std::string& bot_strategy, ActDone done);
@@ -185,6 +188,12 @@ class Session : public std::enable_shared_from_this<Session> {
     rules::Rng rng;
     bool bot_pending = false;
     std::unique_ptr<boost::asio::steady_timer> bot_timer, idle_timer;
+  };
+  // A press desk (CreateSessionRequest.press_desks); guarded by auth_mu_.
+  struct Desk {
+    std::string token_hash;  // Empty: nobody joined.
+    std::string player;
+    RateLimiter limiter;
   };
   struct Op {
     std::function<void()> run;            // Must call OpDone() when finished.
@@ -241,6 +250,7 @@ class Session : public std::enable_shared_from_this<Session> {
 
   mutable std::mutex auth_mu_;
   RateLimiter facilitator_limiter_;  // Guarded by auth_mu_.
+  std::vector<Desk> desks_;          // Guarded by auth_mu_.
 
   // Strand only from here on.
   rules::State state_;

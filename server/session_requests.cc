@@ -75,6 +75,7 @@ void Session::Join(const std::string& name, std::optional<int> wanted,
           s.last_seen_ms = NowMs();
           resp.set_session(id_);
           resp.set_seat(seat);
+          resp.set_press_desk(-1);
           resp.set_seat_token(token);
           resp.set_seat_name(scenario_->seats()[static_cast<size_t>(seat)].name);
           if (state_.seat(seat).bot) {
@@ -88,6 +89,68 @@ void Session::Join(const std::string& name, std::optional<int> wanted,
           }
           done(Outcome::Ok(), resp);
           PushRoster();
+        }
+        OpDone();
+      });
+    });
+  };
+  Enqueue(std::move(op));
+}
+
+void Session::JoinPress(const std::string& name,
+                        std::function<void(Outcome, const mf::JoinSessionResponse&)> done) {
+  auto self = shared_from_this();
+  Op op;
+  op.sheddable = true;
+  op.refuse = [done](Outcome o) { done(o, {}); };
+  op.run = [this, self, name, done] {
+    auto fail = [&](StatusCode c, const std::string& m) {
+      done(Outcome::Error(c, m), {});
+      OpDone();
+    };
+    if (state_.IsTerminal()) return fail(StatusCode::FAILED_PRECONDITION, "the game is over");
+    int desk = -1;
+    std::string token;
+    StoredSeat stored;
+    {
+      std::lock_guard<std::mutex> lock(auth_mu_);
+      if (desks_.empty())
+        return fail(StatusCode::FAILED_PRECONDITION,
+                    "this session has no press desks (the facilitator sets them when "
+                    "creating it)");
+      for (size_t d = 0; d < desks_.size() && desk < 0; ++d)
+        if (desks_[d].token_hash.empty()) desk = static_cast<int>(d);
+      if (desk < 0)
+        return fail(StatusCode::FAILED_PRECONDITION,
+                    "every press desk is taken (" + std::to_string(desks_.size()) + ")");
+      token = NewToken(id_, rules::PressActor(desk));
+      stored = StoredSeat{rules::PressActor(desk), name, TokenHash(token), "", false};
+      // Reserved while the store commits.
+      desks_[static_cast<size_t>(desk)].token_hash = stored.token_hash;
+    }
+    store_->SaveSeat(id_, stored, [this, self, desk, stored, token, done](const std::string& e) {
+      asio::post(strand_, [this, self, desk, stored, token, done, e] {
+        mf::JoinSessionResponse resp;
+        {
+          std::lock_guard<std::mutex> lock(auth_mu_);
+          Desk& d = desks_[static_cast<size_t>(desk)];
+          if (!e.empty()) {
+            d.token_hash.clear();
+          } else {
+            d.player = stored.player;
+          }
+        }
+        if (!e.empty()) {
+          done(Outcome::Error(StatusCode::UNAVAILABLE,
+                              "could not store the press desk (" + e + "); try again"),
+               resp);
+        } else {
+          resp.set_session(id_);
+          resp.set_seat(-1);
+          resp.set_press_desk(desk);
+          resp.set_seat_token(token);
+          resp.set_seat_name("Press desk " + std::to_string(desk + 1));
+          done(Outcome::Ok(), resp);
         }
         OpDone();
       });

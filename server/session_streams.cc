@@ -250,6 +250,7 @@ void Session::Record(int slot,
     log->set_scenario(scenario_->id());
     log->set_seed(seed_);
     log->set_scenario_text(scenario_->text());
+    log->set_press_desks(state_.press_desks());
     for (const mf::RecordEntry& e : record_) {
       *log->add_entries() = e.entry();
       *r->add_entries() = e;

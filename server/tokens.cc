@@ -40,8 +40,10 @@ std::string RandomHex(int bytes) {
 }
 
 std::string NewToken(const std::string& session, int slot) {
-  return session + "." + (slot == kFacilitatorSlot ? std::string("f") : std::to_string(slot)) +
-         "." + RandomHex(24);
+  const std::string name = slot == kFacilitatorSlot ? std::string("f")
+                           : slot <= kPressSlotBase ? "p" + std::to_string(kPressSlotBase - slot)
+                                                    : std::to_string(slot);
+  return session + "." + name + "." + RandomHex(24);
 }
 
 bool ParseToken(const std::string& token, TokenParts* out) {
@@ -53,6 +55,13 @@ bool ParseToken(const std::string& token, TokenParts* out) {
   const std::string slot = token.substr(a + 1, b - a - 1);
   if (slot == "f") {
     out->slot = kFacilitatorSlot;
+  } else if (slot.size() >= 2 && slot.size() <= 3 && slot[0] == 'p') {
+    int v = 0;
+    for (size_t i = 1; i < slot.size(); ++i) {
+      if (!std::isdigit(static_cast<unsigned char>(slot[i]))) return false;
+      v = v * 10 + (slot[i] - '0');
+    }
+    out->slot = kPressSlotBase - v;
   } else {
     if (slot.size() > 3) return false;
     int v = 0;

@@ -15,10 +15,13 @@ namespace mf::server {
 // hash to compare with lives.
 struct TokenParts {
   std::string session;
-  int slot = 0;  // kFacilitatorSlot or a seat index.
+  int slot = 0;  // kFacilitatorSlot, a seat index or a press desk's slot.
   std::string secret;
 };
 constexpr int kFacilitatorSlot = -1;
+// A press desk's slot: kPressSlotBase - desk ("p<desk>" in the token), the
+// engine's actor for the desk (rules::PressActor).
+constexpr int kPressSlotBase = -100;
 
 // `bytes` random bytes from the kernel (getrandom), as lowercase hex.
 std::string RandomHex(int bytes);

@@ -2,6 +2,8 @@
 // advantage over every heuristic.
 #include <gtest/gtest.h>
 
+#include <iostream>
+
 #include "bots/bot.h"
 #include "bots/duel.h"
 #include "rules/playout.h"
@@ -245,6 +247,64 @@ TEST(BotsInCaucuses, AnUndecidedMemberVotesWithItsPartnersAndSpeaksNearThem) {
   ASSERT_EQ(wo.type, rules::ActionType::kStatement);
   EXPECT_LT(std::abs(w.position - near), std::abs(wo.position - near))
       << "without caucus " << wo.position << ", with " << w.position << ", partners said " << near;
+}
+
+// The regional path: in every scenario with caucuses, games of the default
+// heuristic mix see members table regional drafts, adopt some where the
+// forum adopts nothing, and only members pledge to them. (A bot tables a
+// regional draft only where its caucus partners stand close together and
+// far from the forum's draft, at their mean, when that serves it; members
+// vote on it by what it is worth to them.)
+TEST(BotsInCaucuses, TakeTheRegionalPathWhereItServesTheMembers) {
+  const std::vector<std::string> mix = {"hardliner", "cooperator", "reciprocator", "dealmaker"};
+  int adopted_anywhere = 0, pledged_anywhere = 0;
+  for (const std::string& name : EmbeddedNames()) {
+    auto sc = LoadOrFail(name);
+    ASSERT_TRUE(sc);
+    if (sc->caucus_masks().empty()) continue;
+    int tabled = 0, adopted = 0, pledged = 0, forum_adopted = 0;
+    const int games = 20;
+    for (int g = 0; g < games; ++g) {
+      std::vector<std::unique_ptr<Bot>> owned;
+      std::vector<Bot*> seats;
+      for (int s = 0; s < sc->num_seats(); ++s) {
+        owned.push_back(MakeBot(mix[static_cast<size_t>(s + g) % mix.size()]));
+        seats.push_back(owned.back().get());
+      }
+      State st(sc, 500 + static_cast<uint64_t>(g));
+      MatchOptions o;
+      o.seed = 500 + static_cast<uint64_t>(g);
+      o.bot_seed = static_cast<uint64_t>(g);
+      MatchResult r = RunMatch(&st, seats, o);
+      ASSERT_TRUE(r.finished);
+      ASSERT_EQ(r.rejected, 0) << name;
+      for (const rules::EventRec& e : st.events()) {
+        tabled += e.type == rules::EventType::kRegionalTabled;
+        adopted += e.type == rules::EventType::kRegionalAdopted;
+      }
+      for (const rules::Text& t : st.texts()) {
+        if (t.caucus < 0) {
+          forum_adopted += t.adopted;
+          continue;
+        }
+        if (!t.adopted) continue;
+        for (int s = 0; s < st.num_seats(); ++s) {
+          if (t.level[s] > 0 || t.carried[s] > 0) {
+            EXPECT_TRUE(st.IsMember(t.caucus, s)) << name << ": a non-member carries it out";
+            ++pledged;
+          }
+        }
+      }
+    }
+    std::cout << name << ": " << tabled << " regional drafts tabled, " << adopted << " adopted, "
+              << pledged << " member pledges; " << forum_adopted << " forum texts adopted, over "
+              << games << " games\n";
+    EXPECT_GT(tabled, 0) << name;
+    adopted_anywhere += adopted;
+    pledged_anywhere += pledged;
+  }
+  EXPECT_GT(adopted_anywhere, 0);
+  EXPECT_GT(pledged_anywhere, 0);
 }
 
 // What a search bot imagines holds nothing its seat may not see.

@@ -103,6 +103,11 @@ std::vector<int> Actors(const ActionSpec& spec, const State& st) {
       return {kFacilitator};
     case Sender::kByClock:
       return {kClock};
+    case Sender::kByPress: {
+      std::vector<int> desks;
+      for (int d = 0; d < st.press_desks(); ++d) desks.push_back(PressActor(d));
+      return desks;
+    }
   }
   return {};
 }
@@ -193,7 +198,8 @@ TEST_P(ConformanceGames, AgreesWithTheEngineOnRandomGames) {
     ASSERT_TRUE(sc);
     const int every = sc->num_seats() > 12 ? 6 : 2;
     for (int g = 0; g < games; ++g) {
-      State st(sc, 1000 + static_cast<uint64_t>(g));
+      // Two press desks, so that their kinds are checked too.
+      State st(sc, 1000 + static_cast<uint64_t>(g), 2);
       Rng rng(77 + static_cast<uint64_t>(g));
       std::vector<Action> legal;
       // Checks the kind for every actor that may send it, at the state now.

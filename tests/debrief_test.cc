@@ -251,6 +251,29 @@ TEST(DebriefTest, AcceptedAmendmentsAreReadableDiffs) {
   EXPECT_GT(steps, 0) << "no bot game took an amendment in";
 }
 
+// Regional texts: the debrief lists every regional text the caucuses
+// tabled, with its regional process, outcome and the members carrying it
+// out, and the timeline tells its adoption.
+TEST(DebriefTest, RegionalTextsAreListed) {
+  int adopted = 0;
+  for (uint64_t seed = 1; seed <= 20 && adopted == 0; ++seed) {
+    Recorded g =
+        PlayRecorded("gfmd-roundtables", seed,
+                     MixOptions("hardliner:1,cooperator:1,reciprocator:1,dealmaker:1", seed));
+    const Model m = Build(g.record);
+    const std::string html = tools::debrief::ReportHtml(m, {});
+    EXPECT_NE(html.find("id=\"regional\""), std::string::npos);
+    for (const rules::Text& t : g.state->texts()) {
+      if (t.caucus < 0 || !t.adopted) continue;
+      ++adopted;
+      EXPECT_NE(html.find(HtmlEsc(rules::TextLabel(g.state->scenario(), t))), std::string::npos);
+      EXPECT_NE(html.find("adopted by the members"), std::string::npos);
+      EXPECT_NE(html.find("its members adopt"), std::string::npos) << "timeline";
+    }
+  }
+  EXPECT_GT(adopted, 0) << "no bot game adopted a regional text";
+}
+
 // The story as it happened: a draft reads as it was tabled (not as it ended
 // after amendments), an amendment says what it changes, a decision names
 // every seat that did not support it, and the last line closes the forum.

@@ -4,6 +4,7 @@
 #include <atomic>
 #include <future>
 
+#include "rules/playout.h"
 #include "server/session.h"
 #include "server/store.h"
 #include "server_util.h"
@@ -393,6 +394,102 @@ TEST_F(ServerTest, RefusalsCarryTheirStatusAndChangeNothing) {
   EXPECT_EQ(after.version(), version);
   // And the same action goes through once the disk is back.
   EXPECT_TRUE(client_->Act(a.session(), t0, Ready(), version).ok());
+}
+
+// Press desks: joined with the join code as observers, each with its own
+// token; a desk publishes reports through Act, one per phase; its token
+// cannot vote, chat or publish as another desk, and a seat's token cannot
+// publish; the record keeps the desks and replays to the server's hash.
+TEST_F(ServerTest, PressDesksJoinPublishAndReplay) {
+  auto s = client_->Create("classroom-8", {}, 11,
+                           [](mf::CreateSessionRequest* r) { r->set_press_desks(2); });
+  auto press_join = [&](mf::JoinSessionResponse* out) {
+    mf::JoinSessionRequest req;
+    req.set_join_code(s.join_code());
+    req.set_display_name("Daily Planet");
+    req.set_press(true);
+    grpc::ClientContext ctx;
+    return client_->stub()->JoinSession(&ctx, req, out);
+  };
+  mf::JoinSessionResponse d0, d1, d2;
+  ASSERT_TRUE(press_join(&d0).ok());
+  ASSERT_TRUE(press_join(&d1).ok());
+  EXPECT_EQ(press_join(&d2).error_code(), StatusCode::FAILED_PRECONDITION);
+  EXPECT_EQ(d0.seat(), -1);
+  EXPECT_EQ(d0.press_desk(), 0);
+  EXPECT_EQ(d1.press_desk(), 1);
+  EXPECT_NE(d0.seat_token(), d1.seat_token());
+  const std::string seat = client_->JoinOk(s.join_code(), 0);
+  auto code = [&](const grpc::Status& st) { return st.error_code(); };
+
+  mf::Action report;
+  report.mutable_publish_report()->set_about(3);
+  report.mutable_publish_report()->set_praise(false);
+  report.mutable_publish_report()->set_text("Marenza stalls the talks.");
+  const uint64_t before = RecordSize(s);
+  // A seat's token cannot publish; a forged desk token is not a desk's.
+  EXPECT_EQ(code(client_->Act(s.session(), seat, report)), StatusCode::PERMISSION_DENIED);
+  std::string forged = d0.seat_token();
+  forged.back() = forged.back() == '0' ? '1' : '0';
+  EXPECT_EQ(code(client_->Act(s.session(), forged, report)), StatusCode::UNAUTHENTICATED);
+  // Desk 1's secret under desk 0's name is refused.
+  std::string swapped = d1.seat_token();
+  swapped.replace(swapped.find(".p1."), 4, ".p0.");
+  EXPECT_EQ(code(client_->Act(s.session(), swapped, report)), StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(RecordSize(s), before);
+  // Published once; a second report in the same phase is over the limit.
+  ASSERT_TRUE(client_->Act(s.session(), d0.seat_token(), report).ok());
+  EXPECT_EQ(code(client_->Act(s.session(), d0.seat_token(), report)),
+            StatusCode::FAILED_PRECONDITION);
+  // A desk does not vote, say Ready or chat; oversize reports are refused.
+  EXPECT_EQ(code(client_->Act(s.session(), d1.seat_token(), Ready())),
+            StatusCode::PERMISSION_DENIED);
+  mf::Channel everyone;
+  everyone.set_everyone(true);
+  EXPECT_EQ(code(client_->Chat(s.session(), d1.seat_token(), everyone, "hello")),
+            StatusCode::PERMISSION_DENIED);
+  mf::Action big = report;
+  big.mutable_publish_report()->set_text(std::string(281, 'a'));
+  EXPECT_EQ(code(client_->Act(s.session(), d1.seat_token(), big)), StatusCode::INVALID_ARGUMENT);
+  // The desk's stream shows its report and its desk.
+  {
+    Watcher w(client_->stub(), s.session(), d1.seat_token());
+    auto v = w.WaitView([](const mf::View& v) { return v.press_reports_size() > 0; });
+    ASSERT_TRUE(v);
+    EXPECT_EQ(v->press_desk(), 1);
+    EXPECT_EQ(v->press_desks(), 2);
+    EXPECT_EQ(v->press_reports(0).text(), "Marenza stalls the talks.");
+    EXPECT_EQ(v->press_reports_left(), 1);
+  }
+  const auto record = client_->Record(s.session(), s.facilitator_token());
+  EXPECT_EQ(record.log().press_desks(), 2);
+  ASSERT_EQ(static_cast<uint64_t>(record.entries_size()), before + 1);
+  EXPECT_EQ(record.entries(record.entries_size() - 1).entry().actor().press(), 0);
+  auto sc = LoadOrFail("classroom-8");
+  std::vector<rules::LoggedAction> actions;
+  std::string error;
+  ASSERT_TRUE(rules::FromGameLog(record.log(), *sc, &actions, &error)) << error;
+  rules::State replayed(sc, record.log().seed(), record.log().press_desks());
+  ASSERT_TRUE(rules::Replay(&replayed, actions, &error)) << error;
+  EXPECT_EQ(replayed.Hash(), record.state_hash());
+  EXPECT_EQ(replayed.reports().size(), 1u);
+  // A guessed desk token, in this session and in one without desks.
+  const std::string guessed = std::string(48, 'a');
+  auto plain = client_->Create("classroom-8");
+  EXPECT_EQ(code(client_->Act(s.session(), s.session() + ".p1." + guessed, report)),
+            StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(client_->Act(plain.session(), plain.session() + ".p0." + guessed, report)),
+            StatusCode::UNAUTHENTICATED);
+  EXPECT_EQ(code(client_->Act(s.session(), s.session() + ".p99." + guessed, report)),
+            StatusCode::UNAUTHENTICATED);
+  // Sessions refuse a desk count out of range.
+  mf::CreateSessionRequest bad;
+  bad.set_scenario("classroom-8");
+  bad.set_press_desks(65);
+  grpc::ClientContext ctx;
+  mf::CreateSessionResponse resp;
+  EXPECT_EQ(client_->stub()->CreateSession(&ctx, bad, &resp).error_code(),
+            StatusCode::INVALID_ARGUMENT);
 }
 
 TEST(ServerLimitsTest, FloodIsAnsweredWithResourceExhausted) {

@@ -109,7 +109,7 @@ int Replay(const std::string& path) {
     std::cerr << path << ": " << error << "\n";
     return 1;
   }
-  rules::State st(r.scenario, gl.seed());
+  rules::State st(r.scenario, gl.seed(), gl.press_desks());
   if (!rules::Replay(&st, log, &error)) {
     std::cerr << path << ": " << error << "\n";
     return 1;

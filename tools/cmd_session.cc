@@ -67,8 +67,8 @@ struct SessionArgs {
   std::string server, ca, scenario = "classroom-8", bots, timers = "none", title, token;
   std::string join, name = "player", session, out, file;
   uint64_t seed = 0;
-  int pace = 1500, idle = 0, seat = -1, count = 1;
-  bool paused = false, all = false;
+  int pace = 1500, idle = 0, seat = -1, count = 1, press_desks = 0;
+  bool paused = false, all = false, press = false;
 };
 
 int RunSession(const SessionArgs& args, const std::string& sub) {
@@ -85,6 +85,7 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
     req.set_bot_pace_ms(args.pace);
     req.set_idle_handover_seconds(args.idle);
     req.set_start_paused(args.paused);
+    req.set_press_desks(args.press_desks);
     req.set_title(args.title);
     if (!args.bots.empty()) {
       // The seat count comes from the server's scenario list.
@@ -128,6 +129,7 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
     req.set_join_code(args.join);
     req.set_display_name(args.name);
     if (args.seat >= 0) req.set_seat(args.seat);
+    req.set_press(args.press);
     mf::JoinSessionResponse resp;
     const grpc::Status st =
         endpoint.Call(args.session, "", [&](mf::Forum::Stub* s, grpc::ClientContext* ctx) {
@@ -281,6 +283,8 @@ void AddSession(CLI::App* app) {
     AddNumber(sub, "--idle", &a->idle, "SECONDS", 0, 86400,
               "a bot takes over a seat idle this long (0: never)");
     sub->add_flag("--paused", a->paused, "start paused until the facilitator resumes");
+    AddNumber(sub, "--press-desks", &a->press_desks, "N", 0, 64,
+              "press desks for observers beyond the seats (default 0)");
     AddText(sub, "--title", &a->title, "T", "the session's title");
     AddText(sub, "--token", &a->token, "ORGANISER",
             "the organiser's token (when forumd has --organiser-token-file)");
@@ -292,6 +296,7 @@ void AddSession(CLI::App* app) {
     AddText(sub, "--name", &a->name, "NAME", "the display name (default player)");
     AddNumber(sub, "--seat", &a->seat, "N", 0, 63,
               "the seat to take (default: the first free seat)");
+    sub->add_flag("--press", a->press, "join as a press desk (an observer who publishes reports)");
     AddText(sub, "--session", &a->session, "ID",
             "the session's id, when ADDR is a router in front of several forumd");
   }

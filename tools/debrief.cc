@@ -29,7 +29,7 @@ class Builder {
     m_.seed = rec_.seed;
     sc_ = sc.get();
     n_ = sc_->num_seats();
-    rules::State st(sc, rec_.seed);
+    rules::State st(sc, rec_.seed, rec_.press_desks);
     st_ = &st;
     m_.initial_hash = st.Hash();
     m_.seats.resize(static_cast<size_t>(n_));
@@ -78,6 +78,8 @@ class Builder {
   std::string ActorName(int actor) const {
     if (actor == rules::kFacilitator) return "the facilitator";
     if (actor == rules::kClock) return "the clock";
+    if (rules::IsPressActor(actor))
+      return "press desk " + std::to_string(rules::PressDesk(actor) + 1);
     return SeatName(*sc_, actor);
   }
 
@@ -415,6 +417,8 @@ class Builder {
       m_.phases.push_back(phase_);
     }
     m_.texts = st.texts();
+    m_.press_desks = st.press_desks();
+    m_.reports = st.reports();
     if (st.forum_theme() >= 0 && st.forum_band() >= 0)
       m_.forum = st.scenario().themes()[st.forum_theme()].bands[st.forum_band()].label;
     m_.forum_change = st.ForumChange();
@@ -541,6 +545,7 @@ bool RecordFromGameLog(const mf::GameLog& log, Record* out, std::string* error) 
   out->scenario_name = log.scenario();
   out->scenario_text = log.scenario_text();
   out->seed = log.seed();
+  out->press_desks = log.press_desks();
   auto sc = RecordScenario(*out, error);
   if (!sc) return false;
   return rules::FromGameLog(log, *sc, &out->log, error);
@@ -548,7 +553,7 @@ bool RecordFromGameLog(const mf::GameLog& log, Record* out, std::string* error) 
 
 void RecordToGameLog(const Record& record, const rules::Scenario& scenario, mf::GameLog* out) {
   rules::State st(std::shared_ptr<const rules::Scenario>(&scenario, [](const rules::Scenario*) {}),
-                  record.seed);
+                  record.seed, record.press_desks);
   rules::ToGameLog(st, record.log, out);
 }
 

@@ -44,6 +44,7 @@ struct Record {
   std::string scenario_name;  // Embedded scenario used when `scenario_text` is empty.
   std::string scenario_text;  // The scenario as played (preferred).
   uint64_t seed = 0;
+  int press_desks = 0;  // The session's press desks (mf.GameLog.press_desks).
   std::vector<rules::LoggedAction> log;
   std::vector<int64_t> action_ms;       // Optional, parallel to `log` (unix ms).
   std::vector<std::string> players;     // Optional, per seat: who played it ("" nobody).
@@ -230,6 +231,8 @@ struct Model {
   std::vector<rules::ScoreBreakdown> scores;  // Final (or running when unfinished).
   int winner = -1;
   std::vector<rules::Text> texts;  // The engine's texts at the end.
+  int press_desks = 0;
+  std::vector<rules::PressReport> reports;  // The press desks' reports.
   // The forum chosen on a theme that chooses it (hld-2006's follow-up):
   // its band's label and the engine's sentence on what it changed; empty
   // when the scenario has none or the choice was not reached.

@@ -55,7 +55,7 @@ bool ReplayPrefix(const Record& record, const rules::Scenario* hint, int at,
              std::to_string(record.log.size()) + " log entries)";
     return false;
   }
-  auto st = std::make_unique<rules::State>(sc, record.seed);
+  auto st = std::make_unique<rules::State>(sc, record.seed, record.press_desks);
   for (int i = 0; i < at; ++i) {
     const rules::Result r = st->Apply(record.log[i].actor, record.log[i].action);
     if (!r.ok()) {
@@ -321,7 +321,7 @@ bool RunFork(const Record& record, const ForkOptions& o, ForkReport* out, std::s
   rep.welfare = MeanOf(welfare, end.welfare);
   if (!actual.finished) {
     // An unfinished record: "actual" is where it stopped.
-    rules::State last(actual.scenario, record.seed);
+    rules::State last(actual.scenario, record.seed, record.press_desks);
     std::string e;
     rules::Replay(&last, record.log, &e);
     rep.regime.actual = last.regime();

@@ -133,6 +133,8 @@ class Page {
     World();
     Decisions();
     Deals();
+    Regional();
+    Press();
     Seats();
     History();
     if (o_.facilitator) Messages();
@@ -204,6 +206,8 @@ class Page {
         "<a href=\"#trust\">Trust</a><a href=\"#world\">Regime &amp; world</a>"
         "<a href=\"#decisions\">Decisions</a><a href=\"#deals\">Side deals</a>"
         "<a href=\"#seats\">Per seat</a>";
+    if (sc_.proto().caucuses_size() > 0) out_ += "<a href=\"#regional\">Regional texts</a>";
+    if (m_.press_desks > 0) out_ += "<a href=\"#press\">Press reports</a>";
     if (!sc_.proto().teaching().history().empty()) out_ += "<a href=\"#history\">History</a>";
     if (o_.facilitator) out_ += "<a href=\"#messages\">Messages</a>";
     out_ += "<a href=\"#timeline\">Timeline</a></nav><main>\n";
@@ -564,6 +568,70 @@ class Page {
                 Esc(ShortName(sc_, d.to)) + ": " + kept(d.to_kept);
       out_ += "</td></tr>";
     }
+    out_ += "</table></section>\n";
+  }
+
+  // Regional texts: what the caucuses (regional processes) tabled, decided
+  // among their members, and who of them carries it out.
+  void Regional() {
+    if (sc_.proto().caucuses_size() == 0) return;
+    out_ +=
+        "<section class=\"card\" id=\"regional\"><h2>Regional texts</h2><p class=\"lead\">"
+        "The regional path: the members of a regional process table a text of their own on an "
+        "item; they alone decide it, and only when the forum adopts nothing on the item. It "
+        "pledges its members only and acts on the corridors among them.</p>";
+    int shown = 0;
+    std::string rows;
+    for (const rules::Text& t : m_.texts) {
+      if (t.caucus < 0) continue;
+      ++shown;
+      std::string outcome = !t.decided  ? "on the table"
+                            : t.adopted ? "<b class=\"up\">adopted by the members</b>"
+                                        : "not adopted";
+      std::string members, carriers;
+      for (int s = 0; s < sc_.num_seats(); ++s) {
+        if ((t.supporters >> s) & 1) members += (members.empty() ? "" : ", ") + ShortName(sc_, s);
+        if (t.level[s] > 0 || t.carried[s] > 0)
+          carriers += (carriers.empty() ? "" : ", ") + ShortName(sc_, s) + " " +
+                      Num(std::max<int>(t.level[s], t.carried[s])) + "%";
+      }
+      rows += "<tr><td>" + Num(t.cycle) + "</td><td>" + Esc(sc_.proto().caucuses(t.caucus).name()) +
+              "</td><td>" + Esc(rules::TextLabel(sc_, t)) + "</td><td>" + outcome +
+              "</td><td class=\"small\">" + Esc(members) + "</td><td class=\"small\">" +
+              (carriers.empty() ? std::string("\xe2\x80\x94") : Esc(carriers)) + "</td></tr>";
+    }
+    if (shown == 0) {
+      out_ += "<p class=\"muted\">No regional text was tabled.</p></section>\n";
+      return;
+    }
+    out_ +=
+        "<table><tr><th>Cycle</th><th>Regional process</th><th>Text</th><th>Outcome</th>"
+        "<th>Supported by</th><th>Carried out by</th></tr>" +
+        rows + "</table></section>\n";
+  }
+
+  // The press desks' reports: who wrote what about whom, how far the public
+  // record bore it out, and what it did to the state's approval at home.
+  void Press() {
+    if (m_.press_desks == 0) return;
+    out_ +=
+        F("<section class=\"card\" id=\"press\"><h2>Press reports</h2><p class=\"lead\">"
+          "The %d press desks read the public view and published short reports. A report "
+          "moves the state's domestic approval as far as the public record bears it out "
+          "(pledges and deals kept or broken, the votes on the texts).</p>",
+          m_.press_desks);
+    if (m_.reports.empty()) {
+      out_ += "<p class=\"muted\">No report was published.</p></section>\n";
+      return;
+    }
+    out_ +=
+        "<table><tr><th>Cycle</th><th>Desk</th><th>About</th><th>Tone</th><th>Report</th>"
+        "<th>Borne out</th><th>Approval</th></tr>";
+    for (const rules::PressReport& r : m_.reports)
+      out_ += "<tr><td>" + Num(r.cycle) + "</td><td>" + Num(r.desk + 1) + "</td><td>" +
+              Seat(r.about) + "</td><td>" + (r.praise ? "praise" : "criticism") + "</td><td>" +
+              Esc(r.text) + "</td><td>" + F("%.0f%%", 100 * r.credibility) + "</td><td>" +
+              F("%+.3f", r.effect) + "</td></tr>";
     out_ += "</table></section>\n";
   }
 

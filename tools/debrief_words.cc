@@ -212,6 +212,7 @@ std::string SeatName(const rules::Scenario& sc, int seat) {
   if (seat >= 0 && seat < sc.num_seats()) return sc.seats()[seat].name;
   if (seat == rules::kFacilitator) return "the facilitator";
   if (seat == rules::kClock) return "the clock";
+  if (rules::IsPressActor(seat)) return "press desk " + Num(rules::PressDesk(seat) + 1);
   return "seat " + Num(seat);
 }
 

@@ -11,7 +11,7 @@
 # record is printed as it ends.
 #
 #   bash tools/play.sh [--scenario NAME] [--port N] [--web-port N] [--name NAME]
-#                      [--timers fast|classroom|none]
+#                      [--timers fast|classroom|none] [--press-desks N]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
@@ -20,6 +20,7 @@ PORT=${MF_PORT:-50051}
 WEB_PORT=${MF_WEB_PORT:-8080}
 NAME=${USER:-player}
 TIMERS=classroom
+PRESS_DESKS=8
 while [ $# -gt 0 ]; do
   case "$1" in
     --scenario) SCENARIO=$2; shift 2 ;;
@@ -27,6 +28,7 @@ while [ $# -gt 0 ]; do
     --web-port) WEB_PORT=$2; shift 2 ;;
     --name) NAME=$2; shift 2 ;;
     --timers) TIMERS=$2; shift 2 ;;
+    --press-desks) PRESS_DESKS=$2; shift 2 ;;
     -h|--help) sed -n 2,14p "$0"; exit 0 ;;
     *) echo "play: unknown option $1 (see --help)" >&2; exit 2 ;;
   esac
@@ -61,7 +63,7 @@ if [ -z "$SEATS" ]; then
   exit 2
 fi
 SESSION_JSON=$("$B/tools/forumctl" session create --server "$LOCAL" --scenario "$SCENARIO" \
-  --bots "1-$((SEATS - 1)):normal" --timers "$TIMERS")
+  --bots "1-$((SEATS - 1)):normal" --timers "$TIMERS" --press-desks "$PRESS_DESKS")
 field() { python3 -c "import json,sys; print(json.loads(sys.argv[1])['$1'])" "$SESSION_JSON"; }
 CODE=$(field join_code)
 SESSION=$(field session)

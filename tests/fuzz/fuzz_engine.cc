@@ -33,6 +33,8 @@ void Fail(const char* what) {
 Action Decode(FuzzedDataProvider& in, const State& st, std::vector<Action>* legal, int* actor) {
   const int n = st.num_seats();
   *actor = in.ConsumeIntegralInRange<int>(-3, n);
+  // -3: a press desk (of up to 3; the game may have fewer or none).
+  if (*actor == -3) *actor = mf::rules::PressActor(in.ConsumeIntegralInRange<int>(0, 3));
   // Half the time a legal action of a real seat, so games get deep.
   if (in.ConsumeBool()) {
     const int seat = in.ConsumeIntegralInRange<int>(0, n - 1);
@@ -43,7 +45,8 @@ Action Decode(FuzzedDataProvider& in, const State& st, std::vector<Action>* lega
     }
   }
   Action a;
-  // The kinds in the order the corpus was recorded with (26 values).
+  // The kinds in the order the corpus was recorded with (26 values; the regional text and the press
+  // report appended).
   static constexpr ActionType kKinds[] = {ActionType::kReady,
                                           ActionType::kEndorse,
                                           ActionType::kPrioritise,
@@ -69,7 +72,9 @@ Action Decode(FuzzedDataProvider& in, const State& st, std::vector<Action>* lega
                                           ActionType::kExtend,
                                           ActionType::kInjectEvent,
                                           ActionType::kSetBot,
-                                          ActionType::kTimeout};
+                                          ActionType::kTimeout,
+                                          ActionType::kRegional,
+                                          ActionType::kPublishReport};
   a.type = kKinds[in.ConsumeIntegralInRange<size_t>(0, std::size(kKinds) - 1)];
   a.id = in.ConsumeIntegralInRange<int>(-2, 200);
   a.seat = in.ConsumeIntegralInRange<int>(-2, n + 1);
@@ -92,6 +97,7 @@ Action Decode(FuzzedDataProvider& in, const State& st, std::vector<Action>* lega
   a.ask = a.give;
   a.ask.capital = in.ConsumeIntegralInRange<int>(-3, 25);
   a.text = in.ConsumeRandomLengthString(300);
+  a.caucus = in.ConsumeIntegralInRange<int>(-2, 8);
   return a;
 }
 
@@ -115,7 +121,9 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
   FuzzedDataProvider in(data, size);
   const auto& all = Scenarios();
   const auto& sc = all[in.ConsumeIntegralInRange<size_t>(0, all.size() - 1)];
-  State st(sc, in.ConsumeIntegral<uint64_t>());
+  // 0-2 press desks, from the seed (so that older corpus entries decode as before).
+  const uint64_t seed = in.ConsumeIntegral<uint64_t>();
+  State st(sc, seed, static_cast<int>(seed % 3));
   std::vector<Action> legal;
   std::vector<mf::rules::LoggedAction> log;
   int steps = 0;
@@ -143,7 +151,7 @@ extern "C" int LLVMFuzzerTestOneInput(const uint8_t* data, size_t size) {
       if (d.from() != s && d.to() != s) Fail("a seat sees another seat's deal");
   }
   // What was accepted replays to the same state.
-  State replayed(sc, st.seed());
+  State replayed(sc, st.seed(), st.press_desks());
   std::string error;
   if (!mf::rules::Replay(&replayed, log, &error)) Fail("replay rejected an accepted action");
   if (replayed.Hash() != st.Hash()) Fail("replay differs");
