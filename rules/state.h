@@ -71,6 +71,10 @@ enum class EventType : uint8_t {
   kPledgeBroken,  // a = seat, b = text id, c = level carried out (below last year's)
   kPledgesKept,   // b = text id, c = seats that carried it out as pledged
   kForumChosen,   // a = theme, b = band, c = text id adopted (0: none, the status quo stands)
+  kLobbied,       // a = organisation, b = state, c = text id
+  kProject,       // a = organisation, b = state, c = 1 when earmarked by a donor
+  kFunded,        // a = donor, b = organisation, c = amount (positive: core; negative: earmarked)
+  kOrgRecommendation,  // a = organisation, b = theme, c = position
 };
 
 struct EventRec {
@@ -98,6 +102,7 @@ struct Amendment {
 // any seat that pledges; binding ones: their ratifiers).
 struct Text {
   Text() {
+    cover.fill(0);
     level.fill(-1);
     carried.fill(-1);
   }
@@ -123,6 +128,9 @@ struct Text {
   // carried out at the last world update (-1: none yet).
   std::array<int8_t, kMaxSeats> level, carried;
   uint64_t broken = 0;  // Seats that once carried out less than the year before.
+  // Per state: how far organisations that lobbied it on this text cover it
+  // at home (percent of the red-line cost spared, 0..75).
+  std::array<uint8_t, kMaxSeats> cover{};
 };
 
 struct Deal {
@@ -142,6 +150,7 @@ struct Recommendation {
   int theme = 0;
   int position = 0;
   uint64_t endorsed = 0;
+  int by = -1;  // The organisation that tabled it; -1: the Civil Society Days.
 };
 
 struct SeatState {
@@ -170,6 +179,14 @@ struct SeatState {
   double base_remittances = 1, base_labour = 1, base_transit = 1, base_irregular = 1;
   double sovereignty_cost = 0;
   std::vector<double> policy;  // Effective policy per theme.
+  // Programmes organisations' projects built in this state (0..1; they add
+  // to what its texts give it at each world update).
+  double org_rights = 0, org_remit = 0, org_readmission = 0;
+  // Organisations: what their projects and lobbying achieve (0..2, from the
+  // scenario's capacity and the core funding received), projects delivered,
+  // funding received, and endorsements their recommendations gathered.
+  double capacity = 0, core_funding = 0, earmarked_funding = 0;
+  int projects = 0, endorsements = 0;
 };
 
 struct CorridorState {
@@ -187,10 +204,11 @@ struct CycleStat {
 struct ScoreBreakdown {
   double interest = 0, economy = 0, approval = 0, reputation = 0, shared = 0;
   double sovereignty = 0;
-  double raw = 0;    // 0..100: the weighted components minus the sovereignty cost.
-  double gain = 0;   // raw minus the seat's raw score in the starting world.
-  double total = 0;  // 0..100: 50 + role scale x gain + role offset + seat offset.
-  int rank = 0;
+  double raw = 0;      // 0..100: the weighted components minus the sovereignty cost.
+  double gain = 0;     // raw minus the seat's raw score in the starting world.
+  double total = 0;    // 0..100: 50 + role scale x gain + role offset + seat offset.
+  int rank = 0;        // Among the seats of its kind (states, organisations).
+  double mandate = 0;  // Organisations: the mandate's indicator, 0..1.
 };
 
 // World modifiers set by events, reset each cycle.
@@ -247,6 +265,10 @@ class State {
   // one is still current (the engine checks its legality anyway).
   uint64_t context_version() const { return context_version_; }
   int num_seats() const { return n_; }
+  // The states (they vote, ratify, pledge and count in every threshold);
+  // the other seats are organisations.
+  int num_states() const { return scenario_->num_states(); }
+  bool IsOrganisation(int seat) const { return scenario_->IsOrganisation(seat); }
   int cycle() const { return cycle_; }
   mf::Phase phase() const { return phase_; }
   int phase_serial() const { return phase_serial_; }
@@ -287,6 +309,10 @@ class State {
   std::vector<ScoreBreakdown> Scores() const;
   const std::vector<ScoreBreakdown>& final_scores() const { return final_scores_; }
   int winner() const { return winner_; }
+  // The organisation ranked first among organisations (-1: none seated).
+  int organisation_winner() const { return org_winner_; }
+  // An organisation's mandate indicator (0..1) from the world now.
+  double MandateIndicator(int seat) const;
   // Number of binding texts adopted this cycle that `seat` has not decided on.
   int PendingRatifications(int seat) const;
   // True when `seat` would cross one of its red lines by accepting `text`.
@@ -341,6 +367,8 @@ class State {
   void Log(EventType t, int a = 0, int b = 0, int c = 0, uint64_t private_to = 0);
 
   // World model and scoring (world.cc).
+  // A state drawn at random (never an organisation).
+  int RandomState();
   void DrawWorldEvent();
   void ApplyWorldEvent(mf::EventKind kind, int seat);
   void WorldUpdate();
@@ -406,6 +434,7 @@ class State {
   std::vector<ScoreBreakdown> final_scores_;
   std::vector<double> baseline_raw_;  // Each seat's raw score in the starting world.
   int winner_ = -1;
+  int org_winner_ = -1;
 };
 
 // A readable sentence for an event record.
@@ -417,6 +446,8 @@ const char* PhaseName(mf::Phase p);
 const char* EventKindName(mf::EventKind k);
 const char* CommitmentName(mf::CommitmentKind k);
 const char* RoleName(mf::Role r);
+// "IOM (organisation)" or the state's roles: what a seat is, in a few words.
+std::string SeatKindLabel(const SeatData& seat);
 // A seat's roles as people read them: "transit" for a single role, "transit
 // 60% · source 40%" for mixed ones (the primary role first).
 std::string RoleMix(mf::Role role, const std::array<double, 4>& weight);
