@@ -111,7 +111,8 @@ const char* RoleName(mf::Role r) {
     case mf::DESTINATION:
       return "destination";
     default:
-      return "unknown";
+      // Only an organisation's seat has no role (a state's is validated).
+      return "organisation";
   }
 }
 

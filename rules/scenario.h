@@ -107,8 +107,8 @@ struct Params {
   double red_line_cost = 0.1;
   // Organisations' scores and funding (Parameters fields 26..32).
   double w_org_welfare = 0.3, w_org_mandate = 0.5, w_org_standing = 0.2;
-  double org_scale = 2, org_offset = 0;
-  double core_capacity = 0.05, project_effect = 0.1;
+  double org_scale = 1, org_offset = 0;
+  double core_capacity = 0.02, project_effect = 0.1;
 };
 
 // A loaded, validated scenario.

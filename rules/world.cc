@@ -592,7 +592,8 @@ double State::MandateIndicator(int seat) const {
   switch (d.mandate) {
     case mf::MANDATE_IOM:
       // Its capacity and the projects it delivered.
-      return Clamp(0.5 * Clamp(me.capacity, 0.0, 1.0) + 0.5 * Saturate(me.projects, 4.0), 0.0, 1.0);
+      return Clamp(0.5 * Clamp(me.capacity, 0.0, 1.0) + 0.5 * Saturate(me.projects, 12.0), 0.0,
+                   1.0);
     case mf::MANDATE_UNHCR:
       return 0.5 * rights + 0.25 * climate +
              0.25 * in_force(Bit(mf::RIGHTS_PROTECTION) | Bit(mf::CLIMATE_DISPLACEMENT));
@@ -602,7 +603,7 @@ double State::MandateIndicator(int seat) const {
     case mf::MANDATE_OHCHR:
       return 0.6 * rights + 0.4 * in_force(Bit(mf::RIGHTS_PROTECTION));
     case mf::MANDATE_CIVIL_SOCIETY:
-      return 0.4 * rights + 0.6 * Saturate(me.endorsements, 6.0);
+      return 0.4 * rights + 0.6 * Saturate(me.endorsements, 20.0);
     default:
       return 0;
   }
