@@ -186,6 +186,7 @@ struct Report {
   uint64_t seed = 0;
   std::string bots;
   int num_seats = 0;
+  int num_states = 0;  // The seats that are states (the others: organisations).
   int cycles = 0;
   // Timing: the only fields that depend on the machine and the thread count.
   double seconds = 0, games_per_second = 0;

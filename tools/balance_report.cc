@@ -258,6 +258,7 @@ Report Finish(const rules::Scenario& sc, const Mix& mix, uint64_t seed, const Ta
   rep.seed = seed;
   rep.bots = MixText(mix);
   rep.num_seats = ns;
+  rep.num_states = states;
   rep.cycles = sc.cycles();
   rep.unfinished = t.unfinished;
   rep.actions = t.actions;
