@@ -470,7 +470,8 @@ class HeuristicBot : public Bot {
     for (int k = 0; k < 2 * v.num_seats(); ++k) {
       const int j = (start + k) % v.num_seats();
       const bool partner = (partners >> j) & 1;
-      if (j == me || partner != (k < v.num_seats())) continue;
+      // (Organisations trade in no side deals.)
+      if (j == me || partner != (k < v.num_seats()) || v.organisation(j)) continue;
       bool dealt = false;
       for (const rules::Deal* d : deals)
         if ((d->from == j || d->to == j) && d->cycle == v.cycle()) dealt = true;

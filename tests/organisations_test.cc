@@ -399,5 +399,45 @@ TEST_F(OrganisationsTest, ScoresAndRankingsArePerKind) {
   EXPECT_GT(scores[iom_].mandate, 0);
 }
 
+// Every organisation kind (workshop-30 seats all five): it may not vote or
+// pledge, it may run a project, and the project builds its mandate's
+// programme in the state.
+TEST(OrganisationKinds, EachMandateCannotVoteAndItsProjectBuildsItsProgramme) {
+  auto sc = LoadOrFail("workshop-30");
+  ASSERT_TRUE(sc);
+  int seen = 0;
+  for (int org = 0; org < sc->num_seats(); ++org) {
+    if (!sc->IsOrganisation(org)) continue;
+    const mf::Mandate mandate = sc->seats()[org].mandate;
+    SCOPED_TRACE(MandateName(mandate));
+    ++seen;
+    State st(sc, 11);
+    ASSERT_TRUE(AdvanceUntil(&st, mf::DECISION));
+    EXPECT_TRUE(Rejected(&st, org, VoteAction(mf::OBJECT), mf::NOT_ALLOWED));
+    EXPECT_NE(st.Check(org, VoteAction(mf::OBJECT)).message.find("organisations do not vote"),
+              std::string::npos);
+    ASSERT_TRUE(AdvanceUntil(&st, mf::IMPLEMENTATION));
+    EXPECT_TRUE(Rejected(&st, org, PledgeAction(1, 100), mf::NOT_ALLOWED));
+    int state = 0;
+    while (sc->IsOrganisation(state)) ++state;
+    const SeatState before = st.seat(state);
+    ASSERT_TRUE(Accepted(&st, org, ProjectAction(state)));
+    const SeatState& after = st.seat(state);
+    switch (mandate) {
+      case mf::MANDATE_IOM:
+        EXPECT_GT(after.org_readmission, before.org_readmission);
+        break;
+      case mf::MANDATE_ILO:
+        EXPECT_GT(after.org_remit, before.org_remit);
+        break;
+      default:
+        EXPECT_GT(after.org_rights, before.org_rights);
+        break;
+    }
+    EXPECT_EQ(st.seat(org).projects, 1);
+  }
+  EXPECT_EQ(seen, 5);
+}
+
 }  // namespace
 }  // namespace mf::rules
