@@ -28,6 +28,14 @@ class Bot {
   virtual rules::Action Decide(const rules::SeatView& view, rules::Rng& rng) = 0;
 };
 
+// How the built-in bots play an organisation's seat (bots/organisation.cc):
+// recommendations at its mandate's ideal, statements, lobbying the states
+// closest to supporting, projects where its mandate does most good.
+rules::Action OrganisationDecide(const rules::SeatView& view, rules::Rng& rng);
+// A destination's funding of an organisation (IOM first), once a cycle:
+// core funding when `core`, else earmarked to a project on its corridors.
+bool FundOrganisation(const rules::SeatView& view, bool core, rules::Action* out);
+
 // Creates a bot by strategy name; nullptr for an unknown name.
 std::unique_ptr<Bot> MakeBot(const std::string& strategy);
 // The registered strategy names, in a fixed order.

@@ -22,6 +22,7 @@ struct Personality {
   bool object_on_red_line = true;
   double binding_aversion = 0;  // Extra cost of binding forms, times sovereignty sensitivity.
   bool endorse_all = false;
+  bool core_funding = false;  // Funds organisations' core budgets rather than earmarked projects.
   // Pledges: carry an adopted text out in full when its value to the seat
   // (points) is above `pledge_full_above`, by half above `pledge_half_above`,
   // else not at all.
@@ -108,6 +109,7 @@ class HeuristicBot : public Bot {
   const std::string& name() const override { return p_.name; }
 
   Action Decide(const SeatView& v, rules::Rng& rng) override {
+    if (v.organisation(v.viewer())) return OrganisationDecide(v, rng);
     const int me = v.viewer();
     const rules::SeatState& self = *v.own();
     const bool can_act = self.actions < v.params().max_actions_per_phase;
@@ -472,6 +474,9 @@ class HeuristicBot : public Bot {
       out->flag = keep;
       return true;
     }
+    // Destinations fund an organisation: cooperators as core funding, the
+    // others earmarked to a project they pick.
+    if (can_act && FundOrganisation(v, p_.core_funding, out)) return true;
     return false;
   }
 
@@ -541,7 +546,8 @@ class HeuristicBot : public Bot {
     for (int k = 0; k < 2 * v.num_seats(); ++k) {
       const int j = (start + k) % v.num_seats();
       const bool partner = (partners >> j) & 1;
-      if (j == me || partner != (k < v.num_seats())) continue;
+      // (Organisations trade in no side deals.)
+      if (j == me || partner != (k < v.num_seats()) || v.organisation(j)) continue;
       bool dealt = false;
       for (const rules::Deal* d : deals)
         if ((d->from == j || d->to == j) && d->cycle == v.cycle()) dealt = true;
@@ -619,6 +625,7 @@ Personality Cooperator() {
   p.object_on_red_line = false;
   p.binding_aversion = 0.5;
   p.endorse_all = true;
+  p.core_funding = true;
   p.pledge_full_above = -3;
   p.pledge_half_above = -1e9;
   p.enforcement = 30;

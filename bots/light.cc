@@ -28,7 +28,8 @@ bool CrossesRedLine(const mf::Brief& b, const std::string& theme, int position, 
 class LightBot : public Bot {
  public:
   const std::string& name() const override { return name_; }
-  rules::Action Decide(const rules::SeatView& view, rules::Rng&) override {
+  rules::Action Decide(const rules::SeatView& view, rules::Rng& rng) override {
+    if (view.organisation(view.viewer())) return OrganisationDecide(view, rng);
     view_.Clear();
     rules::MakeView(view, &view_);
     mf::Action wire;

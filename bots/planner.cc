@@ -35,6 +35,8 @@ class PlannerBot : public Bot {
   const std::string& name() const override { return name_; }
 
   Action Decide(const SeatView& v, rules::Rng& rng) override {
+    // An organisation plays its mandate's heuristic (bots/organisation.cc).
+    if (v.organisation(v.viewer())) return base_->Decide(v, rng);
     const Action base = base_->Decide(v, rng);
     std::vector<Action> candidates = Candidates(v, base);
     if (candidates.size() < 2) return base;

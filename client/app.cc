@@ -499,7 +499,7 @@ void App::DrawTopBar(Rect r) {
   // what it changed is the line's tip: the engine's sentence.
   const Rect rule_line{left.x, left.y + left.h * 0.55f, left.w, left.h * 0.45f};
   ui.TextIn("Cycle " + std::to_string(v.cycle()) + " of " + std::to_string(v.cycles()) + "  ·  " +
-                rule + "  ·  " + std::to_string(v.seats_size()) + " states" +
+                rule + "  ·  " + StatesAndOrganisations(v) +
                 (v.forum().empty() ? "" : "  ·  " + v.forum()),
             rule_line, big ? 14 : 12, sf::Color(190, 200, 212));
   if (!v.forum_change().empty() && ui.Hover(rule_line)) ui.Tip(v.forum_change());

@@ -37,6 +37,10 @@ struct AppOptions {
   ConnectRequest defaults;  // Prefills the connect screen.
 };
 
+// A seat's badge: its role's icon, or for an organisation a disc with its
+// mandate's short name (scene_table.cc).
+void DrawSeatBadge(Ui& ui, const mf::SeatPublic& s, Rect badge);
+
 class App {
  public:
   App(const Assets& assets, AppOptions options);

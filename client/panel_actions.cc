@@ -76,6 +76,26 @@ float App::DrawHint(Rect r) {
     what = "The facilitator has paused the session. Read your brief or the table meanwhile.";
   } else if (me->ready()) {
     what = "You are done with this phase.";
+  } else if (me->kind() == mf::SEAT_ORGANISATION) {
+    // An organisation does not vote, ratify or pledge.
+    switch (v.phase()) {
+      case mf::CIVIL_SOCIETY:
+        what = "Table a recommendation on each item (the states endorse them), then press Ready.";
+        break;
+      case mf::DECISION:
+        what =
+            "Organisations do not vote: lobby the states that have not yet supported the draft "
+            "(2 political capital each), then press Ready.";
+        break;
+      case mf::IMPLEMENTATION:
+        what =
+            "Run projects for states (3 political capital; the more core funding you have had, "
+            "the more each does), then press Ready.";
+        break;
+      default:
+        what = "Address the roundtable, talk to the states, then press Ready.";
+        break;
+    }
   } else {
     switch (v.phase()) {
       case mf::CIVIL_SOCIETY:
@@ -205,6 +225,71 @@ void App::DrawPhaseControls(Rect r) {
   auto label = [&](const std::string& text) {
     ui.TextIn(text, r.TakeTop(ui.P(20)), 12, colour::kMuted, true);
   };
+  // An organisation (IOM, UNHCR, ILO, OHCHR, civil society) recommends,
+  // lobbies the states and runs projects; it does not vote, ratify or
+  // pledge. Its buttons carry the engine's verdicts like every other.
+  if (me && me->kind() == mf::SEAT_ORGANISATION && v.phase() != mf::STATEMENTS) {
+    // A grid of one button per state.
+    auto per_state = [&](const std::string& verb, auto&& make) {
+      const int cols = 2;
+      const float bw = (r.w - gap * (cols - 1)) / cols;
+      int col = 0;
+      Rect line;
+      for (const mf::SeatPublic& s : v.seats()) {
+        if (s.kind() == mf::SEAT_ORGANISATION) continue;
+        if (col == 0) {
+          if (r.h < ui.P(26)) break;
+          line = r.TakeTop(ui.P(26));
+          r.TakeTop(gap / 2);
+        }
+        Rect b = line.TakeLeft(bw);
+        line.TakeLeft(gap);
+        ActionButton(b, verb + " " + s.name(), make(s.index()), ButtonKind::kNormal);
+        col = (col + 1) % cols;
+      }
+    };
+    switch (v.phase()) {
+      case mf::CIVIL_SOCIETY:
+        label("RECOMMEND TO THE STATES (THEY ENDORSE)");
+        for (const std::string& theme : v.agenda()) {
+          if (r.h < row) break;
+          const mf::Stance* st = StanceOn(v.brief(), theme);
+          const mf::Theme* t = FindTheme(v, theme);
+          const int pos = st ? st->ideal() : 50;
+          mf::Action a;
+          a.mutable_recommend()->set_theme(theme);
+          a.mutable_recommend()->set_position(pos);
+          ActionButton(r.TakeTop(row), (t ? t->name() : theme) + " at " + std::to_string(pos), a,
+                       ButtonKind::kNormal);
+          r.TakeTop(gap);
+        }
+        break;
+      case mf::DECISION:
+        label("LOBBY A STATE TO SUPPORT THE DRAFT (2 CAPITAL)");
+        per_state("Lobby", [&](int seat) {
+          mf::Action a;
+          a.mutable_lobby()->set_seat(seat);
+          a.mutable_lobby()->set_text(v.draft().id());
+          return a;
+        });
+        break;
+      case mf::IMPLEMENTATION:
+        label("RUN A PROJECT (3 CAPITAL; CORE FUNDING RAISES ITS EFFECT)");
+        per_state("Project in", [&](int seat) {
+          mf::Action a;
+          a.mutable_offer_project()->set_seat(seat);
+          return a;
+        });
+        break;
+      default:
+        ui.Paragraph(
+            "Organisations do not ratify: lobby in Decision, run projects in "
+            "Implementation.",
+            r, 12.5f, colour::kMuted, false, 4);
+        break;
+    }
+    return;
+  }
   switch (v.phase()) {
     case mf::CIVIL_SOCIETY: {
       label("CIVIL SOCIETY RECOMMENDS");

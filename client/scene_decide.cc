@@ -107,7 +107,10 @@ void App::DrawTally(Rect r, bool big) {
   const int voted = n - static_cast<int>(tally_target_[0]);
   Rect title = in.TakeTop(ui.P(20 * k));
   ui.TextIn(replay_ ? "TALLY AT THIS MOMENT" : "LIVE TALLY", title, 12 * k, colour::kMuted, true);
-  ui.TextIn(std::to_string(voted) + " of " + std::to_string(n) + " have voted", title, 12 * k,
+  // Organisations do not vote: the states are the voters.
+  int voters = 0;
+  for (const mf::SeatPublic& s : v.seats()) voters += s.kind() != mf::SEAT_ORGANISATION;
+  ui.TextIn(std::to_string(voted) + " of " + std::to_string(voters) + " have voted", title, 12 * k,
             colour::kMuted, false, Align::kRight);
   in.TakeTop(ui.P(4));
   Rect bar = in.TakeTop(ui.P(34 * k));
@@ -205,7 +208,10 @@ void App::DrawVoteGrid(Rect r, bool big) {
     if (th > ui.P(34)) {
       ui.TextIn(ShortName(s.name()), {t.x, t.y + ui.P(2), t.w, t.h * 0.55f},
                 (n <= 12 ? 14 : 12) * k, tc, true);
-      ui.TextIn(voted ? VoteWord(v.decision_rule(), s.vote()) : "not voted yet",
+      const bool org = s.kind() == mf::SEAT_ORGANISATION;
+      ui.TextIn(voted ? VoteWord(v.decision_rule(), s.vote())
+                : org ? "organisation: no vote"
+                      : "not voted yet",
                 {t.x, t.y + t.h * 0.5f, t.w, t.h * 0.45f}, 11 * k, voted ? tc : colour::kMuted);
     } else {
       ui.TextIn(ShortName(s.name()), t, 11 * k, tc, true);

@@ -196,7 +196,10 @@ void App::DrawLobby(Rect r) {
     ui.Mark("lobby.seat." + std::to_string(i), tile);
     Rect t = tile.Inset(ui.P(6), ui.P(4));
     Rect badge = t.TakeLeft(std::min(t.h, ui.P(34)));
-    ui.Icon(BadgeFor(s.role()), {badge.x, t.centre().y - badge.w / 2, badge.w, badge.w});
+    if (s.kind() == mf::SEAT_ORGANISATION)
+      DrawSeatBadge(ui, s, {badge.x, t.centre().y - badge.w / 2, badge.w, badge.w});
+    else
+      ui.Icon(BadgeFor(s.role()), {badge.x, t.centre().y - badge.w / 2, badge.w, badge.w});
     ui.Mark("lobby.seat." + std::to_string(i) + ".badge",
             {badge.x, t.centre().y - badge.w / 2, badge.w, badge.w});
     t.TakeLeft(ui.P(6));
@@ -266,7 +269,10 @@ void App::DrawBrief(Rect r) {
   Rect head = Panel(r.TakeTop(ui.P(78)), "");
   r.TakeTop(ui.P(8));
   Rect badge = head.TakeLeft(head.h);
-  ui.Icon(BadgeFor(s->role()), badge);
+  if (s->kind() == mf::SEAT_ORGANISATION)
+    DrawSeatBadge(ui, *s, badge);
+  else
+    ui.Icon(BadgeFor(s->role()), badge);
   ui.Mark("brief.badge", badge);
   head.TakeLeft(ui.P(12));
   ui.TextIn((seat == v.viewer() ? "Your secret brief: " : "Secret brief: ") + s->name(),

@@ -23,6 +23,23 @@ std::string BadgeName(mf::Role r) {
   }
 }
 
+// An organisation's mandate badge: no flag, a disc in the organisation's
+// colour with its mandate's short name.
+const char* MandateShort(mf::Mandate m) {
+  switch (m) {
+    case mf::MANDATE_IOM:
+      return "IOM";
+    case mf::MANDATE_UNHCR:
+      return "UNHCR";
+    case mf::MANDATE_ILO:
+      return "ILO";
+    case mf::MANDATE_OHCHR:
+      return "OHCHR";
+    default:
+      return "CS";
+  }
+}
+
 // Points spaced evenly along an ellipse (by arc length), starting at angle
 // `start` (radians, screen coordinates) and going clockwise.
 std::vector<sf::Vector2f> EllipsePoints(sf::Vector2f c, float rx, float ry, int n, float start) {
@@ -64,6 +81,18 @@ sf::Color FormColour(mf::Form f) {
 }
 
 }  // namespace
+
+void DrawSeatBadge(Ui& ui, const mf::SeatPublic& s, Rect badge) {
+  if (s.kind() != mf::SEAT_ORGANISATION) {
+    ui.Icon(BadgeName(s.role()), badge);
+    return;
+  }
+  const float r = std::min(badge.w, badge.h) / 2;
+  ui.Disc(badge.centre(), r, colour::kOrganisation, sf::Color::White, ui.P(1));
+  const std::string label = MandateShort(s.mandate());
+  ui.TextIn(label, badge.Inset(r * 0.12f, r * 0.3f), r * (label.size() > 3 ? 0.55f : 0.8f),
+            sf::Color::White, true, Align::kCentre);
+}
 
 void App::DrawTableScene(Rect r) {
   Ui& ui = *ui_;
@@ -272,7 +301,7 @@ void App::DrawSeat(int seat, Rect card, bool compact, float size, int pass) {
     Rect in = card.Inset(ui.P(7), ui.P(5));
     Rect row1 = in.TakeTop(in.h * 0.40f);
     Rect badge = row1.TakeLeft(row1.h);
-    ui.Icon(BadgeName(s.role()), badge);
+    DrawSeatBadge(ui, s, badge);
     ui.Mark("seat." + std::to_string(seat) + ".badge", badge);
     row1.TakeLeft(ui.P(5));
     if (s.ready()) {
@@ -289,6 +318,9 @@ void App::DrawSeat(int seat, Rect card, bool compact, float size, int pass) {
     std::string bloc = BlocWord(s.bloc());
     for (char& ch : bloc) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
     std::string sub = (me ? "You · " : "") + RoleWord(s.role()) + " · " + bloc;
+    if (s.kind() == mf::SEAT_ORGANISATION)
+      sub = (me ? "You · " : "") + std::string("Organisation · ") + MandateShort(s.mandate()) +
+            " · " + std::to_string(s.projects()) + " projects";
     if (deciding && s.vote() != mf::VOTE_UNSPECIFIED) sub = VoteWord(v.decision_rule(), s.vote());
     ui.TextIn(sub, row2, 11 * size,
               deciding && s.vote() != mf::VOTE_UNSPECIFIED ? Mix(vote, sf::Color::Black, 0.3f)
@@ -333,7 +365,7 @@ void App::DrawSeat(int seat, Rect card, bool compact, float size, int pass) {
     if (me || selected) ui.Disc(cc, rad + ui.P(6), me ? colour::kYou : colour::kAccent);
     if (s.vote() != mf::VOTE_UNSPECIFIED) ui.Disc(cc, rad + ui.P(4), vote);
     Rect badge{cc.x - rad, cc.y - rad, 2 * rad, 2 * rad};
-    ui.Icon(BadgeName(s.role()), badge);
+    DrawSeatBadge(ui, s, badge);
     ui.Mark("seat." + std::to_string(seat) + ".badge", badge);
     if (s.ready()) {
       const sf::Vector2f rp(cc.x + rad * 0.85f, cc.y - rad * 0.85f);

@@ -42,6 +42,11 @@ inline const sf::Color kObject(209, 68, 59);
 inline const sf::Color kNotVoted(226, 230, 235);
 }  // namespace colour
 
+// Organisations' seats (no role): one colour for their mandate badges.
+namespace colour {
+inline const sf::Color kOrganisation(91, 62, 150);
+}  // namespace colour
+
 inline sf::Color RoleColour(mf::Role r) {
   switch (r) {
     case mf::SOURCE:

@@ -124,10 +124,22 @@ std::string RuleSentence(const mf::View& v) {
 }
 
 std::string RoleMixWord(const mf::SeatPublic& s) {
+  // An organisation: its mandate ("IOM (organisation)").
+  if (s.kind() == mf::SEAT_ORGANISATION) return rules::RoleMix(s);
   if (!s.has_role_weights()) return RoleWord(s.role());
   std::string mix = rules::RoleMix(s);
   if (!mix.empty()) mix[0] = static_cast<char>(std::toupper(static_cast<unsigned char>(mix[0])));
   return mix;
+}
+
+std::string StatesAndOrganisations(const mf::View& v) {
+  int orgs = 0;
+  for (const mf::SeatPublic& s : v.seats()) orgs += s.kind() == mf::SEAT_ORGANISATION;
+  const int states = v.seats_size() - orgs;
+  std::string out = std::to_string(states) + " states";
+  if (orgs > 0)
+    out += " · " + std::to_string(orgs) + (orgs == 1 ? " organisation" : " organisations");
+  return out;
 }
 
 std::string RoleWord(mf::Role r) {

@@ -40,6 +40,10 @@ int HostSeat(const mf::View& v);
 // majority rules.
 std::string VoteWord(mf::DecisionRule rule, mf::VoteChoice choice);
 std::string RuleSentence(const mf::View& v);
+// "16 states" or "16 states · 4 organisations".
+std::string StatesAndOrganisations(const mf::View& v);
+// "16 states" or "16 states · 4 organisations".
+std::string StatesAndOrganisations(const mf::View& v);
 std::string RoleWord(mf::Role r);  // "Source", "Transit", "Destination".
 // The seat's roles as the engine weighs them: "Transit" for a single role,
 // "Transit 50% · source 50%" for mixed ones (SeatPublic.role_weights).

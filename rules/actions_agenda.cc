@@ -36,6 +36,7 @@ ActionSpec Endorse() {
   ActionSpec s;
   s.type = ActionType::kEndorse;
   s.name = "endorse";
+  s.states_only = "endorse recommendations; they table their own";
   s.doing = "endorsing";
   s.phase = mf::CIVIL_SOCIETY;
   s.counted = true;
@@ -61,10 +62,20 @@ ActionSpec Endorse() {
     Recommendation* rec = e.FindRecommendation(a.id);
     rec->endorsed |= SeatBit(actor);
     e.CountEndorsement();
+    // An organisation's recommendation endorsed: its standing with the
+    // endorsing state, and its mandate's count of endorsements.
+    if (rec->by >= 0) {
+      ++e.seat(rec->by).endorsements;
+      e.ChangeTrust(actor, rec->by, 0.02);
+    }
     // Endorsing civil society plays well with sources' publics, less so with
-    // destinations' (a state of mixed roles: by its role weights).
-    const auto& w = e.state().scenario().seats()[actor].weight;
-    e.seat(actor).approval += 0.01 * (w[mf::SOURCE] - w[mf::DESTINATION]);
+    // destinations' (a state of mixed roles: by its role weights); an
+    // international organisation's recommendation is not civil society's.
+    const Scenario& sc = e.state().scenario();
+    if (rec->by < 0 || sc.seats()[rec->by].mandate == mf::MANDATE_CIVIL_SOCIETY) {
+      const auto& w = sc.seats()[actor].weight;
+      e.seat(actor).approval += 0.01 * (w[mf::SOURCE] - w[mf::DESTINATION]);
+    }
     e.Log(EventType::kEndorsed, actor, rec->id);
   };
   s.targets = [](const State& st, int, std::vector<int>* out) {

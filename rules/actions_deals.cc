@@ -61,6 +61,7 @@ ActionSpec HonourDeal() {
   ActionSpec s;
   s.type = ActionType::kHonourDeal;
   s.name = "honour deal";
+  s.states_only = "trade in side deals; they offer projects";
   s.doing = "delivering on a deal";
   s.phase = mf::IMPLEMENTATION;
   s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string*) {
@@ -125,6 +126,7 @@ ActionSpec Answer(ActionType type, const char* name) {
   ActionSpec s;
   s.type = type;
   s.name = name;
+  s.states_only = "trade in side deals; they offer projects";
   s.counted = true;
   s.describe = [](const Action& a, const Scenario&) {
     return NameAndId(a, FindSpec(a.type)->name);
@@ -267,6 +269,7 @@ ActionSpec ProposeDeal() {
   ActionSpec s;
   s.type = ActionType::kProposeDeal;
   s.name = "propose deal";
+  s.states_only = "trade in side deals; they offer projects";
   s.counted = true;
   s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string* error) {
     out->type = ActionType::kProposeDeal;
@@ -291,6 +294,10 @@ ActionSpec ProposeDeal() {
   s.check = [](const State& st, int actor, const Action& a) {
     if (a.seat < 0 || a.seat >= st.num_seats() || a.seat == actor)
       return Err(mf::MALFORMED, "a deal needs another seat as counterpart");
+    if (st.IsOrganisation(a.seat))
+      return Err(mf::NOT_ALLOWED, st.scenario().seats()[a.seat].name +
+                                      " is an organisation: organisations do not trade in side "
+                                      "deals; they offer projects");
     const auto& seats = st.scenario().seats();
     Result r = CheckOfferTerms(seats[actor].role, seats[a.seat].role, a.give, a.ask);
     if (!r.ok()) return r;
@@ -321,7 +328,7 @@ ActionSpec ProposeDeal() {
     const mf::Role role = sc.seats()[actor].role;
     const Text* open_text = StanceText(st);
     for (int j = 0; j < st.num_seats(); ++j) {
-      if (j == actor) continue;
+      if (j == actor || st.IsOrganisation(j)) continue;
       const mf::Role other = sc.seats()[j].role;
       Action a = Action::Make(ActionType::kProposeDeal);
       a.seat = j;

@@ -10,6 +10,7 @@ ActionSpec Vote() {
   ActionSpec s;
   s.type = ActionType::kVote;
   s.name = "vote";
+  s.states_only = "vote";
   s.doing = "voting";
   s.phase = mf::DECISION;
   s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string*) {
@@ -60,6 +61,7 @@ ActionSpec Ratify() {
   ActionSpec s;
   s.type = ActionType::kRatify;
   s.name = "ratify";
+  s.states_only = "ratify conventions";
   s.doing = "ratifying";
   s.phase = mf::RATIFICATION;
   s.from_proto = [](const mf::Action& in, const Scenario&, Action* out, std::string*) {
@@ -120,6 +122,7 @@ ActionSpec Pledge() {
   ActionSpec s;
   s.type = ActionType::kPledge;
   s.name = "pledge";
+  s.states_only = "pledge to carry out texts";
   s.doing = "pledging to carry out a text";
   s.phase = mf::IMPLEMENTATION;
   s.counted = true;
@@ -186,6 +189,7 @@ ActionSpec Enforce() {
   ActionSpec s;
   s.type = ActionType::kEnforce;
   s.name = "set enforcement";
+  s.states_only = "guard borders";
   s.doing = "setting enforcement";
   s.phase = mf::IMPLEMENTATION;
   s.counted = true;

@@ -295,6 +295,7 @@ ActionSpec Amend() {
   ActionSpec s;
   s.type = ActionType::kAmend;
   s.name = "amend";
+  s.states_only = "amend drafts; they lobby the states that do";
   s.doing = "amending";
   s.phase = mf::DRAFTING;
   s.counted = true;

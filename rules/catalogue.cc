@@ -30,6 +30,7 @@ const Table& TheTable() {
     act::AddDecisionActions(&t->specs);
     act::AddDealActions(&t->specs);
     act::AddControlActions(&t->specs);
+    act::AddOrganisationActions(&t->specs);
     act::AddRegionalActions(&t->specs);
     act::AddPressActions(&t->specs);
     for (const ActionSpec& s : t->specs) {
@@ -100,6 +101,16 @@ std::string WrongSenderReason(const ActionSpec& spec, int actor) {
   return std::string("only the facilitator may ") + spec.name;
 }
 
+std::string WrongSeatKindReason(const Scenario& sc, const ActionSpec& spec, int seat) {
+  if (seat < 0 || seat >= sc.num_seats()) return {};
+  if (spec.states_only && sc.IsOrganisation(seat))
+    return sc.seats()[seat].name + " is an organisation: organisations do not " + spec.states_only;
+  if (spec.organisations_only && !sc.IsOrganisation(seat))
+    return std::string("only organisations ") + spec.organisations_only + "; " +
+           sc.seats()[seat].name + " is a state";
+  return {};
+}
+
 namespace {
 
 // The checks before the phase: the sender, the end of the game, a pause,
@@ -157,6 +168,11 @@ bool AdmitsSender(const State& s, const ActionSpec& spec, int actor, Result* why
         return "you have used your " + std::to_string(limit) +
                " actions in this phase; say you are ready";
       });
+    // Kinds of the other kind of seat (states only, organisations only).
+    if ((spec.states_only || spec.organisations_only) &&
+        (spec.states_only != nullptr) == s.IsOrganisation(actor))
+      return refuse(mf::NOT_ALLOWED,
+                    [&] { return WrongSeatKindReason(s.scenario(), spec, actor); });
   }
   return true;
 }

@@ -46,6 +46,12 @@ struct ActionSpec {
   bool counted = false;
   // Changes what the others are deciding about (State::context_version).
   bool changes_context = false;
+  // Which kind of seat may send it (issue 13): a kind only states send
+  // names what organisations do not do ("vote": "IOM is an organisation:
+  // organisations do not vote"); a kind only organisations send names what
+  // they do ("lobby states": "only organisations lobby states"). Null: both.
+  const char* states_only = nullptr;
+  const char* organisations_only = nullptr;
 
   // The wire form. `from_proto` sets `out` from the case's message and
   // reports structural problems (unknown enum, theme or corridor, text too
@@ -113,6 +119,9 @@ bool Admits(const State& s, const ActionSpec& spec, int actor, Result* why);
 // seat index, kFacilitator, kClock, or kSpectatorView for a spectator).
 std::string WrongPhaseReason(const ActionSpec& spec, mf::Phase now);
 std::string WrongSenderReason(const ActionSpec& spec, int actor);
+// The refusal of a kind to the wrong kind of seat (ActionSpec::states_only,
+// organisations_only); empty when `seat` may send it.
+std::string WrongSeatKindReason(const Scenario& sc, const ActionSpec& spec, int seat);
 
 // The parts of a deal's check that depend only on the two parties' roles
 // (amounts, who issues visas, who cooperates on readmission, an offer that

@@ -111,7 +111,8 @@ const char* RoleName(mf::Role r) {
     case mf::DESTINATION:
       return "destination";
     default:
-      return "unknown";
+      // Only an organisation's seat has no role (a state's is validated).
+      return "organisation";
   }
 }
 
@@ -134,10 +135,18 @@ std::string RoleMix(mf::Role role, const std::array<double, 4>& weight) {
 }
 
 std::string RoleMix(const SeatData& seat) {
+  // An organisation has no role: its mandate says what it is.
+  if (seat.organisation) return std::string(MandateName(seat.mandate)) + " (organisation)";
   return RoleMix(seat.role, seat.weight);
 }
 
+std::string SeatKindLabel(const SeatData& seat) {
+  return RoleMix(seat);
+}
+
 std::string RoleMix(const mf::SeatPublic& seat) {
+  if (seat.kind() == mf::SEAT_ORGANISATION)
+    return std::string(MandateName(seat.mandate())) + " (organisation)";
   std::array<double, 4> w{};
   if (seat.has_role_weights()) {
     w[mf::SOURCE] = seat.role_weights().source();
@@ -320,6 +329,18 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
                                   : "Nothing is adopted on " + theme(e.a) +
                                         ": the status quo stands. ") +
              ForumSentence(sc, e.a, e.b);
+    case EventType::kOrgRecommendation:
+      return seat(e.a) + " recommends " + theme(e.b) + " at " + std::to_string(e.c) +
+             "; states may endorse it.";
+    case EventType::kLobbied:
+      return seat(e.a) + " lobbies " + seat(e.b) + " on " + text(e.c) + ".";
+    case EventType::kProject:
+      return seat(e.a) +
+             (e.c ? " delivers a project a donor earmarked for " : " runs a project in ") +
+             seat(e.b) + ".";
+    case EventType::kFunded:
+      return seat(e.a) + " gives " + seat(e.b) + " " + std::to_string(e.c > 0 ? e.c : -e.c) +
+             (e.c > 0 ? " in core funding." : " earmarked for a project.");
     case EventType::kRegionalTabled:
       return seat(e.a) + " tables a regional draft for its members: " + text(e.b) + ".";
     case EventType::kRegionalAdopted:
@@ -366,8 +387,9 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
         return "The forum closes. " + seat(e.a) + " ranks first.";
       const long top = std::lround(scores[e.a].total);
       std::vector<int> first;
+      // States and organisations are ranked apart: the first state here.
       for (int s = 0; s < sc.num_seats(); ++s)
-        if (std::lround(scores[s].total) == top) first.push_back(s);
+        if (std::lround(scores[s].total) == top && !sc.IsOrganisation(s)) first.push_back(s);
       if (first.size() == 1)
         return "The forum closes. " + seat(e.a) + " ranks first with " + std::to_string(top) +
                " points.";

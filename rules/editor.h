@@ -38,6 +38,7 @@ class StateEditor {
   std::vector<Amendment>& amendments() { return s_.amendments_; }
   std::vector<Deal>& deals() { return s_.deals_; }
   std::vector<int>& agenda() { return s_.agenda_; }
+  std::vector<Recommendation>& recommendations() { return s_.recs_; }
   int NextId() { return s_.next_id_++; }
   // Appends a text (a regional draft); pointers to older texts may move.
   Text* AddText(const Text& t) {
@@ -103,13 +104,14 @@ bool CorridorIn(const std::string& id, const Scenario& sc, int* out, std::string
 std::string CorridorOut(const Action& a, const Scenario& sc);
 
 // The kinds of each file, in the order legal actions are listed.
-void AddAgendaActions(std::vector<ActionSpec>* out);    // actions_agenda.cc
-void AddDraftingActions(std::vector<ActionSpec>* out);  // actions_drafting.cc
-void AddDecisionActions(std::vector<ActionSpec>* out);  // actions_decision.cc
-void AddDealActions(std::vector<ActionSpec>* out);      // actions_deals.cc
-void AddControlActions(std::vector<ActionSpec>* out);   // actions_control.cc
-void AddRegionalActions(std::vector<ActionSpec>* out);  // regional.cc
-void AddPressActions(std::vector<ActionSpec>* out);     // press.cc
+void AddAgendaActions(std::vector<ActionSpec>* out);        // actions_agenda.cc
+void AddDraftingActions(std::vector<ActionSpec>* out);      // actions_drafting.cc
+void AddDecisionActions(std::vector<ActionSpec>* out);      // actions_decision.cc
+void AddDealActions(std::vector<ActionSpec>* out);          // actions_deals.cc
+void AddControlActions(std::vector<ActionSpec>* out);       // actions_control.cc
+void AddRegionalActions(std::vector<ActionSpec>* out);      // regional.cc
+void AddPressActions(std::vector<ActionSpec>* out);         // press.cc
+void AddOrganisationActions(std::vector<ActionSpec>* out);  // actions_organisations.cc
 
 }  // namespace act
 }  // namespace mf::rules

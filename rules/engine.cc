@@ -35,6 +35,7 @@ State::State(std::shared_ptr<const Scenario> scenario, uint64_t seed, int press_
     SeatState& s = seats_[i];
     s.approval = d.approval;
     s.capital = d.capital;
+    s.capacity = d.organisation ? d.capacity : 0;
     s.policy.assign(sc.num_themes(), 0.0);
     for (int t = 0; t < sc.num_themes(); ++t) s.policy[t] = sc.themes()[t].status_quo;
   }
@@ -101,7 +102,7 @@ double State::mean_trust() const {
 }
 
 int State::PendingRatifications(int seat) const {
-  if (phase_ != mf::RATIFICATION) return 0;
+  if (phase_ != mf::RATIFICATION || IsOrganisation(seat)) return 0;
   int pending = 0;
   const uint64_t bit = SeatBit(seat);
   for (const Text& t : texts_)
@@ -131,8 +132,12 @@ double State::RedLineExcess(int seat, const Text& text) const {
 void State::PayForRedLine(int seat, const Text& text, double visibility) {
   const double beyond = RedLineExcess(seat, text);
   if (beyond < 0) return;
-  seats_[seat].approval = std::max(
-      0.0, seats_[seat].approval - params_->red_line_cost * visibility * (1.0 + beyond / 20.0));
+  // An organisation that lobbied the state on this text gives it cover at
+  // home: the cost falls by half at capacity 1 (at most by three quarters).
+  const double cover = 1.0 - text.cover[seat] / 100.0;
+  seats_[seat].approval =
+      std::max(0.0, seats_[seat].approval -
+                        cover * params_->red_line_cost * visibility * (1.0 + beyond / 20.0));
 }
 
 bool State::CrossesRedLine(int seat, const Text& text) const {
@@ -147,6 +152,7 @@ bool State::CrossesRedLine(int seat, const Text& text) const {
 bool State::PledgeOpen(int seat, const Text& text) const {
   if (!text.adopted || !text.in_force) return false;
   if (scenario_->themes()[text.theme].chooses_forum) return false;
+  if (scenario_->IsOrganisation(seat)) return false;  // Organisations carry out no texts.
   if (text.caucus >= 0 && !IsMember(text.caucus, seat)) return false;
   return text.form != mf::BINDING_CONVENTION || (text.ratified & SeatBit(seat));
 }

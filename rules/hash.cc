@@ -86,6 +86,8 @@ uint64_t State::Hash() const {
     h.U64(t.charged);
     for (int k = 0; k < n_; ++k) h.I(t.level[k] * 256 + t.carried[k]);
     h.U64(t.broken);
+    for (int k = 0; k < n_; ++k)
+      if (t.cover[k]) h.I(k * 256 + t.cover[k]);
     // The forum's own texts hash as before regional texts existed.
     if (t.caucus >= 0) {
       h.I(t.caucus);
@@ -107,6 +109,7 @@ uint64_t State::Hash() const {
     h.I(r.theme);
     h.I(r.position);
     h.U64(r.endorsed);
+    if (r.by >= 0) h.I(r.by);
   }
   for (const Deal& d : deals_) {
     h.I(d.id);
@@ -140,6 +143,14 @@ uint64_t State::Hash() const {
                      s.deal_readmission})
       h.D(v);
     for (double p : s.policy) h.D(p);
+    // Organisations' state (zero for states: older hashes unchanged).
+    if (s.capacity != 0 || s.projects != 0 || s.org_rights != 0 || s.org_remit != 0 ||
+        s.org_readmission != 0 || s.core_funding != 0 || s.earmarked_funding != 0 ||
+        s.endorsements != 0)
+      for (double v : {s.capacity, s.core_funding, s.earmarked_funding, s.org_rights, s.org_remit,
+                       s.org_readmission, static_cast<double>(s.projects),
+                       static_cast<double>(s.endorsements)})
+        h.D(v);
   }
   for (const CorridorState& c : corridors_) {
     h.D(c.legal);
@@ -181,6 +192,7 @@ uint64_t State::Hash() const {
   }
   for (double b : baseline_raw_) h.D(b);
   h.I(winner_);
+  if (org_winner_ >= 0) h.I(org_winner_);
   // Games without press desks hash as before.
   if (press_desks_ > 0) {
     h.I(press_desks_);

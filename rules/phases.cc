@@ -96,7 +96,7 @@ void State::BeginItem() {
         if (sc.seats()[s].bloc == want) pool.push_back(s);
     if (pool.empty())
       for (int s = 0; s < n_; ++s)
-        if (s != co_chairs_[0]) pool.push_back(s);
+        if (s != co_chairs_[0] && !IsOrganisation(s)) pool.push_back(s);
     co_chairs_[k] = pool[static_cast<size_t>(rot) % pool.size()];
   }
   Text t;
@@ -130,7 +130,7 @@ void State::NextItem() {
   for (Text& t : texts_) {
     if (!t.adopted || t.form != mf::BINDING_CONVENTION) continue;
     t.declined = 0;
-    if (PopCount(t.ratified) < n_) binding = true;
+    if (PopCount(t.ratified) < num_states()) binding = true;
   }
   EnterPhase(binding ? mf::RATIFICATION : mf::IMPLEMENTATION);
   // A state that has ratified every open convention has nothing to decide.
@@ -226,7 +226,8 @@ void State::ResolveDecision() {
       // adopted without a vote), and as many supporters as a consensus would
       // need; other texts a simple majority of the votes cast.
       if (t.form == mf::BINDING_CONVENTION) {
-        const int needed = static_cast<int>(std::ceil(params_->consensus_min_support * n_ - 1e-9));
+        const int needed =
+            static_cast<int>(std::ceil(params_->consensus_min_support * num_states() - 1e-9));
         adopted = PopCount(sup) >= std::max(1, needed) &&
                   3 * PopCount(sup) >= 2 * (PopCount(sup) + PopCount(obj));
       } else {
@@ -241,7 +242,8 @@ void State::ResolveDecision() {
       break;
     }
     default: {
-      const int needed = static_cast<int>(std::ceil(params_->consensus_min_support * n_ - 1e-9));
+      const int needed =
+          static_cast<int>(std::ceil(params_->consensus_min_support * num_states() - 1e-9));
       adopted = obj == 0 && PopCount(sup) >= std::max(1, needed);
       break;
     }
@@ -310,8 +312,8 @@ void State::ChooseForum(const Text& decided) {
 }
 
 void State::ResolveRatification() {
-  const int needed =
-      std::max(1, static_cast<int>(std::ceil(params_->ratification_threshold * n_ - 1e-9)));
+  const int needed = std::max(
+      1, static_cast<int>(std::ceil(params_->ratification_threshold * num_states() - 1e-9)));
   for (Text& t : texts_) {
     if (!t.adopted || t.form != mf::BINDING_CONVENTION) continue;
     const uint64_t fresh = t.ratified & ~t.resolved;
@@ -404,9 +406,12 @@ void State::RevealBreach(int breacher, int deal_index) {
 void State::FinishGame() {
   EnterPhase(mf::GAME_OVER);
   final_scores_ = Scores();
+  // States and organisations are ranked apart (Scores): a winner of each.
   winner_ = 0;
-  for (int s = 0; s < n_; ++s)
-    if (final_scores_[s].rank == 1) winner_ = s;
+  for (int s = 0; s < n_; ++s) {
+    if (final_scores_[s].rank != 1) continue;
+    (IsOrganisation(s) ? org_winner_ : winner_) = s;
+  }
   Log(EventType::kGameOver, winner_);
 }
 

@@ -234,10 +234,32 @@ struct ScenarioLoader {
       if (!seat_index.emplace(s.id(), i).second)
         rep.Error(p, {{"seats", i}, {"id", -1}}, "duplicate seat id '" + s.id() + "'");
       if (s.name().empty()) rep.Error(p, {{"seats", i}, {"name", -1}}, "a seat needs a name");
-      if (s.role() == mf::ROLE_UNSPECIFIED || !mf::Role_IsValid(s.role()))
-        rep.Error(p, {{"seats", i}, {"role", -1}}, "role must be SOURCE, TRANSIT or DESTINATION");
-      if (s.bloc() == mf::BLOC_UNSPECIFIED || !mf::Bloc_IsValid(s.bloc()))
-        rep.Error(p, {{"seats", i}, {"bloc", -1}}, "bloc must be DEVELOPED or DEVELOPING");
+      const bool org = s.kind() == mf::SEAT_ORGANISATION;
+      if (!mf::SeatKind_IsValid(s.kind()))
+        rep.Error(p, {{"seats", i}, {"kind", -1}}, "kind must be SEAT_STATE or SEAT_ORGANISATION");
+      if (org) {
+        // An organisation sits beside the states: a mandate, no role or bloc.
+        if (s.mandate() == mf::MANDATE_UNSPECIFIED || !mf::Mandate_IsValid(s.mandate()))
+          rep.Error(p, {{"seats", i}, {"mandate", -1}},
+                    "an organisation needs a mandate (MANDATE_IOM, MANDATE_UNHCR, MANDATE_ILO, "
+                    "MANDATE_OHCHR or MANDATE_CIVIL_SOCIETY)");
+        if (s.role() != mf::ROLE_UNSPECIFIED || s.has_role_weights())
+          rep.Error(p, {{"seats", i}, {"role", -1}},
+                    "an organisation has no role: it is not a source, transit or destination");
+        if (s.bloc() != mf::BLOC_UNSPECIFIED)
+          rep.Error(p, {{"seats", i}, {"bloc", -1}},
+                    "an organisation belongs to no bloc: leave bloc out");
+        if (!Finite(s.capacity()) || s.capacity() < 0 || s.capacity() > 1)
+          rep.Error(p, {{"seats", i}, {"capacity", -1}}, "capacity must be 0..1");
+      } else {
+        if (s.mandate() != mf::MANDATE_UNSPECIFIED || s.capacity() != 0)
+          rep.Error(p, {{"seats", i}, {"mandate", -1}},
+                    "only an organisation (kind: SEAT_ORGANISATION) has a mandate or a capacity");
+        if (s.role() == mf::ROLE_UNSPECIFIED || !mf::Role_IsValid(s.role()))
+          rep.Error(p, {{"seats", i}, {"role", -1}}, "role must be SOURCE, TRANSIT or DESTINATION");
+        if (s.bloc() == mf::BLOC_UNSPECIFIED || !mf::Bloc_IsValid(s.bloc()))
+          rep.Error(p, {{"seats", i}, {"bloc", -1}}, "bloc must be DEVELOPED or DEVELOPING");
+      }
       any_developed |= s.bloc() == mf::DEVELOPED;
       any_developing |= s.bloc() == mf::DEVELOPING;
       if (!Finite(s.influence()) || s.influence() <= 0 || s.influence() > 10)
@@ -254,6 +276,10 @@ struct ScenarioLoader {
       if (!Finite(s.score_offset()) || s.score_offset() < -30 || s.score_offset() > 30)
         rep.Error(p, {{"seats", i}, {"score_offset", -1}}, "score_offset must be -30..30");
       SeatData d;
+      d.organisation = org;
+      d.mandate = s.mandate();
+      d.capacity = s.capacity();
+      (org ? sc->organisation_mask_ : sc->state_mask_) |= uint64_t{1} << i;
       d.score_offset = s.score_offset();
       d.id = s.id();
       d.name = s.name();
@@ -381,6 +407,11 @@ struct ScenarioLoader {
       auto it = seat_index.find(id);
       if (it == seat_index.end()) {
         rep.Error(p, path, std::string("unknown seat '") + id + "' in " + what);
+        return -1;
+      }
+      // Corridors, hosts, the steering group and caucuses are the states'.
+      if (p.seats(it->second).kind() == mf::SEAT_ORGANISATION) {
+        rep.Error(p, path, "seat '" + id + "' is an organisation: only states stand in " + what);
         return -1;
       }
       return it->second;
@@ -619,6 +650,15 @@ struct ScenarioLoader {
         P.meeting_procedures = v;
     }
     set(q.red_line_cost(), &P.red_line_cost, "red_line_cost", 0, 1);
+    set(q.w_org_welfare(), &P.w_org_welfare, "w_org_welfare", 0, 10);
+    set(q.w_org_mandate(), &P.w_org_mandate, "w_org_mandate", 0, 10);
+    set(q.w_org_standing(), &P.w_org_standing, "w_org_standing", 0, 10);
+    set(q.org_scale(), &P.org_scale, "org_scale", 0, 10);
+    set(q.org_offset(), &P.org_offset, "org_offset", -100, 100);
+    set(q.core_capacity(), &P.core_capacity, "core_capacity", 0, 1);
+    set(q.project_effect(), &P.project_effect, "project_effect", 0, 1);
+    if (P.w_org_welfare + P.w_org_mandate + P.w_org_standing <= 0)
+      rep.Error(p, {{"params", -1}}, "organisations' score weights must not all be zero");
     set(q.press_effect(), &P.press_effect, "press_effect", 0, 1);
     if (q.max_reports_per_phase() != 0) {
       if (q.max_reports_per_phase() < 1 || q.max_reports_per_phase() > 20)
@@ -736,6 +776,23 @@ LoadResult LoadEmbeddedScenario(const std::string& name) {
   for (const EmbeddedScenario& e : EmbeddedScenarios()) names += std::string(" ") + e.name;
   r.errors.push_back("no scenario named '" + name + "' (built in:" + names + ")");
   return r;
+}
+
+const char* MandateName(mf::Mandate m) {
+  switch (m) {
+    case mf::MANDATE_IOM:
+      return "IOM";
+    case mf::MANDATE_UNHCR:
+      return "UNHCR";
+    case mf::MANDATE_ILO:
+      return "ILO";
+    case mf::MANDATE_OHCHR:
+      return "OHCHR";
+    case mf::MANDATE_CIVIL_SOCIETY:
+      return "civil society";
+    default:
+      return "organisation";
+  }
 }
 
 }  // namespace mf::rules

@@ -76,6 +76,11 @@ struct SeatData {
   std::vector<double> ideal;     // Per theme, 0..100.
   std::vector<double> priority;  // Per theme, > 0.
   std::vector<RedLineData> red_lines;
+  // An organisation (SeatDef.kind SEAT_ORGANISATION) rather than a state:
+  // no role (every weight 0), no bloc; its mandate and starting capacity.
+  bool organisation = false;
+  mf::Mandate mandate = mf::MANDATE_UNSPECIFIED;
+  double capacity = 0;
 };
 
 struct CorridorData {
@@ -100,6 +105,10 @@ struct Params {
   int max_actions_per_phase = 6;
   double meeting_procedures = 0;  // 0: no meeting effect (scenarios set 0.5).
   double red_line_cost = 0.1;
+  // Organisations' scores and funding (Parameters fields 26..32).
+  double w_org_welfare = 0.3, w_org_mandate = 0.5, w_org_standing = 0.2;
+  double org_scale = 1, org_offset = 0;
+  double core_capacity = 0.02, project_effect = 0.1;
   int max_reports_per_phase = 1;  // Per press desk.
   double press_effect = 0.02;     // Approval moved by one fully credible report.
 };
@@ -110,6 +119,12 @@ class Scenario {
   const mf::Scenario& proto() const { return proto_; }
   const std::string& id() const { return proto_.id(); }
   int num_seats() const { return static_cast<int>(seats_.size()); }
+  // The states (the seats that vote, ratify and count in every threshold)
+  // and the organisations, as seat masks; num_states() counts the states.
+  uint64_t state_mask() const { return state_mask_; }
+  uint64_t organisation_mask() const { return organisation_mask_; }
+  int num_states() const { return __builtin_popcountll(state_mask_); }
+  bool IsOrganisation(int seat) const { return (organisation_mask_ >> seat) & 1; }
   int num_themes() const { return static_cast<int>(themes_.size()); }
   int num_corridors() const { return static_cast<int>(corridors_.size()); }
   int cycles() const { return proto_.cycles(); }
@@ -153,7 +168,12 @@ class Scenario {
   std::vector<double> event_weights_;
   Params params_;
   uint32_t allowed_forms_ = kAllForms;
+  uint64_t state_mask_ = 0, organisation_mask_ = 0;
 };
+
+// The name of a mandate as people read it ("IOM", "UNHCR", "ILO", "OHCHR",
+// "civil society").
+const char* MandateName(mf::Mandate m);
 
 // The sentence that refuses a text in `form` at a forum that adopts only
 // the forms in `allowed` (a mask of bits 1 << form), with the scenario's

@@ -77,6 +77,10 @@ enum class EventType : uint8_t {
   kRegionalSetAside,  // b = text id, c = 1: the forum adopted a text on the item; 0: draft
                       // withdrawn
   kPressReport,       // a = press desk, b = seat it is about, c = report index
+  kLobbied,           // a = organisation, b = state, c = text id
+  kProject,           // a = organisation, b = state, c = 1 when earmarked by a donor
+  kFunded,  // a = donor, b = organisation, c = amount (positive: core; negative: earmarked)
+  kOrgRecommendation,  // a = organisation, b = theme, c = position
 };
 
 struct EventRec {
@@ -104,6 +108,7 @@ struct Amendment {
 // any seat that pledges; binding ones: their ratifiers).
 struct Text {
   Text() {
+    cover.fill(0);
     level.fill(-1);
     carried.fill(-1);
   }
@@ -129,6 +134,9 @@ struct Text {
   // carried out at the last world update (-1: none yet).
   std::array<int8_t, kMaxSeats> level, carried;
   uint64_t broken = 0;  // Seats that once carried out less than the year before.
+  // Per state: how far organisations that lobbied it on this text cover it
+  // at home (percent of the red-line cost spared, 0..75).
+  std::array<uint8_t, kMaxSeats> cover{};
   // A regional text (mf::RegionalText): the caucus whose members alone
   // decide it and may pledge to it (-1: a text of the whole forum), and its
   // members who stood aside (`supporters` and `objectors` hold the others).
@@ -166,6 +174,7 @@ struct Recommendation {
   int theme = 0;
   int position = 0;
   uint64_t endorsed = 0;
+  int by = -1;  // The organisation that tabled it; -1: the Civil Society Days.
 };
 
 struct SeatState {
@@ -194,6 +203,14 @@ struct SeatState {
   double base_remittances = 1, base_labour = 1, base_transit = 1, base_irregular = 1;
   double sovereignty_cost = 0;
   std::vector<double> policy;  // Effective policy per theme.
+  // Programmes organisations' projects built in this state (0..1; they add
+  // to what its texts give it at each world update).
+  double org_rights = 0, org_remit = 0, org_readmission = 0;
+  // Organisations: what their projects and lobbying achieve (0..2, from the
+  // scenario's capacity and the core funding received), projects delivered,
+  // funding received, and endorsements their recommendations gathered.
+  double capacity = 0, core_funding = 0, earmarked_funding = 0;
+  int projects = 0, endorsements = 0;
 };
 
 struct CorridorState {
@@ -214,10 +231,11 @@ struct CycleStat {
 struct ScoreBreakdown {
   double interest = 0, economy = 0, approval = 0, reputation = 0, shared = 0;
   double sovereignty = 0;
-  double raw = 0;    // 0..100: the weighted components minus the sovereignty cost.
-  double gain = 0;   // raw minus the seat's raw score in the starting world.
-  double total = 0;  // 0..100: 50 + role scale x gain + role offset + seat offset.
-  int rank = 0;
+  double raw = 0;      // 0..100: the weighted components minus the sovereignty cost.
+  double gain = 0;     // raw minus the seat's raw score in the starting world.
+  double total = 0;    // 0..100: 50 + role scale x gain + role offset + seat offset.
+  int rank = 0;        // Among the seats of its kind (states, organisations).
+  double mandate = 0;  // Organisations: the mandate's indicator, 0..1.
 };
 
 // World modifiers set by events, reset each cycle.
@@ -277,6 +295,10 @@ class State {
   // one is still current (the engine checks its legality anyway).
   uint64_t context_version() const { return context_version_; }
   int num_seats() const { return n_; }
+  // The states (they vote, ratify, pledge and count in every threshold);
+  // the other seats are organisations.
+  int num_states() const { return scenario_->num_states(); }
+  bool IsOrganisation(int seat) const { return scenario_->IsOrganisation(seat); }
   int cycle() const { return cycle_; }
   mf::Phase phase() const { return phase_; }
   int phase_serial() const { return phase_serial_; }
@@ -317,6 +339,10 @@ class State {
   std::vector<ScoreBreakdown> Scores() const;
   const std::vector<ScoreBreakdown>& final_scores() const { return final_scores_; }
   int winner() const { return winner_; }
+  // The organisation ranked first among organisations (-1: none seated).
+  int organisation_winner() const { return org_winner_; }
+  // An organisation's mandate indicator (0..1) from the world now.
+  double MandateIndicator(int seat) const;
   // Number of binding texts adopted this cycle that `seat` has not decided on.
   int PendingRatifications(int seat) const;
   // True when `seat` would cross one of its red lines by accepting `text`.
@@ -387,6 +413,8 @@ class State {
   void Log(EventType t, int a = 0, int b = 0, int c = 0, uint64_t private_to = 0);
 
   // World model and scoring (world.cc).
+  // A state drawn at random (never an organisation).
+  int RandomState();
   void DrawWorldEvent();
   void ApplyWorldEvent(mf::EventKind kind, int seat);
   void WorldUpdate();
@@ -454,6 +482,7 @@ class State {
   std::vector<ScoreBreakdown> final_scores_;
   std::vector<double> baseline_raw_;  // Each seat's raw score in the starting world.
   int winner_ = -1;
+  int org_winner_ = -1;
   int press_desks_ = 0;
   std::vector<int> press_actions_;  // Per desk: reports published in this phase.
   std::vector<PressReport> reports_;
@@ -468,6 +497,8 @@ const char* PhaseName(mf::Phase p);
 const char* EventKindName(mf::EventKind k);
 const char* CommitmentName(mf::CommitmentKind k);
 const char* RoleName(mf::Role r);
+// "IOM (organisation)" or the state's roles: what a seat is, in a few words.
+std::string SeatKindLabel(const SeatData& seat);
 // A seat's roles as people read them: "transit" for a single role, "transit
 // 60% · source 40%" for mixed ones (the primary role first).
 std::string RoleMix(mf::Role role, const std::array<double, 4>& weight);

@@ -220,6 +220,7 @@ void OwnOut(const SeatView& v, mf::View* out) {
     x->set_gain(b.gain);
     x->set_total(b.total);
     x->set_rank(b.rank);
+    x->set_mandate(b.mandate);
   }
   std::vector<Verdict> verdicts;
   v.Verdicts(&verdicts);
@@ -334,6 +335,15 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     s->set_reputation(v.reputation(i));
     s->set_sovereignty_sensitivity(v.sovereignty_sensitivity(i));
     s->set_economy(v.economy(i));
+    if (v.organisation(i)) {
+      const SeatState& o = v.seat_state(i);
+      s->set_kind(mf::SEAT_ORGANISATION);
+      s->set_mandate(v.mandate(i));
+      s->set_capacity(o.capacity);
+      s->set_projects(o.projects);
+      s->set_core_funding(o.core_funding);
+      s->set_earmarked_funding(o.earmarked_funding);
+    }
     if (v.mixed_role(i)) {
       mf::RoleWeights* w = s->mutable_role_weights();
       w->set_source(v.role_weight(i, mf::SOURCE));
@@ -357,8 +367,9 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     x->set_id(r.id);
     x->set_theme(v.theme(r.theme).id);
     x->set_position(r.position);
-    x->set_text("Civil society asks for " + v.theme(r.theme).name + " at " +
-                std::to_string(r.position) + " (" + v.theme(r.theme).high_label + ").");
+    x->set_text((r.by >= 0 ? v.seat_name(r.by) + " recommends " : "Civil society asks for ") +
+                v.theme(r.theme).name + " at " + std::to_string(r.position) + " (" +
+                v.theme(r.theme).high_label + ").");
     SeatsOut(r.endorsed, n, x->mutable_endorsed_by());
   }
   // The most recent reports (the debrief has them all, from the record).
@@ -421,6 +432,8 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     for (double a : c.approval) h->add_approval(a);
   }
   if (v.terminal() && v.winner() >= 0) out->add_winners(v.winner());
+  if (v.terminal() && v.organisation_winner() >= 0)
+    out->add_organisation_winners(v.organisation_winner());
   for (mf::Form f : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
     if (v.form_allowed(f)) out->add_allowed_forms(f);
   out->set_forms_reason(v.forms_reason());

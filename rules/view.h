@@ -119,6 +119,11 @@ class SeatView {
   const std::string& statement_text(int i) const { return s_->seat(i).statement_text; }
   mf::VoteChoice vote(int i) const { return s_->seat(i).vote; }
   int enforcement(int i) const { return s_->seat(i).enforcement; }
+  // Organisations (public): kind, mandate, capacity, projects, funding.
+  bool organisation(int i) const { return s_->IsOrganisation(i); }
+  mf::Mandate mandate(int i) const { return s_->scenario().seats()[i].mandate; }
+  const SeatState& seat_state(int i) const { return s_->seat(i); }
+  int organisation_winner() const { return s_->organisation_winner(); }
 
   // Private to the viewer (a seat sees its own; the facilitator sees all).
   bool CanSeeBrief(int seat) const { return is_facilitator() || seat == viewer_; }

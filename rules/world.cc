@@ -48,6 +48,17 @@ double State::FormPull(mf::Form f) const {
   }
 }
 
+int State::RandomState() {
+  // A scenario without organisations draws exactly as before.
+  if (scenario_->organisation_mask() == 0)
+    return static_cast<int>(rng_.Below(static_cast<uint32_t>(n_)));
+  const int k = static_cast<int>(rng_.Below(static_cast<uint32_t>(num_states())));
+  int seen = 0;
+  for (int s = 0; s < n_; ++s)
+    if (!IsOrganisation(s) && seen++ == k) return s;
+  return 0;
+}
+
 void State::DrawWorldEvent() {
   const Scenario& sc = *scenario_;
   const auto& kinds = sc.event_kinds();
@@ -73,7 +84,7 @@ void State::ApplyWorldEvent(mf::EventKind kind, int seat) {
     std::vector<int> pool;
     for (int s = 0; s < n_; ++s)
       if (sc.seats()[s].role == role) pool.push_back(s);
-    if (pool.empty()) return static_cast<int>(rng_.Below(static_cast<uint32_t>(n_)));
+    if (pool.empty()) return RandomState();
     return pool[rng_.Below(static_cast<uint32_t>(pool.size()))];
   };
   switch (kind) {
@@ -116,7 +127,7 @@ void State::ApplyWorldEvent(mf::EventKind kind, int seat) {
       mods_.welfare_shock += 0.08;
       break;
     case mf::ELECTION_SWING:
-      if (seat < 0) seat = static_cast<int>(rng_.Below(static_cast<uint32_t>(n_)));
+      if (seat < 0) seat = RandomState();
       seats_[seat].approval -= 0.08;
       seats_[seat].enforcement = std::min(100, seats_[seat].enforcement + 20);
       break;
@@ -188,7 +199,10 @@ void State::ApplyPledges() {
     for (SeatState& st : seats_) st.policy[forum_theme_] = forum_position_;
   for (int s = 0; s < n_; ++s) {
     SeatState& st = seats_[s];
-    st.readmission = std::min(1.0, st.readmission + st.deal_readmission);
+    st.readmission = std::min(1.0, st.readmission + st.deal_readmission + st.org_readmission);
+    // What organisations' projects built here: protection, fair recruitment.
+    st.rights = std::min(1.0, st.rights + st.org_rights);
+    st.remit_cut = std::min(1.0, st.remit_cut + st.org_remit);
     st.implement = open[s] > 0 ? (carried[s] + open[s] / 2) / open[s] : 0;
     // Protecting the rights of migrants whatever their status costs a
     // destination's government at home when it takes on more of it (as far
@@ -424,7 +438,7 @@ void State::UpdateIndicators() {
   const double legal_share = legal + irregular > 0 ? legal / (legal + irregular) : 1.0;
   const double rights_avg = inflow > 0 ? rights_weighted / inflow : 0.0;
   const double detours = movers_ > 0 ? detoured_ / movers_ : 0.0;
-  welfare_ = Clamp(0.3 + 0.35 * legal_share + 0.25 * rights_avg + 0.1 * climate / n_ -
+  welfare_ = Clamp(0.3 + 0.35 * legal_share + 0.25 * rights_avg + 0.1 * climate / num_states() -
                        kDetourHarm * detours - mods_.welfare_shock,
                    0.0, 1.0);
 
@@ -442,11 +456,11 @@ void State::UpdateIndicators() {
       int carriers = 0;
       for (int s = 0; s < n_; ++s) carriers += t.level[s] > 0;
       // A regional text counts at half weight: regional, not global.
-      principles += (t.caucus >= 0 ? 0.5 : 1.0) * carriers / n_;
+      principles += (t.caucus >= 0 ? 0.5 : 1.0) * carriers / num_states();
     }
     if (t.form == mf::BINDING_CONVENTION) {
       conventions += 1;
-      binding_rules += 1.0 + static_cast<double>(__builtin_popcountll(t.ratified)) / n_;
+      binding_rules += 1.0 + static_cast<double>(__builtin_popcountll(t.ratified)) / num_states();
     }
   }
   norms_ = Saturate(principles + 2.0 * conventions + 0.05 * endorsements_, 4.0);
@@ -491,10 +505,29 @@ std::vector<ScoreBreakdown> State::Scores() const {
   const double wsum = p.w_interest + p.w_economy + p.w_approval + p.w_reputation + p.w_shared;
   const double shared = 0.5 * regime() + 0.5 * welfare_;
   std::vector<double> points(static_cast<size_t>(n_));
+  const double org_wsum = p.w_org_welfare + p.w_org_mandate + p.w_org_standing;
   for (int s = 0; s < n_; ++s) {
     const SeatData& d = sc.seats()[s];
     const SeatState& st = seats_[s];
     ScoreBreakdown& b = out[s];
+    if (d.organisation) {
+      // An organisation scores on its mandate: migrant welfare, its
+      // mandate's indicator, and its standing (the trust the others place in
+      // it), levelled against the starting world like a state's.
+      b.shared = welfare_;
+      b.mandate = MandateIndicator(s);
+      b.reputation = reputation(s);
+      b.approval = st.approval;
+      b.raw = Clamp(100.0 *
+                        (p.w_org_welfare * b.shared + p.w_org_mandate * b.mandate +
+                         p.w_org_standing * b.reputation) /
+                        org_wsum,
+                    0.0, 100.0);
+      b.gain = baseline_raw_.empty() ? 0.0 : b.raw - baseline_raw_[s];
+      points[s] = 50.0 + p.org_offset + d.score_offset + p.org_scale * b.gain;
+      b.total = Clamp(points[s], 0.0, 100.0);
+      continue;
+    }
     double dist = 0, prio = 0;
     for (int t = 0; t < sc.num_themes(); ++t) {
       dist += d.priority[t] * std::fabs(st.policy[t] - d.ideal[t]) / 100.0;
@@ -545,13 +578,70 @@ std::vector<ScoreBreakdown> State::Scores() const {
   }
   // Ranks follow the unclamped points: two seats past 100 are not a tie
   // settled by seat order.
+  // States are ranked among states, organisations among organisations.
   for (int s = 0; s < n_; ++s) {
     int rank = 1;
-    for (int o = 0; o < n_; ++o)
+    for (int o = 0; o < n_; ++o) {
+      if (IsOrganisation(o) != IsOrganisation(s)) continue;
       if (points[o] > points[s] || (points[o] == points[s] && o < s)) ++rank;
+    }
     out[s].rank = rank;
   }
   return out;
+}
+
+double State::MandateIndicator(int seat) const {
+  const Scenario& sc = *scenario_;
+  const SeatData& d = sc.seats()[seat];
+  // The states' programmes, on average (visas: over the destinations).
+  double rights = 0, remit = 0, climate = 0, visas = 0, dest = 0;
+  for (int s = 0; s < n_; ++s) {
+    if (IsOrganisation(s)) continue;
+    const SeatState& st = seats_[s];
+    rights += st.rights;
+    remit += st.remit_cut;
+    climate += st.climate;
+    const double w = sc.seats()[s].weight[mf::DESTINATION];
+    visas += w * st.visas;
+    dest += w;
+  }
+  const double states = std::max(1, num_states());
+  rights /= states;
+  remit /= states;
+  climate /= states;
+  visas = dest > 0 ? visas / dest : 0;
+  // Texts in force carrying a commitment (explicitly, or as their theme's
+  // natural commitment when far towards the open end, as ApplyPledges reads them).
+  auto in_force = [&](CommitmentSet kinds) {
+    double n = 0;
+    for (const Text& t : texts_) {
+      if (!t.adopted || !t.in_force) continue;
+      CommitmentSet c = t.commitments;
+      const mf::CommitmentKind natural = sc.themes()[t.theme].natural_commitment;
+      if (t.position >= 60 && natural != mf::COMMITMENT_UNSPECIFIED) c |= Bit(natural);
+      if (c & kinds) n += t.form == mf::BINDING_CONVENTION ? 2.0 : 1.0;
+    }
+    return Saturate(n, 2.0);
+  };
+  const SeatState& me = seats_[seat];
+  switch (d.mandate) {
+    case mf::MANDATE_IOM:
+      // Its capacity and the projects it delivered.
+      return Clamp(0.5 * Clamp(me.capacity, 0.0, 1.0) + 0.5 * Saturate(me.projects, 12.0), 0.0,
+                   1.0);
+    case mf::MANDATE_UNHCR:
+      return 0.5 * rights + 0.25 * climate +
+             0.25 * in_force(Bit(mf::RIGHTS_PROTECTION) | Bit(mf::CLIMATE_DISPLACEMENT));
+    case mf::MANDATE_ILO:
+      return 0.4 * visas + 0.3 * remit +
+             0.3 * in_force(Bit(mf::LABOUR_VISAS) | Bit(mf::REMITTANCE_COST_CUT));
+    case mf::MANDATE_OHCHR:
+      return 0.6 * rights + 0.4 * in_force(Bit(mf::RIGHTS_PROTECTION));
+    case mf::MANDATE_CIVIL_SOCIETY:
+      return 0.4 * rights + 0.6 * Saturate(me.endorsements, 20.0);
+    default:
+      return 0;
+  }
 }
 
 }  // namespace mf::rules

@@ -280,7 +280,9 @@ TEST_P(ConformanceGames, AgreesWithTheEngineOnRandomGames) {
                                      : legal[rng.Below(static_cast<uint32_t>(legal.size()))];
         // Mostly support and table binding texts, so that conventions are
         // adopted and ratified in some games.
-        if (st.phase() == mf::DECISION && rng.Below(10) != 0 && st.seat(seat).vote != mf::SUPPORT) {
+        // (Organisations do not vote.)
+        if (st.phase() == mf::DECISION && rng.Below(10) != 0 && st.seat(seat).vote != mf::SUPPORT &&
+            !st.IsOrganisation(seat)) {
           a = Action::Make(ActionType::kVote);
           a.vote = mf::SUPPORT;
         }

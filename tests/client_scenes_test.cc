@@ -171,6 +171,8 @@ double Share(const sf::Image& img, const Rect& r, sf::Color c, int tol = 24) {
 }
 
 sf::Color RoleOf(const mf::View& v, int seat) {
+  // An organisation's badge: the organisations' colour, no role.
+  if (v.seats(seat).kind() == mf::SEAT_ORGANISATION) return colour::kOrganisation;
   return RoleColour(v.seats(seat).role());
 }
 

@@ -110,15 +110,28 @@ TEST_P(RandomPlay, GamesEndWithValidScoresAndReplayExactly) {
         EXPECT_LE(part, 1.0);
       }
       EXPECT_GE(b.sovereignty, 0.0);
-      ranks.push_back(b.rank);
     }
-    std::sort(ranks.begin(), ranks.end());
-    for (int i = 0; i < n; ++i) ASSERT_EQ(ranks[i], i + 1) << "ranks are not a permutation";
+    // States and organisations are ranked apart: each kind's ranks are a
+    // permutation of 1..its seats, in the order of the totals.
+    for (bool orgs : {false, true}) {
+      ranks.clear();
+      for (int i = 0; i < n; ++i)
+        if (sc_->IsOrganisation(i) == orgs) ranks.push_back(scores[i].rank);
+      std::sort(ranks.begin(), ranks.end());
+      for (size_t i = 0; i < ranks.size(); ++i)
+        ASSERT_EQ(ranks[i], static_cast<int>(i) + 1) << "ranks are not a permutation";
+    }
     ASSERT_GE(st.winner(), 0);
+    EXPECT_FALSE(sc_->IsOrganisation(st.winner()));
     EXPECT_EQ(scores[st.winner()].rank, 1);
+    if (sc_->organisation_mask() != 0) {
+      ASSERT_GE(st.organisation_winner(), 0);
+      EXPECT_TRUE(sc_->IsOrganisation(st.organisation_winner()));
+      EXPECT_EQ(scores[st.organisation_winner()].rank, 1);
+    }
     for (int i = 0; i < n; ++i)
       for (int j = 0; j < n; ++j)
-        if (scores[i].rank < scores[j].rank) {
+        if (sc_->IsOrganisation(i) == sc_->IsOrganisation(j) && scores[i].rank < scores[j].rank) {
           ASSERT_GE(scores[i].total, scores[j].total);
         }
 

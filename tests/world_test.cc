@@ -723,6 +723,11 @@ TEST(MixedRolesTest, TheEconomyIsTheWeightedSumOfTheRoleParts) {
           offset += d.weight[r] * p.role_offset[r];
           scale += d.weight[r] * p.role_scale[r];
         }
+        // An organisation (no role) is levelled by the organisations' own.
+        if (d.organisation) {
+          offset = p.org_offset;
+          scale = p.org_scale;
+        }
         EXPECT_NEAR(st.final_scores()[s].total,
                     std::clamp(50 + offset + d.score_offset + scale * st.final_scores()[s].gain,
                                0.0, 100.0),

@@ -196,7 +196,9 @@ GameRecord RecordGame(const rules::State& st, int game, const std::vector<int>& 
       st.IsTerminal() && !st.final_scores().empty() ? st.final_scores() : st.Scores();
   for (int s = 0; s < st.num_seats(); ++s) {
     r.score.push_back(scores[s].total);
-    if (scores[s].rank == 1 && r.winner < 0) r.winner = s;
+    if (scores[s].rank != 1) continue;
+    int& w = sc.IsOrganisation(s) ? r.org_winner : r.winner;
+    if (w < 0) w = s;
   }
   for (const rules::Text& t : st.texts()) {
     const int form = static_cast<int>(t.form);

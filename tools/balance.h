@@ -76,8 +76,11 @@ struct GameRecord {
   uint64_t seed = 0, bot_seed = 0;
   bool finished = false;
   int actions = 0;
-  int rejected = 0;           // Bot actions the engine refused.
-  int winner = -1;            // The seat ranked 1 by the final scores.
+  int rejected = 0;  // Bot actions the engine refused.
+  int winner = -1;   // The state ranked 1 by the final scores.
+  // The organisation ranked 1 among organisations (-1: none seated): the
+  // two kinds are ranked apart, so a game has a winner of each.
+  int org_winner = -1;
   std::vector<int> strategy;  // Per seat: an index into the mix.
   std::vector<double> score;  // Per seat: final normalised total.
   // Decided texts (tabled, not withdrawn) and adopted ones, indexed by mf::Form.
@@ -183,6 +186,7 @@ struct Report {
   uint64_t seed = 0;
   std::string bots;
   int num_seats = 0;
+  int num_states = 0;  // The seats that are states (the others: organisations).
   int cycles = 0;
   // Timing: the only fields that depend on the machine and the thread count.
   double seconds = 0, games_per_second = 0;

@@ -146,15 +146,18 @@ void AddGame(const rules::Scenario& sc, const Mix& mix, const GameRecord& g, Tal
   for (int s = 0; s < ns && s < static_cast<int>(g.score.size()); ++s) {
     const int role = static_cast<int>(sc.seats()[s].role);
     const int k = s < static_cast<int>(g.strategy.size()) ? g.strategy[s] : -1;
-    AddScore(&t->roles[role].score, g.score[s]);
     AddScore(&t->seats[s].score, g.score[s]);
+    ++t->seats[s].seat_games;
+    // Roles and strategies are the states' (organisations have their own ranking).
+    if (sc.IsOrganisation(s)) continue;
+    AddScore(&t->roles[role].score, g.score[s]);
     if (k >= 0 && k < static_cast<int>(mix.size())) {
       AddScore(&t->strategies[k].score, g.score[s]);
       ++t->strategies[k].seat_games;
     }
     ++t->roles[role].seat_games;
-    ++t->seats[s].seat_games;
   }
+  if (g.org_winner >= 0 && g.org_winner < ns) ++t->seats[g.org_winner].wins;
   if (g.winner >= 0 && g.winner < ns) {
     ++t->roles[sc.seats()[g.winner].role].wins;
     ++t->seats[g.winner].wins;
@@ -244,12 +247,18 @@ Report Aggregate(const rules::Scenario& sc, const Mix& mix, uint64_t seed,
 Report Finish(const rules::Scenario& sc, const Mix& mix, uint64_t seed, const Tally& t) {
   Report rep;
   const int ns = sc.num_seats();
+  // States and organisations are ranked apart: a state's fair share of the
+  // wins is 1 / states, an organisation's 1 / organisations; roles and
+  // strategies are the states'.
+  const int states = sc.num_states();
+  const int orgs = ns - states;
   const long long games = t.games;
   rep.scenario = sc.id();
   rep.games = games;
   rep.seed = seed;
   rep.bots = MixText(mix);
   rep.num_seats = ns;
+  rep.num_states = states;
   rep.cycles = sc.cycles();
   rep.unfinished = t.unfinished;
   rep.actions = t.actions;
@@ -261,16 +270,17 @@ Report Finish(const rules::Scenario& sc, const Mix& mix, uint64_t seed, const Ta
     WinStat& w = roles[r];
     w.name = rules::RoleName(r);
     for (const rules::SeatData& s : sc.seats()) w.seats += s.role == r ? 1 : 0;
-    w.fair_share = ns > 0 ? static_cast<double>(w.seats) / ns : 0;
+    w.fair_share = states > 0 ? static_cast<double>(w.seats) / states : 0;
     w.games = games;
   }
   for (int s = 0; s < ns; ++s) {
     seats[s].name = sc.seats()[s].name;
     for (int o = 0; o < s; ++o)  // Report keys must be unique.
       if (sc.seats()[o].name == seats[s].name) seats[s].name += " (" + sc.seats()[s].id + ")";
-    seats[s].role = rules::RoleName(sc.seats()[s].role);
+    const bool org = sc.IsOrganisation(s);
+    seats[s].role = org ? rules::SeatKindLabel(sc.seats()[s]) : rules::RoleName(sc.seats()[s].role);
     seats[s].seats = 1;
-    seats[s].fair_share = ns > 0 ? 1.0 / ns : 0;
+    seats[s].fair_share = org ? 1.0 / orgs : states > 0 ? 1.0 / states : 0;
     seats[s].games = games;
   }
   for (size_t k = 0; k < mix.size(); ++k) {
@@ -288,9 +298,9 @@ Report Finish(const rules::Scenario& sc, const Mix& mix, uint64_t seed, const Ta
   }
   for (size_t k = 0; k < mix.size(); ++k) {
     FinishStat(&strats[k], t.strategies[k]);
-    strats[k].fair_share =
-        games * ns > 0 ? static_cast<double>(strats[k].seat_games) / static_cast<double>(games * ns)
-                       : 0;
+    strats[k].fair_share = games * states > 0 ? static_cast<double>(strats[k].seat_games) /
+                                                    static_cast<double>(games * states)
+                                              : 0;
     rep.strategies.push_back(strats[k]);
   }
 

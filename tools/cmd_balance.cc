@@ -121,7 +121,7 @@ void PrintSummary(const Report& r) {
                   w.seat_games > 0
                       ? 100.0 * static_cast<double>(w.wins) / static_cast<double>(w.seat_games)
                       : 0.0,
-                  r.num_seats > 0 ? 100.0 / r.num_seats : 0.0);
+                  r.num_states > 0 ? 100.0 / r.num_states : 0.0);
     std::cerr << line;
   }
   for (const OutcomeFrequency& f : r.forums) {

@@ -27,7 +27,7 @@ std::string GameJson(const rules::State& st, size_t actions) {
     (*p.mutable_scores())[sc.seats()[s].name] = Sig(scores[s].total);
   int best = 0;
   for (int s = 0; s < st.num_seats(); ++s)
-    if (scores[s].rank == 1) best = s;
+    if (scores[s].rank == 1 && !st.IsOrganisation(s)) best = s;
   p.set_winner(sc.seats()[best].name);
   p.set_winner_role(rules::RoleName(sc.seats()[best].role));
   for (const rules::Text& t : st.texts())

@@ -424,7 +424,7 @@ class Builder {
     m_.forum_change = st.ForumChange();
     m_.scores = m_.finished ? st.final_scores() : st.Scores();
     for (int s = 0; s < n_; ++s)
-      if (m_.scores[s].rank == 1 && m_.winner < 0) m_.winner = s;
+      if (m_.scores[s].rank == 1 && m_.winner < 0 && !st.IsOrganisation(s)) m_.winner = s;
     if (m_.finished) m_.winner = st.winner();
     // Ratification and entry into force, from the engine's texts.
     for (Item& item : m_.items) {

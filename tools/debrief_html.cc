@@ -129,6 +129,7 @@ class Page {
     Head();
     Glance();
     Ranking();
+    Organisations();
     Trust();
     World();
     Decisions();
@@ -281,6 +282,7 @@ class Page {
     std::stable_sort(order.begin(), order.end(),
                      [&](int a, int b) { return m_.scores[a].rank < m_.scores[b].rank; });
     for (int s : order) {
+      if (sc_.IsOrganisation(s)) continue;  // Their own section (Organisations).
       const rules::ScoreBreakdown& b = m_.scores[s];
       // A state of mixed roles shows its mix under its name.
       const rules::SeatData& seat = sc_.seats()[s];
@@ -301,6 +303,40 @@ class Page {
         "economics (a state of mixed roles: each role's part by its weight). Shared: regime "
         "strength and migrant welfare. Sovereignty: points lost to "
         "conventions it ratified.</p></div></div></section>\n";
+  }
+
+  // The organisations at the table (IOM, UNHCR, ILO, OHCHR, civil society),
+  // ranked among themselves on their mandates.
+  void Organisations() {
+    if (sc_.organisation_mask() == 0) return;
+    out_ +=
+        "<section class=\"card\" id=\"organisations\"><h2>The organisations</h2><p "
+        "class=\"lead\">Organisations do not vote: they recommend, lobby and run projects. "
+        "Each scores out of 100 on its mandate (50: where it stood in the starting world) and is "
+        "ranked among the organisations only.</p>";
+    out_ +=
+        "<table class=\"compact\"><tr><th>#</th><th>Organisation</th><th>Mandate</th><th "
+        "class=\"n\">Migrant welfare</th><th class=\"n\">Mandate</th><th "
+        "class=\"n\">Standing</th><th class=\"n\">Score</th></tr>";
+    std::vector<int> order;
+    for (int s = 0; s < sc_.num_seats(); ++s)
+      if (sc_.IsOrganisation(s) && s < static_cast<int>(m_.scores.size())) order.push_back(s);
+    std::stable_sort(order.begin(), order.end(),
+                     [&](int a, int b) { return m_.scores[a].rank < m_.scores[b].rank; });
+    for (int s : order) {
+      const rules::ScoreBreakdown& b = m_.scores[s];
+      out_ += F("<tr%s><td>%d</td><td>", b.rank == 1 ? " class=\"win\"" : "", b.rank) + Seat(s) +
+              "</td><td>" + Esc(rules::MandateName(sc_.seats()[s].mandate)) +
+              F("</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td class=\"n\">%s</td><td "
+                "class=\"n\"><b>%.1f</b></td></tr>",
+                Pct(b.shared).c_str(), Pct(b.mandate).c_str(), Pct(b.reputation).c_str(), b.total);
+    }
+    out_ +=
+        "</table><p class=\"small muted\">Mandate: IOM its capacity and projects delivered; "
+        "UNHCR the states' rights and climate-displacement programmes and protection texts in "
+        "force; ILO labour visas, cheaper remittances and labour texts in force; OHCHR rights "
+        "programmes and rights texts in force; civil society rights programmes and endorsements "
+        "of its recommendations. Standing: the trust the states place in it.</p></section>\n";
   }
 
   void Trust() {

@@ -194,6 +194,12 @@ std::string ShortName(const rules::Scenario& sc, int s) {
   if (s == rules::kFacilitator) return "Facilitator";
   if (s < 0 || s >= sc.num_seats()) return SeatName(sc, s);
   const rules::SeatData& d = sc.seats()[s];
+  // An organisation goes by its acronym: "UN High Commissioner for Refugees (UNHCR)".
+  if (d.organisation && d.name.size() > 18 && d.name.back() == ')') {
+    const size_t open = d.name.rfind(" (");
+    if (open != std::string::npos && d.name.size() - open - 3 <= 8)
+      return d.name.substr(open + 2, d.name.size() - open - 3);
+  }
   std::string name = d.name.substr(0, d.name.find(" ("));  // "South Africa (chair of ...)".
   if (name.size() <= 12) return name;
   const size_t of = name.rfind(" of ");

@@ -1,11 +1,16 @@
 // Plain words for the View's numbers and enums, from the message catalogue.
-import { Bloc, CommitmentKind, DecisionRule, Form, Phase, Role, VoteChoice } from "@gen/game_pb";
-import type { Theme, View } from "@gen/game_pb";
+import { Bloc, CommitmentKind, DecisionRule, Form, Mandate, Phase, Role, SeatKind, VoteChoice } from "@gen/game_pb";
+import type { SeatPublic, Theme, View } from "@gen/game_pb";
 import { t } from "./i18n";
 
 export const phaseWord = (p: Phase): string => t("phase." + (Phase[p] ?? "PHASE_UNSPECIFIED"));
 export const formWord = (f: Form): string => t("form." + (Form[f] ?? "FORM_UNSPECIFIED"));
 export const roleWord = (r: Role): string => t("role." + (Role[r] ?? "ROLE_UNSPECIFIED"));
+// A seat's kind in a word: its role for a state, its mandate for an organisation.
+export const seatKindWord = (s: SeatPublic | undefined): string =>
+  s?.kind === SeatKind.SEAT_ORGANISATION
+    ? t("seat.organisation", { mandate: t("mandate." + (Mandate[s.mandate] ?? "MANDATE_UNSPECIFIED")) })
+    : roleWord(s?.role ?? 0);
 export const blocWord = (b: Bloc): string => t("bloc." + (Bloc[b] ?? "BLOC_UNSPECIFIED"));
 export const commitmentWord = (c: CommitmentKind): string =>
   t("commitment." + (CommitmentKind[c] ?? "COMMITMENT_UNSPECIFIED"));

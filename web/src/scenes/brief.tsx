@@ -1,7 +1,8 @@
 // The seat's secret brief: its stances, priorities and red lines.
 import { t } from "../i18n";
 import { Section, usePlay } from "../ui";
-import { blocWord, formWord, roleWord, themeName, themeOf, positionWords } from "../words";
+import { SeatKind } from "@gen/game_pb";
+import { blocWord, formWord, roleWord, seatKindWord, themeName, themeOf, positionWords } from "../words";
 
 export function Brief() {
   const { v } = usePlay();
@@ -14,7 +15,9 @@ export function Brief() {
         <p class="muted">{t("brief.secret")}</p>
         {me && (
           <p>
-            {t("brief.who", { role: roleWord(me.role), bloc: blocWord(me.bloc) })}
+            {me.kind === SeatKind.SEAT_ORGANISATION
+              ? t("brief.whoOrganisation", { mandate: seatKindWord(me) })
+              : t("brief.who", { role: roleWord(me.role), bloc: blocWord(me.bloc) })}
             {me.region ? ` ${me.region}.` : ""}
           </p>
         )}

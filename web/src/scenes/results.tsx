@@ -1,7 +1,7 @@
 // The outcome of a cycle, the standings, and the final ranking.
 import { t } from "../i18n";
 import { Empty, Section, usePlay } from "../ui";
-import { fixed, formWord, percent, roleWord, seatName } from "../words";
+import { fixed, formWord, percent, seatKindWord, seatName } from "../words";
 
 export function Outcome(props: { cycle: number }) {
   const { v } = usePlay();
@@ -73,7 +73,7 @@ export function Ranking() {
                   {seatName(v, r.seat)}
                   {r.seat === v.viewer ? ` (${t("ranking.you")})` : ""}
                 </th>
-                <td>{roleWord(v.seats[r.seat]?.role ?? 0)}</td>
+                <td>{seatKindWord(v.seats[r.seat])}</td>
                 <td class="num">{fixed(r.total)}</td>
               </tr>
             ))}
@@ -136,7 +136,7 @@ export function Results() {
                   {s.name}
                   {s.bot ? ` (${t("seat.bot")})` : ""}
                 </th>
-                <td>{roleWord(s.role)}</td>
+                <td>{seatKindWord(s)}</td>
                 <td class="num">{percent(s.approval)}</td>
                 <td class="num">{s.politicalCapital}</td>
               </tr>
