@@ -356,6 +356,8 @@ class State {
   // Pledges kept and broken this year become public and move trust.
   void ResolvePledges();
   void ChangeTrust(int from, int to, double delta);
+  // A campaign's carried trust and reputations (engine.cc).
+  void CarryTrust(const mf::Carry& carry);
   // Crossing a red line costs approval at home (Params::red_line_cost x how
   // far beyond x visibility).
   void PayForRedLine(int seat, const Text& text, double visibility);

@@ -426,6 +426,12 @@ void State::UpdateIndicators() {
   }
   procedures_ = Saturate(meetings + 0.3 * kept_deals_ + 0.1 * kept_pledges_, 3.0) *
                 (0.5 + 0.5 * mean_trust());
+  // A campaign session starts from the regime the one before left: each part
+  // grows from there towards 1 (mf::Carry.regime; 0 outside a campaign).
+  const mf::RegimeStrength& carried = scenario_->proto().carry().regime();
+  norms_ = carried.norms() + (1.0 - carried.norms()) * norms_;
+  rules_ = carried.decision_rules() + (1.0 - carried.decision_rules()) * rules_;
+  procedures_ = carried.procedures() + (1.0 - carried.procedures()) * procedures_;
 }
 
 void State::RecordCycleStats() {
