@@ -927,6 +927,8 @@ void Registry::ArchivedRecord(
                                         : slot == kFacilitator || m.channel().has_everyone();
           if (visible) *r->add_chat() = std::move(m);
         }
+        if (scenario && scenario->proto().has_carry())
+          *log->mutable_carry() = scenario->proto().carry();
         if (scenario) {
           std::vector<rules::LoggedAction> actions;
           rules::State st(scenario, s->seed);
