@@ -126,7 +126,8 @@ int State::PendingRatifications(int seat) const {
   int pending = 0;
   const uint64_t bit = SeatBit(seat);
   for (const Text& t : texts_)
-    if (t.adopted && t.form == mf::BINDING_CONVENTION && !((t.ratified | t.declined) & bit))
+    if (t.adopted && t.form == mf::BINDING_CONVENTION &&
+        !((t.ratified | t.declined | t.walked_out) & bit))
       ++pending;
   return pending;
 }
@@ -168,6 +169,7 @@ bool State::CrossesRedLine(int seat, const Text& text) const {
 bool State::PledgeOpen(int seat, const Text& text) const {
   if (!text.adopted || !text.in_force) return false;
   if (scenario_->themes()[text.theme].chooses_forum) return false;
+  if (text.walked_out & SeatBit(seat)) return false;  // It walked out of the vote.
   return text.form != mf::BINDING_CONVENTION || (text.ratified & SeatBit(seat));
 }
 

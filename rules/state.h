@@ -71,6 +71,7 @@ enum class EventType : uint8_t {
   kPledgeBroken,  // a = seat, b = text id, c = level carried out (below last year's)
   kPledgesKept,   // b = text id, c = seats that carried it out as pledged
   kForumChosen,   // a = theme, b = band, c = text id adopted (0: none, the status quo stands)
+  kWalkedOut,     // a = seat, b = text id
 };
 
 struct EventRec {
@@ -122,7 +123,8 @@ struct Text {
   // Per seat: the level pledged for this year (-1: no pledge), and the level
   // carried out at the last world update (-1: none yet).
   std::array<int8_t, kMaxSeats> level, carried;
-  uint64_t broken = 0;  // Seats that once carried out less than the year before.
+  uint64_t broken = 0;      // Seats that once carried out less than the year before.
+  uint64_t walked_out = 0;  // Seats that walked out of its decision (it does not bind them).
 };
 
 struct Deal {
@@ -400,6 +402,7 @@ class State {
   int kept_pledges_ = 0;
   // The forum chosen (see forum_theme()), and the meetings held since.
   int forum_theme_ = -1, forum_band_ = -1, forum_meetings_ = 0, forum_position_ = -1;
+  uint64_t forum_walked_ = 0;  // Seats that walked out of the forum's choice.
   Modifiers mods_;
   mf::EventKind current_event_ = mf::EVENT_UNSPECIFIED;
   int current_event_seat_ = -1;

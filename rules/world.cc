@@ -180,8 +180,10 @@ void State::ApplyPledges() {
     }
   }
   // The forum chosen applies to every state alike: it is where they all meet.
+  // (A state that walked out of the choice keeps its own policy.)
   if (forum_theme_ >= 0)
-    for (SeatState& st : seats_) st.policy[forum_theme_] = forum_position_;
+    for (int s = 0; s < n_; ++s)
+      if (!(forum_walked_ & SeatBit(s))) seats_[s].policy[forum_theme_] = forum_position_;
   for (int s = 0; s < n_; ++s) {
     SeatState& st = seats_[s];
     st.readmission = std::min(1.0, st.readmission + st.deal_readmission);
