@@ -35,7 +35,7 @@ const char* CliUsage() {
          "Without a server:\n"
          "  --offline                play against bots in this process\n"
          "  --scenario NAME          classroom-8, puebla-process, hld-2006, gfmd-roundtables,\n"
-         "                           convention, workshop-30\n"
+         "                           hld-2013, institutional-options, convention, workshop-30\n"
          "  --seat N                 your seat (0-based); -1 facilitator, -2 spectator\n"
          "  --seed S --bots STRATEGY --pace MS --phase-seconds S (0: no clock)\n"
          "  --until PHASE [--until-cycle C]   bots play your seat too until that phase\n"

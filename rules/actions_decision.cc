@@ -26,6 +26,8 @@ ActionSpec Vote() {
   };
   s.check = [](const State& st, int actor, const Action& a) {
     if (!ValidVote(a.vote)) return Err(mf::MALFORMED, "vote support, stand aside or object");
+    if (st.draft() && (st.draft()->walked_out & SeatBit(actor)))
+      return Err(mf::NOT_ALLOWED, "you walked out of this vote");
     if (st.seat(actor).vote == a.vote) return Err(mf::ALREADY_DONE, "that is already your vote");
     return Ok();
   };
@@ -40,12 +42,72 @@ ActionSpec Vote() {
   s.target_of = [](const mf::Action& in) { return static_cast<int>(in.vote().choice()); };
   s.set_target = [](Action* a, int target) { a->vote = static_cast<mf::VoteChoice>(target); };
   s.enumerate = [](const State& st, int actor, std::vector<Action>* out) {
+    if (st.draft() && (st.draft()->walked_out & SeatBit(actor))) return;
     for (mf::VoteChoice v : {mf::SUPPORT, mf::STAND_ASIDE, mf::OBJECT}) {
       if (st.seat(actor).vote == v) continue;
       Action a = Action::Make(ActionType::kVote);
       a.vote = v;
       out->push_back(a);
     }
+  };
+  return s;
+}
+
+// A reluctant destination leaves the vote at a forum that votes (a body
+// inside the UN): no vote, not bound by the text, a cost in reputation and
+// approval at home (mf.WalkOut).
+ActionSpec WalkOut() {
+  ActionSpec s;
+  s.type = ActionType::kWalkOut;
+  s.name = "walk out";
+  s.doing = "walking out";
+  s.phase = mf::DECISION;
+  s.changes_context = false;
+  s.from_proto = [](const mf::Action&, const Scenario&, Action* out, std::string*) {
+    out->type = ActionType::kWalkOut;
+    return true;
+  };
+  s.to_proto = [](const Action&, const Scenario&, mf::Action* out) { out->mutable_walk_out(); };
+  s.describe = [](const Action&, const Scenario&) { return std::string("walk out of the vote"); };
+  s.gate = [](const State& st, int actor, Result* why) {
+    const Text* t = st.draft();
+    if (!t || t->withdrawn) {
+      if (why) *why = Err(mf::WRONG_PHASE, "there is no vote to walk out of");
+      return false;
+    }
+    const mf::DecisionRule rule = st.ItemRule(t->theme);
+    if (rule != mf::MAJORITY && rule != mf::WEIGHTED_MAJORITY) {
+      if (why)
+        *why = Err(mf::NOT_ALLOWED,
+                   "only a forum that votes (a body inside the UN) can be walked out of; here "
+                   "an objection blocks");
+      return false;
+    }
+    if (st.scenario().seats()[actor].role != mf::DESTINATION) {
+      if (why) *why = Err(mf::NOT_ALLOWED, "only a destination state walks out of the vote");
+      return false;
+    }
+    if (t->walked_out & SeatBit(actor)) {
+      if (why) *why = Err(mf::ALREADY_DONE, "you already walked out of this vote");
+      return false;
+    }
+    return true;
+  };
+  s.check = [](const State&, int, const Action&) { return Ok(); };
+  s.apply = [](StateEditor& e, int actor, const Action&) {
+    Text* t = e.draft();
+    t->walked_out |= SeatBit(actor);
+    SeatState& me = e.seat(actor);
+    me.vote = mf::VOTE_UNSPECIFIED;
+    me.ready = true;
+    me.approval = std::min(1.0, me.approval + 0.03);
+    const double cost = e.state().scenario().params().breach_trust_others;
+    for (int j = 0; j < e.state().num_seats(); ++j)
+      if (j != actor) e.ChangeTrust(j, actor, -cost);
+    e.Log(EventType::kWalkedOut, actor, t->id);
+  };
+  s.enumerate = [](const State&, int, std::vector<Action>* out) {
+    out->push_back(Action::Make(ActionType::kWalkOut));
   };
   return s;
 }
@@ -81,6 +143,9 @@ ActionSpec Ratify() {
     const Text* t = st.FindText(a.id);
     if (!t || !OpenConvention(st, *t))
       return Err(mf::NOT_FOUND, "text " + Str(a.id) + " is not a convention open for ratification");
+    if (t->walked_out & SeatBit(actor))
+      return Err(mf::NOT_ALLOWED, "you walked out of the vote on text " + Str(a.id) +
+                                      ": it does not bind you, and you may not ratify it");
     if ((t->ratified | t->declined) & SeatBit(actor))
       return Err(mf::ALREADY_DONE, (t->ratified & SeatBit(actor))
                                        ? "you already ratified text " + Str(a.id)
@@ -101,7 +166,8 @@ ActionSpec Ratify() {
   s.target_of = [](const mf::Action& in) { return in.ratify().text(); };
   s.enumerate = [](const State& st, int actor, std::vector<Action>* out) {
     for (const Text& t : st.texts()) {
-      if (!OpenConvention(st, t) || ((t.ratified | t.declined) & SeatBit(actor))) continue;
+      if (!OpenConvention(st, t) || ((t.ratified | t.declined | t.walked_out) & SeatBit(actor)))
+        continue;
       for (bool yes : {true, false}) {
         Action a = Action::Make(ActionType::kRatify);
         a.id = t.id;
@@ -226,6 +292,7 @@ ActionSpec Enforce() {
 
 void AddDecisionActions(std::vector<ActionSpec>* out) {
   out->push_back(Vote());
+  out->push_back(WalkOut());
   out->push_back(Ratify());
   out->push_back(Pledge());
   out->push_back(Enforce());

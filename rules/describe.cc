@@ -324,6 +324,8 @@ std::string DescribeEvent(const State& st, const EventRec& e) {
     case EventType::kPledgeBroken:
       return seat(e.a) + " carried out only " + std::to_string(e.c) + "% of " + text(e.b) +
              ", less than the year before: a broken pledge. Trust in " + seat(e.a) + " falls.";
+    case EventType::kWalkedOut:
+      return seat(e.a) + " walks out of the vote on " + text(e.b) + ": the text will not bind it.";
     case EventType::kForumChosen:
       return std::string(e.c != 0 ? "The decision on " + theme(e.a) + " is taken. "
                                   : "Nothing is adopted on " + theme(e.a) +

@@ -49,6 +49,7 @@ State::State(std::shared_ptr<const Scenario> scenario, uint64_t seed, int press_
     }
   }
   for (int i = 0; i < n_; ++i) trust_[i * n_ + i] = 1.0;
+  if (sc.proto().has_carry()) CarryTrust(sc.proto().carry());
   trust_sum_ = 0;
   for (int i = 0; i < n_; ++i)
     for (int j = 0; j < n_; ++j)
@@ -68,6 +69,31 @@ State::State(std::shared_ptr<const Scenario> scenario, uint64_t seed, int press_
   // far it improved its position, so every role starts level.
   for (const ScoreBreakdown& b : Scores()) baseline_raw_.push_back(b.raw);
   BeginCycle();
+}
+
+// A campaign's carry-over (mf::Carry, validated by the loader): the trust
+// between seats both sessions seat is what it was at the end before; a new
+// seat's trust in a carried one is set so that the carried seat's reputation
+// (the mean trust the others have in it) is what it was, as far as trust
+// stays within [0, 1].
+void State::CarryTrust(const mf::Carry& carry) {
+  const Scenario& sc = *scenario_;
+  std::vector<bool> carried(static_cast<size_t>(n_), false);
+  for (const mf::CarriedSeat& c : carry.seats()) carried[sc.SeatIndex(c.id())] = true;
+  for (const mf::CarriedTrust& t : carry.trust())
+    trust_[sc.SeatIndex(t.from()) * n_ + sc.SeatIndex(t.to())] = t.trust();
+  int fresh = 0;
+  for (int j = 0; j < n_; ++j) fresh += !carried[j];
+  if (fresh == 0 || n_ < 2) return;
+  for (const mf::CarriedSeat& c : carry.seats()) {
+    const int i = sc.SeatIndex(c.id());
+    double among = 0;
+    for (int j = 0; j < n_; ++j)
+      if (j != i && carried[j]) among += trust_[j * n_ + i];
+    const double each = std::clamp((c.reputation() * (n_ - 1) - among) / fresh, 0.0, 1.0);
+    for (int j = 0; j < n_; ++j)
+      if (!carried[j]) trust_[j * n_ + i] = each;
+  }
 }
 
 int State::current_theme() const {
@@ -106,7 +132,8 @@ int State::PendingRatifications(int seat) const {
   int pending = 0;
   const uint64_t bit = SeatBit(seat);
   for (const Text& t : texts_)
-    if (t.adopted && t.form == mf::BINDING_CONVENTION && !((t.ratified | t.declined) & bit))
+    if (t.adopted && t.form == mf::BINDING_CONVENTION &&
+        !((t.ratified | t.declined | t.walked_out) & bit))
       ++pending;
   return pending;
 }
@@ -152,6 +179,7 @@ bool State::CrossesRedLine(int seat, const Text& text) const {
 bool State::PledgeOpen(int seat, const Text& text) const {
   if (!text.adopted || !text.in_force) return false;
   if (scenario_->themes()[text.theme].chooses_forum) return false;
+  if (text.walked_out & SeatBit(seat)) return false;  // It walked out of the vote.
   if (scenario_->IsOrganisation(seat)) return false;  // Organisations carry out no texts.
   if (text.caucus >= 0 && !IsMember(text.caucus, seat)) return false;
   return text.form != mf::BINDING_CONVENTION || (text.ratified & SeatBit(seat));

@@ -86,6 +86,7 @@ uint64_t State::Hash() const {
     h.U64(t.charged);
     for (int k = 0; k < n_; ++k) h.I(t.level[k] * 256 + t.carried[k]);
     h.U64(t.broken);
+    if (t.walked_out) h.U64(t.walked_out);  // Games without a walk-out hash as before.
     for (int k = 0; k < n_; ++k)
       if (t.cover[k]) h.I(k * 256 + t.cover[k]);
     // The forum's own texts hash as before regional texts existed.
@@ -212,6 +213,7 @@ uint64_t State::Hash() const {
     h.I(forum_band_);
     h.I(forum_meetings_);
     h.I(forum_position_);
+    if (forum_walked_) h.U64(forum_walked_);
   }
   return h.value();
 }

@@ -308,6 +308,7 @@ void State::ChooseForum(const Text& decided) {
   forum_theme_ = decided.theme;
   forum_band_ = th.BandIndex(position);
   forum_position_ = position;
+  forum_walked_ = decided.walked_out;
   Log(EventType::kForumChosen, decided.theme, forum_band_, decided.adopted ? adopted : 0);
 }
 

@@ -39,6 +39,8 @@ void ToGameLog(const State& state, const std::vector<LoggedAction>& log, mf::Gam
   out->set_scenario(state.scenario().id());
   out->set_seed(state.seed());
   out->set_scenario_text(state.scenario().text());
+  if (state.scenario().proto().has_carry())
+    *out->mutable_carry() = state.scenario().proto().carry();
   out->set_press_desks(state.press_desks());
   for (const LoggedAction& e : log) {
     auto* entry = out->add_entries();

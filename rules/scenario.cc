@@ -599,6 +599,43 @@ struct ScenarioLoader {
     if (teach.history().size() > 3000)
       rep.Error(p, {{"teaching", -1}, {"history", -1}}, "history is at most 3,000 bytes");
 
+    // A campaign's carry-over (set by rules/campaign.h, checked like the rest:
+    // a record may come from anywhere).
+    if (p.has_carry()) {
+      const mf::Carry& c = p.carry();
+      auto seat_known = [&](const std::string& id) { return sc->SeatIndex(id) >= 0; };
+      auto unit = [](double v) { return Finite(v) && v >= 0 && v <= 1; };
+      for (int i = 0; i < c.seats_size(); ++i) {
+        if (!seat_known(c.seats(i).id()))
+          rep.Error(
+              p, {{"carry", -1}, {"seats", i}, {"id", -1}},
+              "carry names seat '" + c.seats(i).id() + "', which this scenario does not seat");
+        if (!unit(c.seats(i).reputation()))
+          rep.Error(p, {{"carry", -1}, {"seats", i}, {"reputation", -1}},
+                    "a carried reputation is in [0, 1]");
+      }
+      for (int i = 0; i < c.trust_size(); ++i) {
+        const mf::CarriedTrust& t = c.trust(i);
+        if (!seat_known(t.from()) || !seat_known(t.to()) || t.from() == t.to())
+          rep.Error(p, {{"carry", -1}, {"trust", i}},
+                    "carried trust runs between two different seats of this scenario");
+        if (!unit(t.trust()))
+          rep.Error(p, {{"carry", -1}, {"trust", i}, {"trust", -1}}, "carried trust is in [0, 1]");
+      }
+      const mf::RegimeStrength& r = c.regime();
+      if (!unit(r.norms()) || !unit(r.decision_rules()) || !unit(r.procedures()))
+        rep.Error(p, {{"carry", -1}, {"regime", -1}},
+                  "the carried regime's norms, decision rules and procedures are each in [0, 1]");
+      if (!mf::DecisionRule_IsValid(c.forum().decision_rule()))
+        rep.Error(p, {{"carry", -1}, {"forum", -1}},
+                  "the carried forum's decision rule is unknown");
+      if (c.forum_label().size() > 200 || c.forum_from().size() > 100 ||
+          c.campaign().size() > 100 || c.from_scenario().size() > 100)
+        rep.Error(p, {{"carry", -1}}, "the carry's labels are at most 200 bytes");
+      if (c.stage() < 0 || c.stage() > 8)
+        rep.Error(p, {{"carry", -1}, {"stage", -1}}, "a campaign has at most 8 sessions");
+    }
+
     // Parameters: zero means "engine default".
     const mf::Parameters& q = p.params();
     Params& P = sc->params_;

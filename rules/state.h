@@ -81,6 +81,7 @@ enum class EventType : uint8_t {
   kProject,           // a = organisation, b = state, c = 1 when earmarked by a donor
   kFunded,  // a = donor, b = organisation, c = amount (positive: core; negative: earmarked)
   kOrgRecommendation,  // a = organisation, b = theme, c = position
+  kWalkedOut,          // a = seat, b = text id
 };
 
 struct EventRec {
@@ -142,6 +143,7 @@ struct Text {
   // members who stood aside (`supporters` and `objectors` hold the others).
   int caucus = -1;
   uint64_t aside = 0;
+  uint64_t walked_out = 0;  // Seats that walked out of its decision (it does not bind them).
 };
 
 struct Deal {
@@ -432,6 +434,8 @@ class State {
   // Pledges kept and broken this year become public and move trust.
   void ResolvePledges();
   void ChangeTrust(int from, int to, double delta);
+  // A campaign's carried trust and reputations (engine.cc).
+  void CarryTrust(const mf::Carry& carry);
   // Crossing a red line costs approval at home (Params::red_line_cost x how
   // far beyond x visibility).
   void PayForRedLine(int seat, const Text& text, double visibility);
@@ -474,6 +478,7 @@ class State {
   int kept_pledges_ = 0;
   // The forum chosen (see forum_theme()), and the meetings held since.
   int forum_theme_ = -1, forum_band_ = -1, forum_meetings_ = 0, forum_position_ = -1;
+  uint64_t forum_walked_ = 0;  // Seats that walked out of the forum's choice.
   Modifiers mods_;
   mf::EventKind current_event_ = mf::EVENT_UNSPECIFIED;
   int current_event_seat_ = -1;

@@ -3,6 +3,8 @@
 
 #include <algorithm>
 
+#include "rules/campaign.h"
+
 namespace mf::rules {
 namespace {
 
@@ -439,6 +441,7 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
   out->set_forms_reason(v.forms_reason());
   out->set_forum(v.forum_label());
   out->set_forum_change(v.forum_change());
+  if (v.has_carry()) out->set_carried(CarrySentence(v.carry()));
 }
 
 namespace {

@@ -43,9 +43,14 @@ class SeatView {
   // it changed (empty before the choice). The position in force: -1 before.
   std::string forum_label() const {
     const int t = s_->forum_theme(), b = s_->forum_band();
-    return t >= 0 && b >= 0 ? s_->scenario().themes()[t].bands[b].label : std::string();
+    if (t >= 0 && b >= 0) return s_->scenario().themes()[t].bands[b].label;
+    // A campaign session whose forum was chosen in an earlier one.
+    return s_->scenario().proto().carry().forum_label();
   }
   std::string forum_change() const { return s_->ForumChange(); }
+  // A campaign session: what carried over from the one before.
+  bool has_carry() const { return s_->scenario().proto().has_carry(); }
+  const mf::Carry& carry() const { return s_->scenario().proto().carry(); }
   int forum_theme() const { return s_->forum_theme(); }
   int forum_position() const { return s_->forum_position(); }
   const Params& params() const { return s_->scenario().params(); }

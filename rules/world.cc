@@ -195,8 +195,10 @@ void State::ApplyPledges() {
     }
   }
   // The forum chosen applies to every state alike: it is where they all meet.
+  // (A state that walked out of the choice keeps its own policy.)
   if (forum_theme_ >= 0)
-    for (SeatState& st : seats_) st.policy[forum_theme_] = forum_position_;
+    for (int s = 0; s < n_; ++s)
+      if (!(forum_walked_ & SeatBit(s))) seats_[s].policy[forum_theme_] = forum_position_;
   for (int s = 0; s < n_; ++s) {
     SeatState& st = seats_[s];
     st.readmission = std::min(1.0, st.readmission + st.deal_readmission + st.org_readmission);
@@ -475,6 +477,12 @@ void State::UpdateIndicators() {
   }
   procedures_ = Saturate(meetings + 0.3 * kept_deals_ + 0.1 * kept_pledges_, 3.0) *
                 (0.5 + 0.5 * mean_trust());
+  // A campaign session starts from the regime the one before left: each part
+  // grows from there towards 1 (mf::Carry.regime; 0 outside a campaign).
+  const mf::RegimeStrength& carried = scenario_->proto().carry().regime();
+  norms_ = carried.norms() + (1.0 - carried.norms()) * norms_;
+  rules_ = carried.decision_rules() + (1.0 - carried.decision_rules()) * rules_;
+  procedures_ = carried.procedures() + (1.0 - carried.procedures()) * procedures_;
 }
 
 void State::RecordCycleStats() {

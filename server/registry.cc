@@ -11,6 +11,7 @@
 #include <google/protobuf/text_format.h>
 
 #include "rules/action.h"
+#include "rules/campaign.h"
 #include "rules/playout.h"
 #include "server/chat.h"
 #include "server/text.h"
@@ -124,6 +125,11 @@ void Registry::Adopt(StoredSession& s) {
     broken("its record cannot be read (" + s.load_error + ")");
     return;
   }
+  {
+    mf::CreateSessionRequest options;
+    options.ParseFromString(s.options);
+    LinkCampaign(s.id, options);
+  }
   if (s.finished_ms != 0) {
     auto a = std::make_unique<ArchivedSession>();
     mf::CreateSessionRequest options;
@@ -136,6 +142,9 @@ void Registry::Adopt(StoredSession& s) {
     a->summary.set_finished_unix_ms(s.finished_ms);
     a->summary.set_phase(mf::GAME_OVER);
     a->summary.set_actions(s.action_count);
+    a->summary.set_campaign(options.campaign());
+    a->summary.set_campaign_stage(options.campaign_stage());
+    a->summary.set_previous_session(options.previous_session());
     a->facilitator_hash = s.facilitator_hash;
     for (const StoredSeat& seat : s.seats) {
       if (seat.seat < 0) continue;  // A press desk's token: not kept once the game is over.
@@ -163,6 +172,7 @@ void Registry::Adopt(StoredSession& s) {
   init.facilitator_hash = s.facilitator_hash;
   init.created_ms = s.created_ms;
   auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
+  HookCampaign(session);
   std::string why;
   if (!session->Restore(s, &why)) {
     broken(why.rfind("session " + s.id + ": ", 0) == 0 ? why.substr(s.id.size() + 10) : why);
@@ -419,10 +429,27 @@ bool IsSessionId(const std::string& id) {
 
 }  // namespace
 
-void Registry::Create(const mf::CreateSessionRequest& request, const std::string& proposed_id,
+void Registry::Create(const mf::CreateSessionRequest& asked, const std::string& proposed_id,
                       std::function<void(Outcome, const mf::CreateSessionResponse&)> done) {
   ArchiveFinished();
   auto fail = [&](StatusCode c, const std::string& m) { done(Outcome::Error(c, m), {}); };
+  // A campaign starts with its first session's scenario (rules/campaign.h).
+  mf::CreateSessionRequest request = asked;
+  if (asked.campaign_stage() != 0 || !asked.previous_session().empty() ||
+      asked.carried_from_size() > 0)
+    return fail(StatusCode::INVALID_ARGUMENT,
+                "campaign_stage, previous_session and carried_from are set by forumd on a "
+                "campaign's later sessions; leave them unset");
+  if (!asked.campaign().empty()) {
+    if (!asked.scenario().empty())
+      return fail(StatusCode::INVALID_ARGUMENT,
+                  "give a scenario or a campaign, not both: a campaign names its scenarios");
+    rules::CampaignLoad c = rules::LoadEmbeddedCampaign(asked.campaign());
+    if (!c.ok())
+      return fail(StatusCode::NOT_FOUND,
+                  c.errors.empty() ? "no campaign '" + Echo(asked.campaign()) + "'" : c.errors[0]);
+    request.set_scenario(c.campaign->sessions(0).scenario());
+  }
   // Everything in the request is checked here, before anything is stored:
   // a request that can never succeed is INVALID_ARGUMENT (or NOT_FOUND), never
   // a store error to retry.
@@ -526,7 +553,9 @@ void Registry::Create(const mf::CreateSessionRequest& request, const std::string
   resp.set_join_code(init.join_code);
   resp.set_facilitator_token(token);
   resp.set_seats(decided->num_seats());
+  resp.set_campaign(request.campaign());
   auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
+  HookCampaign(session);
   session->Create([this, session, resp, done](Outcome o) {
     {
       std::lock_guard<std::mutex> lock(mu_);
@@ -541,6 +570,126 @@ void Registry::Create(const mf::CreateSessionRequest& request, const std::string
     if (o.ok()) session->Start();
     done(o, o.ok() ? resp : mf::CreateSessionResponse());
   });
+}
+
+void Registry::LinkCampaign(const std::string& id, const mf::CreateSessionRequest& options) {
+  if (options.previous_session().empty()) return;
+  CampaignLink link;
+  link.next = id;
+  for (int i = 0; i < options.carried_from_size(); ++i) {
+    const int f = options.carried_from(i);
+    if (f < 0 || f >= rules::kMaxSeats) continue;
+    if (f >= static_cast<int>(link.slots.size())) link.slots.resize(static_cast<size_t>(f) + 1, -1);
+    link.slots[static_cast<size_t>(f)] = i;
+  }
+  std::lock_guard<std::mutex> lock(mu_);
+  campaign_links_[options.previous_session()] = std::move(link);
+}
+
+void Registry::HookCampaign(const std::shared_ptr<Session>& session) {
+  const mf::CreateSessionRequest& o = session->config();
+  if (o.campaign().empty()) return;
+  rules::CampaignLoad c = rules::LoadEmbeddedCampaign(o.campaign());
+  if (!c.ok() || o.campaign_stage() + 1 >= c.campaign->sessions_size()) return;
+  const std::string id = session->id(), facilitator = session->facilitator_hash();
+  const mf::CreateSessionRequest options = o;
+  session->SetCampaignHook(
+      [this, id, facilitator, options](const rules::State& ended,
+                                       const std::vector<Session::FinishedSeat>& seats) {
+        return CreateNext(id, options, facilitator, ended, seats);
+      });
+}
+
+std::string Registry::CreateNext(const std::string& prev_id,
+                                 const mf::CreateSessionRequest& prev_options,
+                                 const std::string& facilitator_hash, const rules::State& ended,
+                                 const std::vector<Session::FinishedSeat>& seats) {
+  auto complain = [&](const std::string& why) {
+    std::fprintf(stderr, "forumd: session %s: the campaign's next session was not made: %s\n",
+                 prev_id.c_str(), why.c_str());
+    return std::string();
+  };
+  rules::CampaignLoad c = rules::LoadEmbeddedCampaign(prev_options.campaign());
+  const int stage = prev_options.campaign_stage() + 1;
+  if (!c.ok() || stage >= c.campaign->sessions_size()) return "";
+  const mf::CampaignSession& cs = c.campaign->sessions(stage);
+  auto it = scenarios_.find(cs.scenario());
+  if (it == scenarios_.end()) return complain("no scenario " + cs.scenario());
+  const mf::Carry carry =
+      rules::CarryOver(ended, *it->second, c.campaign->id(), stage, cs.own_rules());
+  rules::LoadResult r = rules::WithCarry(*it->second, carry, cs.scenario() + " (campaign)");
+  if (!r.ok()) return complain(r.errors.empty() ? "its scenario does not load" : r.errors[0]);
+  auto scenario = Share(r.scenario);
+  const std::vector<int> from = rules::SeatMap(ended.scenario(), *scenario);
+  Session::Init init;
+  init.scenario = scenario;
+  init.seed = prev_options.seed() + 1;
+  init.options = prev_options;
+  init.options.set_scenario(cs.scenario());
+  init.options.set_seed(init.seed);
+  init.options.set_campaign_stage(stage);
+  init.options.set_previous_session(prev_id);
+  init.options.clear_decision_rule();  // The carried forum's, or the scenario's own.
+  init.options.clear_carried_from();
+  init.options.clear_bots();
+  std::string normal;
+  ResolveStrategy("normal", &normal);
+  for (int i = 0; i < scenario->num_seats(); ++i) {
+    const int f = from[static_cast<size_t>(i)];
+    init.options.add_carried_from(f);
+    if (f < 0 || f >= static_cast<int>(seats.size())) {
+      // A state new in this session: a bot until someone joins.
+      mf::BotSeat* b = init.options.add_bots();
+      b->set_seat(i);
+      b->set_strategy(normal);
+      continue;
+    }
+    const Session::FinishedSeat& s = seats[static_cast<size_t>(f)];
+    if (!s.token_hash.empty())
+      init.claimed.push_back({i, s.player, s.token_hash, s.strategy, false});
+    if (s.bot) {
+      mf::BotSeat* b = init.options.add_bots();
+      b->set_seat(i);
+      b->set_strategy(s.strategy.empty() ? normal : s.strategy);
+    }
+  }
+  init.facilitator_hash = facilitator_hash;
+  init.created_ms = NowMs();
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    ++creating_;
+    do {
+      init.id = NewSessionId();
+    } while (sessions_.count(init.id) || archived_.count(init.id));
+    do {
+      init.join_code = NewJoinCode();
+    } while (by_code_.count(NormaliseJoinCode(init.join_code)));
+    by_code_[NormaliseJoinCode(init.join_code)] = "";  // Reserved until stored.
+  }
+  const std::string id = init.id, code = init.join_code;
+  const mf::CreateSessionRequest options = init.options;
+  auto session = std::make_shared<Session>(io_, store_, options_, std::move(init));
+  HookCampaign(session);
+  LinkCampaign(id, options);
+  session->Create([this, session, id, code, prev_id](Outcome o) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      --creating_;
+      if (!o.ok()) {
+        by_code_.erase(NormaliseJoinCode(code));
+        campaign_links_.erase(prev_id);
+      } else {
+        by_code_[NormaliseJoinCode(code)] = id;
+        sessions_[id] = session;
+      }
+    }
+    if (o.ok())
+      session->Start();
+    else
+      std::fprintf(stderr, "forumd: session %s: the campaign's next session was not stored: %s\n",
+                   prev_id.c_str(), o.message.c_str());
+  });
+  return id;
 }
 
 std::shared_ptr<Session> Registry::FindByCode(const std::string& code) const {
@@ -579,9 +728,34 @@ Outcome Registry::Authorize(const std::string& bearer, const std::string& sessio
     return Outcome::Error(StatusCode::UNAUTHENTICATED,
                           "that is not a forum token; use the token from CreateSession or "
                           "JoinSession");
-  if (!session_id.empty() && session_id != parts.session)
-    return Outcome::Error(StatusCode::PERMISSION_DENIED,
-                          "this token belongs to another session (" + parts.session + ")");
+  if (!session_id.empty() && session_id != parts.session) {
+    // A campaign: a token of an earlier session acts in the later ones, for
+    // the same state (or the facilitator).
+    bool linked = false;
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      std::string at = parts.session;
+      int slot = parts.slot;
+      for (int hop = 0; hop < rules::kMaxCampaignSessions && !linked; ++hop) {
+        auto it = campaign_links_.find(at);
+        if (it == campaign_links_.end()) break;
+        if (slot != kFacilitator) {
+          const std::vector<int>& m = it->second.slots;
+          slot = slot >= 0 && slot < static_cast<int>(m.size()) ? m[static_cast<size_t>(slot)] : -2;
+          if (slot < 0) break;  // The state has no seat there.
+        }
+        at = it->second.next;
+        linked = at == session_id;
+      }
+      if (linked) {
+        parts.session = at;
+        parts.slot = slot;
+      }
+    }
+    if (!linked)
+      return Outcome::Error(StatusCode::PERMISSION_DENIED,
+                            "this token belongs to another session (" + parts.session + ")");
+  }
   out->session_id = parts.session;
   out->slot = parts.slot;
   // In a cluster, the session is brought here first (or the caller is told
@@ -681,7 +855,7 @@ void Registry::ListSessions(const Caller& caller, bool include_finished,
     }
   }
   g->left = live.size();
-  auto finish = [g, done] {
+  auto finish = [this, g, done] {
     std::sort(g->got.begin(), g->got.end(),
               [](const mf::SessionSummary& a, const mf::SessionSummary& b) {
                 return a.created_unix_ms() < b.created_unix_ms();
@@ -689,6 +863,13 @@ void Registry::ListSessions(const Caller& caller, bool include_finished,
     mf::ListSessionsResponse resp;
     for (auto& x : g->archived) *resp.add_sessions() = std::move(x);
     for (auto& x : g->got) *resp.add_sessions() = std::move(x);
+    {
+      // A campaign's sessions name the one after them.
+      std::lock_guard<std::mutex> lock(mu_);
+      for (mf::SessionSummary& x : *resp.mutable_sessions())
+        if (auto it = campaign_links_.find(x.session()); it != campaign_links_.end())
+          x.set_next_session(it->second.next);
+    }
     done(resp);
   };
   if (live.empty()) {
@@ -758,6 +939,8 @@ void Registry::ArchivedRecord(
                                         : slot == kFacilitator || m.channel().has_everyone();
           if (visible) *r->add_chat() = std::move(m);
         }
+        if (scenario && scenario->proto().has_carry())
+          *log->mutable_carry() = scenario->proto().carry();
         if (scenario) {
           std::vector<rules::LoggedAction> actions;
           rules::State st(scenario, s->seed, log->press_desks());

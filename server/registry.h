@@ -124,6 +124,24 @@ class Registry {
   std::map<std::string, std::unique_ptr<ArchivedSession>> archived_;
   std::map<std::string, std::string> broken_;  // Session id -> why it cannot be served.
   std::set<std::string> archiving_;            // Finished sessions being moved to archived_.
+  // Campaigns: each session that has a next one -> that session and, for
+  // each of its slots, the slot the same state has there (-1: not seated).
+  // A token of an earlier session acts in a later one through these links.
+  struct CampaignLink {
+    std::string next;
+    std::vector<int> slots;
+  };
+  std::map<std::string, CampaignLink> campaign_links_;
+  // A campaign session with a later one to play: when its game ends, the
+  // next session starts with what carried over (rules/campaign.h).
+  void HookCampaign(const std::shared_ptr<Session>& session);
+  // Makes and stores the next session of `prev`'s campaign; its id, or ""
+  // when the campaign has no more sessions or it could not be made.
+  std::string CreateNext(const std::string& prev_id, const mf::CreateSessionRequest& prev_options,
+                         const std::string& facilitator_hash, const rules::State& ended,
+                         const std::vector<Session::FinishedSeat>& seats);
+  // Records `options`' link to its previous session (a campaign session).
+  void LinkCampaign(const std::string& id, const mf::CreateSessionRequest& options);
 
   // Moves the sessions finished for --archive-after seconds out of memory.
   void ArchiveFinished();

@@ -12,6 +12,7 @@
 
 #include "forum.grpc.pb.h"
 #include "rules/action.h"
+#include "rules/campaign.h"
 #include "rules/view.h"
 #include "server/limits.h"
 #include "server/text.h"
@@ -569,6 +570,8 @@ class ForumService final : public RawForumService {
             info->set_minutes_per_phase(sc->proto().minutes_per_phase());
             info->set_classroom_minutes(rules::ClassroomMinutes(*sc));
           }
+          for (const rules::EmbeddedCampaign& e : rules::EmbeddedCampaigns())
+            resp->add_campaigns(e.name);
           // Where browsers join (the projector's link and QR code).
           if (web_port_) resp->set_web_port(web_port_->load(std::memory_order_acquire));
           resp->set_web_url(options_.web_public_url);

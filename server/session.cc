@@ -123,6 +123,12 @@ Session::Session(asio::io_context& io, Store* store, const ServerOptions& option
       clock_timer_(io) {
   std::string ignored;
   ResolveTimers(config_, &clock_, &ignored, scenario_.get());
+  for (const StoredSeat& c : init.claimed) {
+    if (c.seat < 0 || c.seat >= static_cast<int>(seats_.size())) continue;
+    seats_[static_cast<size_t>(c.seat)].token_hash = c.token_hash;
+    seats_[static_cast<size_t>(c.seat)].player = c.player;
+    claimed_.push_back(c);
+  }
   for (size_t s = 0; s < seats_.size(); ++s) {
     seats_[s].rng.Seed(seed_ * 1000003u + s + 1);
     seats_[s].bot_timer = std::make_unique<asio::steady_timer>(io);
@@ -151,6 +157,18 @@ void Session::Create(std::function<void(Outcome)> done) {
       if (bot_seats.insert(b.seat()).second)
         first.emplace_back(rules::kFacilitator, SetBotAction(b.seat(), true));
       stored.seats.push_back({b.seat(), "", "", seat.strategy, false});
+    }
+    // A campaign's later session: the seats people held before.
+    // One row per seat: a held seat a bot plays is the bot's row with the token.
+    for (const StoredSeat& c : claimed_) {
+      auto row = std::find_if(stored.seats.begin(), stored.seats.end(),
+                              [&](const StoredSeat& x) { return x.seat == c.seat; });
+      if (row == stored.seats.end()) {
+        stored.seats.push_back(c);
+      } else {
+        row->player = c.player;
+        row->token_hash = c.token_hash;
+      }
     }
     if (config_.start_paused())
       first.emplace_back(rules::kFacilitator, rules::Action::Make(rules::ActionType::kPause));
@@ -463,6 +481,22 @@ void Session::FinishGame() {
   auto ev = std::make_shared<mf::ServerEvent>();
   ev->mutable_notice()->set_kind(mf::Notice::GAME_OVER);
   ev->mutable_notice()->set_text("the game is over: the final scores are in the view");
+  if (campaign_hook_) {
+    // The campaign goes on in a new session: the same tokens subscribe to it.
+    std::vector<FinishedSeat> seats;
+    for (int i = 0; i < num_seats(); ++i) {
+      const Seat& s = seats_[static_cast<size_t>(i)];
+      std::lock_guard<std::mutex> lock(auth_mu_);
+      seats.push_back({s.token_hash, s.player, s.strategy, state_.seat(i).bot});
+    }
+    next_session_ = campaign_hook_(state_, seats);
+    if (!next_session_.empty()) {
+      ev->mutable_notice()->set_next_session(next_session_);
+      ev->mutable_notice()->set_text(
+          "the game is over: the final scores are in the view; the campaign goes on in session " +
+          next_session_ + " (subscribe with the same token)");
+    }
+  }
   const auto wire = WireEvent::Of(*ev);
   for (auto& [id, sub] : subs_) {
     sub.sink->PushQueuedWire(wire);

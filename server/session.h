@@ -116,7 +116,22 @@ class Session : public std::enable_shared_from_this<Session> {
     mf::CreateSessionRequest options;
     std::string facilitator_hash;
     int64_t created_ms = 0;
+    // A campaign's later session: the seats people held in the session
+    // before (their token hashes and names), stored with the session.
+    std::vector<StoredSeat> claimed;
   };
+
+  // A campaign session that has a next one: what the game left, for the
+  // registry to start the next session with (called on the strand when the
+  // game ends; answers the next session's id, "" when none was made).
+  struct FinishedSeat {
+    std::string token_hash, player, strategy;
+    bool bot = false;
+  };
+  using CampaignHook =
+      std::function<std::string(const rules::State&, const std::vector<FinishedSeat>&)>;
+  // Before Start().
+  void SetCampaignHook(CampaignHook hook) { campaign_hook_ = std::move(hook); }
 
   Session(boost::asio::io_context& io, Store* store, const ServerOptions& options, Init init);
   ~Session();
@@ -139,6 +154,7 @@ class Session : public std::enable_shared_from_this<Session> {
   // When the game ended (Unix ms; 0 while it runs).
   int64_t finished_at_ms() const { return finished_ms_.load(); }
   const std::string& facilitator_hash() const { return facilitator_hash_; }
+  const mf::CreateSessionRequest& config() const { return config_; }
   // Any thread: the stored hash of each seat's token (empty: unclaimed).
   std::vector<std::string> SeatHashes() const;
 
@@ -277,6 +293,10 @@ class Session : public std::enable_shared_from_this<Session> {
   std::chrono::steady_clock::duration remaining_{};
   // After Restore: what the phase in progress had left (ms; -1: none).
   int64_t restored_left_ms_ = -1;
+  // A campaign: makes the next session when the game ends; its id.
+  CampaignHook campaign_hook_;
+  std::string next_session_;
+  std::vector<StoredSeat> claimed_;  // Init::claimed, until Create stores them.
 };
 
 }  // namespace mf::server

@@ -182,6 +182,11 @@ uint64_t Session::Subscribe(int viewer, std::shared_ptr<Sink> sink, int backlog)
       auto ev = std::make_shared<mf::ServerEvent>();
       ev->mutable_notice()->set_kind(mf::Notice::GAME_OVER);
       ev->mutable_notice()->set_text("the game is over");
+      if (!next_session_.empty()) {
+        ev->mutable_notice()->set_next_session(next_session_);
+        ev->mutable_notice()->set_text("the game is over; the campaign goes on in session " +
+                                       next_session_);
+      }
       sink->PushQueuedWire(WireEvent::Of(*ev));
       sink->Close(StatusCode::OK, "");
       return;
@@ -250,6 +255,7 @@ void Session::Record(int slot,
     log->set_scenario(scenario_->id());
     log->set_seed(seed_);
     log->set_scenario_text(scenario_->text());
+    if (scenario_->proto().has_carry()) *log->mutable_carry() = scenario_->proto().carry();
     log->set_press_desks(state_.press_desks());
     for (const mf::RecordEntry& e : record_) {
       *log->add_entries() = e.entry();
@@ -296,6 +302,10 @@ void Session::Summary(bool with_code, std::function<void(mf::SessionSummary)> do
     s.set_actions(record_.size());
     if (finished_ && !record_.empty()) s.set_finished_unix_ms(record_.back().at_unix_ms());
     if (with_code) s.set_join_code(join_code_);
+    s.set_campaign(config_.campaign());
+    s.set_campaign_stage(config_.campaign_stage());
+    s.set_previous_session(config_.previous_session());
+    s.set_next_session(next_session_);
     done(s);
   });
 }

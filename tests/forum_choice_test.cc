@@ -323,5 +323,54 @@ TEST(ForumChoiceValidation, NamesTheLineInAFile) {
   EXPECT_NE(r.errors[0].find("procedures_per_meeting"), std::string::npos) << r.errors[0];
 }
 
+// A reluctant destination walks out of the follow-up's vote (a General
+// Assembly resolution, decided by majority: the forum votes). It casts no
+// vote, pays in reputation, gains at home, and the forum chosen is not its
+// policy; at a consensus item, and for a source state, the walk-out is refused.
+TEST_F(ForumChoice, ADestinationWalksOutOfAVoteAndIsNotBound) {
+  State st(sc_, 7);
+  const int mx = sc_->SeatIndex("mx");
+  const rules::Action walk = testing::Make(rules::ActionType::kWalkOut);
+  // The first item (development) is decided by consensus: an objection blocks.
+  ASSERT_TRUE(AdvanceUntil(&st, mf::DECISION, 1));
+  ASSERT_NE(st.current_theme(), follow_);
+  EXPECT_TRUE(Rejected(&st, us_, walk, mf::NOT_ALLOWED));
+  ASSERT_TRUE(ReachItem(&st, 1, follow_, mf::DRAFTING));
+  ASSERT_TRUE(Accepted(&st, st.co_chair(0), TableAction(80, mf::GUIDING_PRINCIPLES)));
+  ASSERT_TRUE(AdvanceOnce(&st));
+  ASSERT_EQ(st.phase(), mf::DECISION);
+  EXPECT_TRUE(Rejected(&st, mx, walk, mf::NOT_ALLOWED));  // Mexico is no destination.
+  const double approval = st.seat(us_).approval, reputation = st.reputation(us_);
+  ASSERT_TRUE(Accepted(&st, us_, walk));
+  EXPECT_NEAR(st.seat(us_).approval, std::min(1.0, approval + 0.03), 1e-12);
+  EXPECT_LT(st.reputation(us_), reputation - 0.04);
+  EXPECT_TRUE(st.seat(us_).ready);
+  EXPECT_TRUE(Rejected(&st, us_, walk, mf::ALREADY_DONE));
+  EXPECT_TRUE(Rejected(&st, us_, VoteAction(mf::SUPPORT), mf::NOT_ALLOWED));
+  // The view greys the walk-out and the votes with the engine's reasons.
+  mf::View v;
+  rules::MakeView(SeatView(st, us_), &v);
+  mf::Action wire;
+  wire.mutable_walk_out();
+  EXPECT_FALSE(rules::VerdictIn(v, wire).ok());
+  for (int s = 0; s < st.num_seats(); ++s)
+    if (s != us_) ASSERT_TRUE(Accepted(&st, s, VoteAction(mf::SUPPORT)));
+  ASSERT_TRUE(AdvanceOnce(&st));
+  ASSERT_EQ(st.forum_position(), 80);
+  bool told = false;
+  for (const rules::EventRec& e : st.events())
+    told = told || (e.type == rules::EventType::kWalkedOut && e.a == us_);
+  EXPECT_TRUE(told);
+  // After the year's world update every state but the walker has the UN body
+  // as its policy on the follow-up.
+  ASSERT_TRUE(AdvanceUntil(&st, mf::CIVIL_SOCIETY, 2));
+  for (int s = 0; s < st.num_seats(); ++s) {
+    if (s == us_)
+      EXPECT_NE(st.seat(s).policy[follow_], 80.0);
+    else
+      EXPECT_EQ(st.seat(s).policy[follow_], 80.0) << s;
+  }
+}
+
 }  // namespace
 }  // namespace mf

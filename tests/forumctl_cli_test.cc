@@ -48,9 +48,9 @@ Ran Forumctl(const std::string& args) {
 }
 
 const std::vector<std::string> kCommands = {
-    "scenarios", "enforcement", "validate", "simulate", "replay", "play",  "balance",
-    "sweep",     "tune",        "duel",     "report",   "fork",   "cards", "guide",
-    "gradebook", "session",     "record",   "bot",      "load",   "verify"};
+    "scenarios", "enforcement", "validate", "simulate", "replay", "play", "campaign",
+    "balance",   "sweep",       "tune",     "duel",     "report", "fork", "cards",
+    "guide",     "gradebook",   "session",  "record",   "bot",    "load", "verify"};
 const std::vector<std::string> kSessionForms = {"create", "join",   "list",  "roster",
                                                 "export", "import", "delete"};
 
@@ -174,6 +174,7 @@ TEST(ForumctlCli, MissingAndUnknownOptions) {
       {"session export --server localhost:1 --session S --token T", "--out is required"},
       {"validate", "FILE is required"},
       {"verify", "--data is required"},
+      {"campaign --campaign hld-2006-to-2013", "give --campaign NAME and --out DIR"},
       {"verify --data /nonexistent/forumd", "--data: Directory does not exist"},
   };
   for (const Case& c : cases) {

@@ -4,6 +4,7 @@
 
 #include "net/client.h"
 #include "reports.pb.h"
+#include "rules/campaign.h"
 #include "tools/commands.h"
 #include "tools/common.h"
 #include "tools/report_json.h"
@@ -64,7 +65,7 @@ bool ParseBotSpec(const std::string& spec, int seats, mf::CreateSessionRequest* 
 }
 
 struct SessionArgs {
-  std::string server, ca, scenario = "classroom-8", bots, timers = "none", title, token;
+  std::string server, ca, scenario = "classroom-8", bots, timers = "none", title, token, campaign;
   std::string join, name = "player", session, out, file;
   uint64_t seed = 0;
   int pace = 1500, idle = 0, seat = -1, count = 1, press_desks = 0;
@@ -87,6 +88,14 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
     req.set_start_paused(args.paused);
     req.set_press_desks(args.press_desks);
     req.set_title(args.title);
+    // A campaign's seats are those of its first session.
+    std::string first = args.scenario;
+    if (!args.campaign.empty()) {
+      req.clear_scenario();
+      req.set_campaign(args.campaign);
+      rules::CampaignLoad c = rules::LoadEmbeddedCampaign(args.campaign);
+      if (c.ok()) first = c.campaign->sessions(0).scenario();
+    }
     if (!args.bots.empty()) {
       // The seat count comes from the server's scenario list.
       grpc::ClientContext lctx;
@@ -95,9 +104,9 @@ int RunSession(const SessionArgs& args, const std::string& sub) {
       if (!ls.ok()) return Fail("listing scenarios", ls);
       int seats = -1;
       for (const mf::ScenarioInfo& s : list.scenarios())
-        if (s.name() == req.scenario()) seats = s.seats();
+        if (s.name() == first) seats = s.seats();
       if (seats < 0) {
-        std::cerr << "forumctl: the server has no scenario '" << req.scenario() << "'\n";
+        std::cerr << "forumctl: the server has no scenario '" << first << "'\n";
         return 1;
       }
       std::string error;
@@ -272,6 +281,9 @@ void AddSession(CLI::App* app) {
                         "(JSON, mf.CreateSessionResponse; one line per session)");
     AddText(sub, "--scenario", &a->scenario, "SCENARIO",
             "a scenario the server offers (default classroom-8)");
+    AddText(sub, "--campaign", &a->campaign, "CAMPAIGN",
+            "a campaign instead (e.g. hld-2006-to-2013): its sessions follow one another with "
+            "the same tokens; --bots names the first session's seats");
     AddText(sub, "--bots", &a->bots, "SPEC",
             "bot seats: a comma list of SEATS[:STRATEGY], SEATS = N, N-M or all; STRATEGY = "
             "easy, normal, hard or a strategy name (e.g. 3-7:normal,0:hard)");

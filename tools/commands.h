@@ -18,8 +18,9 @@ void AddEnforcement(CLI::App* app);
 void AddValidate(CLI::App* app);  // cmd_game.cc
 void AddSimulate(CLI::App* app);
 void AddReplay(CLI::App* app);
-void AddPlay(CLI::App* app);     // cmd_play.cc
-void AddBalance(CLI::App* app);  // cmd_balance.cc
+void AddPlay(CLI::App* app);      // cmd_play.cc
+void AddCampaign(CLI::App* app);  // cmd_campaign.cc
+void AddBalance(CLI::App* app);   // cmd_balance.cc
 void AddSweep(CLI::App* app);
 void AddTune(CLI::App* app);  // cmd_tune.cc
 void AddDuel(CLI::App* app);  // cmd_duel.cc

@@ -23,6 +23,7 @@
 #include "rules/playout.h"
 #include "rules/scenario.h"
 #include "rules/state.h"
+#include "tools/balance.h"
 
 namespace mf::tools::debrief {
 
@@ -264,6 +265,25 @@ std::string MessagesCsv(const Model& model);  // One row per chat message.
 // messages.csv in the facilitator's copy) into `dir` (created when needed).
 bool WriteReport(const Model& model, const std::string& dir, const ReportOptions& options,
                  std::vector<std::string>* written, std::string* error);
+
+// The campaign's page (debrief_campaign.cc): a section per session played,
+// in order, each with what carried into it (its scenario's mf.Carry) and a
+// link to the session's own page (`link`, relative; empty: none).
+struct CampaignSessionPage {
+  const Model* model = nullptr;
+  std::string link;
+};
+std::string CampaignHtml(const mf::Campaign& campaign,
+                         const std::vector<CampaignSessionPage>& pages);
+// The strategy a state keeps through a campaign played with bots: drawn
+// from `mix` by its seat id and `seed`, so the same in every session.
+std::string CampaignStrategy(const Mix& mix, uint64_t seed, const std::string& seat_id);
+// Plays `campaign` here with bots: session k (0-based) is seeded seed + k;
+// each later session starts from what the one before left
+// (rules::CarryOver, rules::WithCarry). One record per session, its
+// scenario text holding the carry.
+bool PlayCampaign(const mf::Campaign& campaign, const Mix& mix, uint64_t seed,
+                  std::vector<Record>* records, std::string* error);
 
 // Small helpers shared with the fork report.
 std::string SeatName(const rules::Scenario& scenario, int seat);

@@ -9,6 +9,7 @@
 #include <string>
 #include <vector>
 
+#include "rules/campaign.h"
 #include "tools/debrief.h"
 #include "tools/debrief_charts.h"
 
@@ -239,6 +240,8 @@ class Page {
             " Hover over a mark for details.</p>";
     if (!m_.forum_change.empty())
       out_ += "<p><b>The forum chosen:</b> " + Esc(m_.forum_change) + "</p>";
+    if (sc_.proto().has_carry())
+      out_ += "<p><b>Campaign:</b> " + Esc(rules::CarrySentence(sc_.proto().carry())) + "</p>";
     out_ += "<div class=\"kpis\">";
     if (m_.winner >= 0) {
       std::string who = Esc(ShortName(sc_, m_.winner));

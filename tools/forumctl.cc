@@ -33,6 +33,7 @@ int main(int argc, char** argv) {
   AddSimulate(&app);
   AddReplay(&app);
   AddPlay(&app);
+  AddCampaign(&app);
   AddBalance(&app);
   AddSweep(&app);
   AddTune(&app);

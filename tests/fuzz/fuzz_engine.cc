@@ -74,7 +74,8 @@ Action Decode(FuzzedDataProvider& in, const State& st, std::vector<Action>* lega
                                           ActionType::kSetBot,
                                           ActionType::kTimeout,
                                           ActionType::kRegional,
-                                          ActionType::kPublishReport};
+                                          ActionType::kPublishReport,
+                                          ActionType::kWalkOut};
   a.type = kKinds[in.ConsumeIntegralInRange<size_t>(0, std::size(kKinds) - 1)];
   a.id = in.ConsumeIntegralInRange<int>(-2, 200);
   a.seat = in.ConsumeIntegralInRange<int>(-2, n + 1);
