@@ -62,6 +62,7 @@ ActionSpec WalkOut() {
   s.name = "walk out";
   s.doing = "walking out";
   s.phase = mf::DECISION;
+  s.states_only = "walk out of votes; they cast none";
   s.changes_context = false;
   s.from_proto = [](const mf::Action&, const Scenario&, Action* out, std::string*) {
     out->type = ActionType::kWalkOut;

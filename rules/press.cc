@@ -90,6 +90,10 @@ ActionSpec PublishReport() {
   s.check = [](const State& st, int, const Action& a) {
     if (a.seat < 0 || a.seat >= st.num_seats())
       return Err(mf::NOT_FOUND, "no seat " + Str(a.seat) + " to report on");
+    if (st.scenario().IsOrganisation(a.seat))
+      return Err(mf::NOT_ALLOWED, st.scenario().seats()[static_cast<size_t>(a.seat)].name +
+                                      " is an organisation: press reports move a state's "
+                                      "approval at home, and organisations have none");
     if (a.text.empty()) return Err(mf::MALFORMED, "write the report (up to 280 characters)");
     if (a.id != 0) {
       const Text* t = st.FindText(a.id);
@@ -121,6 +125,7 @@ ActionSpec PublishReport() {
   s.enumerate = [](const State& st, int, std::vector<Action>* out) {
     for (int seat = 0; seat < st.num_seats(); ++seat)
       for (bool praise : {true, false}) {
+        if (st.scenario().IsOrganisation(seat)) break;
         Action a = Action::Make(ActionType::kPublishReport);
         a.seat = seat;
         a.flag = praise;

@@ -531,9 +531,16 @@ struct ScenarioLoader {
       }
       sc->caucus_masks_.push_back(mask);
     }
-    for (int i = 0; i < p.observers_size(); ++i)
+    for (int i = 0; i < p.observers_size(); ++i) {
       if (p.observers(i).name().empty())
         rep.Error(p, {{"observers", i}, {"name", -1}}, "an observer needs a name");
+      // An institution is either seated (an organisation seat) or an
+      // observer with a position paper, not both.
+      if (!p.observers(i).id().empty() && seat_index.count(p.observers(i).id()))
+        rep.Error(
+            p, {{"observers", i}, {"id", -1}},
+            "'" + p.observers(i).id() + "' has a seat: an observer is an institution without one");
+    }
 
     // Events.
     if (p.event_kinds_size() != p.event_weights_size())

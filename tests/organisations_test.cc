@@ -137,6 +137,14 @@ TEST(OrganisationScenarios, ValidationRefusesOrganisationsInStatesPlaces) {
     p.mutable_seats(iom)->set_capacity(1.5);
     EXPECT_NE(errors(p).find("capacity must be 0..1"), std::string::npos);
   }
+  {
+    mf::Scenario p = base->proto();
+    mf::Observer* o = p.add_observers();
+    o->set_id("iom");
+    o->set_name("IOM again");
+    EXPECT_NE(errors(p).find("'iom' has a seat: an observer is an institution without one"),
+              std::string::npos);
+  }
 }
 
 TEST_F(OrganisationsTest, OrganisationsDoNotVoteRatifyPledgeAmendEndorseOrDeal) {
@@ -179,6 +187,31 @@ TEST_F(OrganisationsTest, OrganisationsDoNotVoteRatifyPledgeAmendEndorseOrDeal) 
   EXPECT_EQ(v.seats(iom_).kind(), mf::SEAT_ORGANISATION);
   EXPECT_EQ(v.seats(iom_).mandate(), mf::MANDATE_IOM);
   EXPECT_EQ(v.seats(0).kind(), mf::SEAT_STATE);
+}
+
+// The kinds of the other branches of issue 13 know organisations too: an
+// organisation does not walk out of a vote (it casts none), and a press
+// desk's report about one is refused (it has no approval at home to move).
+TEST_F(OrganisationsTest, OrganisationsNeitherWalkOutNorAreReportedOn) {
+  State desks(sc_, 7, 2);
+  const uint64_t before = desks.Hash();
+  const Result report = desks.Check(PressActor(0), [&] {
+    Action a = Make(ActionType::kPublishReport);
+    a.seat = iom_;
+    a.text = "IOM is projectised.";
+    return a;
+  }());
+  EXPECT_EQ(report.code, mf::NOT_ALLOWED);
+  EXPECT_NE(report.message.find("is an organisation: press reports move a state's approval"),
+            std::string::npos)
+      << report.message;
+  EXPECT_EQ(desks.Hash(), before);
+  ASSERT_TRUE(AdvanceUntil(&st(), mf::DECISION));
+  const Result walk = st().Check(unhcr_, Make(ActionType::kWalkOut));
+  EXPECT_EQ(walk.code, mf::NOT_ALLOWED);
+  EXPECT_EQ(walk.message,
+            "UN High Commissioner for Refugees (UNHCR) is an "
+            "organisation: organisations do not walk out of votes; they cast none");
 }
 
 TEST_F(OrganisationsTest, StatesDecideWithoutTheOrganisations) {
