@@ -14,6 +14,7 @@
 #include <sys/mount.h>
 
 #include <cerrno>
+#include <chrono>
 #include <cstring>
 #include <filesystem>
 
@@ -165,8 +166,11 @@ class Table {
   }
   // One action of the next seat that has one; the status (OK, a refusal) and
   // whether a call was made at all.
+  // Waits for the views up to 20 s (a loaded machine delivers them late;
+  // 400 rounds of 2 ms were too short with four builds on the two cores).
   bool Act(grpc::Status* status) {
-    for (int tries = 0; tries < 8 * 50; ++tries) {
+    const auto deadline = std::chrono::steady_clock::now() + std::chrono::seconds(20);
+    while (std::chrono::steady_clock::now() < deadline) {
       const int seat = next_++ % 8;
       auto v = watchers_[static_cast<size_t>(seat)]->Latest();
       mf::Action a;

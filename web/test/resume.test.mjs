@@ -199,6 +199,8 @@ test("talk in public and a deal offered from the composer", async () => {
   await page.type('[data-testid="chat-input"]', "Hola from the browser");
   await page.keyboard.press("Enter");
   await page.waitForFunction(() => /Hola from the browser/.test(document.querySelector('[data-testid="chat-log"]')?.textContent ?? ""));
+  // The stream may show the message before the send's answer empties the composer.
+  await page.waitForFunction(() => document.querySelector('[data-testid="chat-input"]')?.value === "");
   assert.equal(await page.$eval('[data-testid="chat-input"]', (e) => e.value), "", "the composer is emptied");
   const record = JSON.parse(forumctl("record", "--server", server.grpc, "--session", s.session, "--token", s.facilitator_token));
   assert.ok(record.chat?.some((m) => m.text === "Hola from the browser" && (m.from ?? 0) === 0), `the message is in the record: ${JSON.stringify(record.chat)}`);
