@@ -361,6 +361,7 @@ TEST(Teaching, GradebookGradesPressDesksFromTheRecord) {
   rec.scenario_text = sc->text();
   rec.seed = 3;
   rec.press_desks = 3;
+  rec.press_players = {"Bea"};  // Desk 1's holder (forumd keeps it with the seats).
   auto report = [](int about, bool praise) {
     rules::Action a = Make(rules::ActionType::kPublishReport);
     a.seat = about;
@@ -397,6 +398,8 @@ TEST(Teaching, GradebookGradesPressDesksFromTheRecord) {
     EXPECT_NEAR(std::stod(c[9]), expect[d][1], 0.05) << d;
     EXPECT_NEAR(std::stod(c[10]), std::stod(c[8]) + std::stod(c[9]), 1e-6);
   }
+  EXPECT_EQ(rows[9][0], "Bea");
+  EXPECT_EQ(rows[10][0], "");
   // The seats' rows leave the press columns empty.
   EXPECT_EQ(rows[1][8], "");
   EXPECT_EQ(rows[1][9], "");

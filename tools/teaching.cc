@@ -397,7 +397,10 @@ std::string GradebookCsv(const debrief::Model& m) {
     for (const rules::PressReport& r : m.reports)
       if (r.desk == desk) ++reports, credibility += r.credibility;
     const double cycles = std::max(1, sc.cycles());
-    row("", "press desk " + std::to_string(desk + 1), "press", press,
+    const std::string student = static_cast<size_t>(desk) < m.record.press_players.size()
+                                    ? m.record.press_players[static_cast<size_t>(desk)]
+                                    : "";
+    row(student, "press desk " + std::to_string(desk + 1), "press", press,
         {std::min(1.0, reports / cycles), reports > 0 ? credibility / reports : 0.0});
   }
   return out;
