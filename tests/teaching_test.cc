@@ -400,6 +400,10 @@ TEST(Teaching, GradebookGradesPressDesksFromTheRecord) {
   }
   EXPECT_EQ(rows[9][0], "Bea");
   EXPECT_EQ(rows[10][0], "");
+  // The criteria name the columns of the debrief's press reports table.
+  const std::string html = tools::debrief::ReportHtml(m, {});
+  for (const teaching::Criterion& c : teaching::PressRubric())
+    EXPECT_NE(html.find("<th>" + c.column + "</th>"), std::string::npos) << c.column;
   // The seats' rows leave the press columns empty.
   EXPECT_EQ(rows[1][8], "");
   EXPECT_EQ(rows[1][9], "");

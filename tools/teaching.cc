@@ -315,10 +315,11 @@ std::vector<Criterion> OrganisationRubric(const rules::Scenario& sc) {
 
 std::vector<Criterion> PressRubric() {
   return {
-      {"Reports published", "reports",
-       "Reports published, one a cycle earning the full points (a desk may publish one a phase).",
+      {"Reports published", "Desk",
+       "Reports published (the desk's rows), one a cycle earning the full points (a desk may "
+       "publish one a phase).",
        30},
-      {"Credibility", "credibility",
+      {"Credibility", "Borne out",
        "The mean credibility of the desk's reports: how far the public record (pledges and deals "
        "kept or broken, the votes on the texts) bore them out.",
        70},
@@ -700,7 +701,7 @@ void GuideBody(Flow& f, const rules::Scenario& sc) {
       "published, one a cycle for the full points, and their mean credibility. Ask the desks to "
       "read their reports aloud in the debrief, beside the record that bore them out or not.",
       {9.5, false}, kGrey);
-  RubricTable(f, PressRubric(), "debrief");
+  RubricTable(f, PressRubric(), "press table");
   f.Heading("The seats");
   const std::vector<double> sx = {0, 205, 285, 335};
   f.NeedRoom(80);
@@ -739,7 +740,7 @@ void GuideBody(Flow& f, const rules::Scenario& sc) {
         "shows it (its columns named below); the gradebook gives them columns of their own and "
         "leaves the states' empty on their rows.",
         {9.5, false}, kGrey);
-    RubricTable(f, org, "debrief");
+    RubricTable(f, org, "debrief table");
   }
 }
 

@@ -88,8 +88,8 @@ std::vector<Criterion> Rubric(const rules::Scenario& sc);
 std::vector<Criterion> OrganisationRubric(const rules::Scenario& sc);
 // The press desks' rubric from the record: reports published (one a cycle
 // earns the full points) and their mean credibility (how far the public
-// record bore them out), out of 100; `column` names the debrief's press
-// table column.
+// record bore them out), out of 100; `column` names the column of the
+// debrief's press reports table ("Desk", "Borne out").
 std::vector<Criterion> PressRubric();
 
 // ---- Press desks and campaigns ----------------------------------------------
