@@ -112,5 +112,53 @@ TEST(DebriefServerTest, ReportFromAForumdDataDirAndFromTheServer) {
   EXPECT_NE(text.find("\"session\":\"" + s.session() + "\""), std::string::npos);
 }
 
+// A press desk's holder is read back from the data directory, and forumctl
+// gradebook names them on the desk's row with its report's points.
+TEST(DebriefServerTest, GradebookNamesThePressDeskFromTheDataDir) {
+  ScratchDir data;
+  auto server = StartServer(TestOptions(data.path()));
+  ASSERT_TRUE(server);
+  Client client(server->address());
+  auto s = client.Create("classroom-8", {}, 5,
+                         [](mf::CreateSessionRequest* r) { r->set_press_desks(2); });
+  mf::JoinSessionRequest req;
+  req.set_join_code(s.join_code());
+  req.set_display_name("Daily Planet");
+  req.set_press(true);
+  mf::JoinSessionResponse desk;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(client.stub()->JoinSession(&ctx, req, &desk).ok());
+  }
+  mf::Action report;
+  report.mutable_publish_report()->set_about(3);
+  report.mutable_publish_report()->set_text("Marenza stalls the talks.");
+  ASSERT_TRUE(client.Act(s.session(), desk.seat_token(), report).ok());
+  server->Shutdown();
+  server.reset();
+
+  Record stored;
+  std::string error;
+  ASSERT_TRUE(tools::debrief::LoadRecordFromDataDir(data.path(), s.session(), &stored, &error))
+      << error;
+  EXPECT_EQ(stored.press_desks, 2);
+  ASSERT_GE(stored.press_players.size(), 1u);
+  EXPECT_EQ(stored.press_players[0], "Daily Planet");
+  EXPECT_EQ(stored.players.size(), 8u);  // The desk is not a seat.
+  // The record replays with the session's desks (the report is desk 1's).
+  const Model sm = Build(stored);
+  ASSERT_EQ(sm.reports.size(), 1u);
+  EXPECT_EQ(sm.reports[0].desk, 0);
+  std::string csv;
+  ASSERT_EQ(Shell(std::string(MF_FORUMCTL) + " gradebook --data " + data.path() + " --session " +
+                      s.session() + " 2>/dev/null",
+                  &csv),
+            0)
+      << csv;
+  EXPECT_EQ(CountLines(csv), 1 + 8 + 2);
+  EXPECT_NE(csv.find("\nDaily Planet,press desk 1,press,"), std::string::npos) << csv;
+  EXPECT_NE(csv.find("\n,press desk 2,press,"), std::string::npos) << csv;
+}
+
 }  // namespace
 }  // namespace mf::testing

@@ -46,6 +46,8 @@ struct Record {
   std::string scenario_text;  // The scenario as played (preferred).
   uint64_t seed = 0;
   int press_desks = 0;  // The session's press desks (mf.GameLog.press_desks).
+  // Optional, per press desk: who held it (forumctl gradebook's Student).
+  std::vector<std::string> press_players;
   std::vector<rules::LoggedAction> log;
   std::vector<int64_t> action_ms;       // Optional, parallel to `log` (unix ms).
   std::vector<std::string> players;     // Optional, per seat: who played it ("" nobody).

@@ -2,12 +2,15 @@
 
 #include <google/protobuf/text_format.h>
 
+#include <algorithm>
 #include <condition_variable>
 #include <filesystem>
 #include <mutex>
 
 #include "forum.grpc.pb.h"
 #include "net/client.h"
+#include "rules/action.h"
+#include "rules/state.h"
 #include "server/store.h"
 #include "tools/common.h"
 
@@ -105,7 +108,11 @@ bool LoadRecordFromDataDir(const std::string& dir, const std::string& session, R
   out->created_ms = meta->created_ms;
   out->source = dir;
   mf::CreateSessionRequest options;
-  if (options.ParseFromString(meta->options)) out->title = options.title();
+  if (options.ParseFromString(meta->options)) {
+    out->title = options.title();
+    // The engine is built with the session's desks, as forumd built it.
+    out->press_desks = std::clamp(options.press_desks(), 0, rules::State::kMaxPressDesks);
+  }
   auto sc = RecordScenario(*out, error);
   if (!sc) return false;
   const int n = sc->num_seats();
@@ -115,6 +122,14 @@ bool LoadRecordFromDataDir(const std::string& dir, const std::string& session, R
     if (b.seat() >= 0 && b.seat() < n)
       out->strategies[b.seat()] = b.strategy().empty() ? "normal" : b.strategy();
   for (const server::StoredSeat& s : meta->seats) {
+    if (rules::IsPressActor(s.seat)) {  // A press desk's holder (forumctl gradebook).
+      const size_t desk = static_cast<size_t>(rules::PressDesk(s.seat));
+      if (desk < static_cast<size_t>(rules::State::kMaxPressDesks)) {
+        if (out->press_players.size() <= desk) out->press_players.resize(desk + 1);
+        out->press_players[desk] = s.player;
+      }
+      continue;
+    }
     if (s.seat < 0 || s.seat >= n) continue;
     out->players[s.seat] = s.player;
     if (!s.strategy.empty() && s.player.empty()) out->strategies[s.seat] = s.strategy;

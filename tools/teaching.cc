@@ -5,6 +5,7 @@
 #include <cstdio>
 #include <numeric>
 
+#include "rules/campaign.h"
 #include "rules/state.h"
 #include "tools/csv.h"
 #include "tools/draw.h"
@@ -100,6 +101,38 @@ std::string RedLineSentence(const rules::Scenario& sc, const rules::RedLineData&
   return s;
 }
 
+// What an organisation's mandate indicator counts (as the engine's
+// State::MandateIndicator reads the world).
+std::string MandateMeasure(mf::Mandate m) {
+  switch (m) {
+    case mf::MANDATE_IOM:
+      return "your capacity (core funding builds it, earmarked funding does not) and the projects "
+             "you deliver";
+    case mf::MANDATE_UNHCR:
+      return "the states' rights and climate-displacement programmes and the protection texts in "
+             "force";
+    case mf::MANDATE_ILO:
+      return "labour visas, cheaper remittances and the labour texts in force";
+    case mf::MANDATE_OHCHR:
+      return "the states' rights programmes and the rights texts in force";
+    case mf::MANDATE_CIVIL_SOCIETY:
+      return "the states' rights programmes and the endorsements your recommendations win";
+    default:
+      return "your mandate";
+  }
+}
+
+std::string ProjectWords(mf::Mandate m) {
+  switch (m) {
+    case mf::MANDATE_IOM:
+      return "migration management and assisted return";
+    case mf::MANDATE_ILO:
+      return "fair recruitment and cheaper remittances";
+    default:
+      return "protection of migrants' rights";
+  }
+}
+
 }  // namespace
 
 std::vector<RoleCard> RoleCards(const rules::Scenario& sc) {
@@ -134,6 +167,38 @@ std::vector<RoleCard> RoleCards(const rules::Scenario& sc) {
       c.interests.push_back(in);
     }
     for (const rules::RedLineData& r : d.red_lines) c.red_lines.push_back(RedLineSentence(sc, r));
+    if (d.organisation) {
+      const rules::Params& pp = sc.params();
+      const double wsum = pp.w_org_welfare + pp.w_org_mandate + pp.w_org_standing;
+      auto pct = [&](double w) { return F("%.0f", 100.0 * w / wsum); };
+      c.organisation = true;
+      c.mandate = rules::MandateName(d.mandate);
+      c.may = {
+          "Address the roundtable in Statements, like any seat.",
+          "Table a recommendation on an agenda item at the Civil Society Days; states endorse it.",
+          "Lobby a state (2 capital) on the draft, a convention it has not ratified or a text it "
+          "may pledge more to: its red-line cost on that text falls and its trust in you rises.",
+          "Run a project in a state in Implementation (3 capital): " + ProjectWords(d.mandate) +
+              "; the more capacity you have, the more it does.",
+          "Ask destinations for funding: core funding builds your capacity, earmarked funding buys "
+          "the donor's project now and none.",
+      };
+      c.may_not = {
+          "You do not vote: not on a draft, not on a convention, not on a regional text; "
+          "thresholds count the states only.",
+          "You do not ratify, pledge, set border enforcement, amend, endorse, trade in side deals, "
+          "co-chair or host.",
+          "World events and press reports do not strike you: they concern the states.",
+      };
+      c.scored_on = {
+          "Migrant welfare (" + pct(pp.w_org_welfare) + "%): how migrants fare across the world.",
+          "Your mandate, " + c.mandate + " (" + pct(pp.w_org_mandate) +
+              "%): " + MandateMeasure(d.mandate) + ".",
+          "Standing (" + pct(pp.w_org_standing) + "%): the trust the states place in you.",
+          "You are ranked among the organisations only; 50 is where you stood in the starting "
+          "world.",
+      };
+    }
     for (int k = 0; k < p.caucuses_size(); ++k) {
       const uint64_t mask = sc.caucus_masks()[k];
       if (!((mask >> s) & 1)) continue;
@@ -146,9 +211,13 @@ std::vector<RoleCard> RoleCards(const rules::Scenario& sc) {
       }
       c.caucuses.push_back(line);
     }
+    // An organisation's allies and opponents are states: the states it
+    // works with and the ones it must persuade (an organisation has no vote
+    // to trade).
     std::vector<std::pair<double, int>> near;
     for (int o = 0; o < sc.num_seats(); ++o)
-      if (o != s) near.push_back({BriefDistance(d, sc.seats()[o]), o});
+      if (o != s && !(d.organisation && sc.IsOrganisation(o)))
+        near.push_back({BriefDistance(d, sc.seats()[o]), o});
     std::sort(near.begin(), near.end());
     for (size_t k = 0; k < near.size() && k < 3; ++k) {
       const std::string on = SharedThemes(sc, d, sc.seats()[near[k].second], true);
@@ -220,30 +289,120 @@ std::vector<Criterion> Rubric(const rules::Scenario& sc) {
   return out;
 }
 
+std::vector<Criterion> OrganisationRubric(const rules::Scenario& sc) {
+  if (sc.organisation_mask() == 0) return {};
+  const rules::Params& p = sc.params();
+  const double sum = p.w_org_welfare + p.w_org_mandate + p.w_org_standing;
+  auto pts = [&](double w) { return std::round(1000.0 * w / sum) / 10.0; };
+  std::vector<Criterion> out = {
+      {"Migrant welfare", "Migrant welfare",
+       "How migrants fare across the world at the end: what every organisation works for.",
+       pts(p.w_org_welfare)},
+      {"Mandate", "Mandate",
+       "The mandate's own indicator: IOM its capacity and projects delivered; UNHCR rights and "
+       "climate-displacement programmes and protection texts in force; ILO labour visas, cheaper "
+       "remittances and labour texts in force; OHCHR rights programmes and rights texts in force; "
+       "civil society rights programmes and endorsements of its recommendations.",
+       pts(p.w_org_mandate)},
+      {"Standing", "Standing", "The trust the states place in the organisation at the end.",
+       pts(p.w_org_standing)},
+  };
+  double total = 0;
+  for (const Criterion& c : out) total += c.max_points;
+  out[1].max_points = std::round(10.0 * (out[1].max_points + 100.0 - total)) / 10.0;
+  return out;
+}
+
+std::vector<Criterion> PressRubric() {
+  return {
+      {"Reports published", "Desk",
+       "Reports published (the desk's rows), one a cycle earning the full points (a desk may "
+       "publish one a phase).",
+       30},
+      {"Credibility", "Borne out",
+       "The mean credibility of the desk's reports: how far the public record (pledges and deals "
+       "kept or broken, the votes on the texts) bore them out.",
+       70},
+  };
+}
+
+std::vector<std::string> PressDeskLines(const rules::Scenario& sc) {
+  const rules::Params& p = sc.params();
+  return {
+      "You are a press desk beside the roundtable: you have no seat, no vote and no brief to "
+      "defend. You read the public view (the texts, the votes, the pledges, the events) as "
+      "everyone can.",
+      "You publish short reports (at most 280 characters, " +
+          std::to_string(p.max_reports_per_phase) +
+          (p.max_reports_per_phase == 1 ? " report" : " reports") +
+          " per phase) that praise or criticise one state, about its record in general or about "
+          "one adopted text.",
+      "A report moves that state's approval at home, by up to " + F("%.2f", p.press_effect) +
+          " times its credibility: how far the public record bears it out.",
+      "Credibility is earned from the record: criticism of a state that broke a pledge or a "
+      "breach of a deal others saw counts fully; praise of a state that carried out a text it "
+      "pledged counts fully; praise for a text the state objected to counts nothing; criticism "
+      "of a state that kept its word counts little.",
+      "Organisations are not subjects: they have no approval at home, and a report about one is "
+      "refused.",
+      "You are graded on the reports you publish (one a cycle earns the full 30 points) and on "
+      "their mean credibility (70 points): report what the record shows.",
+  };
+}
+
 std::string GradebookCsv(const debrief::Model& m) {
   const rules::Scenario& sc = *m.scenario;
-  const std::vector<Criterion> rubric = Rubric(sc);
+  const std::vector<Criterion> states = Rubric(sc);
+  const std::vector<Criterion> orgs = OrganisationRubric(sc);
+  const std::vector<Criterion> press = m.press_desks > 0 ? PressRubric() : std::vector<Criterion>{};
   std::string out = "Student,Seat,Role";
-  for (const Criterion& c : rubric)
-    out += "," + CsvCell(c.name + " (" + F("%g", c.max_points) + ")");
+  for (const auto* rubric : {&states, &orgs, &press})
+    for (const Criterion& c : *rubric)
+      out += "," + CsvCell(c.name + " (" + F("%g", c.max_points) + ")");
   out += ",Total (100)\n";
+  // Each criterion rounded once, and the total the sum of the rounded
+  // points, so that the row adds up in the spreadsheet; the other kinds'
+  // cells stay empty.
+  auto row = [&](const std::string& student, const std::string& seat, const std::string& role,
+                 const std::vector<Criterion>& mine, const std::vector<double>& parts) {
+    out += CsvCell(student) + "," + CsvCell(seat) + "," + CsvCell(role);
+    double total = 0;
+    for (const auto* rubric : {&states, &orgs, &press})
+      for (size_t k = 0; k < rubric->size(); ++k) {
+        if (rubric != &mine) {
+          out += ",";
+          continue;
+        }
+        const double v =
+            std::round(10.0 * mine[k].max_points * std::clamp(parts[k], 0.0, 1.0)) / 10.0;
+        total += v;
+        out += "," + F("%.1f", v);
+      }
+    out += "," + F("%.1f", std::round(10.0 * total) / 10.0) + "\n";
+  };
   for (int s = 0; s < sc.num_seats() && static_cast<size_t>(s) < m.scores.size(); ++s) {
     const rules::ScoreBreakdown& b = m.scores[s];
+    const rules::SeatData& d = sc.seats()[s];
     std::string student;
     if (static_cast<size_t>(s) < m.record.players.size()) student = m.record.players[s];
-    out += CsvCell(student) + "," + CsvCell(sc.seats()[s].name) + "," +
-           rules::RoleName(sc.seats()[s].role);
-    const double parts[] = {b.interest, b.economy, b.approval, b.reputation, b.shared};
-    // Each criterion rounded once, and the total the sum of the rounded
-    // points, so that the row adds up in the spreadsheet.
-    double total = 0;
-    for (size_t k = 0; k < rubric.size(); ++k) {
-      const double v =
-          std::round(10.0 * rubric[k].max_points * std::clamp(parts[k], 0.0, 1.0)) / 10.0;
-      total += v;
-      out += "," + F("%.1f", v);
-    }
-    out += "," + F("%.1f", std::round(10.0 * total) / 10.0) + "\n";
+    if (d.organisation)
+      row(student, d.name, std::string("organisation (") + rules::MandateName(d.mandate) + ")",
+          orgs, {b.shared, b.mandate, b.reputation});
+    else
+      row(student, d.name, rules::RoleName(d.role), states,
+          {b.interest, b.economy, b.approval, b.reputation, b.shared});
+  }
+  for (int desk = 0; desk < m.press_desks; ++desk) {
+    int reports = 0;
+    double credibility = 0;
+    for (const rules::PressReport& r : m.reports)
+      if (r.desk == desk) ++reports, credibility += r.credibility;
+    const double cycles = std::max(1, sc.cycles());
+    const std::string student = static_cast<size_t>(desk) < m.record.press_players.size()
+                                    ? m.record.press_players[static_cast<size_t>(desk)]
+                                    : "";
+    row(student, "press desk " + std::to_string(desk + 1), "press", press,
+        {std::min(1.0, reports / cycles), reports > 0 ? credibility / reports : 0.0});
   }
   return out;
 }
@@ -350,9 +509,41 @@ class Flow {
   int page_ = 0;
 };
 
+void DrawAllies(Flow& f, const rules::Scenario& sc, const RoleCard& c) {
+  for (const std::string& k : c.caucuses) f.Bullet("Your caucus, " + k + ".");
+  for (const Ally& a : c.allies) f.Bullet("Ally: " + sc.seats()[a.seat].name + " (" + a.why + ").");
+  for (const Ally& a : c.opponents)
+    f.Bullet((c.organisation ? "To persuade: " : "Opponent: ") + sc.seats()[a.seat].name + " (" +
+             a.why + ").");
+  f.Para("Allies and opponents are read from the briefs; what they do at the table is up to them.",
+         {8.5, false}, kGrey);
+}
+
 void DrawCard(Flow& f, const rules::Scenario& sc, const RoleCard& c) {
   f.Para(sc.proto().title(), {9, false}, kGrey);
   f.Title(c.name);
+  if (c.organisation) {
+    f.Para("An organisation \xc2\xb7 mandate: " + c.mandate +
+               " \xc2\xb7 it does not vote: it recommends, lobbies and runs projects",
+           {11, true}, kInk);
+    if (!c.briefing.empty()) {
+      f.Heading("Your brief");
+      f.Para(c.briefing);
+    }
+    f.Heading("What you work for (0 to 100 on each axis)");
+    for (const Interest& in : c.interests)
+      f.Bullet(in.theme + " \xe2\x80\x94 about " + std::to_string(in.ideal) + ": " + in.where +
+               " (" + in.priority + ")");
+    f.Heading("What you may do");
+    for (const std::string& m : c.may) f.Bullet(m);
+    f.Heading("What you may not do");
+    for (const std::string& m : c.may_not) f.Bullet(m);
+    f.Heading("How you score");
+    for (const std::string& m : c.scored_on) f.Bullet(m);
+    f.Heading("Likely allies and states to persuade");
+    DrawAllies(f, sc, c);
+    return;
+  }
   std::string facts = c.mixed ? "A state of mixed roles: " + c.role : "A " + c.role + " state";
   if (!c.region.empty()) facts += " \xc2\xb7 " + c.region;
   facts += " \xc2\xb7 influence " + F("%.1f", c.influence);
@@ -370,60 +561,103 @@ void DrawCard(Flow& f, const rules::Scenario& sc, const RoleCard& c) {
     f.Para("None: you may accept any text, though every text still costs or gains you something.");
   for (const std::string& r : c.red_lines) f.Bullet(r);
   f.Heading("Likely allies and opponents");
-  for (const std::string& k : c.caucuses) f.Bullet("Your caucus, " + k + ".");
-  for (const Ally& a : c.allies) f.Bullet("Ally: " + sc.seats()[a.seat].name + " (" + a.why + ").");
-  for (const Ally& a : c.opponents)
-    f.Bullet("Opponent: " + sc.seats()[a.seat].name + " (" + a.why + ").");
-  f.Para("Allies and opponents are read from the briefs; what they do at the table is up to them.",
-         {8.5, false}, kGrey);
+  DrawAllies(f, sc, c);
+}
+
+void DrawPressCard(Flow& f, const rules::Scenario& sc, int desk) {
+  f.Para(sc.proto().title(), {9, false}, kGrey);
+  f.Title("Press desk " + std::to_string(desk + 1));
+  f.Para("An observer beyond the seats \xc2\xb7 no vote \xc2\xb7 you publish reports", {11, true},
+         kInk);
+  f.Heading("What a press desk does");
+  const std::vector<std::string> lines = PressDeskLines(sc);
+  for (size_t i = 0; i < 3; ++i) f.Bullet(lines[i]);
+  f.Heading("How credibility is earned");
+  f.Bullet(lines[3]);
+  f.Bullet(lines[4]);
+  f.Heading("How you are graded");
+  f.Bullet(lines[5]);
+  f.Heading("How to join");
+  f.Para(
+      "forumctl session join --server HOST:50051 --join CODE --press gives your desk its own "
+      "token; publish with Act and publish_report (the subject's seat, praise or criticism, the "
+      "text's id or 0, your words). Your reports appear in every view's events and in the "
+      "debrief.");
 }
 
 }  // namespace
 
 std::string CardsPdf(const rules::Scenario& sc, std::string* error) {
+  return CardsPdf(sc, 0, error);
+}
+
+std::string CardsPdf(const rules::Scenario& sc, int press_desks, std::string* error) {
   draw::Document doc(draw::Format::kPdf, kPageW, kPageH);
   const std::vector<RoleCard> cards = RoleCards(sc);
-  for (size_t i = 0; i < cards.size(); ++i) {
+  const size_t pages = cards.size() + static_cast<size_t>(std::max(0, press_desks));
+  for (size_t i = 0; i < pages; ++i) {
     if (i) doc.NewPage();
-    const std::string footer = sc.proto().title() + " \xc2\xb7 role card " + std::to_string(i + 1) +
-                               " of " + std::to_string(cards.size()) +
-                               " \xc2\xb7 for this delegation only";
+    const std::string footer =
+        sc.proto().title() + " \xc2\xb7 role card " + std::to_string(i + 1) + " of " +
+        std::to_string(pages) +
+        (i < cards.size() ? " \xc2\xb7 for this delegation only" : " \xc2\xb7 for this press desk");
+    auto draw_page = [&](Flow& f) {
+      if (i < cards.size())
+        DrawCard(f, sc, cards[i]);
+      else
+        DrawPressCard(f, sc, static_cast<int>(i - cards.size()));
+    };
     // A card is one sheet: a brief too long for the page is printed smaller
     // (down to 70%) rather than continued overleaf.
     double scale = 1;
     for (; scale > 0.7; scale -= 0.05) {
       Flow dry(&doc, footer, scale, true);
-      DrawCard(dry, sc, cards[i]);
+      draw_page(dry);
       if (dry.pages() == 1) break;
     }
     Flow f(&doc, footer, scale);
-    DrawCard(f, sc, cards[i]);
+    draw_page(f);
     f.Finish();
   }
   return doc.Finish(error);
 }
 
-std::string GuidePdf(const rules::Scenario& sc, std::string* error) {
-  draw::Document doc(draw::Format::kPdf, kPageW, kPageH);
+namespace {
+
+void RubricTable(Flow& f, const std::vector<Criterion>& rubric, const std::string& column) {
+  const std::vector<double> rx = {0, 120, 175, 265};
+  f.NeedRoom(80);
+  f.Row({"criterion", "points", column, "what earns them"}, rx, true);
+  for (const Criterion& c : rubric)
+    f.Row({c.name, F("%g", c.max_points), c.column, c.description}, rx, false);
+}
+
+// The guide of one scenario from "At a glance" on (the whole guide but its
+// title; a campaign's guide prints it once per session).
+void GuideBody(Flow& f, const rules::Scenario& sc) {
   const mf::Scenario& p = sc.proto();
-  Flow f(&doc, "Teacher's guide \xc2\xb7 " + p.title() + " \xc2\xb7 made by forumctl guide from " +
-                   sc.id());
-  f.Para("Migration Forum \xc2\xb7 teacher's guide", {9, false}, kGrey);
-  f.Title(p.title());
-  f.Para(p.description());
   int roles[4] = {0, 0, 0, 0};
-  for (const rules::SeatData& d : sc.seats()) ++roles[d.role & 3];
+  for (const rules::SeatData& d : sc.seats())
+    if (!d.organisation) ++roles[d.role & 3];
   std::string forms;
   for (mf::Form form : {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
     if (sc.FormAllowed(form)) forms += (forms.empty() ? "" : ", ") + FormWords(form);
+  const int orgs = sc.num_seats() - sc.num_states();
   f.Heading("At a glance");
   f.Bullet(std::to_string(sc.num_seats()) + " seats: " + std::to_string(roles[mf::SOURCE]) +
            " source, " + std::to_string(roles[mf::TRANSIT]) + " transit, " +
-           std::to_string(roles[mf::DESTINATION]) +
-           " destination states; bots take the seats "
-           "nobody plays.");
+           std::to_string(roles[mf::DESTINATION]) + " destination states" +
+           (orgs > 0 ? " and " + std::to_string(orgs) +
+                           (orgs == 1 ? " organisation" : " organisations") +
+                           " (they do not vote: they recommend, lobby and run projects)"
+                     : std::string()) +
+           "; bots take the seats nobody plays.");
   f.Bullet(std::to_string(sc.cycles()) + " cycles; decided by " + RuleWords(sc.decision_rule()) +
            "; the forum may adopt " + forms + ".");
+  if (sc.decision_rule() == mf::MAJORITY || sc.decision_rule() == mf::WEIGHTED_MAJORITY)
+    f.Bullet(
+        "The forum votes, so a reluctant destination may walk out of a vote on an item: no vote, "
+        "the text does not bind it, and the other states trust it less.");
   const double minutes = rules::ClassroomMinutes(sc);
   f.Bullet("Under the classroom preset (--timers classroom) the phase clocks add up to " +
            F("%g", minutes) + " minutes; phases end early when every seat is ready.");
@@ -454,17 +688,31 @@ std::string GuidePdf(const rules::Scenario& sc, std::string* error) {
            r.item.empty() ? "\xe2\x80\x94" : r.item},
           xs, false);
   f.Row({Clock(static_cast<int>(std::lround(minutes * 60))), "", "end", "", ""}, xs, true);
+  f.Heading("Press desks: students beyond the seats");
+  f.Para("A class larger than the table's " + std::to_string(sc.num_seats()) +
+         " seats puts the other students at press desks: one desk per student beyond the seats "
+         "(or pairs sharing a desk), up to 64. Create the session with --press-desks N (forumctl "
+         "session create, tools/play.sh); each desk runs forumctl session join --join CODE --press "
+         "for its own token, and forumctl cards --press-desks N prints a card per desk. In every "
+         "phase a desk may publish one short report praising or criticising a state; it moves that "
+         "state's approval at home by how far the public record bears it out.");
+  f.Para(
+      "Grading: forumctl gradebook gives each desk a row (press desk 1, 2, ...): reports "
+      "published, one a cycle for the full points, and their mean credibility. Ask the desks to "
+      "read their reports aloud in the debrief, beside the record that bore them out or not.",
+      {9.5, false}, kGrey);
+  RubricTable(f, PressRubric(), "press table");
   f.Heading("The seats");
-  const std::vector<double> sx = {0, 205, 270, 320};
+  const std::vector<double> sx = {0, 205, 285, 335};
   f.NeedRoom(80);
-  f.Row({"state", "role", "influence", "caucuses"}, sx, true);
+  f.Row({"seat", "role", "influence", "caucuses"}, sx, true);
   for (int s = 0; s < sc.num_seats(); ++s) {
     const rules::SeatData& d = sc.seats()[s];
     std::string caucuses;
     for (int k = 0; k < p.caucuses_size(); ++k)
       if ((sc.caucus_masks()[k] >> s) & 1)
         caucuses += (caucuses.empty() ? "" : "; ") + p.caucuses(k).name();
-    f.Row({d.name, rules::RoleMix(d), F("%.1f", d.influence),
+    f.Row({d.name, rules::RoleMix(d), d.organisation ? "no vote" : F("%.1f", d.influence),
            caucuses.empty() ? "\xe2\x80\x94" : caucuses},
           sx, false);
   }
@@ -484,11 +732,147 @@ std::string GuidePdf(const rules::Scenario& sc, std::string* error) {
       "forumctl gradebook writes each student's points from a played session, and the "
       "debrief's scores.csv shows the same parts (its columns named below).",
       {9.5, false}, kGrey);
-  const std::vector<double> rx = {0, 120, 175, 240};
-  f.NeedRoom(80);
-  f.Row({"criterion", "points", "scores.csv", "what earns them"}, rx, true);
-  for (const Criterion& c : Rubric(sc))
-    f.Row({c.name, F("%g", c.max_points), c.column, c.description}, rx, false);
+  RubricTable(f, Rubric(sc), "scores.csv");
+  const std::vector<Criterion> org = OrganisationRubric(sc);
+  if (!org.empty()) {
+    f.Para(
+        "Organisations are graded on their mandate instead, as the debrief's organisations table "
+        "shows it (its columns named below); the gradebook gives them columns of their own and "
+        "leaves the states' empty on their rows.",
+        {9.5, false}, kGrey);
+    RubricTable(f, org, "debrief table");
+  }
+}
+
+std::string Range(int low, int high) {
+  return std::to_string(low) + "\xe2\x80\x93" + std::to_string(high);
+}
+
+}  // namespace
+
+std::string GuidePdf(const rules::Scenario& sc, std::string* error) {
+  draw::Document doc(draw::Format::kPdf, kPageW, kPageH);
+  const mf::Scenario& p = sc.proto();
+  Flow f(&doc, "Teacher's guide \xc2\xb7 " + p.title() + " \xc2\xb7 made by forumctl guide from " +
+                   sc.id());
+  f.Para("Migration Forum \xc2\xb7 teacher's guide", {9, false}, kGrey);
+  f.Title(p.title());
+  f.Para(p.description());
+  GuideBody(f, sc);
+  f.Finish();
+  return doc.Finish(error);
+}
+
+std::string CampaignGuidePdf(const mf::Campaign& campaign, std::string* error) {
+  std::vector<std::shared_ptr<const rules::Scenario>> sessions;
+  for (const mf::CampaignSession& s : campaign.sessions()) {
+    rules::LoadResult r = rules::LoadEmbeddedScenario(s.scenario());
+    if (!r.ok()) {
+      *error = "campaign " + campaign.id() + ": session " + s.scenario() + " does not load" +
+               (r.errors.empty() ? std::string() : ": " + r.errors.front());
+      return "";
+    }
+    sessions.push_back(r.scenario);
+  }
+  draw::Document doc(draw::Format::kPdf, kPageW, kPageH);
+  Flow f(&doc, "Teacher's guide to the campaign " + campaign.id() +
+                   " \xc2\xb7 made by forumctl guide --campaign");
+  f.Para("Migration Forum \xc2\xb7 teacher's guide to a campaign", {9, false}, kGrey);
+  f.Title(campaign.title());
+  f.Para(campaign.description());
+  const int n = campaign.sessions_size();
+  f.Heading("The campaign at a glance");
+  double minutes = 0;
+  for (int k = 0; k < n; ++k) {
+    minutes += rules::ClassroomMinutes(*sessions[k]);
+    f.Bullet("Session " + std::to_string(k + 1) + ": " + campaign.sessions(k).label() + " (" +
+             sessions[k]->id() + ", " + std::to_string(sessions[k]->num_seats()) + " seats, " +
+             F("%g", rules::ClassroomMinutes(*sessions[k])) +
+             " minutes under the classroom preset).");
+  }
+  f.Bullet("In all " + F("%g", minutes) +
+           " minutes of phase clocks: one lesson per session. forumd runs the campaign as a "
+           "series of sessions (forumctl session create --campaign " +
+           campaign.id() +
+           "): the next starts when one ends, with the same facilitator and the same seat tokens, "
+           "so each student keeps their state.");
+  f.Heading("What carries over");
+  f.Bullet(
+      "The trust between the states both sessions seat, and their reputations (pledges and "
+      "deals kept or broken).");
+  f.Bullet("The regime's strength: its norms, rules and procedures.");
+  f.Bullet(
+      "The forum chosen on a theme that chooses it (the 2006 follow-up): its decision rule, "
+      "the forms it may adopt and its meetings become the next session's rules, unless "
+      "that session keeps its own.");
+  f.Para(
+      "Each session's view and debrief say in one sentence what carried over into it; forumctl "
+      "campaign plays the whole campaign with bots and writes its debrief, a section per session.",
+      {9.5, false}, kGrey);
+  for (int k = 0; k < n; ++k) {
+    const rules::Scenario& sc = *sessions[k];
+    const mf::CampaignSession& cs = campaign.sessions(k);
+    f.NewPage();
+    f.Para("Session " + std::to_string(k + 1) + " of " + std::to_string(n), {9, false}, kGrey);
+    f.Title("Session " + std::to_string(k + 1) + ": " + cs.label(), 18);
+    f.Para(sc.proto().title() + " (" + sc.id() + ")", {11, true});
+    f.Para(sc.proto().description());
+    f.Heading("What this session inherits and hands on");
+    if (k == 0) {
+      f.Bullet("It opens the campaign: the starting world of " + sc.id() + ".");
+    } else {
+      const rules::Scenario& prev = *sessions[k - 1];
+      const std::vector<int> map = rules::SeatMap(prev, sc);
+      int shared = 0;
+      for (int m : map) shared += m >= 0;
+      f.Bullet(std::to_string(shared) + " of its " + std::to_string(sc.num_seats()) +
+               " seats sat in session " + std::to_string(k) +
+               ": they bring their trust in each other and their reputations; the regime's "
+               "strength carries too.");
+      if (cs.own_rules()) {
+        f.Bullet("It keeps its own rules (" + RuleWords(sc.decision_rule()) +
+                 "), whatever forum was chosen before.");
+      } else {
+        // The forum chosen in an earlier session: the bands of its theme.
+        bool any = false;
+        for (int j = k - 1; j >= 0 && !any; --j)
+          for (const rules::ThemeData& t : sessions[j]->themes()) {
+            if (!t.chooses_forum) continue;
+            any = true;
+            f.Bullet("It meets under the forum session " + std::to_string(j + 1) + " chose on \"" +
+                     t.name + "\" (its rules replace the scenario's own, given below):");
+            for (const rules::ThemeData::Band& b : t.bands) {
+              std::string rules = "positions " + Range(b.low, b.high) + ", " + b.label + ": ";
+              if (b.forum.rule != mf::DECISION_RULE_UNSPECIFIED)
+                rules += "decided by " + RuleWords(b.forum.rule);
+              else
+                rules += "decided as the scenario decides";
+              if (b.forum.forms != 0) {
+                std::string fs;
+                for (mf::Form form :
+                     {mf::CHAIRS_SUMMARY, mf::GUIDING_PRINCIPLES, mf::BINDING_CONVENTION})
+                  if ((b.forum.forms >> form) & 1) fs += (fs.empty() ? "" : ", ") + FormWords(form);
+                rules += "; it may adopt " + fs;
+              }
+              if (b.forum.rule == mf::MAJORITY || b.forum.rule == mf::WEIGHTED_MAJORITY)
+                rules += "; reluctant destinations may walk out of a vote";
+              f.Bullet(rules + ".", {9.5, false});
+            }
+          }
+        if (!any)
+          f.Bullet("No earlier session chooses a forum: it meets under its own rules (" +
+                   RuleWords(sc.decision_rule()) + ").");
+      }
+    }
+    if (k + 1 < n)
+      f.Bullet("It hands session " + std::to_string(k + 2) + " (" + sessions[k + 1]->id() +
+               ") the trust, reputations and regime it ends with" +
+               (std::any_of(sc.themes().begin(), sc.themes().end(),
+                            [](const rules::ThemeData& t) { return t.chooses_forum; })
+                    ? ", and the forum it chooses."
+                    : "."));
+    GuideBody(f, sc);
+  }
   f.Finish();
   return doc.Finish(error);
 }

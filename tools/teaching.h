@@ -45,6 +45,12 @@ struct RoleCard {
   std::vector<std::string> caucuses;   // "Name: other members".
   std::vector<Ally> allies;            // The closest briefs (at most 3).
   std::vector<Ally> opponents;         // The farthest briefs (at most 2).
+  // An organisation (IOM, UNHCR, ILO, OHCHR, civil society): its mandate's
+  // name, what it may and may not do at the table (it never votes), and what
+  // its score counts. Empty for a state.
+  bool organisation = false;
+  std::string mandate;
+  std::vector<std::string> may, may_not, scored_on;
 };
 
 std::vector<RoleCard> RoleCards(const rules::Scenario& sc);
@@ -72,11 +78,34 @@ struct Criterion {
   double max_points = 0;    // The criteria add up to 100.
 };
 
+// The states' rubric: the game's score parts (interest, economy, approval,
+// reputation, shared) weighted as the scenario weights them, out of 100.
 std::vector<Criterion> Rubric(const rules::Scenario& sc);
+// The organisations' rubric: migrant welfare, the mandate's indicator and
+// standing, weighted by the scenario's w_org_* out of 100; `column` names the
+// column of the debrief's organisations table ("Migrant welfare", "Mandate",
+// "Standing"). Empty when the scenario seats no organisation.
+std::vector<Criterion> OrganisationRubric(const rules::Scenario& sc);
+// The press desks' rubric from the record: reports published (one a cycle
+// earns the full points) and their mean credibility (how far the public
+// record bore them out), out of 100; `column` names the column of the
+// debrief's press reports table ("Desk", "Borne out").
+std::vector<Criterion> PressRubric();
+
+// ---- Press desks and campaigns ----------------------------------------------
+
+// What a press desk does and how its reports are weighed, one line each,
+// for the press card and the guide.
+std::vector<std::string> PressDeskLines(const rules::Scenario& sc);
 
 // One row per seat of a played session: student (the player's name, empty
 // for a bot), seat, role, points per criterion and the total, as CSV with a
-// header row; RFC 4180 quoting, UTF-8, numbers with one decimal.
+// header row; RFC 4180 quoting, UTF-8, numbers with one decimal. Seats of
+// different kinds share one file with a column per criterion of each kind
+// present (the states', then the organisations', then the press desks'
+// when the session had desks, one row per desk): a row fills its own kind's
+// cells and leaves the others empty, which gradebook imports leave ungraded;
+// every row's Total is out of 100.
 std::string GradebookCsv(const debrief::Model& model);
 
 // ---- The printed matter ------------------------------------------------------
@@ -85,5 +114,14 @@ std::string GradebookCsv(const debrief::Model& model);
 // "" with `error` when drawing fails.
 std::string CardsPdf(const rules::Scenario& sc, std::string* error);
 std::string GuidePdf(const rules::Scenario& sc, std::string* error);
+// The cards with `press_desks` press-desk cards after the seats' (one page
+// each, numbered), for students beyond the seats.
+std::string CardsPdf(const rules::Scenario& sc, int press_desks, std::string* error);
+// One guide for a campaign (rules/campaigns): what it is, what carries over
+// from session to session, and a section per session (its scenario, the
+// forum it meets under, its seats, objectives, session plan, questions and
+// history). "" with `error` when a session's scenario does not load or
+// drawing fails.
+std::string CampaignGuidePdf(const mf::Campaign& campaign, std::string* error);
 
 }  // namespace mf::tools::teaching
