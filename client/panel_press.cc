@@ -244,7 +244,7 @@ void App::DrawWalkOut(Rect& r) {
   const Rect button = r.TakeTop(ui.P(32));
   r.TakeTop(ui.P(6));
   ui.Mark("button.walk_out", button);
-  ActionButton(button, "Walk out of the vote (no vote, not bound)", a, ButtonKind::kNormal,
+  ActionButton(button, "Walk out of the vote (not bound)", a, ButtonKind::kNormal,
                sf::Keyboard::Unknown,
                "You cast no vote and the text does not bind you (no pledge, no ratification); "
                "every other state trusts you less, and approval at home rises a little.");
