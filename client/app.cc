@@ -358,7 +358,7 @@ std::vector<Scene> App::Tabs() const {
   std::vector<Scene> out;
   if (!HaveView()) return out;
   const mf::View& v = view();
-  if (options_.projector || IsSpectator(v)) {
+  if (options_.projector || IsSpectator(v) || IsPress(v)) {
     out = {Scene::kLobby, Scene::kTable, Scene::kDecide, Scene::kTalk, Scene::kOutcome};
   } else {
     out = {Scene::kLobby, Scene::kBrief,  Scene::kTable,
@@ -500,9 +500,15 @@ void App::DrawTopBar(Rect r) {
   const Rect rule_line{left.x, left.y + left.h * 0.55f, left.w, left.h * 0.45f};
   ui.TextIn("Cycle " + std::to_string(v.cycle()) + " of " + std::to_string(v.cycles()) + "  ·  " +
                 rule + "  ·  " + StatesAndOrganisations(v) +
-                (v.forum().empty() ? "" : "  ·  " + v.forum()),
+                (v.forum().empty() ? "" : "  ·  " + v.forum()) +
+                (v.carried().empty() ? "" : "  ·  campaign"),
             rule_line, big ? 14 : 12, sf::Color(190, 200, 212));
-  if (!v.forum_change().empty() && ui.Hover(rule_line)) ui.Tip(v.forum_change());
+  // A campaign session: what carried over from the session before (the
+  // engine's sentence) is the line's tip, after the forum's change.
+  std::string rule_tip = v.forum_change();
+  if (!v.carried().empty()) rule_tip += (rule_tip.empty() ? "" : " ") + v.carried();
+  if (!v.carried().empty()) ui.Mark("topbar.carried", rule_line);
+  if (!rule_tip.empty() && ui.Hover(rule_line)) ui.Tip(rule_tip);
   // Right: who I am and the link.
   Rect right = inner.TakeRight(inner.w * 0.36f);
   {
@@ -545,6 +551,10 @@ void App::DrawTopBar(Rect r) {
     } else if (IsFacilitator(v)) {
       who = "Facilitator";
       sub = "You see everything and run the session";
+    } else if (IsPress(v)) {
+      who = "Press desk " + std::to_string(v.press_desk() + 1);
+      sub = "The public view · " + std::to_string(v.press_reports_left()) +
+            (v.press_reports_left() == 1 ? " report" : " reports") + " left this phase";
     } else {
       who = "Spectator";
       sub = "The public view of the forum";

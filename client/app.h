@@ -136,6 +136,13 @@ class App {
   std::vector<int> MyCaucuses() const;
   void DrawRegionalTabling(Rect& r);
   void DrawRegionalVotes(Rect& r);
+  // Press desks (panel_press.cc): the press panel (a state, praise or
+  // criticism, an adopted text, the report's words, Publish) and the list
+  // of recent reports everyone reads.
+  void DrawPressPanel(Rect r);
+  void DrawPressReports(Rect r);
+  // Decision: a destination's walk-out of the vote (kind 28).
+  void DrawWalkOut(Rect& r);
 
   // --- Helpers over the current view --------------------------------------
   const mf::View& view() const { return *snap_.view; }
@@ -209,6 +216,10 @@ class App {
     int inject_seat = -1;
     int brief_seat = 0;  // Facilitator: whose brief is shown.
     int extend_seconds = 60;
+    int press_about = -1;  // The state a report is about; -1: the first state.
+    bool press_praise = false;
+    int press_text_id = 0;  // An adopted text; 0: the state's record.
+    sf::String press_text;
   } compose_;
   void ResetCompose();
 

@@ -29,6 +29,8 @@ const char* CliUsage() {
          "  --join CODE --name NAME  take a seat with the join code\n"
          "  --seat N                 the seat wanted (0-based, as in the protocol)\n"
          "  --spectate CODE --session ID   watch the public roundtable (classroom projector)\n"
+         "  --press CODE [--name NAME]     join as a press desk: the public view and\n"
+         "                           reports praising or criticising a state\n"
          "  --facilitate TOKEN --session ID   run the session as its facilitator\n"
          "  --tls                    use TLS (system roots)\n"
          "\n"
@@ -120,6 +122,9 @@ bool ParseCli(const std::vector<std::string>& args, CliOptions* out, std::string
     } else if (a == "--spectate") {
       if (!value(&o.connect.code)) return false;
       o.connect.spectate = true;
+    } else if (a == "--press") {
+      if (!value(&o.connect.code)) return false;
+      o.connect.press = true;
     } else if (a == "--facilitate") {
       if (!value(&o.connect.facilitator_token)) return false;
     } else if (a == "--session") {
@@ -226,7 +231,7 @@ bool ParseCli(const std::vector<std::string>& args, CliOptions* out, std::string
       return false;
     }
     if (!o.connect.code.empty()) {
-      *error = "--replay shows a recorded session: --join and --spectate do not apply";
+      *error = "--replay shows a recorded session: --join, --spectate and --press do not apply";
       return false;
     }
     if (o.token.empty()) o.token = o.connect.facilitator_token;
@@ -258,16 +263,23 @@ bool ParseCli(const std::vector<std::string>& args, CliOptions* out, std::string
     return false;
   }
   if (o.network && o.connect.code.empty() && o.connect.facilitator_token.empty()) {
-    *error = "--server needs --join CODE --name NAME, --spectate CODE or --facilitate TOKEN";
+    *error =
+        "--server needs --join CODE --name NAME, --spectate CODE, --press CODE or --facilitate "
+        "TOKEN";
     return false;
   }
+  if (o.connect.press && (o.connect.spectate || !o.connect.facilitator_token.empty())) {
+    *error = "--press joins as a press desk: --spectate and --facilitate do not go with it";
+    return false;
+  }
+  if (o.connect.press && o.connect.name.empty()) o.connect.name = "Press";
   if (o.network && !o.connect.spectate && o.connect.facilitator_token.empty() &&
       o.connect.name.empty()) {
     *error = "--join needs --name NAME";
     return false;
   }
   if (!o.network && (!o.connect.code.empty() || !o.connect.facilitator_token.empty())) {
-    *error = "--join, --spectate and --facilitate need --server ADDR";
+    *error = "--join, --spectate, --press and --facilitate need --server ADDR";
     return false;
   }
   return true;

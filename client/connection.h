@@ -25,6 +25,7 @@ struct ConnectRequest {
   std::string name;  // Display name.
   int seat = -1;     // Wanted seat; -1 the first free one.
   bool spectate = false;
+  bool press = false;  // Join as a press desk (JoinSessionRequest.press) with the code.
   bool tls = false;
   std::string facilitator_token, session;  // Facilitator mode.
   bool offline = false;

@@ -5,8 +5,8 @@
 namespace mf::client {
 
 DemoGame::DemoGame(std::shared_ptr<const rules::Scenario> scenario, uint64_t seed,
-                   const std::string& strategy, uint64_t bot_seed)
-    : state_(std::move(scenario), seed), pick_(bot_seed * 0x9E3779B97F4A7C15ULL + 3) {
+                   const std::string& strategy, uint64_t bot_seed, int press_desks)
+    : state_(std::move(scenario), seed, press_desks), pick_(bot_seed * 0x9E3779B97F4A7C15ULL + 3) {
   static const char* const kMix[] = {"cooperator", "reciprocator", "dealmaker", "hardliner"};
   for (int s = 0; s < state_.num_seats(); ++s) {
     std::unique_ptr<bots::Bot> bot = bots::MakeBot(strategy == "mixed" ? kMix[s % 4] : strategy);
@@ -17,7 +17,8 @@ DemoGame::DemoGame(std::shared_ptr<const rules::Scenario> scenario, uint64_t see
 }
 
 std::unique_ptr<DemoGame> DemoGame::Make(const std::string& scenario, uint64_t seed,
-                                         std::string* error, const std::string& strategy) {
+                                         std::string* error, const std::string& strategy,
+                                         int press_desks) {
   rules::LoadResult r = rules::LoadEmbeddedScenario(scenario);
   if (!r.ok()) {
     *error = r.errors.empty() ? "unknown scenario " + scenario : r.errors.front();
@@ -27,7 +28,7 @@ std::unique_ptr<DemoGame> DemoGame::Make(const std::string& scenario, uint64_t s
     *error = "unknown bot strategy " + strategy;
     return nullptr;
   }
-  return std::make_unique<DemoGame>(r.scenario, seed, strategy);
+  return std::make_unique<DemoGame>(r.scenario, seed, strategy, 7, press_desks);
 }
 
 bool DemoGame::MoveFor(int seat) {

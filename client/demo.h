@@ -18,11 +18,14 @@ class DemoGame {
  public:
   // `strategy`: a bot strategy name for every seat, or "mixed" (cooperator,
   // reciprocator, dealmaker and hardliner in turn).
+  // `press_desks`: the press desks of the game (their views are
+  // View(rules::PressActor(desk))).
   DemoGame(std::shared_ptr<const rules::Scenario> scenario, uint64_t seed,
-           const std::string& strategy = "mixed", uint64_t bot_seed = 7);
+           const std::string& strategy = "mixed", uint64_t bot_seed = 7, int press_desks = 0);
   // Loads an embedded scenario by name; nullptr with `error` when unknown.
   static std::unique_ptr<DemoGame> Make(const std::string& scenario, uint64_t seed,
-                                        std::string* error, const std::string& strategy = "mixed");
+                                        std::string* error, const std::string& strategy = "mixed",
+                                        int press_desks = 0);
 
   rules::State& state() { return state_; }
   const rules::State& state() const { return state_; }

@@ -35,7 +35,7 @@ fs::path TokenFile(const ConnectRequest& r) {
   const char* xdg = std::getenv("XDG_CONFIG_HOME");
   const char* home = std::getenv("HOME");
   fs::path base = xdg && *xdg ? fs::path(xdg) : fs::path(home ? home : "/tmp") / ".config";
-  std::string key = r.server + "_" + r.code + "_" + r.name;
+  std::string key = r.server + "_" + r.code + "_" + (r.press ? "press_" : "") + r.name;
   for (char& c : key)
     if (!std::isalnum(static_cast<unsigned char>(c)) && c != '-' && c != '.') c = '_';
   return base / "migration-forum" / "seats" / key;
@@ -141,6 +141,9 @@ class GrpcConnection : public Connection {
         return req_.server + " (facilitator)";
       case Mode::kSpectator:
         return req_.server + " (spectator)";
+      case Mode::kPlayer:
+        if (req_.press) return req_.server + " (press desk, " + req_.name + ")";
+        return req_.server + " (" + req_.name + ")";
       default:
         return req_.server + " (" + req_.name + ")";
     }
@@ -223,7 +226,10 @@ class GrpcConnection : public Connection {
     mf::JoinSessionRequest jr;
     jr.set_join_code(req_.code);
     jr.set_display_name(req_.name);
-    if (req_.seat >= 0) jr.set_seat(req_.seat);
+    if (req_.press)
+      jr.set_press(true);  // A press desk: the first free one.
+    else if (req_.seat >= 0)
+      jr.set_seat(req_.seat);
     mf::JoinSessionResponse resp;
     const grpc::Status s =
         endpoint_->Call("", "", [&](mf::Forum::Stub* stub, grpc::ClientContext* ctx) {

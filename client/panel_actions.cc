@@ -68,6 +68,12 @@ float App::DrawHint(Rect r) {
     what = PhaseWord(v.phase()) + ". " +
            std::to_string(v.seats_size() - static_cast<int>(not_ready.size())) + " of " +
            std::to_string(v.seats_size()) + " states are ready.";
+  } else if (IsPress(v)) {
+    what = v.phase() == mf::GAME_OVER
+               ? "The forum is over: no more reports."
+               : "You are press desk " + std::to_string(v.press_desk() + 1) +
+                     ": pick a state, praise or criticise it, and publish. A report moves its "
+                     "approval at home as far as the public record bears it out.";
   } else if (!me) {
     what = "You are watching.";
   } else if (v.phase() == mf::GAME_OVER) {
@@ -138,7 +144,11 @@ float App::DrawHint(Rect r) {
         break;
     }
   }
-  if (!not_ready.empty() && v.phase() != mf::GAME_OVER)
+  if (IsPress(v) && !replay_) {
+    // A desk is never waited for: the phase ends when the states are ready.
+    waiting = std::to_string(v.press_reports_left()) +
+              (v.press_reports_left() == 1 ? " report" : " reports") + " left in this phase.";
+  } else if (!not_ready.empty() && v.phase() != mf::GAME_OVER)
     waiting = "Waiting for " + Names(v, not_ready, 4) + ".";
   else if (v.phase() != mf::GAME_OVER)
     waiting = me && !me->ready() ? "Everyone else is ready: the phase ends when you are."
@@ -218,6 +228,10 @@ void App::DrawPhaseControls(Rect r) {
         "Hand seats to bots, inject world events and read every channel in the Control "
         "tab (C). Click a seat to see its secret brief in My brief.",
         r, 12, colour::kMuted, false, 4);
+    return;
+  }
+  if (IsPress(v)) {
+    if (v.phase() != mf::GAME_OVER) DrawPressPanel(r);
     return;
   }
   if (!IsPlayer(v)) return;
@@ -528,6 +542,7 @@ void App::DrawPhaseControls(Rect r) {
                 {r.x, r.y - ui.P(40), r.w, ui.P(40)});
         r.TakeTop(gap);
       }
+      DrawWalkOut(r);
       if (me) {
         std::vector<std::string> crossed = CrossedRedLines(v.brief(), v.draft());
         const mf::Stance* st = StanceOn(v.brief(), v.current_theme());

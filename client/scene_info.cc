@@ -286,6 +286,19 @@ void App::DrawBrief(Rect r) {
   Rect left = r.TakeLeft(r.w * 0.42f);
   r.TakeLeft(ui.P(10));
   Rect prose = Panel(left, "THE SITUATION");
+  if (!v.carried().empty()) {
+    // A campaign session: what carried over from the session before.
+    const float h =
+        ui.Paragraph(v.carried(), prose.Inset(ui.P(10), 0), 12.5f, colour::kText, false, 6, false);
+    Rect box = prose.TakeTop(h + ui.P(34));
+    prose.TakeTop(ui.P(8));
+    ui.Box(box, Mix(colour::kAccent, sf::Color::White, 0.88f), ui.P(6));
+    ui.Mark("brief.carried", box);
+    Rect in = box.Inset(ui.P(10), ui.P(6));
+    ui.TextIn("CARRIED OVER FROM THE SESSION BEFORE", in.TakeTop(ui.P(18)), 11, colour::kMuted,
+              true);
+    ui.Paragraph(v.carried(), in, 12.5f, colour::kText, false, 6);
+  }
   ui.Mark("brief.text", prose);
   ui.Paragraph(
       brief->briefing().empty() ? "(No briefing text in this scenario.)" : brief->briefing(), prose,

@@ -49,6 +49,24 @@ std::string ChannelLabel(const mf::View& v, const ChatLine& l) {
 void App::DrawTalk(Rect r) {
   Ui& ui = *ui_;
   const mf::View& v = view();
+  // The press desks' reports are public: a press desk reads them beside the
+  // chat and its panel; everyone else under the chat, once there are reports.
+  if (IsPress(v)) {
+    // A desk's desk: its panel, the reports so far and the public chat.
+    Rect panel = r.TakeRight(ui.P(400));
+    r.TakeRight(ui.P(10));
+    DrawActionPanel(panel);
+    Rect reports = r.TakeRight(r.w * 0.58f);
+    r.TakeRight(ui.P(10));
+    DrawChat(r);
+    DrawPressReports(reports);
+    return;
+  }
+  if (v.press_reports_size() > 0) {
+    Rect reports = r.TakeBottom(std::min(ui.P(220), r.h * 0.4f));
+    r.TakeBottom(ui.P(10));
+    DrawPressReports(reports);
+  }
   if (IsSpectator(v) || options_.projector) {
     DrawChat(r);
     return;
@@ -187,6 +205,11 @@ void App::DrawChat(Rect r) {
   }
   if (IsSpectator(v)) {
     ui.TextIn("Spectators read the public channel.", input, 12, colour::kMuted);
+    return;
+  }
+  if (IsPress(v)) {
+    ui.TextIn("A press desk reads the public channel and publishes reports (the panel).", input, 12,
+              colour::kMuted);
     return;
   }
   Rect send = input.TakeRight(ui.P(90));

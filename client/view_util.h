@@ -17,6 +17,11 @@ inline bool IsFacilitator(const mf::View& v) {
 inline bool IsSpectator(const mf::View& v) {
   return v.viewer() == -2;
 }
+// A press desk's own view (its viewer is rules::PressActor(desk), -100 - desk):
+// the public view, and the reports it may publish.
+inline bool IsPress(const mf::View& v) {
+  return v.viewer() <= -100;
+}
 
 const mf::Theme* FindTheme(const mf::View& v, const std::string& id);
 const mf::SeatPublic* SeatAt(const mf::View& v, int seat);
@@ -40,8 +45,6 @@ int HostSeat(const mf::View& v);
 // majority rules.
 std::string VoteWord(mf::DecisionRule rule, mf::VoteChoice choice);
 std::string RuleSentence(const mf::View& v);
-// "16 states" or "16 states · 4 organisations".
-std::string StatesAndOrganisations(const mf::View& v);
 // "16 states" or "16 states · 4 organisations".
 std::string StatesAndOrganisations(const mf::View& v);
 std::string RoleWord(mf::Role r);  // "Source", "Transit", "Destination".

@@ -23,6 +23,7 @@
 #include <vector>
 
 #include "client/app.h"
+#include "client/cli.h"
 #include "client/net.h"
 #include "client/replay.h"
 #include "client/view_util.h"
@@ -424,6 +425,66 @@ TEST(ClientEndToEnd, ReconnectsAndResumesTheSeatAfterAServerRestart) {
   ASSERT_TRUE(p.Click("button.statement"));
   EXPECT_TRUE(
       p.WaitFor([](const mf::View& v) { return v.seats(0).statement_position() >= 0; }, 10));
+  std::filesystem::remove_all(dir);
+}
+
+// A press desk: `forum-client --press CODE` joins forumd as the first free
+// desk (desk 0), publishes a report through its panel by clicks and typing,
+// and reads the change forumd sends next: its report, its desk's index and
+// no report left in this phase, the Publish button grey with the engine's
+// reason.
+TEST(ClientEndToEnd, APressDeskJoinsAndPublishesThroughItsPanel) {
+  const std::string dir = std::string(MF_TEST_TMP_DIR) + "/e2e_press_" + std::to_string(getpid());
+  std::filesystem::remove_all(dir);
+  std::filesystem::create_directories(dir);
+  Forumd forumd(dir);
+  ASSERT_FALSE(forumd.address().empty());
+  auto stub = mf::Forum::NewStub(net::Connect(forumd.address()));
+  mf::CreateSessionRequest create;
+  create.set_scenario("classroom-8");
+  create.set_timer_preset("none");
+  create.set_press_desks(2);
+  mf::CreateSessionResponse session;
+  {
+    grpc::ClientContext ctx;
+    ASSERT_TRUE(stub->CreateSession(&ctx, create, &session).ok());
+  }
+  setenv("XDG_CONFIG_HOME", dir.c_str(), 1);
+  CliOptions cli;
+  std::string error;
+  ASSERT_TRUE(
+      ParseCli({"--server", forumd.address(), "--press", session.join_code()}, &cli, &error))
+      << error;
+  Player p(MakeNetworkConnection(cli.connect, &error));
+  ASSERT_TRUE(p.WaitFor([](const mf::View& v) { return IsPress(v); }))
+      << p.app().snapshot().link_text;
+  EXPECT_EQ(p.view()->press_desk(), 0);
+  EXPECT_EQ(p.view()->press_desks(), 2);
+  EXPECT_EQ(p.view()->press_reports_left(), 1);
+  p.Key(sf::Keyboard::T);
+  ASSERT_TRUE(p.Click("press.state.4"));
+  ASSERT_TRUE(p.Click("press.praise"));
+  ASSERT_TRUE(p.Click("press.text"));
+  p.Type("Verdania kept every word it gave.");
+  ASSERT_TRUE(p.Click("button.publish"));
+  ASSERT_TRUE(p.WaitFor([](const mf::View& v) { return v.press_reports_size() == 1; }, 10))
+      << p.app().snapshot().error;
+  const mf::View v = *p.view();
+  EXPECT_EQ(v.press_reports(0).desk(), 0);
+  EXPECT_EQ(v.press_reports(0).about(), 4);
+  EXPECT_TRUE(v.press_reports(0).praise());
+  EXPECT_EQ(v.press_reports(0).text(), "Verdania kept every word it gave.");
+  // A change, not a first view: still desk 0, and its report is spent.
+  EXPECT_EQ(v.press_desk(), 0);
+  EXPECT_EQ(v.press_reports_left(), 0);
+  mf::Action again;
+  again.mutable_publish_report()->set_about(3);
+  again.mutable_publish_report()->set_text("Again.");
+  EXPECT_NE(WhyNot(v, again).find("published its 1 report"), std::string::npos);
+  p.Frame();
+  EXPECT_TRUE(p.app().regions().count("press.reports") == 0);  // The table scene.
+  p.Key(sf::Keyboard::N);
+  EXPECT_TRUE(p.app().regions().count("press.report.0"));
   std::filesystem::remove_all(dir);
 }
 

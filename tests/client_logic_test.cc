@@ -102,6 +102,18 @@ TEST(ClientCli, PlayerSpectatorFacilitatorOffline) {
   EXPECT_TRUE(o.connect.spectate);
   EXPECT_TRUE(o.connect.tls);
 
+  // A press desk: the join code, a name (by default "Press").
+  o = CliOptions();
+  ASSERT_TRUE(ParseCli({"--server", "h:1", "--press", "ABC"}, &o, &error)) << error;
+  EXPECT_TRUE(o.connect.press);
+  EXPECT_FALSE(o.connect.spectate);
+  EXPECT_EQ(o.connect.code, "ABC");
+  EXPECT_EQ(o.connect.name, "Press");
+  o = CliOptions();
+  ASSERT_TRUE(ParseCli({"--server", "h:1", "--press", "ABC", "--name", "El Diario"}, &o, &error))
+      << error;
+  EXPECT_EQ(o.connect.name, "El Diario");
+
   o = CliOptions();
   ASSERT_TRUE(ParseCli({"--server", "h:1", "--facilitate", "tok", "--session", "s1"}, &o, &error))
       << error;
@@ -130,6 +142,9 @@ TEST(ClientCli, RefusesWhatCannotWork) {
   EXPECT_TRUE(refused({"--server", "h:1", "--join", "X"}));        // No name.
   EXPECT_TRUE(refused({"--join", "X", "--name", "a"}));            // No server.
   EXPECT_TRUE(refused({"--facilitate", "t", "--server", "h:1"}));  // No session.
+  EXPECT_TRUE(refused({"--press", "X"}));                          // No server.
+  EXPECT_TRUE(refused({"--server", "h:1", "--press", "X", "--spectate", "X"}));
+  EXPECT_TRUE(refused({"--replay", "f.export", "--press", "X"}));
   EXPECT_TRUE(refused({"--offline", "--server", "h:1", "--join", "X", "--name", "a"}));
   EXPECT_TRUE(refused({"--size", "big"}));
   EXPECT_TRUE(refused({"--scene", "nowhere"}));

@@ -631,5 +631,201 @@ TEST(ClientInput, TheTallyAnimatesThenTheLoopGoesIdle) {
   EXPECT_LE(asks, 2);
 }
 
+// --- Press desks and walk-outs (issue 13) ------------------------------------------
+
+// Lets `app` take the recorder's newest view and draws it.
+Picture Refresh(App& app, Recorder* rec, const mf::View& v) {
+  rec->Push(v);
+  app.Tick(MonotonicSeconds());
+  return Render(app, {1280, 720});
+}
+
+Picture Click(App& app, sf::Vector2f at) {
+  app.HandleEvent(Mouse(sf::Event::MouseMoved, at));
+  app.HandleEvent(Mouse(sf::Event::MouseButtonPressed, at));
+  Picture p = Render(app, {1280, 720});
+  app.HandleEvent(Mouse(sf::Event::MouseButtonReleased, at));
+  return p;
+}
+
+void Type(App& app, const std::string& utf8) {
+  for (sf::Uint32 c : sf::String::fromUtf8(utf8.begin(), utf8.end())) {
+    sf::Event e;
+    e.type = sf::Event::TextEntered;
+    e.text.unicode = c;
+    app.HandleEvent(e);
+  }
+}
+
+// A press desk's panel: a state, praise or criticism, the words, Publish;
+// Publish greyed while the report has no words and, once the desk has
+// published its report of the phase, with the engine's reason. The report
+// then shows in every viewer's talk scene.
+TEST(ClientPress, ThePanelPublishesAndItsButtonFollowsTheEnginesVerdict) {
+  std::string error;
+  std::unique_ptr<DemoGame> g = DemoGame::Make("classroom-8", 5, &error, "mixed", 2);
+  ASSERT_TRUE(g) << error;
+  ASSERT_TRUE(g->RunUntil(PhaseIs(mf::STATEMENTS)));
+  const int desk = rules::PressActor(1);  // The second desk.
+  mf::View v = g->View(desk);
+  ASSERT_TRUE(IsPress(v));
+  ASSERT_FALSE(IsPlayer(v));
+  ASSERT_EQ(v.press_desk(), 1);
+  ASSERT_GE(v.press_reports_left(), 1);
+  auto conn = std::make_unique<Recorder>();
+  Recorder* rec = conn.get();
+  AppOptions o;
+  o.animate = false;
+  App app(TestAssets(), o);
+  app.SetConnection(std::move(conn));
+  Picture p = Refresh(app, rec, v);
+  EXPECT_EQ(app.scene(), Scene::kTable);
+  // A desk has no brief and no Ready button; the panel is drawn.
+  for (const char* region :
+       {"panel", "button.publish", "press.text", "press.praise", "press.criticise", "press.about"})
+    EXPECT_TRUE(p.regions.count(region)) << region;
+  EXPECT_FALSE(p.regions.count("button.ready"));
+  EXPECT_TRUE(Drawn(p, "panel"));
+  // The states are offered, each a button; nothing written yet: Publish is grey.
+  for (const mf::SeatPublic& s : v.seats())
+    EXPECT_TRUE(p.regions.count("press.state." + std::to_string(s.index()))) << s.name();
+  EXPECT_GT(Share(p.image, p.regions.at("button.publish"), colour::kDisabled, 6), 0.4);
+  // Pick the third state, criticise, write, publish.
+  p = Click(app, p.regions.at("press.state.2").centre());
+  p = Click(app, p.regions.at("press.criticise").centre());
+  p = Click(app, p.regions.at("press.text").centre());
+  Type(app, "Promised visas, delivered fences.");
+  p = Render(app, {1280, 720});
+  EXPECT_LT(Share(p.image, p.regions.at("button.publish"), colour::kDisabled, 6), 0.1);
+  ASSERT_TRUE(rec->sent.empty());
+  p = Click(app, p.regions.at("button.publish").centre());
+  ASSERT_EQ(rec->sent.size(), 1u);
+  const mf::PublishReport& sent = rec->sent[0].publish_report();
+  EXPECT_EQ(sent.about(), 2);
+  EXPECT_FALSE(sent.praise());
+  EXPECT_EQ(sent.text(), "Promised visas, delivered fences.");
+  EXPECT_EQ(sent.text_id(), 0);
+  // The engine takes it; the desk has used its report of this phase.
+  rules::Action a;
+  ASSERT_TRUE(rules::ActionFromProto(rec->sent[0], g->state().scenario(), &a, &error)) << error;
+  ASSERT_TRUE(g->state().Apply(desk, a).ok());
+  v = g->View(desk);
+  ASSERT_EQ(v.press_reports_size(), 1);
+  ASSERT_EQ(v.press_reports_left(), 0);
+  p = Refresh(app, rec, v);
+  p = Click(app, p.regions.at("press.text").centre());
+  Type(app, "And again.");
+  p = Render(app, {1280, 720});
+  const Rect publish = p.regions.at("button.publish");
+  app.HandleEvent(Mouse(sf::Event::MouseMoved, publish.centre()));
+  p = Render(app, {1280, 720});
+  EXPECT_GT(Share(p.image, publish, colour::kDisabled, 6), 0.4);
+  // The tooltip box (dark) is drawn just below-right of the mouse.
+  const Rect tip{publish.centre().x + 16, publish.centre().y + 20, 60, 12};
+  EXPECT_GT(Share(p.image, tip, sf::Color(40, 44, 52), 6), 0.5);
+  // The reason is the engine's own, as the view carries it.
+  mf::Action again = rec->sent[0];
+  again.mutable_publish_report()->set_text("And again.");
+  const std::string why = WhyNot(v, again);
+  EXPECT_NE(why.find("published its 1 report in this phase"), std::string::npos) << why;
+  EXPECT_EQ(why, g->state().Check(desk, a).message);
+  app.HandleEvent(Mouse(sf::Event::MouseButtonPressed, publish.centre()));
+  Render(app, {1280, 720});
+  EXPECT_EQ(rec->sent.size(), 1u);  // A grey button sends nothing.
+  // The report is public: the desk's talk scene lists it beside the chat,
+  // a state's and the projector's under the chat.
+  app.SetScene(Scene::kTalk);
+  p = Render(app, {1280, 720});
+  EXPECT_TRUE(p.regions.count("press.reports"));
+  EXPECT_TRUE(p.regions.count("press.report.0"));
+  EXPECT_TRUE(p.regions.count("button.publish"));  // The panel beside them.
+  EXPECT_TRUE(Drawn(p, "chat"));
+  EXPECT_GT(Share(p.image, p.regions.at("press.report.0"), colour::kPanelAlt, 6), 0.3);
+  for (int viewer : {0, rules::kSpectatorView}) {
+    Picture q = RenderView(g->View(viewer), Scene::kTalk, {1280, 720});
+    EXPECT_TRUE(q.regions.count("press.report.0")) << viewer;
+    EXPECT_TRUE(q.regions.count("chat")) << viewer;
+  }
+  // A state's view is no press desk: no press panel in its table scene.
+  Picture seat = RenderView(g->View(0), Scene::kTable, {1280, 720});
+  EXPECT_FALSE(seat.regions.count("button.publish"));
+}
+
+// The walk-out (kind 28) in the decision: offered to a destination where the
+// forum votes; greyed with the engine's reason for a source, at a consensus
+// forum, and once out.
+TEST(ClientWalkOut, TheButtonFollowsTheEnginesVerdict) {
+  auto g = Play("convention", PhaseIs(mf::DECISION));
+  ASSERT_TRUE(g);
+  ASSERT_EQ(g->state().phase(), mf::DECISION);
+  int dest = -1, source = -1;
+  const mf::View pub = g->View(rules::kSpectatorView);
+  for (const mf::SeatPublic& s : pub.seats()) {
+    if (s.kind() == mf::SEAT_ORGANISATION || g->state().seat(s.index()).ready) continue;
+    if (s.role() == mf::DESTINATION && dest < 0) dest = s.index();
+    if (s.role() == mf::SOURCE && source < 0) source = s.index();
+  }
+  ASSERT_GE(dest, 0);
+  ASSERT_GE(source, 0);
+  mf::Action walk;
+  walk.mutable_walk_out();
+  auto conn = std::make_unique<Recorder>();
+  Recorder* rec = conn.get();
+  AppOptions o;
+  o.animate = false;
+  App app(TestAssets(), o);
+  app.SetConnection(std::move(conn));
+  Picture p = Refresh(app, rec, g->View(dest));
+  ASSERT_EQ(app.scene(), Scene::kDecide);
+  ASSERT_TRUE(p.regions.count("button.walk_out"));
+  EXPECT_EQ(WhyNot(g->View(dest), walk), "");
+  EXPECT_LT(Share(p.image, p.regions.at("button.walk_out"), colour::kDisabled, 6), 0.1);
+  p = Click(app, p.regions.at("button.walk_out").centre());
+  ASSERT_EQ(rec->sent.size(), 1u);
+  EXPECT_TRUE(rec->sent[0].has_walk_out());
+  // Once out: grey, with the engine's reason.
+  ASSERT_TRUE(g->state().Apply(dest, rules::Action::Make(rules::ActionType::kWalkOut)).ok());
+  p = Refresh(app, rec, g->View(dest));
+  ASSERT_TRUE(p.regions.count("button.walk_out"));
+  EXPECT_GT(Share(p.image, p.regions.at("button.walk_out"), colour::kDisabled, 6), 0.4);
+  EXPECT_NE(WhyNot(g->View(dest), walk).find("already walked out"), std::string::npos);
+  Click(app, p.regions.at("button.walk_out").centre());
+  EXPECT_EQ(rec->sent.size(), 1u);
+  // A source: grey, "only a destination state walks out of the vote".
+  Picture s = RenderView(g->View(source), Scene::kDecide, {1280, 720});
+  ASSERT_TRUE(s.regions.count("button.walk_out"));
+  EXPECT_GT(Share(s.image, s.regions.at("button.walk_out"), colour::kDisabled, 6), 0.4);
+  EXPECT_NE(WhyNot(g->View(source), walk).find("only a destination"), std::string::npos);
+  // A consensus forum (classroom-8): grey for everyone, with the reason.
+  auto c = Play("classroom-8", PhaseIs(mf::DECISION));
+  ASSERT_TRUE(c);
+  for (int seat = 0; seat < c->state().num_seats(); ++seat) {
+    if (c->state().scenario().seats()[static_cast<size_t>(seat)].role != mf::DESTINATION) continue;
+    const mf::View v = c->View(seat);
+    EXPECT_NE(WhyNot(v, walk).find("only a forum that votes"), std::string::npos);
+    Picture q = RenderView(v, Scene::kDecide, {1280, 720});
+    ASSERT_TRUE(q.regions.count("button.walk_out"));
+    EXPECT_GT(Share(q.image, q.regions.at("button.walk_out"), colour::kDisabled, 6), 0.4);
+    break;
+  }
+}
+
+// A campaign session: what carried over is in the brief and the top bar.
+TEST(ClientCampaign, WhatCarriedOverIsInTheBriefAndTheTopBar) {
+  auto g = Play("classroom-8", PhaseIs(mf::STATEMENTS));
+  ASSERT_TRUE(g);
+  mf::View v = g->View(0);
+  Picture plain = RenderView(v, Scene::kBrief, {1280, 720});
+  EXPECT_FALSE(plain.regions.count("brief.carried"));
+  EXPECT_FALSE(plain.regions.count("topbar.carried"));
+  v.set_carried("Carried over from hld-2006: trust, reputations and the forum it chose.");
+  Picture p = RenderView(v, Scene::kBrief, {1280, 720});
+  ASSERT_TRUE(p.regions.count("brief.carried"));
+  EXPECT_TRUE(p.regions.count("topbar.carried"));
+  const Rect box = p.regions.at("brief.carried");
+  EXPECT_LT(box.b(), p.regions.at("brief.text").b());
+  EXPECT_TRUE(Drawn(p, "brief.carried"));
+}
+
 }  // namespace
 }  // namespace mf::client

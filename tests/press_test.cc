@@ -105,6 +105,38 @@ TEST_F(PressTest, TheReportIsPublicAndMovesApproval) {
   EXPECT_TRUE(told);
 }
 
+// What forumd sends a desk after its stream's first view: the part every
+// viewer sees alike (built once, from the spectator's view) followed by the
+// desk's own part. The desk's index and its reports left are its own, so
+// the desk reads them right from the change (desk 0 too, whose index is
+// protobuf's default).
+TEST_F(PressTest, ADesksChangeViewCarriesItsDeskAndReportsLeft) {
+  ASSERT_TRUE(Accepted(&st(), PressActor(1), Report(2, false, "Broken promises.")));
+  ViewParts shared_only, own_only;
+  shared_only.static_fields = own_only.static_fields = false;
+  shared_only.own = false;
+  own_only.shared = false;
+  mf::View shared_part, own_part, joined, whole;
+  MakeView(SeatView(st(), kSpectatorView), &shared_part, shared_only);
+  for (int desk : {0, 1, 2}) {
+    MakeView(SeatView(st(), PressActor(desk)), &own_part, own_only);
+    ASSERT_TRUE(
+        joined.ParseFromString(shared_part.SerializeAsString() + own_part.SerializeAsString()));
+    MakeView(SeatView(st(), PressActor(desk)), &whole);
+    EXPECT_EQ(joined.press_desk(), desk);
+    EXPECT_EQ(joined.press_desk(), whole.press_desk());
+    EXPECT_EQ(joined.press_reports_left(), desk == 1 ? 0 : 1) << desk;
+    EXPECT_EQ(joined.press_reports_left(), whole.press_reports_left());
+    EXPECT_EQ(joined.press_reports_size(), 1);
+  }
+  // A seat's change: no desk.
+  MakeView(SeatView(st(), 3), &own_part, own_only);
+  ASSERT_TRUE(
+      joined.ParseFromString(shared_part.SerializeAsString() + own_part.SerializeAsString()));
+  EXPECT_EQ(joined.press_desk(), -1);
+  EXPECT_EQ(joined.press_reports_left(), 0);
+}
+
 // The public record decides how far a report carries: a state that broke
 // its pledge is hurt more by criticism than one that kept it; praise for a
 // text it objected to moves nothing.
