@@ -302,7 +302,12 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
   // The most recent events this viewer may see: alike for every viewer when
   // the most recent ones are all public.
   if (dyn && (EventsAlike(v, parts.max_events) ? sh : own)) EventsOut(v, parts.max_events, out);
-  if (own && dyn) OwnOut(v, out);
+  if (own && dyn) {
+    OwnOut(v, out);
+    // A press desk's own (forumd builds the shared part as a spectator's).
+    out->set_press_desk(v.press_desk());
+    out->set_press_reports_left(v.press_reports_left());
+  }
   if (!sh || !dyn) return;
   // The rule may change in the game (a theme that chooses the forum).
   out->set_decision_rule(v.decision_rule());
@@ -392,8 +397,6 @@ void MakeView(const SeatView& v, mf::View* out, const ViewParts& parts) {
     x->set_effect(r.effect);
   }
   out->set_press_desks(v.press_desks());
-  out->set_press_desk(v.press_desk());
-  out->set_press_reports_left(v.press_reports_left());
   for (const Text& t : v.texts()) {
     if (t.decided && t.adopted) TextOut(v, t, out->add_texts());
     if (t.caucus >= 0 && !t.decided) TextOut(v, t, out->add_regional_drafts());

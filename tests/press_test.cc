@@ -105,6 +105,33 @@ TEST_F(PressTest, TheReportIsPublicAndMovesApproval) {
   EXPECT_TRUE(told);
 }
 
+// What forumd streams after a desk's first view: the part every viewer
+// sees alike (built as the spectator's) and the desk's own part. The desk's
+// index and the reports it has left are its own, not the spectator's.
+TEST_F(PressTest, TheDeskIsItsOwnInTheStreamedParts) {
+  ASSERT_TRUE(Accepted(&st(), PressActor(1), Report(2, false, "Broken promises.")));
+  ViewParts shared_only, own_only;
+  shared_only.static_fields = own_only.static_fields = false;
+  shared_only.own = false;
+  own_only.shared = false;
+  mf::View shared_part;
+  MakeView(SeatView(st(), kSpectatorView), &shared_part, shared_only);
+  for (int desk : {0, 1}) {
+    mf::View own_part, joined;
+    MakeView(SeatView(st(), PressActor(desk)), &own_part, own_only);
+    ASSERT_TRUE(
+        joined.ParseFromString(shared_part.SerializeAsString() + own_part.SerializeAsString()));
+    EXPECT_EQ(joined.press_desk(), desk);
+    EXPECT_EQ(joined.press_reports_left(), desk == 1 ? 0 : 1);
+    EXPECT_EQ(joined.press_desks(), 3);
+    EXPECT_EQ(joined.press_reports_size(), 1);
+  }
+  mf::View spectator;
+  MakeView(SeatView(st(), kSpectatorView), &spectator);
+  EXPECT_EQ(spectator.press_desk(), -1);
+  EXPECT_EQ(spectator.press_reports_left(), 0);
+}
+
 // The public record decides how far a report carries: a state that broke
 // its pledge is hurt more by criticism than one that kept it; praise for a
 // text it objected to moves nothing.
