@@ -4,7 +4,8 @@
 // report in the phase is greyed with the engine's reason; a caucus member
 // tables its regional draft in Drafting and votes on it in Decision, and the
 // walk-out button is greyed with the engine's reason at a forum that does
-// not vote. axe-core scans the press desk's page.
+// not vote and live for a destination where the forum votes (hld-2013).
+// axe-core scans the press desk's page and a Decision with regional texts.
 import test from "node:test";
 import assert from "node:assert/strict";
 import { axeScan, forumctl, launch, newPage, startForumd, text } from "./harness.mjs";
@@ -18,12 +19,11 @@ async function clickAndWait(page, testid) {
   assert.equal(error, "", `${testid} was refused`);
 }
 
-// classroom-8 with bots in seats 2..8 and seat 1 (Kalmara) free: the phases
-// wait for the person in seat 1 (no clocks).
-function session(server, pressDesks) {
-  const bots = [1, 2, 3, 4, 5, 6, 7].map((i) => `${i}:normal`).join(",");
+// Bots in every seat but the first (classroom-8: Kalmara; hld-2013: the
+// United States): the phases wait for the person in seat 1 (no clocks).
+function session(server, pressDesks, scenario = "classroom-8", seats = 8) {
   return JSON.parse(
-    forumctl("session", "create", "--server", server.grpc, "--scenario", "classroom-8", "--bots", bots,
+    forumctl("session", "create", "--server", server.grpc, "--scenario", scenario, "--bots", `1-${seats - 1}:normal`,
       "--timers", "none", "--pace", "0", "--seed", "7", "--press-desks", String(pressDesks)),
   );
 }
@@ -99,6 +99,36 @@ test("a press desk joins by its link and publishes; every view shows the report"
     await seat.click('[data-testid="ready-button"]');
     await desk.waitForSelector('[data-testid="press-publish"]:not([aria-disabled="true"])');
     assert.match(await text(desk, '[data-testid="press-left"]'), /: 1$/);
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+// Ready through Civil Society, Statements and Drafting to the Decision.
+async function toDecision(seat) {
+  for (const next of ["STATEMENTS", "DRAFTING", "DECISION"]) {
+    await clickAndWait(seat, "ready-button");
+    await seat.waitForSelector(`[data-testid="scene-table"][data-phase="${next}"]`);
+  }
+}
+
+test("a destination walks out of a vote where the forum votes", { timeout: 600000 }, async () => {
+  const server = await startForumd();
+  const browser = await launch();
+  try {
+    const s = session(server, 0, "hld-2013", 12);
+    const seat = await takeSeat(browser, server, s.join_code, "Sam");
+    await toDecision(seat);
+    assert.ok(!(await text(seat, '[data-testid="decision"]')).includes("No draft"), "a draft is on the table");
+    // The engine allows it: the button is live, with no reason beside it.
+    assert.equal(await seat.$('[data-testid="walk-out-button-reason"]'), null);
+    await clickAndWait(seat, "walk-out-button");
+    // Walking out says "done" for the seat: the bots were, so the vote ends;
+    // the events say who walked out.
+    await seat.waitForSelector('[data-testid="scene-table"]:not([data-phase="DECISION"])');
+    await seat.click('[data-testid="tab-results"]');
+    await seat.waitForFunction(() => /walks out of the vote on .*: the text will not bind it/.test(document.querySelector("#main")?.textContent ?? ""));
   } finally {
     await browser.close();
     await server.stop();
