@@ -5,6 +5,7 @@
 // tables its regional draft in Drafting and votes on it in Decision, and the
 // walk-out button is greyed with the engine's reason at a forum that does
 // not vote and live for a destination where the forum votes (hld-2013).
+// A campaign's second session says in the header what carried over.
 // axe-core scans the press desk's page and a Decision with regional texts.
 import test from "node:test";
 import assert from "node:assert/strict";
@@ -182,6 +183,38 @@ test("regional drafts and the walk-out follow the engine's verdicts", { timeout:
       tabled ? /only a forum that votes .* can be walked out of/ : /there is no vote to walk out of/,
     );
     assert.deepEqual(await axeScan(seat), [], "decision with regional texts: serious or critical violations");
+  } finally {
+    await browser.close();
+    await server.stop();
+  }
+});
+
+test("a campaign's later session says in the header what carried over", { timeout: 600000 }, async () => {
+  const server = await startForumd();
+  const browser = await launch();
+  try {
+    // Bots in every seat, no clocks: forumd plays the three sessions through.
+    const s = JSON.parse(
+      forumctl("session", "create", "--server", server.grpc, "--campaign", "hld-2006-to-2013", "--bots", "0-13:normal",
+        "--timers", "none", "--pace", "0", "--seed", "7"),
+    );
+    let second = "";
+    for (let i = 0; i < 600 && !second; ++i) {
+      const list = JSON.parse(forumctl("session", "list", "--server", server.grpc, "--token", s.facilitator_token, "--all"));
+      second = list.sessions.find((x) => x.previous_session === s.session)?.session ?? "";
+      if (!second) await new Promise((r) => setTimeout(r, 100));
+    }
+    assert.ok(second, "forumd made the campaign's second session");
+    const fac = await newPage(browser, 1280, 900);
+    // The first session's header has nothing carried; the second's says what.
+    await fac.goto(`${server.web}/#facilitate=${encodeURIComponent(s.facilitator_token)}&session=${s.session}`);
+    await fac.waitForSelector('[data-testid="phase"]');
+    assert.equal(await fac.$('[data-testid="carried"]'), null);
+    await fac.click('[data-testid="leave"]');
+    await fac.goto(`${server.web}/#facilitate=${encodeURIComponent(s.facilitator_token)}&session=${second}`);
+    await fac.reload();
+    await fac.waitForSelector('[data-testid="carried"]');
+    assert.match(await text(fac, '[data-testid="carried"]'), /^Carried over: \S/);
   } finally {
     await browser.close();
     await server.stop();
