@@ -109,7 +109,7 @@ export function PressReports(props: { v: View }) {
   if (v.pressDesks === 0 && v.pressReports.length === 0) return null;
   const reports = [...v.pressReports].reverse();
   return (
-    <Section title={t("press.reports")} testid="press-reports">
+    <Section title={t("press.reports")} testid="press-reports" wide>
       {reports.length === 0 ? (
         <Empty text={t("press.none", { n: v.pressDesks })} />
       ) : (
