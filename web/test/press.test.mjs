@@ -96,6 +96,12 @@ test("a press desk joins by its link and publishes; every view shows the report"
     assert.match(await text(desk, '[data-testid="press-reports"]'), /Informes de prensa/);
     assert.match(await text(desk, '[data-testid="press-report"]'), /crítica/);
 
+    // A reload resumes the desk (its token kept like a seat's), no second desk.
+    await desk.reload();
+    await desk.waitForSelector('[data-testid="press-desk"]');
+    assert.match(await text(desk, '[data-testid="my-seat"]'), /Press desk 1 — Rita/);
+    await desk.waitForSelector('[data-testid="press-publish"][aria-disabled="true"]');
+
     // A new phase: the desk may publish again.
     await seat.click('[data-testid="ready-button"]');
     await desk.waitForSelector('[data-testid="press-publish"]:not([aria-disabled="true"])');
