@@ -81,6 +81,8 @@ Migration Forum: $SCENARIO, session $SESSION
   Facilitate:  forum-client --server $LOCAL --facilitate $FACILITATOR --session $SESSION
                or in a browser here: http://localhost:${WEB_BOUND:-$WEB_PORT}/#facilitate=$FACILITATOR&session=$SESSION
   Projector:   http://${HOST:-localhost}:${WEB_BOUND:-$WEB_PORT}/#spectate=$CODE
+  Press desk:  http://${HOST:-localhost}:${WEB_BOUND:-$WEB_PORT}/#press=$CODE
+               ($PRESS_DESKS desks: reporters read the public view and publish reports)
   Debrief:     forumctl report --data $DATA --session $SESSION --out debrief/
 EOF
 

@@ -14,10 +14,11 @@ export type ActionKind = MessageInitShape<typeof ActionSchema>["kind"];
 const transport = createGrpcWebTransport({ baseUrl: location.origin, useBinaryFormat: true });
 export const forum = createClient(Forum, transport);
 
-// A seat this browser holds; or the facilitator's chair (its token), or a
-// projector watching by the join code (no token).
+// A seat this browser holds; or the facilitator's chair (its token), a
+// projector watching by the join code (no token), or a press desk (its
+// desk's token: the public view, and reports to publish).
 export interface Seat {
-  role?: "seat" | "facilitator" | "spectator";
+  role?: "seat" | "facilitator" | "spectator" | "press";
   session: string;
   token: string;
   seat: number;
@@ -68,6 +69,12 @@ export function failure(e: unknown): { code: Code; message: string } {
 export async function join(code: string, name: string): Promise<Seat> {
   const r = await forum.joinSession({ joinCode: code, displayName: name });
   return { session: r.session, token: r.seatToken, seat: r.seat, seatName: r.seatName, name, code };
+}
+
+// A press desk by the join code: the first free desk (JoinSessionRequest.press).
+export async function joinPress(code: string, name: string): Promise<Seat> {
+  const r = await forum.joinSession({ joinCode: code, displayName: name, press: true });
+  return { role: "press", session: r.session, token: r.seatToken, seat: -1, seatName: r.seatName, name, code };
 }
 
 export type Conn = "connecting" | "live" | "reconnecting" | "over";

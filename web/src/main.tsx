@@ -15,13 +15,15 @@ import { Deals } from "./scenes/deals";
 import { Join } from "./scenes/join";
 import { Facilitate } from "./scenes/facilitate";
 import { Lobby } from "./scenes/lobby";
+import { PressDesk } from "./scenes/press";
 import { Projector } from "./scenes/projector";
 import { Results } from "./scenes/results";
 import { Table } from "./scenes/table";
 import { Talk } from "./scenes/talk";
 
 // A parameter of the link's fragment: "#join=KQ7-M3P", "#spectate=CODE",
-// "#facilitate=TOKEN&session=ID" (a fragment never reaches the server).
+// "#press=CODE", "#facilitate=TOKEN&session=ID" (a fragment never reaches
+// the server).
 function inLink(name: string): string {
   const m = new RegExp(`(?:^#|&)${name}=([^&]*)`).exec(location.hash);
   return m ? decodeURIComponent(m[1]) : "";
@@ -34,6 +36,7 @@ const TABS: Record<string, Tab[]> = {
   seat: ["table", "brief", "talk", "deals", "results"],
   facilitator: ["control", "table", "talk", "results"],
   spectator: [],
+  press: [],
 };
 
 function LangSwitch(props: { onChange: (l: Lang) => void }) {
@@ -81,7 +84,7 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
   const s = props.session;
   const [, setTick] = useState(0);
   const role = s.seat.role ?? "seat";
-  const [tab, setTab] = useState<Tab>(role === "facilitator" ? "control" : role === "spectator" ? "table" : "brief");
+  const [tab, setTab] = useState<Tab>(role === "facilitator" ? "control" : role === "seat" ? "brief" : "table");
   const code = useJoinCodeOf(s);
   const [status, setStatus] = useState("");
   const [error, setError] = useState("");
@@ -144,8 +147,15 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
               ? t("app.facilitator")
               : role === "spectator"
                 ? t("app.projector")
-                : t("app.seat", { seat: me?.name ?? "", name: s.seat.name })}
+                : role === "press"
+                  ? t("app.press", { desk: s.seat.seatName, name: s.seat.name })
+                  : t("app.seat", { seat: me?.name ?? "", name: s.seat.name })}
           </p>
+          {v.carried && (
+            <p class="carried" data-testid="carried">
+              {t("app.carried", { what: v.carried })}
+            </p>
+          )}
         </div>
         <p class="phase" data-testid="phase">
           {v.phase === Phase.GAME_OVER
@@ -201,6 +211,11 @@ function SeatScreen(props: { session: SeatSession; onLeave: () => void; onLang: 
       <main id="main" tabIndex={-1}>
         {tab === "control" ? (
           <Facilitate code={code} />
+        ) : role === "press" ? (
+          <>
+            <PressDesk />
+            <Projector code="" />
+          </>
         ) : tab === "table" && role !== "seat" ? (
           <Projector code={code} />
         ) : lobby && tab === "table" ? (
@@ -243,7 +258,8 @@ function App() {
   const [session, setSession] = useState<SeatSession | null>(null);
   const [message, setMessage] = useState("");
   const [, setTick] = useState(0);
-  const link = inLink("join");
+  const press = inLink("press");
+  const link = inLink("join") || press;
   const stored = useMemo(() => loadSeat(), [session]);
 
   const start = (seat: Seat) => {
@@ -266,7 +282,9 @@ function App() {
       return start({ role: "facilitator", session, token: facilitate, seat: -1, seatName: "", name: "", code: "" });
     }
     const seat = loadSeat();
-    if (seat && (!link || norm(link) === norm(seat.code))) start(seat);
+    // A press link resumes a press desk only; a join link, a seat only.
+    const fits = !link || (norm(link) === norm(seat?.code ?? "") && (seat?.role === "press") === !!press);
+    if (seat && fits) start(seat);
   }, []);
   // A seat the server no longer knows: back to joining, with its words.
   useEffect(() => {
@@ -301,6 +319,7 @@ function App() {
       </div>
       <Join
         code={link}
+        press={!!press}
         message={message}
         onJoined={start}
         resumable={stored}

@@ -34,6 +34,9 @@ export const Kind = {
   extend: f.extend.number,
   injectEvent: f.injectEvent.number,
   setBot: f.setBot.number,
+  regional: f.regional.number,
+  publishReport: f.publishReport.number,
+  walkOut: f.walkOut.number,
 } as const;
 
 export interface Verdict {
@@ -44,7 +47,9 @@ export interface Verdict {
 // The verdict on `kind` (about `target`: a recommendation, amendment, text,
 // deal or vote choice; 0 for the kind as a whole).
 export function verdict(v: View, kind: number, target = 0): Verdict {
-  if (v.viewer < -1) return { ok: false, reason: t("verdict.spectator") };
+  // A spectator acts on nothing; a press desk (viewer -100 - desk) has its
+  // own verdicts.
+  if (v.viewer < -1 && v.pressDesk < 0) return { ok: false, reason: t("verdict.spectator") };
   let whole = null;
   let about = null;
   let last = "";

@@ -1,11 +1,13 @@
-// Joining a seat: the code (from the link's #join=CODE or typed) and a name.
+// Joining a seat: the code (from the link's #join=CODE or typed) and a name;
+// from a #press=CODE link, a press desk instead.
 import { useEffect, useRef, useState } from "preact/hooks";
 import type { Seat } from "../api";
-import { failure, join } from "../api";
+import { failure, join, joinPress } from "../api";
 import { t } from "../i18n";
 
 export function Join(props: {
   code: string;
+  press: boolean;
   message: string;
   onJoined: (s: Seat) => void;
   resumable: Seat | null;
@@ -35,7 +37,7 @@ export function Join(props: {
     setBusy(true);
     setError("");
     try {
-      props.onJoined(await join(code.trim(), name.trim()));
+      props.onJoined(await (props.press ? joinPress : join)(code.trim(), name.trim()));
     } catch (err) {
       setError(t("join.failed", { message: failure(err).message }));
     } finally {
@@ -59,7 +61,8 @@ export function Join(props: {
         </p>
       )}
       <form onSubmit={submit} class="card" aria-labelledby="join-h">
-        <h2 id="join-h">{t("join.title")}</h2>
+        <h2 id="join-h">{props.press ? t("join.pressTitle") : t("join.title")}</h2>
+        {props.press && <p data-testid="join-press">{t("join.pressIntro")}</p>}
         <div class="field">
           <label for="join-code">{t("join.code")}</label>
           <input
@@ -84,7 +87,7 @@ export function Join(props: {
           />
         </div>
         <button type="submit" class="btn primary" data-testid="join-button" aria-disabled={busy ? "true" : undefined}>
-          {busy ? t("join.joining") : t("join.button")}
+          {busy ? t("join.joining") : props.press ? t("join.pressButton") : t("join.button")}
         </button>
         {error && (
           <p class="error" role="alert" data-testid="join-error">

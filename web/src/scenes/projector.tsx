@@ -5,6 +5,7 @@ import { t } from "../i18n";
 import { Axis, Section, usePlay } from "../ui";
 import type { Mark } from "../ui";
 import { formWord, phaseWord, roleWord, themeName, themeOf, voteWord } from "../words";
+import { PressReports } from "./press";
 import { Outcome, Ranking } from "./results";
 
 export function Projector(props: { code: string }) {
@@ -68,6 +69,7 @@ export function Projector(props: { code: string }) {
           </tbody>
         </table>
       </Section>
+      <PressReports v={v} />
       <Section title={t("talk.public")}>
         {chat.length === 0 ? (
           <p class="muted">{t("talk.empty")}</p>

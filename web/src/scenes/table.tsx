@@ -8,6 +8,7 @@ import { ActButton, Axis, Empty, PositionInput, Section, useId, usePlay } from "
 import type { Mark } from "../ui";
 import { Kind, names, verdict } from "../verdicts";
 import { commitmentWord, formWord, phaseWord, positionWords, seatName, themeName, themeOf, voteWord } from "../words";
+import { PressReports } from "./press";
 import { Outcome, Ranking } from "./results";
 
 export function Table() {
@@ -23,6 +24,7 @@ export function Table() {
       {v.phase === Phase.IMPLEMENTATION && <Implementation />}
       {v.phase === Phase.GAME_OVER && <Ranking />}
       {v.phase !== Phase.GAME_OVER && <Ready />}
+      <PressReports v={v} />
     </div>
   );
 }
@@ -247,6 +249,7 @@ function Drafting() {
       <TableDraft />
       {tabled && <AmendForm />}
       <Amendments />
+      <RegionalDrafts />
     </>
   );
 }
@@ -481,6 +484,8 @@ function Decision() {
           ))}
         </div>
       </Section>
+      <RegionalDrafts />
+      <WalkOut />
       <Section title={t("vote.tally")} testid="tally">
         <table class="tally">
           <thead>
@@ -615,5 +620,142 @@ function Implementation() {
         </Section>
       )}
     </>
+  );
+}
+
+// The caucuses (regional processes) the viewer is a member of.
+function myCaucuses(v: View) {
+  const me = v.seats[v.viewer];
+  return me ? v.caucuses.filter((c) => c.members.includes(me.id)) : [];
+}
+
+// Regional texts (kind 26): the drafts tabled on the item, public; a member
+// tables its caucus's draft in Drafting and votes on it in Decision. Every
+// button follows the engine's verdict on the kind.
+function RegionalDrafts() {
+  const { v } = usePlay();
+  const mine = myCaucuses(v);
+  if (mine.length === 0 && v.regionalDrafts.length === 0) return null;
+  const others = v.regionalDrafts.filter((d) => !mine.some((c) => c.id === d.caucus));
+  return (
+    <>
+      {mine.map((c) => (
+        <RegionalCaucus key={c.id} caucus={c.id} name={c.name} />
+      ))}
+      {others.length > 0 && (
+        <Section title={t("regional.others")} testid="regional-others">
+          <ul class="list">
+            {others.map((d) => (
+              <li key={d.id} class="item">
+                <strong>{v.caucuses.find((c) => c.id === d.caucus)?.name ?? d.caucus}</strong>: {d.label}
+                <RegionalVotes text={d} />
+              </li>
+            ))}
+          </ul>
+        </Section>
+      )}
+    </>
+  );
+}
+
+function RegionalVotes(props: { text: Text }) {
+  const { v } = usePlay();
+  const d = props.text;
+  const list = (xs: number[]) => (xs.length ? xs.map((i) => seatName(v, i)).join(", ") : "—");
+  return (
+    <p class="muted" data-testid={`regional-votes-${d.caucus}`}>
+      {t("regional.votes", { support: list(d.supportedBy), object: list(d.objectedBy) })}
+    </p>
+  );
+}
+
+const REGIONAL_FORMS = [Form.CHAIRS_SUMMARY, Form.GUIDING_PRINCIPLES];
+
+function RegionalCaucus(props: { caucus: string; name: string }) {
+  const { v } = usePlay();
+  const me = v.seats[v.viewer];
+  const draft = v.regionalDrafts.find((d) => d.caucus === props.caucus);
+  const mine = v.brief?.stances.find((s) => s.theme === v.currentTheme);
+  const [pos, setPos] = useState(
+    draft ? draft.position : me && me.statementPosition >= 0 ? me.statementPosition : (mine?.ideal ?? 50),
+  );
+  const [form, setForm] = useState<Form>(draft?.form || Form.GUIDING_PRINCIPLES);
+  const [commit, setCommit] = useState<CommitmentKind[]>(draft ? draft.commitments : []);
+  const [corridor, setCorridor] = useState((draft?.corridor || v.corridors[0]?.id) ?? "");
+  const formId = useId("rform");
+  const choices = [VoteChoice.SUPPORT, VoteChoice.STAND_ASIDE, VoteChoice.OBJECT];
+  const testid = `regional-${props.caucus}`;
+  return (
+    <Section title={t("regional.title", { caucus: props.name })} testid={testid}>
+      <p>{t("regional.explain")}</p>
+      {draft ? (
+        <>
+          <p class="lead" data-testid={`${testid}-draft`}>
+            {draft.label}
+          </p>
+          <TextSummary text={draft} />
+          <RegionalVotes text={draft} />
+        </>
+      ) : (
+        <Empty text={t("regional.none")} />
+      )}
+      {v.phase === Phase.DRAFTING ? (
+        <>
+          <PositionInput label={t("draft.position")} value={pos} onInput={setPos} testid={`${testid}-position`} />
+          <div class="field">
+            <label for={formId}>{t("draft.form")}</label>
+            <select id={formId} value={String(form)} onChange={(e) => setForm(Number((e.target as HTMLSelectElement).value) as Form)}>
+              {REGIONAL_FORMS.map((f) => (
+                <option key={f} value={String(f)}>
+                  {formWord(f)}
+                </option>
+              ))}
+            </select>
+          </div>
+          <CommitmentFields value={commit} onChange={setCommit} corridor={corridor} onCorridor={setCorridor} />
+          <ActButton
+            kind={Kind.regional}
+            label={draft ? t("regional.replace") : t("regional.table")}
+            variant="primary"
+            testid={`${testid}-table`}
+            action={() => ({
+              case: "regional",
+              value: {
+                caucus: props.caucus,
+                position: pos,
+                form,
+                commitments: commit,
+                corridor: commit.includes(CommitmentKind.ANTI_SMUGGLING) ? corridor : "",
+              },
+            })}
+          />
+        </>
+      ) : (
+        <div class="buttons" role="group" aria-label={t("regional.vote", { caucus: props.name })}>
+          {choices.map((c) => (
+            <ActButton
+              key={c}
+              kind={Kind.regional}
+              label={voteWord(v.decisionRule, c)}
+              what={t("regional.voteWhat", { choice: voteWord(v.decisionRule, c), caucus: props.name })}
+              testid={`${testid}-vote-${VoteChoice[c]}`}
+              action={() => ({ case: "regional", value: { caucus: props.caucus, vote: c } })}
+            />
+          ))}
+        </div>
+      )}
+    </Section>
+  );
+}
+
+// Walking out of the vote (kind 28): where the forum votes, a destination
+// casts no vote and is not bound by the text. The engine's verdict says
+// whether the viewer may, and why not.
+function WalkOut() {
+  return (
+    <Section title={t("walkout.title")} testid="walk-out">
+      <p>{t("walkout.explain")}</p>
+      <ActButton kind={Kind.walkOut} label={t("walkout.button")} variant="danger" testid="walk-out-button" action={() => ({ case: "walkOut", value: {} })} />
+    </Section>
   );
 }
