@@ -202,8 +202,10 @@ void Ui::Tri(sf::Vector2f a, sf::Vector2f b, sf::Vector2f c, sf::Color col) {
 
 namespace {
 
-std::vector<sf::Vector2f> EllipsePoints(sf::Vector2f c, float rx, float ry) {
-  const int n = static_cast<int>(std::clamp(std::max(rx, ry) / 2.0f, 16.0f, 128.0f));
+// The points of an ellipse: `n` of them, or by default as many as its size
+// asks (16..128). An outline's inner and outer rings pass the same `n`.
+std::vector<sf::Vector2f> EllipsePoints(sf::Vector2f c, float rx, float ry, int n = 0) {
+  if (n <= 0) n = static_cast<int>(std::clamp(std::max(rx, ry) / 2.0f, 16.0f, 128.0f));
   std::vector<sf::Vector2f> pts;
   for (int i = 0; i < n; ++i) {
     const float a = static_cast<float>(2 * M_PI * i / n);
@@ -337,10 +339,12 @@ void Ui::Ellipse(sf::Vector2f centre, float rx, float ry, sf::Color fill, sf::Co
   }
   if (t > 0) {
     const std::vector<sf::Vector2f> o = EllipsePoints(centre, rx, ry);
-    const std::vector<sf::Vector2f> in =
-        EllipsePoints(centre, std::max(0.0f, rx - t), std::max(0.0f, ry - t));
+    // The inner ring has as many points as the outer one (a smaller ring
+    // would have fewer, and in[j] would read past its end).
+    const std::vector<sf::Vector2f> in = EllipsePoints(
+        centre, std::max(0.0f, rx - t), std::max(0.0f, ry - t), static_cast<int>(o.size()));
     PrepareShape(outline, 0);
-    for (size_t i = 0; i < o.size() && i < in.size(); ++i) {
+    for (size_t i = 0; i < o.size(); ++i) {
       const size_t j = (i + 1) % o.size();
       Tri(o[i], o[j], in[j], outline);
       Tri(o[i], in[j], in[i], outline);
