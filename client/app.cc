@@ -546,8 +546,9 @@ void App::DrawTopBar(Rect r) {
       who = "You are " + ShortName(me->name());
       std::string bloc = BlocWord(me->bloc());
       for (char& ch : bloc) ch = static_cast<char>(std::tolower(static_cast<unsigned char>(ch)));
-      sub = RoleMixWord(*me) + " · " + bloc + " · " + std::to_string(me->political_capital()) +
-            " capital";
+      // An organisation has no bloc.
+      sub = RoleMixWord(*me) + (bloc.empty() ? "" : " · " + bloc) + " · " +
+            std::to_string(me->political_capital()) + " capital";
     } else if (IsFacilitator(v)) {
       who = "Facilitator";
       sub = "You see everything and run the session";
@@ -564,10 +565,9 @@ void App::DrawTopBar(Rect r) {
                              : "Replay · the public view of the forum";
     if (me) {
       Rect badge = right.TakeLeft(right.h);
-      ui.Icon(std::string("badge_") + (me->role() == mf::SOURCE    ? "source"
-                                       : me->role() == mf::TRANSIT ? "transit"
-                                                                   : "destination"),
-              badge.Inset(ui.P(3)));
+      // The same badge as at the table: a role's icon, or an organisation's
+      // mandate (an organisation has no role).
+      DrawSeatBadge(ui, *me, badge.Inset(ui.P(3)));
       ui.Mark("topbar.me.badge", badge.Inset(ui.P(3)));
       right.TakeLeft(ui.P(8));
     }
