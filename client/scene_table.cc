@@ -8,6 +8,7 @@
 #include "client/app.h"
 #include "client/style.h"
 #include "client/view_util.h"
+#include "rules/scenario.h"
 
 namespace mf::client {
 namespace {
@@ -25,19 +26,10 @@ std::string BadgeName(mf::Role r) {
 
 // An organisation's mandate badge: no flag, a disc in the organisation's
 // colour with its mandate's short name.
-const char* MandateShort(mf::Mandate m) {
-  switch (m) {
-    case mf::MANDATE_IOM:
-      return "IOM";
-    case mf::MANDATE_UNHCR:
-      return "UNHCR";
-    case mf::MANDATE_ILO:
-      return "ILO";
-    case mf::MANDATE_OHCHR:
-      return "OHCHR";
-    default:
-      return "CS";
-  }
+// The badge's short name: the mandate's own name (rules::MandateName),
+// civil society shortened to fit the disc.
+std::string MandateShort(mf::Mandate m) {
+  return m == mf::MANDATE_CIVIL_SOCIETY ? "CS" : mf::rules::MandateName(m);
 }
 
 // Points spaced evenly along an ellipse (by arc length), starting at angle

@@ -38,6 +38,23 @@ int64_t NowMs() {
 
 }  // namespace
 
+std::string Registry::FreeSessionIdLocked() const {
+  std::string id;
+  do {
+    id = NewSessionId();
+  } while (sessions_.count(id) || archived_.count(id));
+  return id;
+}
+
+std::string Registry::ReserveJoinCodeLocked() {
+  std::string code;
+  do {
+    code = NewJoinCode();
+  } while (by_code_.count(NormaliseJoinCode(code)));
+  by_code_[NormaliseJoinCode(code)] = "";  // Reserved until stored.
+  return code;
+}
+
 Registry::Registry(boost::asio::io_context& io, Store* store, const ServerOptions& options)
     : io_(io), store_(store), options_(options) {}
 
@@ -538,13 +555,8 @@ void Registry::Create(const mf::CreateSessionRequest& asked, const std::string& 
     init.id = proposed_id;
     if (!proposal_free || sessions_.count(init.id) || archived_.count(init.id) ||
         broken_.count(init.id))
-      do {
-        init.id = NewSessionId();
-      } while (sessions_.count(init.id) || archived_.count(init.id));
-    do {
-      init.join_code = NewJoinCode();
-    } while (by_code_.count(NormaliseJoinCode(init.join_code)));
-    by_code_[NormaliseJoinCode(init.join_code)] = "";  // Reserved until stored.
+      init.id = FreeSessionIdLocked();
+    init.join_code = ReserveJoinCodeLocked();
   }
   const std::string token = NewToken(init.id, kFacilitatorSlot);
   init.facilitator_hash = TokenHash(token);
@@ -658,13 +670,8 @@ std::string Registry::CreateNext(const std::string& prev_id,
   {
     std::lock_guard<std::mutex> lock(mu_);
     ++creating_;
-    do {
-      init.id = NewSessionId();
-    } while (sessions_.count(init.id) || archived_.count(init.id));
-    do {
-      init.join_code = NewJoinCode();
-    } while (by_code_.count(NormaliseJoinCode(init.join_code)));
-    by_code_[NormaliseJoinCode(init.join_code)] = "";  // Reserved until stored.
+    init.id = FreeSessionIdLocked();
+    init.join_code = ReserveJoinCodeLocked();
   }
   const std::string id = init.id, code = init.join_code;
   const mf::CreateSessionRequest options = init.options;
@@ -1055,9 +1062,7 @@ void Registry::Import(const mf::GetRecordResponse& record, const std::string& ti
   StoredSession s;
   {
     std::lock_guard<std::mutex> lock(mu_);
-    do {
-      s.id = NewSessionId();
-    } while (sessions_.count(s.id) || archived_.count(s.id));
+    s.id = FreeSessionIdLocked();
     do {
       s.join_code = NewJoinCode();
     } while (by_code_.count(NormaliseJoinCode(s.join_code)));

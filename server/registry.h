@@ -114,6 +114,11 @@ class Registry {
   size_t scenario_objects() const;
 
  private:
+  // With mu_ held: a session id no session, live or archived, has; and a
+  // join code no session has, reserved in by_code_ until it is stored.
+  std::string FreeSessionIdLocked() const;
+  std::string ReserveJoinCodeLocked();
+
   boost::asio::io_context& io_;
   Store* store_;
   const ServerOptions& options_;
