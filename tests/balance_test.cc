@@ -9,6 +9,7 @@
 #include <cmath>
 #include <cstring>
 #include <map>
+#include <optional>
 #include <set>
 #include <string>
 #include <vector>
@@ -23,6 +24,17 @@
 
 namespace mf::tools {
 namespace {
+
+// Balance options with the default bot mix: `games` games on `threads`
+// threads from `seed` (the options' own default seed when left out).
+BalanceOptions DefaultMixOptions(int games, int threads, std::optional<uint64_t> seed = {}) {
+  BalanceOptions o;
+  o.games = games;
+  if (seed) o.seed = *seed;
+  o.mix = testing::DefaultMixOrFail();
+  o.threads = threads;
+  return o;
+}
 
 const WinStat& Role(const Report& r, const std::string& name) {
   for (const WinStat& w : r.roles)
@@ -94,11 +106,7 @@ TEST(BalanceSetup, DependsOnSeedAndGameOnly) {
 TEST(BalanceReport, ReportDoesNotDependOnThreads) {
   auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
-  BalanceOptions o;
-  o.games = 80;
-  o.seed = 42;
-  o.mix = testing::DefaultMixOrFail();
-  o.threads = 1;
+  BalanceOptions o = DefaultMixOptions(80, 1, 42);
   std::vector<GameRecord> records1;
   const Report one = RunBalance(sc, o, nullptr, &records1);
   o.threads = 2;
@@ -236,11 +244,7 @@ TEST(BalanceScenarios, NoRoleImbalanceInAnyScenario) {
     SCOPED_TRACE(e.name);
     auto sc = testing::LoadOrFail(e.name);
     ASSERT_TRUE(sc);
-    BalanceOptions o;
-    o.games = games;
-    o.seed = 1;
-    o.mix = testing::DefaultMixOrFail();
-    o.threads = 2;
+    BalanceOptions o = DefaultMixOptions(games, 2, 1);
     const Report rep = RunBalance(sc, o, nullptr);
     ASSERT_EQ(rep.games, games);
     EXPECT_EQ(rep.unfinished, 0);
@@ -283,11 +287,7 @@ TEST(BalanceScenarios, NoRoleImbalanceInAnyScenario) {
 TEST(BalanceDynamics, TheRightsConventionIsAdoptedThenRatifiedByOriginsNotDestinations) {
   auto sc = testing::LoadOrFail("convention");
   ASSERT_TRUE(sc);
-  BalanceOptions o;
-  o.games = testing::Scaled(2000, 500);
-  o.seed = 1;
-  o.mix = testing::DefaultMixOrFail();
-  o.threads = 2;
+  BalanceOptions o = DefaultMixOptions(testing::Scaled(2000, 500), 2, 1);
   const Report rep = RunBalance(sc, o, nullptr);
   long long rights = 0;
   for (const ItemStat& item : rep.items)
@@ -315,11 +315,7 @@ TEST(BalanceDynamics, TheRightsConventionIsAdoptedThenRatifiedByOriginsNotDestin
 TEST(BalanceDynamics, TheFollowUpToTheDialogueIsAChoice) {
   auto sc = testing::LoadOrFail("hld-2006");
   ASSERT_TRUE(sc);
-  BalanceOptions o;
-  o.games = testing::Scaled(1500, 400);
-  o.seed = 1;
-  o.mix = testing::DefaultMixOrFail();
-  o.threads = 2;
+  BalanceOptions o = DefaultMixOptions(testing::Scaled(1500, 400), 2, 1);
   const Report rep = RunBalance(sc, o, nullptr);
   // By band, whether adopted or left as the status quo.
   std::map<std::string, long long> by_band;
@@ -340,11 +336,7 @@ TEST(BalanceDynamics, TheFollowUpToTheDialogueIsAChoice) {
 TEST(BalanceSweep, ChangesTheParameter) {
   auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
-  BalanceOptions o;
-  o.games = 40;
-  o.seed = 3;
-  o.threads = 2;
-  o.mix = testing::DefaultMixOrFail();
+  BalanceOptions o = DefaultMixOptions(40, 2, 3);
   std::vector<SweepRow> rows;
   std::string error;
   ASSERT_TRUE(RunSweep(*sc, "role_offset_destination", {"-10", "10"}, o, &rows, &error)) << error;
@@ -488,10 +480,7 @@ void CheckChart(const Report& rep) {
 TEST(BalanceChart, PngShowsEverySeatAndNothingIsCutOff) {
   auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
-  BalanceOptions o;
-  o.games = 60;
-  o.threads = 2;
-  o.mix = testing::DefaultMixOrFail();
+  BalanceOptions o = DefaultMixOptions(60, 2);
   const Report rep = RunBalance(sc, o);
   ASSERT_EQ(rep.seats.size(), 8u);
   CheckChart(rep);
@@ -524,10 +513,7 @@ TEST(BalanceChart, ManySeatsAndLongFindingsStayOnThePage) {
 TEST(BalanceChart, SvgAndPdfFromTheSameDrawing) {
   auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
-  BalanceOptions o;
-  o.games = 20;
-  o.threads = 2;
-  o.mix = testing::DefaultMixOrFail();
+  BalanceOptions o = DefaultMixOptions(20, 2);
   const Report rep = RunBalance(sc, o);
   const BalanceChartLayout L = LayoutBalanceChart(rep);
   std::string error;
@@ -588,10 +574,7 @@ TEST(BalanceChart, DocumentsHaveSeveralPagesInPdf) {
 TEST(BalanceReport, JsonParsesBackIntoItsMessage) {
   auto sc = testing::LoadOrFail("classroom-8");
   ASSERT_TRUE(sc);
-  BalanceOptions o;
-  o.games = 40;
-  o.threads = 2;
-  o.mix = testing::DefaultMixOrFail();
+  BalanceOptions o = DefaultMixOptions(40, 2);
   const Report rep = RunBalance(sc, o);
   const std::string json = ReportJson(rep);
   mf::BalanceReport back;
