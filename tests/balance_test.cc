@@ -308,6 +308,24 @@ TEST(BalanceDynamics, TheRightsConventionIsAdoptedThenRatifiedByOriginsNotDestin
     }
 }
 
+// The adoption rates by form count the forum's own drafts, at most one
+// decided per agenda item and game: a caucus's regional draft (decided by
+// its members where the forum adopted nothing, set aside otherwise) is not
+// one of them. puebla-process's bots table regional drafts in most games.
+TEST(BalanceReport, AdoptionByFormCountsTheForumsDraftsOnly) {
+  auto sc = testing::LoadOrFail("puebla-process");
+  ASSERT_TRUE(sc);
+  const BalanceOptions o = DefaultMixOptions(testing::Scaled(200, 60), 2, 1);
+  const Report rep = RunBalance(sc, o, nullptr);
+  long long items = 0;
+  for (int c = 0; c < sc->cycles(); ++c)
+    items += static_cast<long long>(sc->agenda()[c % sc->agenda().size()].size());
+  long long tabled = 0;
+  for (const FormStat& f : rep.forms) tabled += f.tabled;
+  EXPECT_GT(tabled, 0);
+  EXPECT_LE(tabled, items * o.games);
+}
+
 // hld-2006's follow-up (a theme that chooses the forum, decided by the
 // General Assembly's majority): with the default bots the informal forum is
 // the most common outcome, as in 2006, but not the only one: the Group of

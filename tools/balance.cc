@@ -203,7 +203,9 @@ GameRecord RecordGame(const rules::State& st, int game, const std::vector<int>& 
   for (const rules::Text& t : st.texts()) {
     const int form = static_cast<int>(t.form);
     if (form < 0 || form > 3) continue;
-    if (t.tabled && t.decided && !t.withdrawn) {
+    // The forum's own texts: a regional draft (a caucus's, decided by its
+    // members only where the forum adopted nothing) is no forum text tabled.
+    if (t.tabled && t.decided && !t.withdrawn && t.caucus < 0) {
       ++r.tabled[form];
       if (t.adopted) ++r.adopted[form];
     }
