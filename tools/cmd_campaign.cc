@@ -2,6 +2,7 @@
 // bots, session after session with what carries over, and writes its
 // debrief: one page for the campaign, one folder per session.
 #include <google/protobuf/text_format.h>
+#include <cstdio>
 
 #include <filesystem>
 #include <iostream>
@@ -79,10 +80,12 @@ int RunCampaign(const CampaignArgs& a) {
     }
     pages.push_back({&models[k], dir + "/index.html"});
     const debrief::Model& m = models[k];
-    std::cout << "Session " << k + 1 << " " << m.scenario->id() << ": " << m.applied
-              << " actions, regime " << m.snapshots.front().regime << " -> "
-              << m.snapshots.back().regime << ", mean trust " << m.snapshots.front().mean_trust
-              << " -> " << m.snapshots.back().mean_trust;
+    char figures[128];
+    std::snprintf(figures, sizeof figures, "regime %.2f -> %.2f, mean trust %.2f -> %.2f",
+                  m.snapshots.front().regime, m.snapshots.back().regime,
+                  m.snapshots.front().mean_trust, m.snapshots.back().mean_trust);
+    std::cout << "Session " << k + 1 << " " << m.scenario->id() << ": " << m.applied << " actions, "
+              << figures;
     if (!m.forum.empty()) std::cout << ", forum: " << m.forum;
     if (m.scenario->proto().has_carry())
       std::cout << "\n  " << rules::CarrySentence(m.scenario->proto().carry());
