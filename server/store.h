@@ -158,6 +158,10 @@ class Store {
   // Removes a session and everything recorded of it.
   virtual void DeleteSession(const std::string& id, Done done) = 0;
   virtual void SaveSeat(const std::string& session, const StoredSeat& seat, Done done) = 0;
+  // An action or a message may be committed on the caller's thread, `done`
+  // running before the call returns (SQLite does when nobody else is
+  // committing): a caller posts what follows rather than doing it in `done`
+  // under a lock it holds.
   virtual void AppendAction(const std::string& session, const StoredAction& a, Done done) = 0;
   virtual void AppendMessage(const std::string& session, const StoredMessage& m, int64_t at_ms,
                              Done done) = 0;

@@ -206,7 +206,16 @@ class SqliteStore final : public Store {
     bool write = true;
   };
   SqliteStore() = default;
-  void Enqueue(Job job);
+  // Queues a job. With `here` and nobody committing, the calling thread
+  // commits it at once, with whatever else is queued (a session's strand
+  // does: its continuation is posted back to the same strand, so an action
+  // costs no hand-off to the store's thread and back); otherwise the store's
+  // thread, or the thread already committing, takes it in its next batch.
+  void Enqueue(Job job, bool here = false);
+  // Commits the queued jobs, batch after batch, until none is left; `lock`
+  // holds mu_ and nobody else is committing.
+  void Drain(std::unique_lock<std::mutex>& lock);
+  void RunBatch(std::deque<Job>& batch, bool fail);
   void Loop();
   bool LoadFull(sqlite3* db, StoredSession* s, std::string* error);
 
@@ -215,6 +224,7 @@ class SqliteStore final : public Store {
   std::condition_variable cv_;
   std::deque<Job> jobs_;
   bool stop_ = false;
+  bool draining_ = false;  // A thread is committing (the connection is its).
   bool fail_writes_ = false;
   std::thread thread_;
 };
@@ -272,49 +282,65 @@ void SqliteStore::FailWritesForTesting(bool fail) {
   fail_writes_ = fail;
 }
 
-void SqliteStore::Enqueue(Job job) {
-  {
-    std::lock_guard<std::mutex> lock(mu_);
-    if (!stop_) {
-      jobs_.push_back(std::move(job));
-      cv_.notify_one();
-      return;
-    }
+void SqliteStore::Enqueue(Job job, bool here) {
+  std::unique_lock<std::mutex> lock(mu_);
+  if (stop_) {
+    lock.unlock();
+    job.done("the server is shutting down");
+    return;
   }
-  job.done("the server is shutting down");
+  jobs_.push_back(std::move(job));
+  if (draining_) return;  // The thread committing takes it in its next batch.
+  if (!here) {
+    cv_.notify_one();
+    return;
+  }
+  Drain(lock);
+}
+
+void SqliteStore::Drain(std::unique_lock<std::mutex>& lock) {
+  draining_ = true;
+  while (!jobs_.empty()) {
+    std::deque<Job> batch;
+    batch.swap(jobs_);
+    const bool fail = fail_writes_;
+    lock.unlock();
+    RunBatch(batch, fail);
+    lock.lock();
+  }
+  draining_ = false;
+  if (stop_) cv_.notify_all();  // Close waits for the last batch.
+}
+
+void SqliteStore::RunBatch(std::deque<Job>& batch, bool fail) {
+  std::vector<std::string> errors(batch.size());
+  std::string tx = ExecOne(db_, "BEGIN IMMEDIATE;");
+  if (tx.empty()) {
+    for (size_t i = 0; i < batch.size(); ++i) {
+      if (fail && batch[i].write) {
+        errors[i] = "the database refuses writes (disk full or read-only)";
+        continue;
+      }
+      ExecOne(db_, "SAVEPOINT job;");
+      errors[i] = batch[i].run(db_);
+      if (!errors[i].empty()) ExecOne(db_, "ROLLBACK TO job;");
+      ExecOne(db_, "RELEASE job;");
+    }
+    tx = ExecOne(db_, "COMMIT;");
+    if (!tx.empty()) ExecSql(db_, "ROLLBACK;");
+  }
+  for (size_t i = 0; i < batch.size(); ++i) {
+    const std::string& e = !tx.empty() && batch[i].write ? tx : errors[i];
+    batch[i].done(e);
+  }
 }
 
 void SqliteStore::Loop() {
+  std::unique_lock<std::mutex> lock(mu_);
   for (;;) {
-    std::deque<Job> batch;
-    bool fail = false;
-    {
-      std::unique_lock<std::mutex> lock(mu_);
-      cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
-      if (jobs_.empty() && stop_) return;
-      batch.swap(jobs_);
-      fail = fail_writes_;
-    }
-    std::vector<std::string> errors(batch.size());
-    std::string tx = ExecOne(db_, "BEGIN IMMEDIATE;");
-    if (tx.empty()) {
-      for (size_t i = 0; i < batch.size(); ++i) {
-        if (fail && batch[i].write) {
-          errors[i] = "the database refuses writes (disk full or read-only)";
-          continue;
-        }
-        ExecOne(db_, "SAVEPOINT job;");
-        errors[i] = batch[i].run(db_);
-        if (!errors[i].empty()) ExecOne(db_, "ROLLBACK TO job;");
-        ExecOne(db_, "RELEASE job;");
-      }
-      tx = ExecOne(db_, "COMMIT;");
-      if (!tx.empty()) ExecSql(db_, "ROLLBACK;");
-    }
-    for (size_t i = 0; i < batch.size(); ++i) {
-      const std::string& e = !tx.empty() && batch[i].write ? tx : errors[i];
-      batch[i].done(e);
-    }
+    cv_.wait(lock, [&] { return !draining_ && (stop_ || !jobs_.empty()); });
+    if (jobs_.empty()) return;  // Stopping, and every job is committed.
+    Drain(lock);
   }
 }
 
@@ -421,7 +447,8 @@ void SqliteStore::AppendAction(const std::string& session, const StoredAction& a
                  .Blob(6, a.chain)
                  .Exec();
            },
-           std::move(done)});
+           std::move(done)},
+          true);
 }
 
 void SqliteStore::AppendMessage(const std::string& session, const StoredMessage& m, int64_t at_ms,
@@ -434,7 +461,8 @@ void SqliteStore::AppendMessage(const std::string& session, const StoredMessage&
                  .Int(4, at_ms)
                  .Exec();
            },
-           std::move(done)});
+           std::move(done)},
+          true);
 }
 
 void SqliteStore::FinishSession(const std::string& session, int64_t at_ms, uint64_t final_hash,
