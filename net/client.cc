@@ -1,5 +1,6 @@
 #include "net/client.h"
 
+#include <cctype>
 #include <chrono>
 #include <cstdlib>
 #include <fstream>
@@ -56,6 +57,25 @@ std::string Describe(const grpc::Status& status) {
   const int c = static_cast<int>(status.error_code());
   const std::string name = c >= 0 && c <= 16 ? kNames[c] : std::to_string(c);
   return name + ": " + status.error_message();
+}
+
+std::string ErrorKind(const grpc::Status& status) {
+  const std::string& message = status.error_message();
+  auto word = [](char c) { return std::isalnum(static_cast<unsigned char>(c)) != 0; };
+  std::string out;
+  for (size_t i = 0; i < message.size() && out.size() < 60;) {
+    if (!word(message[i])) {
+      out += message[i++];
+      continue;
+    }
+    size_t j = i;
+    bool digit = false;
+    for (; j < message.size() && word(message[j]); ++j)
+      digit = digit || std::isdigit(static_cast<unsigned char>(message[j])) != 0;
+    out += digit ? std::string("N") : message.substr(i, j - i);
+    i = j;
+  }
+  return Describe(grpc::Status(status.error_code(), out.substr(0, 60)));
 }
 
 void CompleteView(const mf::View& first, const mf::ServerEvent& event, mf::View* out) {

@@ -29,6 +29,11 @@ std::shared_ptr<grpc::Channel> Connect(const std::string& address, const std::st
 void Authorize(grpc::ClientContext* ctx, const std::string& token);
 // "CODE: message" for a failed call.
 std::string Describe(const grpc::Status& status);
+// The kind of a failed call, for counting failures alike: Describe's "CODE:
+// message" with the message cut to 60 characters and every word holding a
+// digit (a number, a session id) as N, e.g. "RESOURCE_EXHAUSTED: the server
+// is behind: this request waited N ms for session N".
+std::string ErrorKind(const grpc::Status& status);
 
 // Routing by session (README "forumd on many machines"): every call about
 // a session carries its id in kSessionHeader, on which a router (HAProxy,

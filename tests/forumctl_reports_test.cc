@@ -15,6 +15,7 @@
 #include <string>
 #include <vector>
 
+#include "net/client.h"
 #include "reports.pb.h"
 #include "run_command.h"
 #include "server_util.h"
@@ -295,6 +296,27 @@ const std::vector<std::string> kCreateKeys = {"session", "join_code", "facilitat
 void ExpectNumber(const std::string& json, const std::string& key) {
   EXPECT_TRUE(std::regex_search(json, std::regex("\"" + key + "\":-?[0-9]")))
       << key << " is a number in " << json.substr(0, 400);
+}
+
+// The load report counts failures by kind: one cause is one line, whatever
+// the numbers and the session in its message.
+TEST(ForumctlReports, LoadCountsFailuresByKind) {
+  const grpc::Status waited_a(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                              "the server is behind: this request waited 21 ms for session "
+                              "3f09a1c2b4d5e6f7 (--shed-after 20 ms); nothing changed");
+  const grpc::Status waited_b(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                              "the server is behind: this request waited 513 ms for session "
+                              "a0b1c2d3e4f50617 (--shed-after 500 ms); nothing changed");
+  EXPECT_EQ(net::ErrorKind(waited_a), net::ErrorKind(waited_b));
+  EXPECT_EQ(net::ErrorKind(waited_a),
+            "RESOURCE_EXHAUSTED: the server is behind: this request waited N ms for session N");
+  // Different causes stay apart, and words without digits are kept.
+  EXPECT_NE(net::ErrorKind(waited_a),
+            net::ErrorKind(grpc::Status(grpc::StatusCode::RESOURCE_EXHAUSTED,
+                                        "session 3f09a1c2b4d5e6f7 is behind: 64 requests are "
+                                        "waiting for it (--session-queue)")));
+  EXPECT_EQ(net::ErrorKind(grpc::Status(grpc::StatusCode::FAILED_PRECONDITION, "not your turn")),
+            "FAILED_PRECONDITION: not your turn");
 }
 
 TEST(ForumctlReports, GamesBalanceSweepDuelAndScenarios) {

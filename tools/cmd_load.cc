@@ -310,8 +310,7 @@ class SeatClient final : public grpc::ClientBidiReactor<mf::SubscribeRequest, gr
       std::lock_guard<std::mutex> lock(stats_->mu);
       ++stats_->stale;
     } else if (!stopping_) {
-      std::string msg = st.error_message();
-      stats_->Error(net::Describe(grpc::Status(st.error_code(), msg.substr(0, 60))));
+      stats_->Error(net::ErrorKind(st));
     }
     std::lock_guard<std::mutex> lock(mu_);
     in_flight_ = false;
