@@ -105,7 +105,7 @@ void SetActor(int actor, mf::Actor* out) {
 // ---------------------------------------------------------------------------
 
 Session::Session(asio::io_context& io, Store* store, const ServerOptions& options, Init init)
-    : strand_(asio::make_strand(io)),
+    : serial_(io),
       store_(store),
       options_(options),
       id_(init.id),
@@ -146,7 +146,7 @@ int64_t Session::NowMs() const {
 
 void Session::Create(std::function<void(Outcome)> done) {
   auto self = shared_from_this();
-  asio::post(strand_, [this, self, done = std::move(done)] {
+  serial_.Post([this, self, done = std::move(done)] {
     // The first actions: bots take their seats, the optional pause.
     std::vector<std::pair<int, rules::Action>> first;
     StoredSession stored;
@@ -190,7 +190,7 @@ void Session::Create(std::function<void(Outcome)> done) {
       stored.actions.push_back(std::move(sa));
     }
     store_->CreateSession(stored, [this, self, first, stored, done](const std::string& e) {
-      asio::post(strand_, [this, self, first, stored, done, e] {
+      serial_.Post([this, self, first, stored, done, e] {
         if (!e.empty()) {
           done(Outcome::Error(StatusCode::UNAVAILABLE,
                               "the session could not be stored (" + e + "); try again"));
@@ -302,7 +302,7 @@ bool Session::Restore(const StoredSession& stored, std::string* error) {
 
 void Session::Start() {
   auto self = shared_from_this();
-  asio::post(strand_, [this, self] {
+  serial_.Post([this, self] {
     if (state_.IsTerminal()) {  // The last action was stored, the end was not.
       if (!finished_) FinishGame();
       return;
@@ -364,7 +364,9 @@ bool Session::MatchesCode(const std::string& normalised_code) const {
 void Session::Enqueue(Op op) {
   auto self = shared_from_this();
   op.queued = Clock::now();
-  asio::post(strand_, [this, self, op = std::move(op)]() mutable {
+  // Run: a request that finds its session idle is served on the thread it
+  // arrived on (server/serial.h).
+  serial_.Run([this, self, op = std::move(op)]() mutable {
     if (closing_) {
       op.refuse(Outcome::Error(StatusCode::UNAVAILABLE,
                                "server shutting down; reconnect later with the same token"));
@@ -413,7 +415,7 @@ void Session::RunNext() {
 
 void Session::OpDone() {
   auto self = shared_from_this();
-  asio::post(strand_, [this, self] { RunNext(); });
+  serial_.Post([this, self] { RunNext(); });
 }
 
 void Session::CommitApply(int actor, const rules::Action& action,
@@ -433,20 +435,20 @@ void Session::CommitApply(int actor, const rules::Action& action,
   store_->AppendAction(
       id_, sa,
       [this, self, actor, action, entry, chain = sa.chain, then](const std::string& e) mutable {
-        asio::post(strand_,
-                   [this, self, actor, action, entry = std::move(entry), chain, then, e]() mutable {
-                     if (e.empty()) {
-                       const rules::Result r = state_.Apply(actor, action);
-                       if (!r.ok())  // Check() agreed a moment ago on the same state: a bug.
-                         std::fprintf(stderr, "forumd: session %s: a checked action failed: %s\n",
-                                      id_.c_str(), r.message.c_str());
-                       record_.push_back(std::move(entry));
-                       chain_ = chain;
-                       if (actor >= 0) seats_[static_cast<size_t>(actor)].last_seen_ms = NowMs();
-                       AfterChange();
-                     }
-                     then(e);
-                   });
+        serial_.Post(
+            [this, self, actor, action, entry = std::move(entry), chain, then, e]() mutable {
+              if (e.empty()) {
+                const rules::Result r = state_.Apply(actor, action);
+                if (!r.ok())  // Check() agreed a moment ago on the same state: a bug.
+                  std::fprintf(stderr, "forumd: session %s: a checked action failed: %s\n",
+                               id_.c_str(), r.message.c_str());
+                record_.push_back(std::move(entry));
+                chain_ = chain;
+                if (actor >= 0) seats_[static_cast<size_t>(actor)].last_seen_ms = NowMs();
+                AfterChange();
+              }
+              then(e);
+            });
       });
 }
 
@@ -509,7 +511,7 @@ void Session::FinishGame() {
 
 void Session::BeginShutdown(std::function<void()> done, const std::string& why) {
   auto self = shared_from_this();
-  asio::post(strand_, [this, self, done, why] {
+  serial_.Post([this, self, done, why] {
     closing_ = true;
     shutdown_done_ = done;
     shutdown_why_ = why;

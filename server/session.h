@@ -1,6 +1,8 @@
 // One running session: the single writer of its game state.
 //
-// Everything that touches the state runs on the session's strand. Requests
+// Everything that touches the state runs on the session's serial (its
+// strand: server/serial.h, which runs a request on the gRPC thread it
+// arrived on when the session is idle). Requests
 // (actions, joins, chat, handovers, the clock's timeouts, the bots' moves)
 // go through one pipeline, one at a time: validate with the rules engine,
 // persist (the store commits it), then apply, push the new views and answer.
@@ -12,7 +14,6 @@
 
 #include <boost/asio/io_context.hpp>
 #include <boost/asio/steady_timer.hpp>
-#include <boost/asio/strand.hpp>
 
 #include <atomic>
 #include <chrono>
@@ -30,6 +31,7 @@
 #include "forum.pb.h"
 #include "rules/state.h"
 #include "server/options.h"
+#include "server/serial.h"
 #include "server/status.h"
 #include "server/store.h"
 
@@ -253,7 +255,7 @@ class Session : public std::enable_shared_from_this<Session> {
   void FinishShutdown();
   int64_t NowMs() const;
 
-  boost::asio::strand<boost::asio::io_context::executor_type> strand_;
+  Serial serial_;  // The session's strand: everything below is touched on it.
   Store* store_;
   const ServerOptions& options_;
   const std::string id_, join_code_, code_normalised_;

@@ -62,10 +62,9 @@ void Session::UpdateClock() {
   clock_timer_.expires_at(deadline_);
   auto self = shared_from_this();
   const int serial = clock_serial_;
-  clock_timer_.async_wait(
-      asio::bind_executor(strand_, [this, self, serial](const boost::system::error_code& ec) {
-        if (!ec) OnClock(serial);
-      }));
+  clock_timer_.async_wait(serial_.Wrap([this, self, serial](const boost::system::error_code& ec) {
+    if (!ec) OnClock(serial);
+  }));
 }
 
 void Session::OnClock(int serial) {
@@ -86,10 +85,9 @@ void Session::OnClock(int serial) {
         armed_ = {};
         clock_timer_.expires_after(std::chrono::seconds(1));
         const int s = state_.phase_serial();
-        clock_timer_.async_wait(
-            asio::bind_executor(strand_, [this, self, s](const boost::system::error_code& ec) {
-              if (!ec) OnClock(s);
-            }));
+        clock_timer_.async_wait(serial_.Wrap([this, self, s](const boost::system::error_code& ec) {
+          if (!ec) OnClock(s);
+        }));
       }
       OpDone();
     });
@@ -107,18 +105,17 @@ void Session::ScheduleBots() {
     seat.bot_pending = true;
     const int pace = config_.bot_pace_ms();
     if (pace <= 0) {
-      asio::post(strand_, [this, self, s] { BotTurn(s); });
+      serial_.Post([this, self, s] { BotTurn(s); });
     } else {
       const double f = 0.5 + seat.rng.Uniform();
       seat.bot_timer->expires_after(std::chrono::milliseconds(static_cast<int>(pace * f)));
-      seat.bot_timer->async_wait(
-          asio::bind_executor(strand_, [this, self, s](const boost::system::error_code& ec) {
-            if (ec) {
-              seats_[static_cast<size_t>(s)].bot_pending = false;
-              return;
-            }
-            BotTurn(s);
-          }));
+      seat.bot_timer->async_wait(serial_.Wrap([this, self, s](const boost::system::error_code& ec) {
+        if (ec) {
+          seats_[static_cast<size_t>(s)].bot_pending = false;
+          return;
+        }
+        BotTurn(s);
+      }));
     }
   }
 }
@@ -165,25 +162,24 @@ void Session::ArmIdle(int seat) {
   auto self = shared_from_this();
   Seat& s = seats_[static_cast<size_t>(seat)];
   s.idle_timer->expires_after(std::chrono::seconds(secs));
-  s.idle_timer->async_wait(
-      asio::bind_executor(strand_, [this, self, seat](const boost::system::error_code& ec) {
-        if (ec) return;
-        if (seats_[static_cast<size_t>(seat)].streams > 0 || state_.seat(seat).bot) return;
-        Op op;
-        op.refuse = [](Outcome) {};
-        op.run = [this, self, seat] {
-          Seat& st = seats_[static_cast<size_t>(seat)];
-          if (st.streams > 0 || state_.seat(seat).bot || state_.IsTerminal()) {
-            OpDone();
-            return;
-          }
-          std::string strategy;
-          ResolveStrategy(st.strategy, &strategy);
-          SetBotSeat(seat, true, strategy, true, [this](Outcome) { OpDone(); });
-        };
-        ops_.push_back(std::move(op));
-        if (!busy_) RunNext();
-      }));
+  s.idle_timer->async_wait(serial_.Wrap([this, self, seat](const boost::system::error_code& ec) {
+    if (ec) return;
+    if (seats_[static_cast<size_t>(seat)].streams > 0 || state_.seat(seat).bot) return;
+    Op op;
+    op.refuse = [](Outcome) {};
+    op.run = [this, self, seat] {
+      Seat& st = seats_[static_cast<size_t>(seat)];
+      if (st.streams > 0 || state_.seat(seat).bot || state_.IsTerminal()) {
+        OpDone();
+        return;
+      }
+      std::string strategy;
+      ResolveStrategy(st.strategy, &strategy);
+      SetBotSeat(seat, true, strategy, true, [this](Outcome) { OpDone(); });
+    };
+    ops_.push_back(std::move(op));
+    if (!busy_) RunNext();
+  }));
 }
 
 }  // namespace mf::server

@@ -61,7 +61,7 @@ void Session::Join(const std::string& name, std::optional<int> wanted,
       seats_[static_cast<size_t>(seat)].token_hash = stored.token_hash;
     }
     store_->SaveSeat(id_, stored, [this, self, seat, stored, token, done](const std::string& e) {
-      asio::post(strand_, [this, self, seat, stored, token, done, e] {
+      serial_.Post([this, self, seat, stored, token, done, e] {
         Seat& s = seats_[static_cast<size_t>(seat)];
         mf::JoinSessionResponse resp;
         if (!e.empty()) {
@@ -129,7 +129,7 @@ void Session::JoinPress(const std::string& name,
       desks_[static_cast<size_t>(desk)].token_hash = stored.token_hash;
     }
     store_->SaveSeat(id_, stored, [this, self, desk, stored, token, done](const std::string& e) {
-      asio::post(strand_, [this, self, desk, stored, token, done, e] {
+      serial_.Post([this, self, desk, stored, token, done, e] {
         mf::JoinSessionResponse resp;
         {
           std::lock_guard<std::mutex> lock(auth_mu_);
@@ -286,7 +286,7 @@ void Session::Chat(int slot, const mf::Channel& channel, const std::string& text
     store_->AppendMessage(
         id_, {m.serial(), m.SerializeAsString()}, m.sent_unix_ms(),
         [this, self, m, done](const std::string& e) {
-          asio::post(strand_, [this, self, m, done, e] {
+          serial_.Post([this, self, m, done, e] {
             if (!e.empty()) {
               done(Outcome::Error(StatusCode::UNAVAILABLE,
                                   "the message could not be stored (" + e + "); try again"),

@@ -162,7 +162,7 @@ void Session::PushNotice(int viewer, mf::Notice::Kind kind, const std::string& t
 uint64_t Session::Subscribe(int viewer, std::shared_ptr<Sink> sink, int backlog) {
   const uint64_t sub_id = next_sub_++;
   auto self = shared_from_this();
-  asio::post(strand_, [this, self, viewer, sink, backlog, sub_id] {
+  serial_.Post([this, self, viewer, sink, backlog, sub_id] {
     if (closing_) {
       sink->Close(StatusCode::UNAVAILABLE, "server shutting down; reconnect later");
       return;
@@ -221,7 +221,7 @@ uint64_t Session::Subscribe(int viewer, std::shared_ptr<Sink> sink, int backlog)
 
 void Session::Unsubscribe(uint64_t sub_id) {
   auto self = shared_from_this();
-  asio::post(strand_, [this, self, sub_id] {
+  serial_.Post([this, self, sub_id] {
     auto it = subs_.find(sub_id);
     if (it == subs_.end()) return;
     const int viewer = it->second.viewer;
@@ -243,7 +243,7 @@ void Session::Unsubscribe(uint64_t sub_id) {
 void Session::Record(int slot,
                      std::function<void(Outcome, std::shared_ptr<mf::GetRecordResponse>)> done) {
   auto self = shared_from_this();
-  asio::post(strand_, [this, self, slot, done] {
+  serial_.Post([this, self, slot, done] {
     if (slot != kFacilitator && !state_.IsTerminal()) {
       done(Outcome::Error(StatusCode::PERMISSION_DENIED,
                           "the record is for the facilitator until the game is over"),
@@ -273,7 +273,7 @@ void Session::Record(int slot,
 
 void Session::Roster(std::function<void(std::shared_ptr<mf::Roster>)> done) {
   auto self = shared_from_this();
-  asio::post(strand_, [this, self, done] {
+  serial_.Post([this, self, done] {
     auto r = std::make_shared<mf::Roster>();
     FillRoster(r.get());
     done(r);
@@ -282,7 +282,7 @@ void Session::Roster(std::function<void(std::shared_ptr<mf::Roster>)> done) {
 
 void Session::Summary(bool with_code, std::function<void(mf::SessionSummary)> done) {
   auto self = shared_from_this();
-  asio::post(strand_, [this, self, with_code, done] {
+  serial_.Post([this, self, with_code, done] {
     mf::SessionSummary s;
     s.set_session(id_);
     s.set_scenario(scenario_->id());

@@ -225,6 +225,9 @@ class SqliteStore final : public Store {
   std::deque<Job> jobs_;
   bool stop_ = false;
   bool draining_ = false;  // A thread is committing (the connection is its).
+  // Whether a caller may commit on its own thread: not when every commit
+  // waits for the disk (--sync-full), which would hold a gRPC thread.
+  bool commit_here_ = true;
   bool fail_writes_ = false;
   std::thread thread_;
 };
@@ -258,6 +261,7 @@ std::unique_ptr<Store> SqliteStore::Open(const std::string& dir, bool sync_full,
           "`sqlite3 forum.db .recover`)";
     return nullptr;
   }
+  s->commit_here_ = !sync_full;
   s->thread_ = std::thread([p = s.get()] { p->Loop(); });
   return std::unique_ptr<Store>(std::move(s));
 }
@@ -291,7 +295,7 @@ void SqliteStore::Enqueue(Job job, bool here) {
   }
   jobs_.push_back(std::move(job));
   if (draining_) return;  // The thread committing takes it in its next batch.
-  if (!here) {
+  if (!here || !commit_here_) {
     cv_.notify_one();
     return;
   }

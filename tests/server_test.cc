@@ -159,6 +159,8 @@ TEST_F(ServerTest, SeatHandedToABotAndBack) {
   auto s = NewSession();
   const std::string t1 = client_->JoinOk(s.join_code(), 1);
   Watcher w(client_->stub(), s.session(), t1);
+  // Subscribed (its first view) before the handover: a notice is not replayed.
+  ASSERT_TRUE(w.WaitFor([](const mf::ServerEvent& e) { return e.has_view(); }));
   mf::Action to_bot;
   to_bot.mutable_set_bot()->set_seat(1);
   to_bot.mutable_set_bot()->set_bot(true);

@@ -8,6 +8,11 @@
 // the load client) on this machine.
 //
 //   fanout_floor --listen 127.0.0.1:0 [--scenario puebla-process] [--view-bytes 4700]
+//                [--hand-off]
+//
+// With --hand-off an Act's work (the pushes and the answer) runs on a worker
+// thread instead of gRPC's, as forumd's runs on its session's strand: what
+// the hand-off itself costs the stack.
 //
 // It prints "fanout_floor listening on ADDR" once it serves (as forumd does)
 // and runs until SIGTERM or SIGINT. The view is the scenario's seat view on
@@ -21,9 +26,12 @@
 
 #include <atomic>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <cstdio>
 #include <cstdlib>
+#include <deque>
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -63,6 +71,46 @@ grpc::ByteBuffer Bytes(const std::string& s) {
 }
 
 class Stream;
+
+// One worker thread running what it is handed, in order (--hand-off).
+class Worker {
+ public:
+  Worker() : thread_([this] { Run(); }) {}
+  ~Worker() {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      stop_ = true;
+    }
+    cv_.notify_one();
+    thread_.join();
+  }
+  void Post(std::function<void()> f) {
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      jobs_.push_back(std::move(f));
+    }
+    cv_.notify_one();
+  }
+
+ private:
+  void Run() {
+    std::unique_lock<std::mutex> lock(mu_);
+    for (;;) {
+      cv_.wait(lock, [&] { return stop_ || !jobs_.empty(); });
+      if (jobs_.empty()) return;
+      std::function<void()> f = std::move(jobs_.front());
+      jobs_.pop_front();
+      lock.unlock();
+      f();
+      lock.lock();
+    }
+  }
+  std::mutex mu_;
+  std::condition_variable cv_;
+  std::deque<std::function<void()>> jobs_;
+  bool stop_ = false;
+  std::thread thread_;
+};
 
 struct Session {
   std::string id, code;
@@ -137,8 +185,8 @@ class Stream final : public grpc::ServerWriteReactor<grpc::ByteBuffer> {
 
 class Floor final : public mf::Forum::WithRawCallbackMethod_Subscribe<mf::Forum::CallbackService> {
  public:
-  Floor(std::shared_ptr<const mf::rules::Scenario> scenario, int view_bytes)
-      : scenario_(std::move(scenario)) {
+  Floor(std::shared_ptr<const mf::rules::Scenario> scenario, int view_bytes, bool hand_off)
+      : scenario_(std::move(scenario)), worker_(hand_off ? std::make_unique<Worker>() : nullptr) {
     mf::rules::State state(scenario_, 1);
     mf::ServerEvent full, light;
     mf::rules::MakeView(mf::rules::SeatView(state, 0), full.mutable_view());
@@ -219,12 +267,23 @@ class Floor final : public mf::Forum::WithRawCallbackMethod_Subscribe<mf::Forum:
                                 mf::ActResponse* resp) override {
     auto s = Authorize(ctx);
     if (!s) return Done(ctx, grpc::Status(grpc::StatusCode::UNAUTHENTICATED, "bad token"));
-    std::lock_guard<std::mutex> lock(s->mu);
-    const uint64_t version = ++s->version;
-    const grpc::ByteBuffer bytes = Bytes(WithVersion(light_, version));
-    for (Stream* stream : s->streams) stream->Push(bytes);
-    resp->set_version(version);
-    return Done(ctx, grpc::Status::OK);
+    auto push = [this, s, resp] {
+      std::lock_guard<std::mutex> lock(s->mu);
+      const uint64_t version = ++s->version;
+      const grpc::ByteBuffer bytes = Bytes(WithVersion(light_, version));
+      for (Stream* stream : s->streams) stream->Push(bytes);
+      resp->set_version(version);
+    };
+    if (!worker_) {
+      push();
+      return Done(ctx, grpc::Status::OK);
+    }
+    grpc::ServerUnaryReactor* r = ctx->DefaultReactor();
+    worker_->Post([push, r] {
+      push();
+      r->Finish(grpc::Status::OK);
+    });
+    return r;
   }
 
  private:
@@ -261,6 +320,7 @@ class Floor final : public mf::Forum::WithRawCallbackMethod_Subscribe<mf::Forum:
   std::atomic<int> next_{1};
   std::mutex mu_;
   std::map<std::string, std::shared_ptr<Session>> sessions_, by_code_;
+  std::unique_ptr<Worker> worker_;  // --hand-off
 };
 
 std::atomic<bool> stop{false};
@@ -270,6 +330,7 @@ std::atomic<bool> stop{false};
 int main(int argc, char** argv) {
   std::string listen = "127.0.0.1:0", scenario_name = "puebla-process";
   int view_bytes = 4700;
+  bool hand_off = false;
   for (int i = 1; i < argc; ++i) {
     const std::string a = argv[i];
     if (a == "--listen" && i + 1 < argc) {
@@ -278,9 +339,12 @@ int main(int argc, char** argv) {
       scenario_name = argv[++i];
     } else if (a == "--view-bytes" && i + 1 < argc) {
       view_bytes = std::atoi(argv[++i]);
+    } else if (a == "--hand-off") {
+      hand_off = true;
     } else {
       std::fprintf(stderr,
-                   "usage: fanout_floor [--listen ADDR] [--scenario NAME] [--view-bytes N]\n");
+                   "usage: fanout_floor [--listen ADDR] [--scenario NAME] [--view-bytes N] "
+                   "[--hand-off]\n");
       return 2;
     }
   }
@@ -289,7 +353,7 @@ int main(int argc, char** argv) {
     std::fprintf(stderr, "fanout_floor: no scenario '%s'\n", scenario_name.c_str());
     return 2;
   }
-  Floor floor(loaded.scenario, view_bytes);
+  Floor floor(loaded.scenario, view_bytes, hand_off);
   grpc::ServerBuilder builder;
   int port = 0;
   builder.AddListeningPort(listen, grpc::InsecureServerCredentials(), &port);
