@@ -232,6 +232,11 @@ const std::vector<ServerFlag>& ServerFlags() {
        "is refused with RESOURCE_EXHAUSTED instead of\n"
        "being served late, nothing changed (0: never)",
        Whole(&O::shed_after_ms, 0, 3600000)},
+      {"max-in-flight", "N",
+       "actions in progress in the whole server at\n"
+       "most; one more is refused at once with\n"
+       "RESOURCE_EXHAUSTED, nothing changed (0: no bound)",
+       Whole(&O::max_in_flight, 0, 1000000)},
       {"rate", "PER_SECOND", "per-token request limit: requests a second",
        Real(&O::rate_per_second, 0.001, 1e9)},
       {"burst", "N", "per-token request limit: the burst allowed\nabove the rate",

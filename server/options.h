@@ -78,6 +78,11 @@ struct ServerOptions {
   // ...and for at most this long: a request that waited longer is refused
   // with RESOURCE_EXHAUSTED instead of being served late (0: never).
   int shed_after_ms = 500;
+  // Actions in progress in the whole server (taken, not yet answered) at
+  // most; one more is refused at once with RESOURCE_EXHAUSTED, before any
+  // work, so that past its capacity the server answers the actions it takes
+  // in time instead of all of them late (0: no bound).
+  int max_in_flight = 0;
 };
 
 }  // namespace mf::server

@@ -3,11 +3,13 @@
 #include <google/protobuf/io/coded_stream.h>
 #include <grpcpp/grpcpp.h>
 
+#include <atomic>
 #include <chrono>
 #include <cstdio>
 #include <cstdlib>
 #include <deque>
 #include <functional>
+#include <memory>
 #include <mutex>
 
 #include "forum.grpc.pb.h"
@@ -850,18 +852,33 @@ class ForumService final : public RawForumService {
 
   void Submit(const Caller& caller, const mf::Action& action, std::optional<uint64_t> based_on,
               const std::string& strategy, mf::ActResponse* resp, const Reply& reply) {
-    caller.session->Act(caller.slot, action, based_on, strategy,
-                        [resp, reply](Outcome o, uint64_t version, mf::Phase phase) {
-                          resp->set_version(version);
-                          resp->set_phase(phase);
-                          reply(o);
-                        });
+    // Past the server's capacity an action is refused at once, before any
+    // work, instead of waiting behind the others and making every one of
+    // them later (--max-in-flight).
+    const int cap = options_.max_in_flight;
+    if (cap > 0 && in_flight_->fetch_add(1) >= cap) {
+      in_flight_->fetch_sub(1);
+      return reply(Outcome::Error(
+          grpc::StatusCode::RESOURCE_EXHAUSTED,
+          "the server is at capacity: " + std::to_string(cap) +
+              " actions are in progress (--max-in-flight); nothing changed, send it again"));
+    }
+    caller.session->Act(
+        caller.slot, action, based_on, strategy,
+        [resp, reply, cap, in_flight = in_flight_](Outcome o, uint64_t version, mf::Phase phase) {
+          if (cap > 0) in_flight->fetch_sub(1);
+          resp->set_version(version);
+          resp->set_phase(phase);
+          reply(o);
+        });
   }
 
   Registry* registry_;
   const ServerOptions& options_;
   PeerLimits limits_;
   const std::atomic<int>* web_port_;  // Null: no web port.
+  // Actions taken and not yet answered, every session's (--max-in-flight).
+  std::shared_ptr<std::atomic<int>> in_flight_ = std::make_shared<std::atomic<int>>(0);
 };
 
 }  // namespace

@@ -296,6 +296,80 @@ TEST(SecurityFloodTest, ASessionBeyondItsCapacityRefusesAndLosesNothingAccepted)
       acts.size(), serials.size(), exhausted.load());
 }
 
+// The whole server past its capacity (--max-in-flight 1): eight seats send
+// actions back to back; an action beyond the one in progress is refused at
+// once with RESOURCE_EXHAUSTED naming the flag, every action answered OK is
+// in the record at its place, and once the flood is over the server takes
+// actions again (the count of actions in progress came back to zero).
+TEST(SecurityFloodTest, AServerPastItsCapacityRefusesAtOnceAndLosesNothingAccepted) {
+  ScratchDir dir;
+  server::ServerOptions o = TestOptions(dir.path());
+  o.max_in_flight = 1;
+  auto server = StartServer(o);
+  ASSERT_TRUE(server);
+  Client setup(server->address());
+  auto s = setup.Create("classroom-8");
+  std::vector<std::string> tokens;
+  for (int seat = 0; seat < 8; ++seat) tokens.push_back(setup.JoinOk(s.join_code(), seat));
+
+  std::mutex mu;
+  std::vector<std::pair<int, uint64_t>> acts;  // (seat, version) answered OK.
+  std::atomic<int> exhausted{0};
+  std::vector<std::string> unexpected;
+  const int rounds = Scaled(40, 15);
+  for (int attempt = 0; attempt < 20 && exhausted.load() == 0; ++attempt) {
+    std::vector<std::thread> flood;
+    for (int seat = 0; seat < 8; ++seat)
+      flood.emplace_back([&, seat] {
+        Client c(server->address());
+        for (int i = 0; i < rounds; ++i) {
+          mf::Action endorse;
+          endorse.mutable_statement()->set_position(10 + (seat * 7 + i) % 80);
+          mf::ActResponse resp;
+          const grpc::Status st = c.Act(s.session(), tokens[static_cast<size_t>(seat)],
+                                        i % 4 ? endorse : Ready(), std::nullopt, &resp);
+          std::lock_guard<std::mutex> lock(mu);
+          if (st.ok()) {
+            acts.push_back({seat, resp.version()});
+          } else if (st.error_code() == StatusCode::RESOURCE_EXHAUSTED) {
+            ++exhausted;
+            if (st.error_message().find("--max-in-flight") == std::string::npos)
+              unexpected.push_back(st.error_message());
+          } else if (st.error_code() != StatusCode::FAILED_PRECONDITION) {
+            unexpected.push_back(net::Describe(st));  // (The rules' refusals are expected.)
+          }
+        }
+      });
+    for (auto& t : flood) t.join();
+  }
+  EXPECT_GT(exhausted.load(), 0) << "the flood never went beyond one action in progress";
+  EXPECT_TRUE(unexpected.empty()) << unexpected.front();
+
+  const mf::GetRecordResponse rec = setup.Record(s.session(), s.facilitator_token());
+  int seat_entries = 0;
+  for (const mf::RecordEntry& e : rec.entries()) seat_entries += e.entry().actor().has_seat();
+  EXPECT_EQ(seat_entries, static_cast<int>(acts.size())) << "only accepted actions are stored";
+  for (const auto& [seat, version] : acts) {
+    ASSERT_GE(version, 1u);
+    ASSERT_LE(version, static_cast<uint64_t>(rec.entries_size()));
+    const mf::RecordEntry& e = rec.entries(static_cast<int>(version - 1));
+    EXPECT_EQ(e.seq(), version);
+    EXPECT_EQ(e.entry().actor().seat(), seat);
+  }
+  EXPECT_EQ(ReplayHash(rec), rec.state_hash());
+  // One at a time again, every action is taken (answered by the rules, not
+  // refused for capacity).
+  for (int seat = 0; seat < 8; ++seat) {
+    mf::Action endorse;
+    endorse.mutable_statement()->set_position(50);
+    const grpc::Status st = setup.Act(s.session(), tokens[static_cast<size_t>(seat)], endorse);
+    EXPECT_NE(st.error_code(), StatusCode::RESOURCE_EXHAUSTED)
+        << seat << ": " << st.error_message();
+  }
+  std::printf("security: server flood: %zu actions accepted, %d refused RESOURCE_EXHAUSTED\n",
+              acts.size(), exhausted.load());
+}
+
 // Plays a session to its end with bots in seats 1-7 and a person in seat 0
 // (who hands over to a bot); returns the seat token.
 std::string FinishedSession(Client& c, mf::CreateSessionResponse* s) {

@@ -226,7 +226,7 @@ for stage in $STAGES; do
     tsan)
       log "stage tsan: ThreadSanitizer build (build-tsan) of forumd and its concurrency tests"
       tsan_tests=(fault_concurrency_test server_test server_process_test server_records_test
-        fault_test fault_stream_test security_test)
+        fault_test fault_stream_test security_test serial_test)
       if ! build_sanitized build-tsan thread forumd forumctl "${tsan_tests[@]}"; then
         stage_done tsan 0 1 0 $(($(now) - t0)) 0 "build failed"
         continue
