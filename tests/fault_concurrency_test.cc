@@ -14,7 +14,9 @@
 #include <boost/asio/io_context.hpp>
 
 #include <atomic>
+#include <chrono>
 #include <condition_variable>
+#include <filesystem>
 #include <functional>
 #include <mutex>
 #include <thread>
@@ -298,6 +300,24 @@ TEST_F(ConcurrencyTest, ManyThreadsOnTheSameSessionsWhileBotsPlayAndTheDiskFails
   std::printf(
       "fault: %d threads x %d requests: %d OK, %d refused, %d refused by the failing disk\n", 6,
       ops, ok.load(), refused.load(), unavailable.load());
+}
+
+// Commits do not checkpoint the WAL (that held their thread, a gRPC one, for
+// milliseconds); the store's own thread does, every second, while sessions
+// go on writing: the database file grows while they run, and the WAL does
+// not keep every action ever written.
+TEST_F(ConcurrencyTest, TheWalIsCheckpointedWhileSessionsWrite) {
+  namespace fs = std::filesystem;
+  const fs::path db = fs::path(dir_.path()) / "forum.db";
+  const auto initial = fs::file_size(db);
+  for (int i = 0; i < 5; ++i) Create(true);  // Bots in every seat: they play on by themselves.
+  bool grew = false;
+  for (int i = 0; i < 200 && !grew; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
+    grew = fs::file_size(db) > initial + 100 * 1024;
+  }
+  EXPECT_TRUE(grew) << "forum.db stayed at " << fs::file_size(db) << " bytes (" << initial
+                    << " at the start): the WAL was never checkpointed";
 }
 
 TEST_F(ConcurrencyTest, ShutdownWhileRequestsArrive) {
