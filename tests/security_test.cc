@@ -202,6 +202,30 @@ TEST_P(SecurityPortTest, OneClientsFloodIsExhaustedWhileAnotherIsServed) {
               exhausted.load() + other.load(), exhausted.load(), polite_ok, polite_calls);
 }
 
+// An action a flood got answered OK: its seat and the version it made.
+struct Accepted {
+  int seat;
+  uint64_t version;
+};
+
+// Every accepted action is the record's entry at its version, by its seat,
+// and no other seat's action is: nothing accepted was lost, nothing refused
+// was kept.
+void ExpectAcceptedActionsStored(const mf::GetRecordResponse& rec,
+                                 const std::vector<Accepted>& acts) {
+  int seat_entries = 0;
+  for (const mf::RecordEntry& e : rec.entries()) seat_entries += e.entry().actor().has_seat();
+  EXPECT_EQ(seat_entries, static_cast<int>(acts.size())) << "only accepted actions are stored";
+  for (const Accepted& a : acts) {
+    ASSERT_GE(a.version, 1u);
+    ASSERT_LE(a.version, static_cast<uint64_t>(rec.entries_size()));
+    const mf::RecordEntry& e = rec.entries(static_cast<int>(a.version - 1));
+    EXPECT_EQ(e.seq(), a.version);
+    EXPECT_TRUE(e.entry().actor().has_seat());
+    EXPECT_EQ(e.entry().actor().seat(), a.seat);
+  }
+}
+
 // A session flooded beyond what it can serve: eight seats on their own
 // connections send actions and messages back to back, and the session keeps
 // at most two requests waiting (--session-queue 2). The requests beyond it
@@ -220,10 +244,6 @@ TEST(SecurityFloodTest, ASessionBeyondItsCapacityRefusesAndLosesNothingAccepted)
   std::vector<std::string> tokens;
   for (int seat = 0; seat < 8; ++seat) tokens.push_back(setup.JoinOk(s.join_code(), seat));
 
-  struct Accepted {
-    int seat;
-    uint64_t version;
-  };
   std::mutex mu;
   std::vector<Accepted> acts;     // Actions answered OK.
   std::vector<uint64_t> serials;  // Messages answered OK.
@@ -271,19 +291,9 @@ TEST(SecurityFloodTest, ASessionBeyondItsCapacityRefusesAndLosesNothingAccepted)
   EXPECT_TRUE(unexpected.empty()) << unexpected.front();
 
   const mf::GetRecordResponse rec = setup.Record(s.session(), s.facilitator_token());
-  // Each accepted action is the record's entry at its version, by its seat.
-  int seat_entries = 0;
-  for (const mf::RecordEntry& e : rec.entries()) seat_entries += e.entry().actor().has_seat();
-  EXPECT_EQ(seat_entries, static_cast<int>(acts.size())) << "only accepted actions are stored";
-  for (const Accepted& a : acts) {
-    ASSERT_GE(a.version, 1u);
-    ASSERT_LE(a.version, static_cast<uint64_t>(rec.entries_size()));
-    const mf::RecordEntry& e = rec.entries(static_cast<int>(a.version - 1));
-    EXPECT_EQ(e.seq(), a.version);
-    EXPECT_TRUE(e.entry().actor().has_seat());
-    EXPECT_EQ(e.entry().actor().seat(), a.seat);
-    EXPECT_TRUE(e.entry().action().has_ready());
-  }
+  ExpectAcceptedActionsStored(rec, acts);
+  for (const Accepted& a : acts)  // (The flood's actions were all Ready.)
+    EXPECT_TRUE(rec.entries(static_cast<int>(a.version - 1)).entry().action().has_ready());
   // Each accepted message is in the record, and only those.
   EXPECT_EQ(rec.chat_size(), static_cast<int>(serials.size()));
   std::set<uint64_t> stored;
@@ -313,7 +323,7 @@ TEST(SecurityFloodTest, AServerPastItsCapacityRefusesAtOnceAndLosesNothingAccept
   for (int seat = 0; seat < 8; ++seat) tokens.push_back(setup.JoinOk(s.join_code(), seat));
 
   std::mutex mu;
-  std::vector<std::pair<int, uint64_t>> acts;  // (seat, version) answered OK.
+  std::vector<Accepted> acts;  // Actions answered OK.
   std::atomic<int> exhausted{0};
   std::vector<std::string> unexpected;
   const int rounds = Scaled(40, 15);
@@ -346,16 +356,7 @@ TEST(SecurityFloodTest, AServerPastItsCapacityRefusesAtOnceAndLosesNothingAccept
   EXPECT_TRUE(unexpected.empty()) << unexpected.front();
 
   const mf::GetRecordResponse rec = setup.Record(s.session(), s.facilitator_token());
-  int seat_entries = 0;
-  for (const mf::RecordEntry& e : rec.entries()) seat_entries += e.entry().actor().has_seat();
-  EXPECT_EQ(seat_entries, static_cast<int>(acts.size())) << "only accepted actions are stored";
-  for (const auto& [seat, version] : acts) {
-    ASSERT_GE(version, 1u);
-    ASSERT_LE(version, static_cast<uint64_t>(rec.entries_size()));
-    const mf::RecordEntry& e = rec.entries(static_cast<int>(version - 1));
-    EXPECT_EQ(e.seq(), version);
-    EXPECT_EQ(e.entry().actor().seat(), seat);
-  }
+  ExpectAcceptedActionsStored(rec, acts);
   EXPECT_EQ(ReplayHash(rec), rec.state_hash());
   // One at a time again, every action is taken (answered by the rules, not
   // refused for capacity).
